@@ -1,0 +1,341 @@
+/**
+ * Routing activities that touch PostgreSQL: ownership of interactions, offers (reservations),
+ * presence, closing, and the routing event log. Each is idempotent, since Temporal may retry it.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../lib/db';
+import type { ActionStep, OfferRef, OfferState, RoutingContext } from '../lib/domain';
+import { RoutingErrorType } from '../lib/errors';
+import { orderQueueMembers } from '../lib/offer-order';
+import { buildReplyEnvelope, outboundMessageId } from '../lib/outbound';
+import type { EventBus } from '../lib/events';
+
+export interface DbActivityDeps {
+  db: Database;
+  events: EventBus;
+}
+
+/** How long a plan's queue step waits when an account has no plan yet (one step per account queue). */
+const DEFAULT_QUEUE_STEP_SECONDS = 3600;
+const MAX_BODY_FACT_CHARS = 32_768;
+
+function notFound(what: string): never {
+  throw ApplicationFailure.create({ message: `${what} not found`, type: RoutingErrorType.NotFound, nonRetryable: true });
+}
+
+export function createDbActivities({ db, events }: DbActivityDeps) {
+  async function recordRoutingEvent(input: {
+    interactionId: number;
+    messageId?: number | null;
+    workflowId?: string | null;
+    type: string;
+    detail?: Record<string, unknown>;
+  }): Promise<void> {
+    const event = await db.routingEvent.create({
+      data: {
+        interactionId: input.interactionId,
+        messageId: input.messageId ?? null,
+        workflowId: input.workflowId ?? null,
+        type: input.type,
+        detail: (input.detail ?? {}) as object,
+      },
+      include: { interaction: { select: { accountId: true } } },
+    });
+    await events.publish({
+      kind: 'routing',
+      accountId: event.interaction.accountId,
+      interactionId: input.interactionId,
+      type: input.type,
+      detail: input.detail ?? {},
+      at: event.createdAt.toISOString(),
+    });
+  }
+
+  async function agentLoad(agentIds: number[]): Promise<Map<number, number>> {
+    const held = await db.interaction.groupBy({
+      by: ['agentId'],
+      where: { agentId: { in: agentIds }, status: 'open', routingState: { in: ['accepted', 'disposing'] } },
+      _count: { _all: true },
+    });
+    const offered = await db.offer.groupBy({ by: ['userId'], where: { userId: { in: agentIds }, state: 'pending' }, _count: { _all: true } });
+    const load = new Map<number, number>();
+    for (const row of held) if (row.agentId !== null) load.set(row.agentId, row._count._all);
+    for (const row of offered) load.set(row.userId, (load.get(row.userId) ?? 0) + row._count._all);
+    return load;
+  }
+
+  return {
+    recordRoutingEvent,
+
+    /** Takes the interaction for this workflow unless another routing workflow owns it. */
+    async claimInteraction(input: { interactionId: number; messageId: number; workflowId: string }) {
+      const taken = await db.interaction.updateMany({
+        where: { id: input.interactionId, OR: [{ routingWorkflowId: null }, { routingWorkflowId: input.workflowId }] },
+        data: { routingWorkflowId: input.workflowId, status: 'open', closedAt: null, routingState: 'new' },
+      });
+      if (taken.count === 1) return { claimed: true as const, ownerWorkflowId: input.workflowId };
+      const interaction = await db.interaction.findUnique({ where: { id: input.interactionId }, select: { routingWorkflowId: true } });
+      if (!interaction) notFound(`interaction ${input.interactionId}`);
+      return { claimed: false as const, ownerWorkflowId: interaction.routingWorkflowId };
+    },
+
+    async loadRoutingContext(input: { interactionId: number; messageId: number }): Promise<RoutingContext> {
+      const interaction = await db.interaction.findUnique({
+        where: { id: input.interactionId },
+        include: { account: { include: { queues: true } } },
+      });
+      if (!interaction) notFound(`interaction ${input.interactionId}`);
+      const message = await db.message.findUnique({ where: { id: input.messageId } });
+      if (!message) notFound(`message ${input.messageId}`);
+      const { account } = interaction;
+      const accountQueueIds = account.queues.map((link) => link.queueId);
+      const assignedAgentQueueIds =
+        interaction.agentId === null
+          ? []
+          : (
+              await db.queueMember.findMany({
+                where: { userId: interaction.agentId, queueId: { in: accountQueueIds } },
+                orderBy: [{ priority: 'asc' }, { queueId: 'asc' }],
+              })
+            ).map((member) => member.queueId);
+      const latestPlan = await db.actionPlanVersion.findFirst({ where: { accountId: account.id }, orderBy: { version: 'desc' } });
+      const plan = latestPlan
+        ? { version: latestPlan.version, steps: latestPlan.steps as unknown as ActionStep[] }
+        : { version: 0, steps: accountQueueIds.map((queueId): ActionStep => ({ type: 'queue', queueId, timeoutSeconds: DEFAULT_QUEUE_STEP_SECONDS })) };
+      const addresses = (value: unknown) => (Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : []);
+      return {
+        accountKey: account.key,
+        waitForAssignedAgentSeconds: account.waitForAssignedAgentSeconds,
+        waitForAssignedQueueSeconds: account.waitForAssignedQueueSeconds,
+        mandatoryDisposition: account.mandatoryDisposition,
+        dispositionPauseStatusId: account.dispositionPauseStatusId,
+        transferTimeoutSeconds: account.transferTimeoutSeconds,
+        assignedAgentId: interaction.agentId,
+        assignedAgentQueueIds,
+        plan,
+        message: {
+          from: message.fromAddress ?? '',
+          to: addresses(message.toAddresses),
+          cc: addresses(message.ccAddresses),
+          subject: message.subject,
+          body: (message.text ?? '').slice(0, MAX_BODY_FACT_CHARS),
+          headers: (message.headers ?? {}) as Record<string, string>,
+        },
+        interaction: { tags: interaction.tags, priority: interaction.priority },
+      };
+    },
+
+    /**
+     * Eligible agents of the first queue that has any: online, member of the account, with free capacity,
+     * ordered by the queue's strategy. beepall returns them all (ring-all), the others one.
+     */
+    async pickQueueAgents(input: { queueIds: number[]; interactionId: number; excludeAgentIds: number[] }) {
+      const interaction = await db.interaction.findUnique({ where: { id: input.interactionId }, select: { accountId: true } });
+      if (!interaction) notFound(`interaction ${input.interactionId}`);
+      for (const queueId of input.queueIds) {
+        const queue = await db.queue.findUnique({
+          where: { id: queueId },
+          include: {
+            members: {
+              where: {
+                userId: { notIn: input.excludeAgentIds },
+                user: { presence: 'online', accountAgents: { some: { accountId: interaction.accountId } } },
+              },
+              include: { user: true },
+            },
+          },
+        });
+        if (!queue || queue.members.length === 0) continue;
+        const load = await agentLoad(queue.members.map((member) => member.userId));
+        const free = queue.members.filter((member) => (load.get(member.userId) ?? 0) < member.user.capacity);
+        if (free.length === 0) continue;
+        const ordered = orderQueueMembers(
+          queue.strategy,
+          free.map((member) => ({
+            agentId: member.userId,
+            weight: member.weight,
+            priority: member.priority,
+            lastOfferAt: member.user.lastOfferAt?.getTime() ?? null,
+            handledCount: member.user.handledCount,
+          })),
+          { rrPosition: queue.rrPosition, random: Math.random },
+        );
+        const agentIds = queue.strategy === 'beepall' ? ordered : ordered.slice(0, 1);
+        if (queue.strategy === 'rrmemory' && agentIds[0] !== undefined) {
+          await db.queue.update({ where: { id: queueId }, data: { rrPosition: agentIds[0] } });
+        }
+        return { agentIds, queueId, offerTimeoutSeconds: queue.offerTimeoutSeconds };
+      }
+      return { agentIds: [] as number[], queueId: input.queueIds[0] ?? null, offerTimeoutSeconds: 0 };
+    },
+
+    async isAgentAvailable(input: { agentId: number; interactionId: number }): Promise<boolean> {
+      const agent = await db.user.findUnique({ where: { id: input.agentId } });
+      if (!agent || agent.presence !== 'online') return false;
+      const load = await agentLoad([agent.id]);
+      return (load.get(agent.id) ?? 0) < agent.capacity;
+    },
+
+    async createOffers(input: {
+      interactionId: number;
+      messageId: number;
+      workflowId: string;
+      agentIds: number[];
+      source: string;
+      queueId: number | null;
+      timeoutSeconds: number;
+    }): Promise<OfferRef[]> {
+      const now = new Date();
+      const expiresAt = new Date(now.getTime() + input.timeoutSeconds * 1000);
+      const offers = await db.$transaction(async (tx) => {
+        // A retried activity finds the offers it already made instead of making new ones.
+        const existing = await tx.offer.findMany({
+          where: { workflowId: input.workflowId, messageId: input.messageId, userId: { in: input.agentIds }, state: 'pending' },
+        });
+        const missing = input.agentIds.filter((agentId) => !existing.some((offer) => offer.userId === agentId));
+        const created = await Promise.all(
+          missing.map((userId) =>
+            tx.offer.create({
+              data: {
+                interactionId: input.interactionId,
+                messageId: input.messageId,
+                userId,
+                workflowId: input.workflowId,
+                source: input.source,
+                queueId: input.queueId,
+                expiresAt,
+              },
+            }),
+          ),
+        );
+        await tx.user.updateMany({ where: { id: { in: input.agentIds } }, data: { lastOfferAt: now } });
+        await tx.interaction.update({
+          where: { id: input.interactionId },
+          data: { routingState: 'offered', ...(input.queueId !== null ? { queueId: input.queueId } : {}) },
+        });
+        return [...existing, ...created];
+      });
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        messageId: input.messageId,
+        workflowId: input.workflowId,
+        type: 'offered',
+        detail: { source: input.source, queueId: input.queueId, agentIds: input.agentIds, offerIds: offers.map((offer) => offer.id), expiresAt: expiresAt.toISOString() },
+      });
+      const interaction = await db.interaction.findUniqueOrThrow({ where: { id: input.interactionId }, select: { accountId: true } });
+      for (const offer of offers) {
+        await events.publish({
+          kind: 'offer',
+          accountId: interaction.accountId,
+          interactionId: input.interactionId,
+          agentId: offer.userId,
+          offerId: offer.id,
+          expiresAt: expiresAt.toISOString(),
+        });
+      }
+      return offers.map((offer) => ({ offerId: offer.id, agentId: offer.userId }));
+    },
+
+    /** Ends pending offers with `state`; offers already answered keep their state. */
+    async settleOffers(input: { offerIds: number[]; state: Exclude<OfferState, 'pending' | 'accepted'> }) {
+      if (input.offerIds.length === 0) return { agentIds: [] as number[] };
+      const offers = await db.offer.findMany({ where: { id: { in: input.offerIds }, state: 'pending' } });
+      await db.offer.updateMany({ where: { id: { in: offers.map((offer) => offer.id) }, state: 'pending' }, data: { state: input.state, respondedAt: new Date() } });
+      return { agentIds: offers.map((offer) => offer.userId) };
+    },
+
+    async acceptOffer(input: { offerId: number; agentId: number; interactionId: number; workflowId: string }) {
+      await db.$transaction([
+        db.offer.update({ where: { id: input.offerId }, data: { state: 'accepted', respondedAt: new Date() } }),
+        db.offer.updateMany({
+          where: { workflowId: input.workflowId, state: 'pending', id: { not: input.offerId } },
+          data: { state: 'rescinded', respondedAt: new Date() },
+        }),
+        db.interaction.update({ where: { id: input.interactionId }, data: { agentId: input.agentId, routingState: 'accepted', read: true } }),
+        db.user.update({ where: { id: input.agentId }, data: { handledCount: { increment: 1 } } }),
+      ]);
+      await recordRoutingEvent({ interactionId: input.interactionId, workflowId: input.workflowId, type: 'accepted', detail: { agentId: input.agentId, offerId: input.offerId } });
+    },
+
+    async addTags(input: { interactionId: number; tags: string[] }): Promise<string[]> {
+      const interaction = await db.interaction.findUnique({ where: { id: input.interactionId }, select: { tags: true } });
+      if (!interaction) notFound(`interaction ${input.interactionId}`);
+      const tags = [...new Set([...interaction.tags, ...input.tags])];
+      await db.interaction.update({ where: { id: input.interactionId }, data: { tags } });
+      return tags;
+    },
+
+    async setPriority(input: { interactionId: number; priority: number }) {
+      await db.interaction.update({ where: { id: input.interactionId }, data: { priority: input.priority } });
+    },
+
+    async closeInteraction(input: { interactionId: number; workflowId: string; actorId: number | null; dispositionId: number | null }) {
+      await db.$transaction([
+        db.interaction.update({
+          where: { id: input.interactionId },
+          data: { status: 'closed', closedAt: new Date(), dispositionId: input.dispositionId, routingState: 'closed', routingWorkflowId: null },
+        }),
+        db.offer.updateMany({ where: { workflowId: input.workflowId, state: 'pending' }, data: { state: 'canceled', respondedAt: new Date() } }),
+      ]);
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        workflowId: input.workflowId,
+        type: 'closed',
+        detail: { actorId: input.actorId, dispositionId: input.dispositionId },
+      });
+    },
+
+    /** Routing ended without an agent: the interaction stays open for the next message or a supervisor. */
+    async releaseInteraction(input: { interactionId: number; workflowId: string; reason: string }) {
+      await db.interaction.updateMany({
+        where: { id: input.interactionId, routingWorkflowId: input.workflowId },
+        data: { routingWorkflowId: null, routingState: 'ended-without-agent' },
+      });
+      await recordRoutingEvent({ interactionId: input.interactionId, workflowId: input.workflowId, type: 'routing-ended', detail: { reason: input.reason } });
+    },
+
+    async pauseAgent(input: { agentId: number; pauseStatusId: number }) {
+      const agent = await db.user.findUnique({ where: { id: input.agentId } });
+      if (!agent) notFound(`agent ${input.agentId}`);
+      await db.user.update({ where: { id: input.agentId }, data: { presence: 'paused', pauseStatusId: input.pauseStatusId } });
+      return { presence: agent.presence as string, pauseStatusId: agent.pauseStatusId };
+    },
+
+    async restoreAgentPresence(input: { agentId: number; previous: { presence: string; pauseStatusId: number | null } }) {
+      await db.user.update({
+        where: { id: input.agentId },
+        data: { presence: input.previous.presence as 'online' | 'paused' | 'offline', pauseStatusId: input.previous.pauseStatusId },
+      });
+    },
+
+    /** Writes the outbox row for a reply before anything is sent; the same request id gives the same row. */
+    async createOutboundReply(input: { interactionId: number; agentId: number; requestId: string; text: string; html?: string }) {
+      const interaction = await db.interaction.findUnique({
+        where: { id: input.interactionId },
+        include: { account: true, messages: { orderBy: { id: 'asc' } } },
+      });
+      if (!interaction) notFound(`interaction ${input.interactionId}`);
+      const agent = await db.user.findUnique({ where: { id: input.agentId } });
+      const messageIdHeader = outboundMessageId({
+        accountEmail: interaction.account.emailAddress,
+        interactionId: interaction.id,
+        requestId: input.requestId,
+      });
+      const envelope = buildReplyEnvelope({
+        account: { key: interaction.account.key, name: interaction.account.name, emailAddress: interaction.account.emailAddress },
+        interaction: { id: interaction.id, subject: interaction.subject, customerEmail: interaction.customerEmail, customerName: interaction.customerName },
+        thread: interaction.messages.map((message) => ({ direction: message.direction, messageIdHeader: message.messageIdHeader, references: message.references })),
+        agentName: agent?.name ?? null,
+        text: input.text,
+        html: input.html,
+        messageIdHeader,
+      });
+      const row = await db.outboundEmail.upsert({
+        where: { messageIdHeader },
+        create: { interactionId: interaction.id, accountId: interaction.accountId, kind: 'reply', authorId: input.agentId, messageIdHeader, envelope: envelope as object },
+        update: {},
+      });
+      return { outboundId: row.id, messageIdHeader };
+    },
+  };
+}

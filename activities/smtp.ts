@@ -1,0 +1,191 @@
+/**
+ * Sending over SMTP, at most once per outbox row.
+ *
+ * The outbox row is written (with its Message-ID) before any send. Each attempt holds a PostgreSQL
+ * advisory lock on the row, so a retry that starts while a timed-out attempt still talks to the server
+ * waits for it instead of sending in parallel. Just before the DATA phase the attempt commits
+ * `dataStartedAt`; if an attempt dies after that point without recording the server's answer, nobody can
+ * know whether the server accepted the message, so the row becomes `uncertain` and is never sent again
+ * automatically (an agent sees it and may resend deliberately). Failures before DATA are retried freely.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type { Pool } from 'pg';
+import type { Database } from '../lib/db';
+import { RoutingErrorType } from '../lib/errors';
+import type { OutboundEnvelope } from '../lib/outbound';
+import type { SecretBox } from '../lib/secrets';
+import { storeBlob } from '../lib/blobs';
+
+export interface SmtpActivityDeps {
+  db: Database;
+  pool: Pool;
+  secrets: SecretBox;
+}
+
+/** Namespace of the advisory locks taken on outbox rows. */
+const OUTBOUND_LOCK_NAMESPACE = 7301;
+
+export interface SmtpAccountSettings {
+  smtpHost: string | null;
+  smtpPort: number;
+  smtpSecure: boolean;
+  smtpAuth: boolean;
+  smtpUsername: string | null;
+  smtpPasswordEnc: string | null;
+  connectionTimeoutSeconds: number;
+}
+
+function smtpOptions(account: SmtpAccountSettings) {
+  if (!account.smtpHost) {
+    throw ApplicationFailure.create({ message: 'the account has no SMTP host', type: RoutingErrorType.InvalidConfiguration, nonRetryable: true });
+  }
+  return {
+    host: account.smtpHost,
+    port: account.smtpPort,
+    secure: account.smtpSecure,
+    connectionTimeout: account.connectionTimeoutSeconds * 1000,
+    greetingTimeout: account.connectionTimeoutSeconds * 1000,
+    socketTimeout: 60_000,
+    // Plain SMTP on loopback test servers must not be upgraded with STARTTLS they cannot do.
+    ignoreTLS: !account.smtpSecure && ['127.0.0.1', 'localhost', '::1'].includes(account.smtpHost),
+  };
+}
+
+function promisify<T>(start: (callback: (error: Error | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
+}
+
+/** Opens an SMTP session (connect + login) with the account's settings; the caller must `quit()` it. */
+export async function openSmtpSession(account: SmtpAccountSettings, secrets: SecretBox): Promise<SMTPConnection> {
+  const connection = new SMTPConnection(smtpOptions(account));
+  connection.on('error', () => undefined);
+  await promisify<void>((callback) => connection.connect(() => callback(null, undefined)));
+  if (account.smtpAuth && account.smtpUsername) {
+    const password = account.smtpPasswordEnc ? secrets.open(account.smtpPasswordEnc) : '';
+    await promisify<boolean | undefined>((callback) => connection.login({ user: account.smtpUsername!, pass: password }, callback));
+  }
+  return connection;
+}
+
+export function composeMessage(envelope: OutboundEnvelope): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: envelope.from,
+    to: envelope.to,
+    cc: envelope.cc,
+    subject: envelope.subject,
+    text: envelope.text,
+    ...(envelope.html !== undefined ? { html: envelope.html } : {}),
+    messageId: envelope.messageId,
+    ...(envelope.inReplyTo ? { inReplyTo: envelope.inReplyTo } : {}),
+    references: envelope.references,
+    headers: envelope.headers,
+    // Display names and subjects are encoded by the composer; CR/LF never reaches a header line.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return promisify<Buffer>((callback) => composer.compile().build(callback));
+}
+
+export function createSmtpActivities({ db, pool, secrets }: SmtpActivityDeps) {
+  async function withOutboundLock<T>(outboundId: number, work: () => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1, $2)', [OUTBOUND_LOCK_NAMESPACE, outboundId]);
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [OUTBOUND_LOCK_NAMESPACE, outboundId]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    async sendOutbound(input: { outboundId: number }): Promise<{ messageIdHeader: string; smtpResponse: string }> {
+      return withOutboundLock(input.outboundId, async () => {
+        const outbound = await db.outboundEmail.findUnique({ where: { id: input.outboundId } });
+        if (!outbound) throw ApplicationFailure.create({ message: `outbound ${input.outboundId} not found`, type: RoutingErrorType.NotFound, nonRetryable: true });
+        if (outbound.status === 'sent') return { messageIdHeader: outbound.messageIdHeader, smtpResponse: outbound.smtpResponse ?? '' };
+        if (outbound.status === 'uncertain' || (outbound.dataStartedAt !== null && outbound.sentAt === null)) {
+          await db.outboundEmail.update({
+            where: { id: outbound.id },
+            data: { status: 'uncertain', error: 'an earlier attempt reached the DATA phase and its outcome is unknown; not sent again' },
+          });
+          throw ApplicationFailure.create({
+            message: `outbound ${outbound.id} may already have been delivered; it is not sent again automatically`,
+            type: RoutingErrorType.DeliveryUncertain,
+            nonRetryable: true,
+          });
+        }
+        const account = await db.emailAccount.findUniqueOrThrow({ where: { id: outbound.accountId } });
+        const envelope = outbound.envelope as unknown as OutboundEnvelope;
+        const raw = await composeMessage(envelope);
+        await db.outboundEmail.update({ where: { id: outbound.id }, data: { status: 'sending', attempts: { increment: 1 } } });
+
+        const connection = await openSmtpSession(account, secrets);
+        try {
+          Context.current().heartbeat('connected');
+          const recipients = [...envelope.to, ...envelope.cc].map((recipient) => recipient.address);
+          await db.outboundEmail.update({ where: { id: outbound.id }, data: { dataStartedAt: new Date() } });
+          let info: SMTPConnection.SentMessageInfo;
+          try {
+            info = await promisify<SMTPConnection.SentMessageInfo>((callback) =>
+              connection.send({ from: envelope.from.address, to: recipients }, raw, callback),
+            );
+          } catch (error) {
+            const smtpError = error as Error & { responseCode?: number; command?: string };
+            // Refused at MAIL FROM / RCPT TO, or a 5xx/4xx answer to DATA: the server did not take the message.
+            const refusedByServer = typeof smtpError.responseCode === 'number';
+            if (refusedByServer) {
+              const permanent = smtpError.responseCode! >= 500;
+              await db.outboundEmail.update({
+                where: { id: outbound.id },
+                data: { dataStartedAt: null, status: permanent ? 'failed' : 'queued', error: smtpError.message },
+              });
+              if (permanent) {
+                throw ApplicationFailure.create({ message: smtpError.message, type: RoutingErrorType.SmtpRejected, nonRetryable: true });
+              }
+            }
+            throw error;
+          }
+          const sentAt = new Date();
+          const rawSha256 = await storeBlob(db, raw);
+          await db.$transaction(async (tx) => {
+            const sent = await tx.message.create({
+              data: {
+                interactionId: outbound.interactionId,
+                accountId: outbound.accountId,
+                direction: 'outbound',
+                messageIdHeader: envelope.messageId,
+                inReplyTo: envelope.inReplyTo ?? null,
+                references: envelope.references,
+                fromAddress: envelope.from.address,
+                fromName: envelope.from.name,
+                toAddresses: envelope.to as object,
+                ccAddresses: envelope.cc as object,
+                subject: envelope.subject,
+                text: envelope.text,
+                html: envelope.html ?? null,
+                rawSha256,
+                sizeBytes: raw.length,
+                authorId: outbound.authorId,
+                receivedAt: sentAt,
+              },
+            });
+            await tx.outboundEmail.update({
+              where: { id: outbound.id },
+              data: { status: 'sent', sentAt, smtpResponse: info.response ?? '', sentMessageId: sent.id, error: null },
+            });
+          });
+          return { messageIdHeader: envelope.messageId, smtpResponse: info.response ?? '' };
+        } finally {
+          connection.quit();
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The edge of the API: one definition per route gives Express its handler, zod its validation
+ * and the OpenAPI document its entry. Every failure leaves as application/problem+json.
+ */
+import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { Role } from '../generated/prisma/enums';
+
+extendZodWithOpenApi(z);
+
+export { z };
+
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+/** The one error type handlers throw; the error middleware turns it into problem+json. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+    readonly problems: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+  static badRequest(message: string, problems: FieldProblem[] = []) {
+    return new AppError(400, 'Bad Request', message, problems);
+  }
+  static unauthorized(message = 'a valid bearer token is required') {
+    return new AppError(401, 'Unauthorized', message);
+  }
+  static forbidden(message = 'your role may not do this') {
+    return new AppError(403, 'Forbidden', message);
+  }
+  static notFound(what: string) {
+    return new AppError(404, 'Not Found', `${what} not found`);
+  }
+  static conflict(message: string) {
+    return new AppError(409, 'Conflict', message);
+  }
+  static preconditionFailed(message: string) {
+    return new AppError(412, 'Precondition Failed', message);
+  }
+}
+
+export interface AuthenticatedUser {
+  id: number;
+  role: Role;
+  name: string;
+}
+
+export interface RouteContext<Body, Params, Query> {
+  body: Body;
+  params: Params;
+  query: Query;
+  user: AuthenticatedUser;
+  request: Request;
+  response: Response;
+}
+
+type Schema = z.ZodType;
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteDefinition<B extends Schema | undefined, P extends Schema | undefined, Q extends Schema | undefined> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express-style path, e.g. `/accounts/:id`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** Roles allowed; `public` routes need no token. */
+  roles: Role[] | 'public';
+  body?: B;
+  params?: P;
+  query?: Q;
+  response?: Schema;
+  status?: number;
+}
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+export function zodProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return { field: issue.keys.map((key) => (path ? `${path}.${key}` : key)).join(', '), reason: 'unknown field' };
+    }
+    return { field: path || '(body)', reason: issue.message };
+  });
+}
+
+function parseWith<S extends Schema | undefined>(schema: S, value: unknown, where: string): Output<S> {
+  if (!schema) return undefined as Output<S>;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const problems = zodProblems(parsed.error).map((problem) => ({ ...problem, field: where === 'body' ? problem.field : `${where}.${problem.field}` }));
+    throw AppError.badRequest(`invalid ${where}: ${problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; ')}`, problems);
+  }
+  return parsed.data as Output<S>;
+}
+
+/** Registers one route on the Express router and in the OpenAPI registry. */
+export function defineRoute<B extends Schema | undefined = undefined, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined>(
+  router: Router,
+  registry: OpenAPIRegistry,
+  authenticate: (request: Request) => Promise<AuthenticatedUser>,
+  definition: RouteDefinition<B, P, Q>,
+  handler: (context: RouteContext<Output<B>, Output<P>, Output<Q>>) => Promise<unknown>,
+): void {
+  const status = definition.status ?? (definition.method === 'post' ? 201 : 200);
+  const openapiPath = `/api${definition.path.replace(/:(\w+)/g, '{$1}')}`;
+  const request: RouteConfig['request'] = {
+    ...(definition.params ? { params: definition.params as never } : {}),
+    ...(definition.query ? { query: definition.query as never } : {}),
+    ...(definition.body ? { body: { content: { 'application/json': { schema: definition.body } }, required: true } } : {}),
+  };
+  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+  registry.registerPath({
+    method: definition.method,
+    path: openapiPath,
+    summary: definition.summary,
+    tags: definition.tags,
+    ...(definition.roles === 'public' ? { security: [] } : { description: `Roles: ${definition.roles.join(', ')}.` }),
+    request,
+    responses: {
+      [status]: definition.response
+        ? { description: 'Success', content: { 'application/json': { schema: definition.response } } }
+        : { description: 'Success' },
+      400: problem('Invalid input: every problem names the field and the reason'),
+      ...(definition.roles === 'public' ? {} : { 401: problem('Missing or invalid token'), 403: problem('Role not allowed') }),
+      404: problem('Not found'),
+    },
+  });
+
+  router[definition.method](definition.path, async (req: Request, res: Response) => {
+    const user =
+      definition.roles === 'public' ? ({ id: 0, role: 'agent', name: 'anonymous' } as AuthenticatedUser) : await authenticate(req);
+    if (definition.roles !== 'public' && !definition.roles.includes(user.role)) {
+      throw AppError.forbidden(`role ${user.role} may not ${definition.method.toUpperCase()} ${definition.path}`);
+    }
+    const context = {
+      params: parseWith(definition.params, req.params, 'params'),
+      query: parseWith(definition.query, req.query, 'query'),
+      body: parseWith(definition.body, req.body ?? {}, 'body'),
+      user,
+      request: req,
+      response: res,
+    } as RouteContext<Output<B>, Output<P>, Output<Q>>;
+    const result = await handler(context);
+    if (res.headersSent) return;
+    if (result === undefined) res.status(status === 201 ? 204 : status === 200 ? 204 : status).end();
+    else res.status(status).json(result);
+  });
+}
+
+/** Maps every error to application/problem+json; unknown errors are logged and become a 500 without details. */
+export function errorMiddleware(log: (error: unknown) => void) {
+  return (error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    let appError: AppError;
+    if (error instanceof AppError) appError = error;
+    else if (isBodyParserError(error)) appError = AppError.badRequest(`request body: ${error.message}`, [{ field: '(body)', reason: error.message }]);
+    else {
+      log(error);
+      appError = new AppError(500, 'Internal Server Error', 'unexpected error; it has been logged');
+    }
+    response
+      .status(appError.status)
+      .type('application/problem+json')
+      .json({
+        type: 'about:blank',
+        title: appError.title,
+        status: appError.status,
+        detail: appError.message,
+        ...(appError.problems.length > 0 ? { errors: appError.problems } : {}),
+      });
+  };
+}
+
+function isBodyParserError(error: unknown): error is Error & { status: number; type: string } {
+  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error && (error as { status: number }).status < 500;
+}
+
+export const idParams = z.object({ id: z.coerce.number().int().positive().max(2147483647) }).strict();
+
+export type RouteDefiner = <B extends Schema | undefined = undefined, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined>(
+  definition: RouteDefinition<B, P, Q>,
+  handler: (context: RouteContext<Output<B>, Output<P>, Output<Q>>) => Promise<unknown>,
+) => void;
+
+export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, authenticate: (request: Request) => Promise<AuthenticatedUser>): RouteDefiner {
+  return (definition, handler) => defineRoute(router, registry, authenticate, definition, handler);
+}

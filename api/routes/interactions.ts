@@ -1,0 +1,122 @@
+/** The agent's routing actions: offers (accept / reject), replies, closing; and reading an interaction. */
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { acceptOfferUpdate, closeUpdate, rejectOfferUpdate, replyUpdate } from '../../workflows/messages';
+import type { RouterContext } from '../deps';
+import { AppError, idParams, z, type AuthenticatedUser } from '../http';
+import { closeSchema, offerAnswerSchema, replySchema } from '../schemas';
+
+/** A workflow update refused by its validator (or failed) is a conflict for the caller, with the workflow's reason. */
+async function asConflict<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw AppError.conflict(error.cause?.message ?? error.message);
+    if (error instanceof WorkflowNotFoundError) throw AppError.conflict('the routing of this interaction has ended');
+    throw error;
+  }
+}
+
+export function registerInteractionRoutes({ route, deps }: RouterContext): void {
+  const { db, temporal, links } = deps;
+
+  async function visibleInteraction(id: number, user: AuthenticatedUser) {
+    const interaction = await db.interaction.findUnique({ where: { id } });
+    if (!interaction) throw AppError.notFound(`interaction ${id}`);
+    if (user.role !== 'admin') {
+      const member = await db.accountAgent.findUnique({ where: { accountId_userId: { accountId: interaction.accountId, userId: user.id } } });
+      if (!member) throw AppError.notFound(`interaction ${id}`);
+    }
+    return interaction;
+  }
+
+  async function ownOffer(id: number, user: AuthenticatedUser) {
+    const offer = await db.offer.findUnique({ where: { id } });
+    if (!offer || offer.userId !== user.id) throw AppError.notFound(`offer ${id}`);
+    return offer;
+  }
+
+  route(
+    { method: 'get', path: '/me/offers', summary: 'My pending offers', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'] },
+    async ({ user }) => {
+      const offers = await db.offer.findMany({
+        where: { userId: user.id, state: 'pending' },
+        include: { interaction: { include: { account: { select: { key: true, name: true } } } } },
+        orderBy: { id: 'asc' },
+      });
+      return offers.map((offer) => ({
+        id: offer.id,
+        interactionId: offer.interactionId,
+        accountKey: offer.interaction.account.key,
+        subject: offer.interaction.subject,
+        customerEmail: offer.interaction.customerEmail,
+        source: offer.source,
+        expiresAt: offer.expiresAt.toISOString(),
+      }));
+    },
+  );
+
+  route(
+    { method: 'post', path: '/offers/:id/accept', summary: 'Accept an offer (exactly one accept wins; others get 409)', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: offerAnswerSchema, status: 200 },
+    async ({ params, user }) => {
+      const offer = await ownOffer(params.id, user);
+      const result = await asConflict(() => temporal.workflow.getHandle(offer.workflowId).executeUpdate(acceptOfferUpdate, { args: [{ offerId: offer.id, agentId: user.id }] }));
+      return { offerId: offer.id, interactionId: result.interactionId, state: 'accepted' };
+    },
+  );
+
+  route(
+    { method: 'post', path: '/offers/:id/reject', summary: 'Reject an offer; routing moves on at once', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: offerAnswerSchema, status: 200 },
+    async ({ params, user }) => {
+      const offer = await ownOffer(params.id, user);
+      await asConflict(() => temporal.workflow.getHandle(offer.workflowId).executeUpdate(rejectOfferUpdate, { args: [{ offerId: offer.id, agentId: user.id }] }));
+      return { offerId: offer.id, state: 'rejected' };
+    },
+  );
+
+  route(
+    { method: 'get', path: '/interactions/:id', summary: 'An interaction with its messages and routing history', tags: ['Interactions'], roles: ['admin', 'supervisor', 'agent'], params: idParams },
+    async ({ params, user }) => {
+      const interaction = await visibleInteraction(params.id, user);
+      const [messages, events] = await Promise.all([
+        db.message.findMany({ where: { interactionId: interaction.id }, orderBy: { id: 'asc' }, include: { attachments: true } }),
+        db.routingEvent.findMany({ where: { interactionId: interaction.id }, orderBy: { id: 'asc' } }),
+      ]);
+      return {
+        ...interaction,
+        workflowUrl: interaction.routingWorkflowId && links.temporalUiUrl ? `${links.temporalUiUrl}/namespaces/${links.namespace}/workflows/${encodeURIComponent(interaction.routingWorkflowId)}` : null,
+        messages: messages.map(({ uidValidity, uid, ...message }) => ({ ...message, uidValidity: uidValidity?.toString() ?? null, uid: uid?.toString() ?? null })),
+        events,
+      };
+    },
+  );
+
+  route(
+    { method: 'post', path: '/interactions/:id/reply', summary: 'Reply to the customer (idempotent per requestId)', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: replySchema, status: 200, response: z.object({ outboundId: z.number(), messageIdHeader: z.string() }) },
+    async ({ params, body, user }) => {
+      const interaction = await visibleInteraction(params.id, user);
+      if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
+      return asConflict(() =>
+        temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(replyUpdate, {
+          args: [{ agentId: user.id, requestId: body.requestId ?? randomUUID(), text: body.text, ...(body.html !== undefined ? { html: body.html } : {}) }],
+        }),
+      );
+    },
+  );
+
+  route(
+    { method: 'post', path: '/interactions/:id/close', summary: 'Close an interaction (with a disposition when the account requires one)', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: closeSchema, status: 200 },
+    async ({ params, body, user }) => {
+      const interaction = await visibleInteraction(params.id, user);
+      if (!interaction.routingWorkflowId) throw AppError.conflict('this interaction is not being routed or held');
+      if (body.dispositionId !== undefined && !(await db.disposition.findFirst({ where: { id: body.dispositionId, accountId: interaction.accountId } }))) {
+        throw AppError.badRequest('dispositionId is not a disposition of this account', [{ field: 'dispositionId', reason: 'not a disposition of this account' }]);
+      }
+      return asConflict(() =>
+        temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(closeUpdate, {
+          args: [{ actorId: user.id, asSupervisor: user.role !== 'agent', ...(body.dispositionId !== undefined ? { dispositionId: body.dispositionId } : {}) }],
+        }),
+      );
+    },
+  );
+}

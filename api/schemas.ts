@@ -1,0 +1,258 @@
+/**
+ * Request and response schemas: each validates at the edge and documents itself in /openapi.json.
+ * Defaults and ranges follow XCALLY Motion's Email Accounts page (shared/seed).
+ */
+import type { ActionStep } from '../lib/domain';
+import { z } from './http';
+
+/** Seconds as the seed allows them for the two "wait for" settings. */
+export const SEED_WAIT_RANGE = { min: 1, max: 2147483 } as const;
+
+const seconds = (fallback: number, min = 1, max = 2147483) => z.number().int().min(min).max(max).default(fallback);
+const hostname = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'must be a host name or address');
+const port = z.number().int().min(1).max(65535);
+const noControlCharacters = (max: number) => z.string().max(max).regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
+
+export const mailServices = ['custom', 'gmail', 'yahoo', 'hotmail', 'outlook365'] as const;
+
+export const oauth2Schema = z
+  .object({
+    provider: z.enum(['microsoft', 'google']),
+    clientId: z.string().min(1).max(512),
+    clientSecret: z.string().min(1).max(2048).optional().openapi({ description: 'write-only' }),
+    refreshToken: z.string().min(1).max(8192).optional().openapi({ description: 'write-only' }),
+    tenantId: z.string().max(256).optional(),
+    tokenUrl: z.string().url().optional(),
+    scopes: z.array(z.string().max(512)).max(20).optional(),
+  })
+  .strict();
+
+export const bodyTemplateSchema = z
+  .object({
+    fontFamily: z.string().max(200).optional(),
+    fontSize: z.number().int().min(6).max(72).optional(),
+    text: z.string().max(100_000).optional(),
+    logoUrl: z.string().url().max(2048).optional(),
+  })
+  .strict();
+
+const accountFields = {
+  name: z.string().trim().min(1).max(255),
+  key: z.string().regex(/^[A-Za-z0-9]{1,5}$/, 'must be 1 to 5 letters or digits'),
+  emailAddress: z.string().email().max(254),
+  contactListId: z.number().int().positive().nullable().default(null),
+  active: z.boolean().default(false),
+  description: z.string().max(2000).nullable().default(null),
+  service: z.enum(mailServices).default('custom'),
+  imapHost: hostname.nullable().default(null),
+  imapPort: port.default(993),
+  imapSsl: z.boolean().default(true),
+  imapAuth: z.boolean().default(true),
+  imapUsername: z.string().max(320).nullable().default(null),
+  imapPassword: z.string().max(1024).optional().openapi({ description: 'write-only; never returned' }),
+  mailbox: z.string().min(1).max(255).default('INBOX'),
+  connectionTimeoutSeconds: seconds(10, 1, 600),
+  authTimeoutSeconds: seconds(5, 1, 600),
+  smtpHost: hostname.nullable().default(null),
+  smtpPort: port.default(465),
+  smtpSecure: z.boolean().default(true),
+  smtpAuth: z.boolean().default(true),
+  smtpUsername: z.string().max(320).nullable().default(null),
+  smtpPassword: z.string().max(1024).optional().openapi({ description: 'write-only; never returned' }),
+  oauth2: oauth2Schema.nullable().default(null),
+  markAsUnread: z.boolean().default(false),
+  waitForAssignedAgentSeconds: seconds(10, SEED_WAIT_RANGE.min, SEED_WAIT_RANGE.max),
+  waitForAssignedQueueSeconds: seconds(10, SEED_WAIT_RANGE.min, SEED_WAIT_RANGE.max),
+  headersFilter: z.string().max(2000).default('').openapi({ description: 'XCALLY syntax: name, name1,name2, name=VALUE, mixed' }),
+  includeMessageOnForward: z.boolean().default(false),
+  disableDuplicateCheck: z.boolean().default(false),
+  transferEnabled: z.boolean().default(false),
+  transferToAgent: z.boolean().default(true),
+  transferToQueue: z.boolean().default(true),
+  transferToAccount: z.boolean().default(false),
+  transferTimeoutSeconds: seconds(30),
+  transferTemplate: z.string().max(10_000).nullable().default(null),
+  mandatoryDisposition: z.boolean().default(false),
+  dispositionPauseStatusId: z.number().int().positive().nullable().default(null),
+  bodyTemplate: bodyTemplateSchema.nullable().default(null),
+  notificationSound: z.boolean().default(true),
+  notificationShake: z.boolean().default(false),
+  notificationTemplate: z.string().max(10_000).nullable().default(null),
+  assistant: z.string().max(100).nullable().default(null),
+  hostname: noControlCharacters(253).nullable().default(null),
+};
+
+export const accountCreateSchema = z.object(accountFields).strict().openapi('EmailAccountCreate');
+
+/** PATCH: every field optional and without defaults (absent means unchanged). */
+export const accountUpdateSchema = z
+  .object(Object.fromEntries(Object.entries(accountFields).map(([name, schema]) => [name, unwrapDefault(schema).optional()])) as {
+    [K in keyof typeof accountFields]: z.ZodOptional<z.ZodType<z.output<(typeof accountFields)[K]>>>;
+  })
+  .strict()
+  .openapi('EmailAccountUpdate');
+
+function unwrapDefault(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
+}
+
+export type AccountCreate = z.output<typeof accountCreateSchema>;
+export type AccountUpdate = z.output<typeof accountUpdateSchema>;
+
+export const accountSchema = z
+  .object({
+    id: z.number().int(),
+    ...Object.fromEntries(
+      Object.entries(accountFields)
+        .filter(([name]) => name !== 'imapPassword' && name !== 'smtpPassword' && name !== 'oauth2')
+        .map(([name, schema]) => [name, unwrapDefault(schema)]),
+    ),
+    imapPasswordSet: z.boolean(),
+    smtpPasswordSet: z.boolean(),
+    oauth2: oauth2Schema.omit({ clientSecret: true, refreshToken: true }).extend({ clientSecretSet: z.boolean(), refreshTokenSet: z.boolean() }).nullable(),
+    headersFilterRules: z.array(z.object({ name: z.string(), value: z.string().optional() })),
+    imapSearch: z.string().openapi({ description: 'the IMAP SEARCH the headers filter becomes' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('EmailAccount');
+
+export const userCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    email: z.string().email().max(254),
+    role: z.enum(['admin', 'supervisor', 'agent']).default('agent'),
+    password: z.string().min(8).max(1024).optional().openapi({ description: 'write-only' }),
+    capacity: z.number().int().min(1).max(100).default(1),
+  })
+  .strict()
+  .openapi('UserCreate');
+
+export const userSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    email: z.string(),
+    role: z.enum(['admin', 'supervisor', 'agent']),
+    presence: z.enum(['online', 'paused', 'offline']),
+    pauseStatusId: z.number().int().nullable(),
+    capacity: z.number().int(),
+  })
+  .openapi('User');
+
+export const presenceSchema = z
+  .object({
+    presence: z.enum(['online', 'paused', 'offline']),
+    pauseStatusId: z.number().int().positive().optional(),
+  })
+  .strict()
+  .openapi('PresenceChange');
+
+export const queueStrategies = ['beepall', 'rrmemory', 'leastrecent', 'fewestcalls', 'random'] as const;
+
+export const queueCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    description: z.string().max(2000).nullable().default(null),
+    strategy: z.enum(queueStrategies).default('beepall'),
+    offerTimeoutSeconds: seconds(30, 1, 86400),
+  })
+  .strict()
+  .openapi('QueueCreate');
+
+export const queueMembersSchema = z
+  .object({
+    members: z
+      .array(
+        z
+          .object({
+            agentId: z.number().int().positive(),
+            weight: z.number().int().min(0).max(10).default(0),
+            priority: z.number().int().min(0).max(100).default(0),
+          })
+          .strict(),
+      )
+      .max(1000),
+  })
+  .strict()
+  .openapi('QueueMembers');
+
+export const idListSchema = (field: string) => z.object({ [field]: z.array(z.number().int().positive()).max(10_000) }).strict();
+
+export const dispositionCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    parentId: z.number().int().positive().nullable().default(null),
+  })
+  .strict()
+  .openapi('DispositionCreate');
+
+const label = z.string().trim().min(1).max(64).optional();
+const planCondition = z
+  .object({
+    field: z.enum(['from', 'to', 'cc', 'subject', 'body', 'header', 'tags', 'priority']),
+    header: z.string().max(200).optional(),
+    operator: z.enum(['equals', 'contains', 'startsWith', 'endsWith', 'matches', 'greaterThan', 'lessThan', 'isEmpty']),
+    value: z.string().max(1000).optional(),
+  })
+  .strict();
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
+const schedule = z
+  .object({
+    timezone: z.string().refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone'),
+    intervals: z.array(z.object({ days: z.array(z.number().int().min(0).max(6)).min(1), from: hhmm, to: hhmm }).strict()).max(50),
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')).max(1000).default([]),
+  })
+  .strict();
+
+export const actionStepSchema: z.ZodType<ActionStep> = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('queue'), queueId: z.number().int().positive(), timeoutSeconds: seconds(300, 1, 2147483), label }).strict(),
+  z.object({ type: z.literal('agent'), agentId: z.number().int().positive(), timeoutSeconds: seconds(300, 1, 2147483), label }).strict(),
+  z
+    .object({
+      type: z.literal('autoreply'),
+      template: z.string().min(1).max(100_000),
+      mode: z.enum(['always', 'once-per-sender', 'first-message']).default('first-message'),
+      replyAll: z.boolean().default(false),
+      label,
+    })
+    .strict(),
+  z.object({ type: z.literal('close'), dispositionId: z.number().int().positive().optional(), label }).strict(),
+  z.object({ type: z.literal('noop'), label }).strict(),
+  z.object({ type: z.literal('gotoif'), condition: planCondition, then: z.string().min(1).max(64), else: z.string().min(1).max(64).optional(), label }).strict(),
+  z.object({ type: z.literal('gotop'), schedule, then: z.string().min(1).max(64), else: z.string().min(1).max(64).optional(), label }).strict(),
+  z.object({ type: z.literal('tag'), tags: z.array(z.string().trim().min(1).max(64)).min(1).max(50), label }).strict(),
+  z.object({ type: z.literal('priority'), priority: z.number().int().min(0).max(100), label }).strict(),
+  z.object({ type: z.literal('webhook'), url: z.string().url().max(2048), timeoutSeconds: seconds(10, 1, 120), label }).strict(),
+]) as unknown as z.ZodType<ActionStep>;
+
+export const actionPlanSchema = z.object({ steps: z.array(actionStepSchema).max(500) }).strict().openapi('ActionPlan');
+
+export const offerAnswerSchema = z.object({}).strict();
+
+export const replySchema = z
+  .object({
+    text: z.string().min(1).max(1_000_000),
+    html: z.string().max(5_000_000).optional(),
+    requestId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, - or _')
+      .optional()
+      .openapi({ description: 'idempotency key: the same requestId never sends twice' }),
+  })
+  .strict()
+  .openapi('Reply');
+
+export const closeSchema = z
+  .object({ dispositionId: z.number().int().positive().optional() })
+  .strict()
+  .openapi('Close');
+
+export const loginSchema = z.object({ email: z.string().email(), password: z.string().min(1).max(1024) }).strict().openapi('Login');

@@ -1,0 +1,60 @@
+/** The API process: applies migrations, makes sure watchers run for active accounts, and listens. */
+import { Client, Connection } from '@temporalio/client';
+import { deployMigrations } from '../prisma/migrate';
+import { loadConfig } from '../lib/config';
+import { createDatabase } from '../lib/db';
+import { createLogger } from '../lib/logger';
+import { createSecretBox } from '../lib/secrets';
+import { createApp } from './app';
+import { hashPassword } from './auth';
+import { createWatcherControl } from './watchers';
+
+export async function runApi(): Promise<{ url: string; close(): Promise<void> }> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'mailroute-api' });
+  await deployMigrations({ databaseUrl: config.DATABASE_URL, log: (line: string, level) => logger[level](line) });
+  const db = createDatabase(config.DATABASE_URL);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const watchers = createWatcherControl(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, heartbeatTimeoutSeconds: config.WATCHER_HEARTBEAT_SECONDS });
+
+  if (config.MAILROUTE_ADMIN_PASSWORD && (await db.user.count({ where: { role: 'admin' } })) === 0) {
+    await db.user.create({
+      data: { name: 'Administrator', email: config.MAILROUTE_ADMIN_EMAIL, role: 'admin', passwordHash: await hashPassword(config.MAILROUTE_ADMIN_PASSWORD) },
+    });
+    logger.info({ email: config.MAILROUTE_ADMIN_EMAIL }, 'bootstrap admin created');
+  }
+  for (const account of await db.emailAccount.findMany({ where: { active: true } })) {
+    await watchers.sync(account, 'created');
+  }
+
+  const app = createApp({
+    db,
+    temporal,
+    secrets: createSecretBox(config.MAILROUTE_SECRET_KEY, config.MAILROUTE_PREVIOUS_SECRET_KEYS.split(',')),
+    logger,
+    watchers,
+    links: { temporalUiUrl: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE },
+  });
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = config.MAILROUTE_PUBLIC_URL ?? `http://${config.HOST}:${port}`;
+  logger.info({ url }, 'API listening');
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+if (require.main === module) {
+  runApi().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,75 @@
+/** Email accounts: presets, sealed secrets, the parsed headers filter, and the response shape. */
+import type { Database } from '../../lib/db';
+import { formatHeadersFilter, headersFilterToImapSearch, HeadersFilterError, parseHeadersFilter, type HeaderFilterRule } from '../../lib/headers-filter';
+import type { SecretBox } from '../../lib/secrets';
+import type { EmailAccount } from '../../generated/prisma/client';
+import { AppError } from '../http';
+import type { AccountCreate, AccountUpdate } from '../schemas';
+
+/** Host, port and TLS that a preset service fills in (the admin may still override them). */
+export const SERVICE_PRESETS = {
+  gmail: { imapHost: 'imap.gmail.com', imapPort: 993, imapSsl: true, smtpHost: 'smtp.gmail.com', smtpPort: 465, smtpSecure: true },
+  yahoo: { imapHost: 'imap.mail.yahoo.com', imapPort: 993, imapSsl: true, smtpHost: 'smtp.mail.yahoo.com', smtpPort: 465, smtpSecure: true },
+  hotmail: { imapHost: 'outlook.office365.com', imapPort: 993, imapSsl: true, smtpHost: 'smtp-mail.outlook.com', smtpPort: 587, smtpSecure: false },
+  outlook365: { imapHost: 'outlook.office365.com', imapPort: 993, imapSsl: true, smtpHost: 'smtp.office365.com', smtpPort: 587, smtpSecure: false },
+} as const;
+
+type OAuth2Stored = { provider: string; clientId: string; tenantId?: string; tokenUrl?: string; scopes?: string[]; refreshTokenSet: boolean; clientSecretSet: boolean };
+
+function parseFilter(text: string): HeaderFilterRule[] {
+  try {
+    return parseHeadersFilter(text);
+  } catch (error) {
+    if (error instanceof HeadersFilterError) throw AppError.badRequest(`headersFilter: ${error.message}`, [{ field: 'headersFilter', reason: error.message }]);
+    throw error;
+  }
+}
+
+/** Turns validated API input into the columns to write; secrets are sealed here and nowhere else. */
+export function accountColumns(input: AccountUpdate, secrets: SecretBox, current?: EmailAccount) {
+  const { imapPassword, smtpPassword, oauth2, headersFilter, service, ...plain } = input;
+  const preset = service && service !== 'custom' && !current ? SERVICE_PRESETS[service] : undefined;
+  const columns: Record<string, unknown> = { ...preset, ...plain };
+  if (service !== undefined) columns.service = service;
+  if (preset) for (const [field, value] of Object.entries(preset)) if (input[field as keyof AccountUpdate] === undefined || input[field as keyof AccountUpdate] === null) columns[field] = value;
+  if (headersFilter !== undefined) columns.headersFilter = parseFilter(headersFilter);
+  if (imapPassword !== undefined) columns.imapPasswordEnc = imapPassword === '' ? null : secrets.seal(imapPassword);
+  if (smtpPassword !== undefined) columns.smtpPasswordEnc = smtpPassword === '' ? null : secrets.seal(smtpPassword);
+  if (oauth2 !== undefined) {
+    if (oauth2 === null) {
+      columns.oauth2 = null;
+      columns.oauth2SecretEnc = null;
+    } else {
+      const { clientSecret, refreshToken, ...publicPart } = oauth2;
+      const previous = current?.oauth2SecretEnc ? (JSON.parse(secrets.open(current.oauth2SecretEnc)) as { clientSecret?: string; refreshToken?: string }) : {};
+      const sealed = { clientSecret: clientSecret ?? previous.clientSecret, refreshToken: refreshToken ?? previous.refreshToken };
+      columns.oauth2 = { ...publicPart, clientSecretSet: Boolean(sealed.clientSecret), refreshTokenSet: Boolean(sealed.refreshToken) };
+      columns.oauth2SecretEnc = secrets.seal(JSON.stringify(sealed));
+    }
+  }
+  return columns;
+}
+
+export function accountResponse(account: EmailAccount) {
+  const { imapPasswordEnc, smtpPasswordEnc, oauth2SecretEnc: _sealed, headersFilter, oauth2, createdAt, updatedAt, ...rest } = account;
+  const rules = headersFilter as unknown as HeaderFilterRule[];
+  return {
+    ...rest,
+    headersFilter: formatHeadersFilter(rules),
+    headersFilterRules: rules,
+    imapSearch: headersFilterToImapSearch(rules),
+    imapPasswordSet: imapPasswordEnc !== null,
+    smtpPasswordSet: smtpPasswordEnc !== null,
+    oauth2: (oauth2 as OAuth2Stored | null) ?? null,
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+  };
+}
+
+export async function requireAccount(db: Database, id: number): Promise<EmailAccount> {
+  const account = await db.emailAccount.findUnique({ where: { id } });
+  if (!account) throw AppError.notFound(`email account ${id}`);
+  return account;
+}
+
+export type { AccountCreate };

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Every setting mailroute reads from its environment, validated once at start. */
+const environmentSchema = z.object({
+  DATABASE_URL: z.string().url({ message: 'DATABASE_URL must be a postgresql:// URL' }),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('mailroute'),
+  TEMPORAL_UI_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  HOST: z.string().default('127.0.0.1'),
+  MAILROUTE_PUBLIC_URL: z.string().url().optional(),
+  /** base64 of 32 random bytes; secrets at rest are sealed with AES-256-GCM under it. */
+  MAILROUTE_SECRET_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  /** Earlier keys, comma-separated, still accepted for reading during a key rotation. */
+  MAILROUTE_PREVIOUS_SECRET_KEYS: z.string().default(''),
+  MAILROUTE_ADMIN_EMAIL: z.string().email().default('admin@mailroute.local'),
+  MAILROUTE_ADMIN_PASSWORD: z.string().min(8).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Heartbeat timeout of the mailbox watcher: how fast a dead worker's watch moves elsewhere. */
+  WATCHER_HEARTBEAT_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
+  /** Largest email accepted for routing; larger ones are quarantined with a notice. */
+  MAX_EMAIL_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+});
+
+export type Config = z.infer<typeof environmentSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return parsed.data;
+}

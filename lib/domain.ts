@@ -1,0 +1,98 @@
+/**
+ * Domain types shared by workflows, activities and the API. Sandbox-safe: no Node built-ins and no I/O,
+ * so workflow code may import it. Validation schemas for these shapes live in lib/schemas.ts.
+ */
+
+export type InteractionRoutingState =
+  | 'new'
+  | 'offered-to-assigned-agent'
+  | 'offered-to-assigned-queue'
+  | 'running-action-plan'
+  | 'offered'
+  | 'waiting-for-agents'
+  | 'accepted'
+  | 'disposing'
+  | 'closed'
+  | 'joined-open-interaction'
+  | 'ended-without-agent';
+
+/** Reservation states, after Twilio TaskRouter. */
+export type OfferState = 'pending' | 'accepted' | 'rejected' | 'timeout' | 'canceled' | 'rescinded';
+
+export type QueueStrategy = 'beepall' | 'rrmemory' | 'leastrecent' | 'fewestcalls' | 'random';
+
+/** One step of an account's action plan (XCALLY's "applications"). */
+export type ActionStep =
+  | { type: 'queue'; queueId: number; timeoutSeconds: number; label?: string }
+  | { type: 'agent'; agentId: number; timeoutSeconds: number; label?: string }
+  | { type: 'autoreply'; template: string; mode: 'always' | 'once-per-sender' | 'first-message'; replyAll: boolean; label?: string }
+  | { type: 'close'; dispositionId?: number; label?: string }
+  | { type: 'noop'; label?: string }
+  | { type: 'gotoif'; condition: PlanCondition; then: string; else?: string; label?: string }
+  | { type: 'gotop'; schedule: WorkingSchedule; then: string; else?: string; label?: string }
+  | { type: 'tag'; tags: string[]; label?: string }
+  | { type: 'priority'; priority: number; label?: string }
+  | { type: 'webhook'; url: string; timeoutSeconds: number; label?: string };
+
+export interface PlanCondition {
+  field: 'from' | 'to' | 'cc' | 'subject' | 'body' | 'header' | 'tags' | 'priority';
+  header?: string;
+  operator: 'equals' | 'contains' | 'startsWith' | 'endsWith' | 'matches' | 'greaterThan' | 'lessThan' | 'isEmpty';
+  value?: string;
+}
+
+export interface WorkingSchedule {
+  timezone: string;
+  /** e.g. { days: [1,2,3,4,5], from: '09:00', to: '18:00' } */
+  intervals: Array<{ days: number[]; from: string; to: string }>;
+  /** ISO dates (YYYY-MM-DD) in the schedule's time zone that are never working time. */
+  holidays: string[];
+}
+
+export interface ActionPlan {
+  version: number;
+  steps: ActionStep[];
+}
+
+/** What the routing workflow starts from. Ids only: never MIME, never personal data. */
+export interface RouteEmailInput {
+  accountId: number;
+  accountKey: string;
+  interactionId: number;
+  messageId: number;
+}
+
+/** Everything routing needs to know, loaded once when the workflow starts (the plan version is pinned here). */
+export interface RoutingContext {
+  accountKey: string;
+  waitForAssignedAgentSeconds: number;
+  waitForAssignedQueueSeconds: number;
+  mandatoryDisposition: boolean;
+  dispositionPauseStatusId: number | null;
+  transferTimeoutSeconds: number;
+  /** The agent who already handles this thread, if any. */
+  assignedAgentId: number | null;
+  /** Queues the assigned agent belongs to (among the account's queues). */
+  assignedAgentQueueIds: number[];
+  plan: ActionPlan;
+  /** Facts the plan's conditions may test. */
+  message: { from: string; to: string[]; cc: string[]; subject: string; body: string; headers: Record<string, string> };
+  interaction: { tags: string[]; priority: number };
+}
+
+export interface OfferRef {
+  offerId: number;
+  agentId: number;
+}
+
+export interface RoutingStatus {
+  state: InteractionRoutingState;
+  interactionId: number;
+  messageId: number;
+  planVersion: number | null;
+  planStep: number | null;
+  holderAgentId: number | null;
+  queueId: number | null;
+  pendingOffers: OfferRef[];
+  endReason: string | null;
+}

@@ -1,0 +1,42 @@
+/**
+ * The IMAP headers filter of an account, in XCALLY's syntax: `name`, `name1,name2`, `name=VALUE`, mixed.
+ * Names are case-insensitive (stored lower-case); values are case-sensitive.
+ */
+export interface HeaderFilterRule {
+  name: string;
+  value?: string;
+}
+
+const HEADER_NAME = /^[!-9;-~]+$/; // RFC 5322 field-name: printable ASCII except ':'
+
+export class HeadersFilterError extends Error {}
+
+export function parseHeadersFilter(text: string | null | undefined): HeaderFilterRule[] {
+  if (text === null || text === undefined || text.trim() === '') return [];
+  return text.split(',').map((entry, index) => {
+    const trimmed = entry.trim();
+    const equals = trimmed.indexOf('=');
+    const name = (equals >= 0 ? trimmed.slice(0, equals) : trimmed).trim().toLowerCase();
+    const value = equals >= 0 ? trimmed.slice(equals + 1).trim() : undefined;
+    if (!HEADER_NAME.test(name)) throw new HeadersFilterError(`entry ${index + 1} ("${trimmed}") is not a header name`);
+    if (value !== undefined && (value === '' || /[\r\n"\\]/.test(value))) {
+      throw new HeadersFilterError(`entry ${index + 1} ("${trimmed}") has an empty or unsafe value`);
+    }
+    return value === undefined ? { name } : { name, value };
+  });
+}
+
+export function formatHeadersFilter(rules: HeaderFilterRule[]): string {
+  return rules.map((rule) => (rule.value === undefined ? rule.name : `${rule.name}=${rule.value}`)).join(',');
+}
+
+/** The IMAP SEARCH the filter becomes, as the seed's table prints it (with plain quotes). */
+export function headersFilterToImapSearch(rules: HeaderFilterRule[]): string {
+  return ['SEARCH UNSEEN', ...rules.map((rule) => (rule.value === undefined ? `HEADER "${rule.name}"` : `HEADER "${rule.name}" "${rule.value}"`))].join(' ');
+}
+
+/** The same criteria as an imapflow search object (`header: { name: value | true }` — true means "present"). */
+export function headersFilterToImapflowQuery(rules: HeaderFilterRule[]): { header?: Record<string, string | boolean> } {
+  if (rules.length === 0) return {};
+  return { header: Object.fromEntries(rules.map((rule) => [rule.name, rule.value ?? true])) };
+}

@@ -1,0 +1,195 @@
+/**
+ * One email through every real part: Dovecot (IMAP IDLE) → watcher → Temporal routing workflow →
+ * offer to an online queue agent → accept, reply (SMTP capture), close with disposition → PostgreSQL.
+ */
+import { addMailUser } from '../../scripts/services/dovecot';
+import { waitFor } from '../../scripts/services/process-tools';
+import { routingWorkflowId } from '../../workflows/ids';
+import { recordHistoryIfAsked } from '../support/histories';
+import { appendEmail, buildEmail, uniqueMailUser } from '../support/mailbox';
+import { startTestPlatform, uniqueAccountKey, type ApiClient, type TestPlatform } from '../support/platform';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { testEnvironment } from '../support/test-environment';
+
+interface Scenario {
+  platform: TestPlatform;
+  smtp: SmtpSink;
+  agent: ApiClient;
+  agentId: number;
+  account: { id: number; key: string; emailAddress: string };
+  dispositionId: number;
+  mailUser: { user: string; password: string };
+}
+
+async function setUpScenario(platform: TestPlatform, smtp: SmtpSink): Promise<Scenario> {
+  const { dovecot } = testEnvironment();
+  const mailUser = { user: uniqueMailUser('skeleton'), password: 'secret-password' };
+  await addMailUser(dovecot, mailUser);
+  const key = uniqueAccountKey();
+  const admin = platform.admin;
+
+  const agentUser = await admin.post('/api/users', { name: 'Alice Agent', email: `alice-${key}@test.invalid`, role: 'agent', password: 'agent-password' });
+  expect(agentUser.status).toBe(201);
+  const queue = await admin.post('/api/queues', { name: `support-${key}`, strategy: 'beepall', offerTimeoutSeconds: 60 });
+  expect(queue.status).toBe(201);
+  expect((await admin.put(`/api/queues/${queue.body.id}/members`, { members: [{ agentId: agentUser.body.id }] })).status).toBe(200);
+
+  const account = await admin.post('/api/accounts', {
+    name: `Support ${key}`,
+    key,
+    emailAddress: `support-${key.toLowerCase()}@example.test`,
+    imapHost: '127.0.0.1',
+    imapPort: dovecot.port,
+    imapSsl: false,
+    imapUsername: mailUser.user,
+    imapPassword: mailUser.password,
+    smtpHost: '127.0.0.1',
+    smtpPort: smtp.port,
+    smtpSecure: false,
+    smtpAuth: false,
+    mandatoryDisposition: true,
+  });
+  expect(account.status).toBe(201);
+  expect(account.body).not.toHaveProperty('imapPassword');
+  expect((await admin.put(`/api/accounts/${account.body.id}/agents`, { agentIds: [agentUser.body.id] })).status).toBe(200);
+  expect((await admin.put(`/api/accounts/${account.body.id}/queues`, { queueIds: [queue.body.id] })).status).toBe(200);
+  const disposition = await admin.post(`/api/accounts/${account.body.id}/dispositions`, { name: 'Solved' });
+  expect(disposition.status).toBe(201);
+  const plan = await admin.put(`/api/accounts/${account.body.id}/action-plan`, { steps: [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }] });
+  expect(plan.status).toBe(201);
+  // Activating starts the account's watcher.
+  expect((await admin.patch(`/api/accounts/${account.body.id}`, { active: true })).status).toBe(200);
+
+  const agent = await platform.clientFor(agentUser.body.id);
+  return { platform, smtp, agent, agentId: agentUser.body.id, account: account.body, dispositionId: disposition.body.id, mailUser };
+}
+
+async function waitForOffer(agent: ApiClient): Promise<{ id: number; interactionId: number; accountKey: string }> {
+  let offer: { id: number; interactionId: number; accountKey: string } | undefined;
+  await waitFor(
+    'an offer for the agent',
+    async () => {
+      const offers = await agent.get('/api/me/offers');
+      offer = offers.body[0];
+      return offer !== undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  return offer!;
+}
+
+describe('walking skeleton: one email routed end to end through real Temporal, PostgreSQL, Dovecot and SMTP', () => {
+  let platform: TestPlatform;
+  let smtp: SmtpSink;
+
+  beforeEach(async () => {
+    smtp = await startSmtpSink();
+    platform = await startTestPlatform();
+  });
+  afterEach(async () => {
+    await platform?.close();
+    await smtp?.close();
+  });
+
+  it('offers the email to the online queue agent, sends the threaded reply, and closes with the disposition', async () => {
+    const scenario = await setUpScenario(platform, smtp);
+    const { agent, account } = scenario;
+    expect((await agent.put('/api/me/presence', { presence: 'online' })).status).toBe(200);
+
+    const customerMessageId = `<customer-${account.key}@customer.test>`;
+    const appended = await appendEmail(
+      testEnvironment().dovecot,
+      scenario.mailUser.user,
+      scenario.mailUser.password,
+      buildEmail({ from: 'Carla Customer <carla@customer.test>', to: account.emailAddress, subject: 'My order is late', text: 'Where is order 42?', messageId: customerMessageId }),
+    );
+
+    const offer = await waitForOffer(agent);
+    expect(offer.accountKey).toBe(account.key);
+    const accepted = await agent.post(`/api/offers/${offer.id}/accept`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.interactionId).toBe(offer.interactionId);
+
+    const reply = await agent.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'It ships today.' });
+    expect(reply.status).toBe(200);
+    const [sent] = await smtp.waitForMessages(1, 15_000);
+    expect(sent!.messageId).toBe(reply.body.messageIdHeader);
+    expect(sent!.inReplyTo).toBe(customerMessageId);
+    expect(sent!.references).toEqual([customerMessageId]);
+    expect(sent!.from).toContain(account.emailAddress);
+    expect(sent!.envelope.to).toEqual(['carla@customer.test']);
+    expect(sent!.text).toContain('It ships today.');
+
+    // Mandatory disposition: closing without one only enters "disposing".
+    const withoutDisposition = await agent.post(`/api/interactions/${offer.interactionId}/close`, {});
+    expect(withoutDisposition.body).toEqual({ state: 'disposing' });
+    const closed = await agent.post(`/api/interactions/${offer.interactionId}/close`, { dispositionId: scenario.dispositionId });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toEqual({ state: 'closed' });
+
+    const workflowId = routingWorkflowId({ accountKey: account.key, uidValidity: appended.uidValidity, uid: appended.uid });
+    const handle = platform.temporal.workflow.getHandle(workflowId);
+    expect(await handle.result()).toMatchObject({ state: 'closed', agentId: scenario.agentId });
+    await recordHistoryIfAsked(platform.temporal, workflowId, 'route-email-queue-accept-reply-dispose-close');
+
+    const interaction = await platform.db.interaction.findUniqueOrThrow({ where: { id: offer.interactionId }, include: { messages: { orderBy: { id: 'asc' } } } });
+    expect(interaction.status).toBe('closed');
+    expect(interaction.dispositionId).toBe(scenario.dispositionId);
+    expect(interaction.agentId).toBe(scenario.agentId);
+    expect(interaction.messages.map((message) => [message.direction, message.messageIdHeader])).toEqual([
+      ['inbound', customerMessageId],
+      ['outbound', reply.body.messageIdHeader],
+    ]);
+
+    // An operator finds it in the Temporal Web UI by account and state, and reads from/subject in the memo.
+    await waitFor('visibility to index the final state', async () => {
+      const description = await handle.describe();
+      return description.searchAttributes.MailrouteState?.[0] === 'closed';
+    });
+    const description = await handle.describe();
+    expect(description.status.name).toBe('COMPLETED');
+    expect(description.searchAttributes.MailrouteAccount).toEqual([account.key]);
+    expect(description.searchAttributes.MailrouteInteractionId).toEqual([offer.interactionId]);
+    expect(description.searchAttributes.MailrouteAgent).toEqual([String(scenario.agentId)]);
+    expect(description.memo).toEqual({ from: 'carla@customer.test', subject: 'My order is late' });
+  });
+
+  it('still ends with one offer, one reply and one completed workflow when the worker is SIGKILLed while the email waits for an agent', async () => {
+    const scenario = await setUpScenario(platform, smtp);
+    const { agent, account } = scenario;
+    // The agent is offline: the email waits in the queue.
+    const appended = await appendEmail(
+      testEnvironment().dovecot,
+      scenario.mailUser.user,
+      scenario.mailUser.password,
+      buildEmail({ from: 'dan@customer.test', to: account.emailAddress, subject: 'Refund', text: 'Please refund me.' }),
+    );
+    const workflowId = routingWorkflowId({ accountKey: account.key, uidValidity: appended.uidValidity, uid: appended.uid });
+    await waitFor('the routing workflow to wait for agents', async () => {
+      const interaction = await platform.db.interaction.findFirst({ where: { accountId: account.id } });
+      return interaction?.routingState === 'waiting-for-agents';
+    }, { timeoutMs: 30_000 });
+
+    await platform.worker.kill();
+    await platform.worker.start();
+
+    expect((await agent.put('/api/me/presence', { presence: 'online' })).status).toBe(200);
+    const offer = await waitForOffer(agent);
+    expect((await agent.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
+    expect((await agent.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Refunded.' })).status).toBe(200);
+    expect((await agent.post(`/api/interactions/${offer.interactionId}/close`, { dispositionId: scenario.dispositionId })).body).toEqual({ state: 'closed' });
+    expect(await platform.temporal.workflow.getHandle(workflowId).result()).toMatchObject({ state: 'closed' });
+    await recordHistoryIfAsked(platform.temporal, workflowId, 'route-email-waits-for-agents-across-worker-kill');
+
+    // Give a duplicate (a second watcher, a second start, a second send) time to show itself.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await platform.db.offer.count({ where: { interaction: { accountId: account.id } } })).toBe(1);
+    expect(await platform.db.message.count({ where: { accountId: account.id, direction: 'inbound' } })).toBe(1);
+    expect(smtp.messages).toHaveLength(1);
+    const routingWorkflows = [];
+    for await (const execution of platform.temporal.workflow.list({ query: `MailrouteAccount = "${account.key}" AND WorkflowType = "routeEmail"` })) {
+      routingWorkflows.push(execution);
+    }
+    expect(routingWorkflows.map((execution) => [execution.workflowId, execution.status.name])).toEqual([[workflowId, 'COMPLETED']]);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The worker process: composition root only. It runs the routing and watcher workflows and all activities
+ * on one task queue. `WORKFLOW_BUNDLE_PATH` selects a prebuilt workflow bundle (production, tests).
+ */
+import http from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { Pool } from 'pg';
+import { createDbActivities } from './activities/db';
+import { createImapActivities } from './activities/imap';
+import { createSmtpActivities } from './activities/smtp';
+import { loadConfig } from './lib/config';
+import { createDatabase } from './lib/db';
+import { createLogger } from './lib/logger';
+import { createPgEventBus } from './lib/pg-events';
+import { createSecretBox } from './lib/secrets';
+
+export async function runWorker(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'mailroute-worker' });
+  const db = createDatabase(config.DATABASE_URL);
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 10 });
+  const secrets = createSecretBox(config.MAILROUTE_SECRET_KEY, config.MAILROUTE_PREVIOUS_SECRET_KEYS.split(','));
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+
+  const activities = {
+    ...createDbActivities({ db, events: createPgEventBus(pool) }),
+    ...createSmtpActivities({ db, pool, secrets }),
+    ...createImapActivities({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, secrets, logger, maxEmailBytes: config.MAX_EMAIL_BYTES }),
+  };
+  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
+  const worker = await Worker.create({
+    connection: workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('./workflows') }),
+    activities,
+    maxConcurrentActivityTaskExecutions: 200,
+    shutdownGraceTime: '5 seconds',
+  });
+
+  const health = http.createServer((request, response) => {
+    const ok = worker.getState() === 'RUNNING';
+    response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ status: ok ? 'ok' : worker.getState() }));
+  });
+  health.listen(config.HEALTH_PORT, config.HOST);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker running');
+  try {
+    await worker.run();
+  } finally {
+    health.close();
+    await clientConnection.close();
+    await workerConnection.close();
+    await pool.end();
+    await db.$disconnect();
+  }
+}
+
+if (require.main === module) {
+  runWorker().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,3 @@
+/** Every workflow the worker registers. */
+export { routeEmail } from './route-email';
+export { watchMailbox } from './watch-mailbox';

@@ -1,0 +1,21 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RoutingStatus } from '../lib/domain';
+
+/** An agent takes an offer. Exactly one accept wins; the validator refuses the others (HTTP 409). */
+export const acceptOfferUpdate = defineUpdate<{ interactionId: number }, [{ offerId: number; agentId: number }]>('acceptOffer');
+/** An agent declines an offer; routing moves on at once. */
+export const rejectOfferUpdate = defineUpdate<void, [{ offerId: number; agentId: number }]>('rejectOffer');
+/** The holding agent replies to the customer; resolves once the SMTP server accepted the message. */
+export const replyUpdate = defineUpdate<
+  { outboundId: number; messageIdHeader: string },
+  [{ agentId: number; requestId: string; text: string; html?: string }]
+>('reply');
+/** The holding agent (or a supervisor) closes the interaction, with a disposition when the account requires one. */
+export const closeUpdate = defineUpdate<{ state: 'closed' | 'disposing' }, [{ actorId: number; dispositionId?: number; asSupervisor?: boolean }]>(
+  'close',
+);
+/** Offers of an agent who paused or went offline are taken back. */
+export const agentUnavailableSignal = defineSignal<[{ agentId: number }]>('agentUnavailable');
+/** An agent became available: a workflow waiting for agents looks again at once. */
+export const agentsAvailableSignal = defineSignal('agentsAvailable');
+export const routingStatusQuery = defineQuery<RoutingStatus>('routingStatus');

@@ -1,0 +1,348 @@
+/**
+ * The routing story of one incoming email:
+ *   1. take ownership of the interaction (or join the workflow that already owns it);
+ *   2. offer it to the agent who already handles the thread, for "wait for the assigned agent";
+ *   3. then to that agent's queues, for "wait for the assigned queue";
+ *   4. then run the account's action plan (queue, agent, autoreply, close, jumps…);
+ *   5. once an agent accepts, carry replies until the interaction is closed with a disposition.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createDbActivities } from '../activities/db';
+import type { createSmtpActivities } from '../activities/smtp';
+import { evaluateCondition, findStepIndex, isWorkingTime, PLAN_STEP_BUDGET } from '../lib/action-plan';
+import type { ActionStep, InteractionRoutingState, RouteEmailInput, RoutingContext, RoutingStatus } from '../lib/domain';
+import { RoutingErrorType } from '../lib/errors';
+import {
+  acceptOfferUpdate,
+  agentsAvailableSignal,
+  agentUnavailableSignal,
+  closeUpdate,
+  rejectOfferUpdate,
+  replyUpdate,
+  routingStatusQuery,
+} from './messages';
+import { agentAttribute, queueAttribute, stateAttribute } from './search-attributes';
+
+const db = proxyActivities<ReturnType<typeof createDbActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: [RoutingErrorType.NotFound] },
+});
+const smtp = proxyActivities<ReturnType<typeof createSmtpActivities>>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [RoutingErrorType.SmtpRejected, RoutingErrorType.DeliveryUncertain, RoutingErrorType.NotFound],
+  },
+});
+
+/** While no agent is free, look again this often (an agentsAvailable signal wakes the workflow sooner). */
+const AGENT_POLL_INTERVAL_MS = 2_000;
+
+export interface RouteEmailResult {
+  state: InteractionRoutingState;
+  agentId: number | null;
+  reason: string;
+}
+
+export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResult> {
+  const { workflowId } = workflowInfo();
+  const status: RoutingStatus = {
+    state: 'new',
+    interactionId: input.interactionId,
+    messageId: input.messageId,
+    planVersion: null,
+    planStep: null,
+    holderAgentId: null,
+    queueId: null,
+    pendingOffers: [],
+    endReason: null,
+  };
+  /** Pending offers: offer id → agent id. Cleared synchronously when an offer window ends. */
+  const pending = new Map<number, number>();
+  let agentsMayBeAvailable = false;
+  let closed = false;
+  let pausedAgent: { agentId: number; previous: { presence: string; pauseStatusId: number | null } } | null = null;
+  let context: RoutingContext | undefined;
+
+  setHandler(routingStatusQuery, () => ({ ...status, pendingOffers: [...pending].map(([offerId, agentId]) => ({ offerId, agentId })) }));
+  setHandler(agentsAvailableSignal, () => {
+    agentsMayBeAvailable = true;
+  });
+  setHandler(agentUnavailableSignal, async ({ agentId }) => {
+    const offerIds = [...pending].filter(([, offeredAgentId]) => offeredAgentId === agentId).map(([offerId]) => offerId);
+    if (offerIds.length === 0) return;
+    for (const offerId of offerIds) pending.delete(offerId);
+    await db.settleOffers({ offerIds, state: 'canceled' });
+  });
+
+  setHandler(
+    acceptOfferUpdate,
+    async ({ offerId, agentId }) => {
+      pending.delete(offerId);
+      status.holderAgentId = agentId;
+      setState('accepted', { agentId });
+      await db.acceptOffer({ offerId, agentId, interactionId: input.interactionId, workflowId });
+      return { interactionId: input.interactionId };
+    },
+    {
+      validator: ({ offerId, agentId }) => {
+        if (pending.get(offerId) !== agentId) {
+          throw new Error(`offer ${offerId} is not pending for agent ${agentId} (routing state: ${status.state})`);
+        }
+      },
+    },
+  );
+  setHandler(
+    rejectOfferUpdate,
+    async ({ offerId }) => {
+      pending.delete(offerId);
+      await db.settleOffers({ offerIds: [offerId], state: 'rejected' });
+    },
+    {
+      validator: ({ offerId, agentId }) => {
+        if (pending.get(offerId) !== agentId) throw new Error(`offer ${offerId} is not pending for agent ${agentId}`);
+      },
+    },
+  );
+  setHandler(
+    replyUpdate,
+    async ({ agentId, requestId, text, html }) => {
+      const outbound = await db.createOutboundReply({ interactionId: input.interactionId, agentId, requestId, text, html });
+      await smtp.sendOutbound({ outboundId: outbound.outboundId });
+      await db.recordRoutingEvent({ ...eventBase(), type: 'reply-sent', detail: { agentId, outboundId: outbound.outboundId } });
+      return outbound;
+    },
+    {
+      validator: ({ agentId }) => {
+        if (status.state !== 'accepted' || status.holderAgentId !== agentId) {
+          throw new Error(`agent ${agentId} does not hold interaction ${input.interactionId} (routing state: ${status.state})`);
+        }
+      },
+    },
+  );
+  setHandler(
+    closeUpdate,
+    async ({ actorId, dispositionId }) => {
+      const holder = status.holderAgentId!;
+      if (dispositionId === undefined && context!.mandatoryDisposition) {
+        // Mandatory disposition: the agent is paused (if configured) until the disposition arrives.
+        setState('disposing');
+        if (context!.dispositionPauseStatusId !== null && pausedAgent === null) {
+          const previous = await db.pauseAgent({ agentId: holder, pauseStatusId: context!.dispositionPauseStatusId });
+          pausedAgent = { agentId: holder, previous };
+        }
+        return { state: 'disposing' as const };
+      }
+      await db.closeInteraction({ interactionId: input.interactionId, workflowId, actorId, dispositionId: dispositionId ?? null });
+      if (pausedAgent !== null) {
+        await db.restoreAgentPresence({ agentId: pausedAgent.agentId, previous: pausedAgent.previous });
+        pausedAgent = null;
+      }
+      setState('closed');
+      closed = true;
+      return { state: 'closed' as const };
+    },
+    {
+      validator: ({ actorId, asSupervisor, dispositionId }) => {
+        if (status.state !== 'accepted' && status.state !== 'disposing') {
+          throw new Error(`interaction ${input.interactionId} cannot be closed in routing state ${status.state}`);
+        }
+        if (!asSupervisor && status.holderAgentId !== actorId) throw new Error(`agent ${actorId} does not hold interaction ${input.interactionId}`);
+        if (status.state === 'disposing' && dispositionId === undefined) {
+          throw new Error(`interaction ${input.interactionId} needs a disposition to close`);
+        }
+      },
+    },
+  );
+
+  function eventBase() {
+    return { interactionId: input.interactionId, messageId: input.messageId, workflowId };
+  }
+
+  function setState(state: InteractionRoutingState, extra: { queueId?: number | null; agentId?: number | null } = {}) {
+    status.state = state;
+    if (extra.queueId !== undefined) status.queueId = extra.queueId;
+    upsertSearchAttributes([
+      { key: stateAttribute, value: state },
+      ...(extra.queueId != null ? [{ key: queueAttribute, value: String(extra.queueId) }] : []),
+      ...(extra.agentId != null ? [{ key: agentAttribute, value: String(extra.agentId) }] : []),
+    ]);
+  }
+
+  async function end(state: InteractionRoutingState, reason: string): Promise<RouteEmailResult> {
+    status.endReason = reason;
+    setState(state);
+    await condition(allHandlersFinished);
+    return { state, agentId: status.holderAgentId, reason };
+  }
+
+  /**
+   * Offers the message to `agentIds` at once and waits until one accepts, all decline, or `seconds` pass.
+   * Returns true when an agent accepted.
+   */
+  async function offer(agentIds: number[], seconds: number, source: string, queueId: number | null): Promise<boolean> {
+    const offers = await db.createOffers({ ...eventBase(), agentIds, source, queueId, timeoutSeconds: seconds });
+    for (const { offerId, agentId } of offers) pending.set(offerId, agentId);
+    const offerIds = offers.map(({ offerId }) => offerId);
+    await condition(() => status.holderAgentId !== null || offerIds.every((id) => !pending.has(id)), seconds * 1000);
+    const unanswered = offerIds.filter((id) => pending.has(id));
+    for (const id of unanswered) pending.delete(id);
+    if (status.holderAgentId !== null) return true;
+    if (unanswered.length > 0) {
+      const timedOut = await db.settleOffers({ offerIds: unanswered, state: 'timeout' });
+      await db.recordRoutingEvent({ ...eventBase(), type: 'offer-timeout', detail: { offerIds: unanswered, agentIds: timedOut.agentIds } });
+    }
+    return false;
+  }
+
+  /** The assigned agent gets the message even while logged out or paused: it waits for them. */
+  async function offerToAssignedAgent(ctx: RoutingContext): Promise<boolean> {
+    if (ctx.assignedAgentId === null) return false;
+    setState('offered-to-assigned-agent', { agentId: ctx.assignedAgentId });
+    return offer([ctx.assignedAgentId], ctx.waitForAssignedAgentSeconds, 'assigned-agent', null);
+  }
+
+  async function offerToAssignedQueues(ctx: RoutingContext): Promise<boolean> {
+    if (ctx.assignedAgentId === null || ctx.assignedAgentQueueIds.length === 0) return false;
+    setState('offered-to-assigned-queue', { queueId: ctx.assignedAgentQueueIds[0] });
+    return offerToQueues(ctx.assignedAgentQueueIds, ctx.waitForAssignedQueueSeconds, 'assigned-queue');
+  }
+
+  /** Offers to eligible agents of the queues, by each queue's strategy, until accepted or `seconds` pass. */
+  async function offerToQueues(queueIds: number[], seconds: number, source: string): Promise<boolean> {
+    const deadline = Date.now() + seconds * 1000;
+    const declined = new Set<number>();
+    while (Date.now() < deadline) {
+      const candidates = await db.pickQueueAgents({ queueIds, interactionId: input.interactionId, excludeAgentIds: [...declined] });
+      const remainingSeconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+      if (candidates.agentIds.length === 0) {
+        // Nobody free (or everyone eligible already let this offer go): wait, then start a new round.
+        declined.clear();
+        setState('waiting-for-agents', { queueId: queueIds[0] ?? null });
+        agentsMayBeAvailable = false;
+        await condition(() => agentsMayBeAvailable, Math.min(AGENT_POLL_INTERVAL_MS, remainingSeconds * 1000));
+        continue;
+      }
+      setState('offered', { queueId: candidates.queueId });
+      const seconds = Math.min(candidates.offerTimeoutSeconds, remainingSeconds);
+      if (await offer(candidates.agentIds, seconds, source, candidates.queueId)) return true;
+      for (const agentId of candidates.agentIds) declined.add(agentId);
+    }
+    return false;
+  }
+
+  async function runActionPlan(ctx: RoutingContext): Promise<{ accepted: boolean; reason: string }> {
+    setState('running-action-plan');
+    status.planVersion = ctx.plan.version;
+    const steps = ctx.plan.steps;
+    let index = 0;
+    for (let executed = 0; executed < PLAN_STEP_BUDGET; executed++) {
+      if (index >= steps.length) return { accepted: false, reason: 'action plan ended without an agent accepting' };
+      const step = steps[index]!;
+      status.planStep = index + 1;
+      await db.recordRoutingEvent({ ...eventBase(), type: 'plan-step', detail: { step: index + 1, stepType: step.type, planVersion: ctx.plan.version } });
+      const outcome = await runStep(step, ctx);
+      if (outcome.kind === 'accepted') return { accepted: true, reason: `accepted at step ${index + 1}` };
+      if (outcome.kind === 'closed') return { accepted: false, reason: `closed by step ${index + 1}` };
+      if (outcome.kind === 'jump') {
+        const target = findStepIndex(steps, outcome.label);
+        if (target < 0) return { accepted: false, reason: `step ${index + 1} jumps to unknown step "${outcome.label}"` };
+        index = target;
+      } else {
+        index += 1;
+      }
+    }
+    return { accepted: false, reason: `action plan exceeded its budget of ${PLAN_STEP_BUDGET} steps` };
+  }
+
+  type StepOutcome = { kind: 'next' } | { kind: 'accepted' } | { kind: 'closed' } | { kind: 'jump'; label: string };
+
+  async function runStep(step: ActionStep, ctx: RoutingContext): Promise<StepOutcome> {
+    switch (step.type) {
+      case 'queue':
+        return (await offerToQueues([step.queueId], step.timeoutSeconds, 'queue-step')) ? { kind: 'accepted' } : { kind: 'next' };
+      case 'agent':
+        setState('offered', { agentId: step.agentId });
+        return (await offerToAgentWhenAvailable(step.agentId, step.timeoutSeconds)) ? { kind: 'accepted' } : { kind: 'next' };
+      case 'close':
+        await db.closeInteraction({ interactionId: input.interactionId, workflowId, actorId: null, dispositionId: step.dispositionId ?? null });
+        setState('closed');
+        return { kind: 'closed' };
+      case 'noop':
+        return { kind: 'next' };
+      case 'tag':
+        ctx.interaction.tags = await db.addTags({ interactionId: input.interactionId, tags: step.tags });
+        return { kind: 'next' };
+      case 'priority':
+        await db.setPriority({ interactionId: input.interactionId, priority: step.priority });
+        ctx.interaction.priority = step.priority;
+        return { kind: 'next' };
+      case 'gotoif': {
+        const facts = { ...ctx.message, tags: ctx.interaction.tags, priority: ctx.interaction.priority };
+        const target = evaluateCondition(step.condition, facts) ? step.then : step.else;
+        return target === undefined ? { kind: 'next' } : { kind: 'jump', label: target };
+      }
+      case 'gotop': {
+        const target = isWorkingTime(step.schedule, new Date(Date.now())) ? step.then : step.else;
+        return target === undefined ? { kind: 'next' } : { kind: 'jump', label: target };
+      }
+      case 'autoreply':
+        await db.recordRoutingEvent({ ...eventBase(), type: 'autoreply-skipped', detail: { reason: 'autoreply is not available yet' } });
+        return { kind: 'next' };
+      case 'webhook':
+        await db.recordRoutingEvent({ ...eventBase(), type: 'webhook-skipped', detail: { reason: 'webhook is not available yet' } });
+        return { kind: 'next' };
+    }
+  }
+
+  async function offerToAgentWhenAvailable(agentId: number, seconds: number): Promise<boolean> {
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+      const remainingSeconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+      if (await db.isAgentAvailable({ agentId, interactionId: input.interactionId })) {
+        if (await offer([agentId], remainingSeconds, 'agent-step', null)) return true;
+        return false;
+      }
+      agentsMayBeAvailable = false;
+      await condition(() => agentsMayBeAvailable, Math.min(AGENT_POLL_INTERVAL_MS, remainingSeconds * 1000));
+    }
+    return false;
+  }
+
+  // 1. Ownership: a message on an interaction that another workflow already routes joins it.
+  const claim = await db.claimInteraction({ interactionId: input.interactionId, messageId: input.messageId, workflowId });
+  if (!claim.claimed) {
+    await db.recordRoutingEvent({ ...eventBase(), type: 'message-joined', detail: { ownerWorkflowId: claim.ownerWorkflowId } });
+    return end('joined-open-interaction', `interaction is routed by ${claim.ownerWorkflowId}`);
+  }
+  context = await db.loadRoutingContext({ interactionId: input.interactionId, messageId: input.messageId });
+  const ctx = context;
+
+  // 2–4. Assigned agent, then the assigned agent's queues, then the action plan.
+  let accepted = (await offerToAssignedAgent(ctx)) || (await offerToAssignedQueues(ctx));
+  if (!accepted) {
+    const plan = await runActionPlan(ctx);
+    if (status.state === 'closed') {
+      return end('closed', plan.reason);
+    }
+    accepted = plan.accepted;
+    if (!accepted) {
+      await db.releaseInteraction({ interactionId: input.interactionId, workflowId, reason: plan.reason });
+      return end('ended-without-agent', plan.reason);
+    }
+  }
+
+  // 5. Accepted: the holder replies (replyUpdate) and closes (closeUpdate).
+  await condition(() => closed);
+  return end('closed', 'closed by agent');
+}
