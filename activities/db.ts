@@ -176,85 +176,94 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
       return (load.get(agent.id) ?? 0) < agent.capacity;
     },
 
+    /** Writes the offer rows the workflow already named (idempotent on workflow + reservation), then announces them. */
     async createOffers(input: {
       interactionId: number;
       messageId: number;
       workflowId: string;
-      agentIds: number[];
+      offers: OfferRef[];
       source: string;
       queueId: number | null;
       timeoutSeconds: number;
-    }): Promise<OfferRef[]> {
+    }): Promise<void> {
       const now = new Date();
       const expiresAt = new Date(now.getTime() + input.timeoutSeconds * 1000);
-      const offers = await db.$transaction(async (tx) => {
-        // A retried activity finds the offers it already made instead of making new ones.
-        const existing = await tx.offer.findMany({
-          where: { workflowId: input.workflowId, messageId: input.messageId, userId: { in: input.agentIds }, state: 'pending' },
-        });
-        const missing = input.agentIds.filter((agentId) => !existing.some((offer) => offer.userId === agentId));
-        const created = await Promise.all(
-          missing.map((userId) =>
-            tx.offer.create({
-              data: {
+      const agentIds = input.offers.map((offer) => offer.agentId);
+      const rows = await db.$transaction(async (tx) => {
+        const written = [];
+        for (const offer of input.offers) {
+          written.push(
+            await tx.offer.upsert({
+              where: { workflowId_reservation: { workflowId: input.workflowId, reservation: offer.reservation } },
+              create: {
                 interactionId: input.interactionId,
                 messageId: input.messageId,
-                userId,
+                userId: offer.agentId,
                 workflowId: input.workflowId,
+                reservation: offer.reservation,
                 source: input.source,
                 queueId: input.queueId,
                 expiresAt,
               },
+              update: {},
             }),
-          ),
-        );
-        await tx.user.updateMany({ where: { id: { in: input.agentIds } }, data: { lastOfferAt: now } });
+          );
+        }
+        await tx.user.updateMany({ where: { id: { in: agentIds } }, data: { lastOfferAt: now } });
         await tx.interaction.update({
           where: { id: input.interactionId },
           data: { routingState: 'offered', ...(input.queueId !== null ? { queueId: input.queueId } : {}) },
         });
-        return [...existing, ...created];
+        return written;
       });
       await recordRoutingEvent({
         interactionId: input.interactionId,
         messageId: input.messageId,
         workflowId: input.workflowId,
         type: 'offered',
-        detail: { source: input.source, queueId: input.queueId, agentIds: input.agentIds, offerIds: offers.map((offer) => offer.id), expiresAt: expiresAt.toISOString() },
+        detail: { source: input.source, queueId: input.queueId, agentIds, reservations: input.offers.map((offer) => offer.reservation), expiresAt: expiresAt.toISOString() },
       });
       const interaction = await db.interaction.findUniqueOrThrow({ where: { id: input.interactionId }, select: { accountId: true } });
-      for (const offer of offers) {
+      for (const row of rows) {
         await events.publish({
           kind: 'offer',
           accountId: interaction.accountId,
           interactionId: input.interactionId,
-          agentId: offer.userId,
-          offerId: offer.id,
+          agentId: row.userId,
+          offerId: row.id,
           expiresAt: expiresAt.toISOString(),
         });
       }
-      return offers.map((offer) => ({ offerId: offer.id, agentId: offer.userId }));
     },
 
     /** Ends pending offers with `state`; offers already answered keep their state. */
-    async settleOffers(input: { offerIds: number[]; state: Exclude<OfferState, 'pending' | 'accepted'> }) {
-      if (input.offerIds.length === 0) return { agentIds: [] as number[] };
-      const offers = await db.offer.findMany({ where: { id: { in: input.offerIds }, state: 'pending' } });
-      await db.offer.updateMany({ where: { id: { in: offers.map((offer) => offer.id) }, state: 'pending' }, data: { state: input.state, respondedAt: new Date() } });
+    async settleOffers(input: { workflowId: string; reservations: string[]; state: Exclude<OfferState, 'pending' | 'accepted'> }) {
+      if (input.reservations.length === 0) return { agentIds: [] as number[] };
+      const where = { workflowId: input.workflowId, reservation: { in: input.reservations }, state: 'pending' as const };
+      const offers = await db.offer.findMany({ where });
+      await db.offer.updateMany({ where, data: { state: input.state, respondedAt: new Date() } });
       return { agentIds: offers.map((offer) => offer.userId) };
     },
 
-    async acceptOffer(input: { offerId: number; agentId: number; interactionId: number; workflowId: string }) {
+    async acceptOffer(input: { reservation: string; agentId: number; interactionId: number; workflowId: string }) {
       await db.$transaction([
-        db.offer.update({ where: { id: input.offerId }, data: { state: 'accepted', respondedAt: new Date() } }),
+        db.offer.update({ where: { workflowId_reservation: { workflowId: input.workflowId, reservation: input.reservation } }, data: { state: 'accepted', respondedAt: new Date() } }),
         db.offer.updateMany({
-          where: { workflowId: input.workflowId, state: 'pending', id: { not: input.offerId } },
+          where: { workflowId: input.workflowId, state: 'pending', reservation: { not: input.reservation } },
           data: { state: 'rescinded', respondedAt: new Date() },
         }),
         db.interaction.update({ where: { id: input.interactionId }, data: { agentId: input.agentId, routingState: 'accepted', read: true } }),
         db.user.update({ where: { id: input.agentId }, data: { handledCount: { increment: 1 } } }),
       ]);
-      await recordRoutingEvent({ interactionId: input.interactionId, workflowId: input.workflowId, type: 'accepted', detail: { agentId: input.agentId, offerId: input.offerId } });
+      await recordRoutingEvent({ interactionId: input.interactionId, workflowId: input.workflowId, type: 'accepted', detail: { agentId: input.agentId, reservation: input.reservation } });
+    },
+
+    async setRoutingState(input: { interactionId: number; workflowId: string; state: string; queueId: number | null }) {
+      await db.interaction.updateMany({
+        where: { id: input.interactionId, routingWorkflowId: input.workflowId },
+        data: { routingState: input.state, ...(input.queueId !== null ? { queueId: input.queueId } : {}) },
+      });
+      await recordRoutingEvent({ interactionId: input.interactionId, workflowId: input.workflowId, type: input.state, detail: { queueId: input.queueId } });
     },
 
     async addTags(input: { interactionId: number; tags: string[] }): Promise<string[]> {

@@ -80,8 +80,9 @@ export interface RoutingContext {
   interaction: { tags: string[]; priority: number };
 }
 
+/** An offer as the workflow knows it: its reservation name (e.g. `r3-a17`) and the agent. */
 export interface OfferRef {
-  offerId: number;
+  reservation: string;
   agentId: number;
 }
 

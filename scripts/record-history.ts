@@ -3,15 +3,23 @@
  *   npm run replay:record -- <workflowId> <name>
  * (TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE select the server.)
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { saveHistory } from '../tests/support/histories';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
+const HISTORIES_DIR = path.resolve(__dirname, '../tests/replay/histories');
 
 async function main() {
   const [workflowId, name] = process.argv.slice(2);
   if (!workflowId || !name) throw new Error('usage: npm run replay:record -- <workflowId> <name>');
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-  console.log(`recorded ${await saveHistory(client, workflowId, name)}`);
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const file = path.join(HISTORIES_DIR, `${name}.json`);
+  writeFileSync(file, `${historyToJSON(history)}\n`);
+  console.log(`recorded ${file}`);
   await connection.close();
 }
 

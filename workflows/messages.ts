@@ -2,9 +2,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RoutingStatus } from '../lib/domain';
 
 /** An agent takes an offer. Exactly one accept wins; the validator refuses the others (HTTP 409). */
-export const acceptOfferUpdate = defineUpdate<{ interactionId: number }, [{ offerId: number; agentId: number }]>('acceptOffer');
+export const acceptOfferUpdate = defineUpdate<{ interactionId: number }, [{ reservation: string; agentId: number }]>('acceptOffer');
 /** An agent declines an offer; routing moves on at once. */
-export const rejectOfferUpdate = defineUpdate<void, [{ offerId: number; agentId: number }]>('rejectOffer');
+export const rejectOfferUpdate = defineUpdate<void, [{ reservation: string; agentId: number }]>('rejectOffer');
 /** The holding agent replies to the customer; resolves once the SMTP server accepted the message. */
 export const replyUpdate = defineUpdate<
   { outboundId: number; messageIdHeader: string },

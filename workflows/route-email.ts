@@ -67,50 +67,54 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     pendingOffers: [],
     endReason: null,
   };
-  /** Pending offers: offer id → agent id. Cleared synchronously when an offer window ends. */
-  const pending = new Map<number, number>();
+  /**
+   * Pending offers: reservation → agent id. Named and entered here before the offer rows are written, so an
+   * agent who sees the row can always accept it; cleared synchronously when an offer window ends.
+   */
+  const pending = new Map<string, number>();
+  let offerRound = 0;
   let agentsMayBeAvailable = false;
   let closed = false;
   let pausedAgent: { agentId: number; previous: { presence: string; pauseStatusId: number | null } } | null = null;
   let context: RoutingContext | undefined;
 
-  setHandler(routingStatusQuery, () => ({ ...status, pendingOffers: [...pending].map(([offerId, agentId]) => ({ offerId, agentId })) }));
+  setHandler(routingStatusQuery, () => ({ ...status, pendingOffers: [...pending].map(([reservation, agentId]) => ({ reservation, agentId })) }));
   setHandler(agentsAvailableSignal, () => {
     agentsMayBeAvailable = true;
   });
   setHandler(agentUnavailableSignal, async ({ agentId }) => {
-    const offerIds = [...pending].filter(([, offeredAgentId]) => offeredAgentId === agentId).map(([offerId]) => offerId);
-    if (offerIds.length === 0) return;
-    for (const offerId of offerIds) pending.delete(offerId);
-    await db.settleOffers({ offerIds, state: 'canceled' });
+    const reservations = [...pending].filter(([, offeredAgentId]) => offeredAgentId === agentId).map(([reservation]) => reservation);
+    if (reservations.length === 0) return;
+    for (const reservation of reservations) pending.delete(reservation);
+    await db.settleOffers({ workflowId, reservations, state: 'canceled' });
   });
 
   setHandler(
     acceptOfferUpdate,
-    async ({ offerId, agentId }) => {
-      pending.delete(offerId);
+    async ({ reservation, agentId }) => {
+      pending.delete(reservation);
       status.holderAgentId = agentId;
       setState('accepted', { agentId });
-      await db.acceptOffer({ offerId, agentId, interactionId: input.interactionId, workflowId });
+      await db.acceptOffer({ reservation, agentId, interactionId: input.interactionId, workflowId });
       return { interactionId: input.interactionId };
     },
     {
-      validator: ({ offerId, agentId }) => {
-        if (pending.get(offerId) !== agentId) {
-          throw new Error(`offer ${offerId} is not pending for agent ${agentId} (routing state: ${status.state})`);
+      validator: ({ reservation, agentId }) => {
+        if (pending.get(reservation) !== agentId) {
+          throw new Error(`offer ${reservation} is no longer pending for agent ${agentId} (routing state: ${status.state})`);
         }
       },
     },
   );
   setHandler(
     rejectOfferUpdate,
-    async ({ offerId }) => {
-      pending.delete(offerId);
-      await db.settleOffers({ offerIds: [offerId], state: 'rejected' });
+    async ({ reservation }) => {
+      pending.delete(reservation);
+      await db.settleOffers({ workflowId, reservations: [reservation], state: 'rejected' });
     },
     {
-      validator: ({ offerId, agentId }) => {
-        if (pending.get(offerId) !== agentId) throw new Error(`offer ${offerId} is not pending for agent ${agentId}`);
+      validator: ({ reservation, agentId }) => {
+        if (pending.get(reservation) !== agentId) throw new Error(`offer ${reservation} is no longer pending for agent ${agentId}`);
       },
     },
   );
@@ -191,16 +195,18 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
    * Returns true when an agent accepted.
    */
   async function offer(agentIds: number[], seconds: number, source: string, queueId: number | null): Promise<boolean> {
-    const offers = await db.createOffers({ ...eventBase(), agentIds, source, queueId, timeoutSeconds: seconds });
-    for (const { offerId, agentId } of offers) pending.set(offerId, agentId);
-    const offerIds = offers.map(({ offerId }) => offerId);
-    await condition(() => status.holderAgentId !== null || offerIds.every((id) => !pending.has(id)), seconds * 1000);
-    const unanswered = offerIds.filter((id) => pending.has(id));
-    for (const id of unanswered) pending.delete(id);
+    offerRound += 1;
+    const offers = agentIds.map((agentId) => ({ reservation: `r${offerRound}-a${agentId}`, agentId }));
+    for (const { reservation, agentId } of offers) pending.set(reservation, agentId);
+    const reservations = offers.map(({ reservation }) => reservation);
+    await db.createOffers({ ...eventBase(), offers, source, queueId, timeoutSeconds: seconds });
+    await condition(() => status.holderAgentId !== null || reservations.every((reservation) => !pending.has(reservation)), seconds * 1000);
+    const unanswered = reservations.filter((reservation) => pending.has(reservation));
+    for (const reservation of unanswered) pending.delete(reservation);
     if (status.holderAgentId !== null) return true;
     if (unanswered.length > 0) {
-      const timedOut = await db.settleOffers({ offerIds: unanswered, state: 'timeout' });
-      await db.recordRoutingEvent({ ...eventBase(), type: 'offer-timeout', detail: { offerIds: unanswered, agentIds: timedOut.agentIds } });
+      const timedOut = await db.settleOffers({ workflowId, reservations: unanswered, state: 'timeout' });
+      await db.recordRoutingEvent({ ...eventBase(), type: 'offer-timeout', detail: { reservations: unanswered, agentIds: timedOut.agentIds } });
     }
     return false;
   }
@@ -228,7 +234,11 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
       if (candidates.agentIds.length === 0) {
         // Nobody free (or everyone eligible already let this offer go): wait, then start a new round.
         declined.clear();
-        setState('waiting-for-agents', { queueId: queueIds[0] ?? null });
+        if (status.state !== 'waiting-for-agents') {
+          setState('waiting-for-agents', { queueId: queueIds[0] ?? null });
+          // Recorded so that an agent coming online can wake this workflow (agentsAvailableSignal).
+          await db.setRoutingState({ interactionId: input.interactionId, workflowId, state: 'waiting-for-agents', queueId: queueIds[0] ?? null });
+        }
         agentsMayBeAvailable = false;
         await condition(() => agentsMayBeAvailable, Math.min(AGENT_POLL_INTERVAL_MS, remainingSeconds * 1000));
         continue;

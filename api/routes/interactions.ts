@@ -33,6 +33,7 @@ export function registerInteractionRoutes({ route, deps }: RouterContext): void 
   async function ownOffer(id: number, user: AuthenticatedUser) {
     const offer = await db.offer.findUnique({ where: { id } });
     if (!offer || offer.userId !== user.id) throw AppError.notFound(`offer ${id}`);
+    if (offer.state !== 'pending') throw AppError.conflict(`offer ${id} is ${offer.state}`);
     return offer;
   }
 
@@ -60,7 +61,7 @@ export function registerInteractionRoutes({ route, deps }: RouterContext): void 
     { method: 'post', path: '/offers/:id/accept', summary: 'Accept an offer (exactly one accept wins; others get 409)', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: offerAnswerSchema, status: 200 },
     async ({ params, user }) => {
       const offer = await ownOffer(params.id, user);
-      const result = await asConflict(() => temporal.workflow.getHandle(offer.workflowId).executeUpdate(acceptOfferUpdate, { args: [{ offerId: offer.id, agentId: user.id }] }));
+      const result = await asConflict(() => temporal.workflow.getHandle(offer.workflowId).executeUpdate(acceptOfferUpdate, { args: [{ reservation: offer.reservation, agentId: user.id }] }));
       return { offerId: offer.id, interactionId: result.interactionId, state: 'accepted' };
     },
   );
@@ -69,7 +70,7 @@ export function registerInteractionRoutes({ route, deps }: RouterContext): void 
     { method: 'post', path: '/offers/:id/reject', summary: 'Reject an offer; routing moves on at once', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: offerAnswerSchema, status: 200 },
     async ({ params, user }) => {
       const offer = await ownOffer(params.id, user);
-      await asConflict(() => temporal.workflow.getHandle(offer.workflowId).executeUpdate(rejectOfferUpdate, { args: [{ offerId: offer.id, agentId: user.id }] }));
+      await asConflict(() => temporal.workflow.getHandle(offer.workflowId).executeUpdate(rejectOfferUpdate, { args: [{ reservation: offer.reservation, agentId: user.id }] }));
       return { offerId: offer.id, state: 'rejected' };
     },
   );

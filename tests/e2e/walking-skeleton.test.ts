@@ -116,8 +116,10 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
     expect(sent!.messageId).toBe(reply.body.messageIdHeader);
     expect(sent!.inReplyTo).toBe(customerMessageId);
     expect(sent!.references).toEqual([customerMessageId]);
-    expect(sent!.from).toContain(account.emailAddress);
-    expect(sent!.envelope.to).toEqual(['carla@customer.test']);
+    expect(sent!.from?.address).toBe(account.emailAddress);
+    expect(sent!.from?.name).toBe(`Support ${account.key}`);
+    expect(sent!.envelope.rcptTo).toEqual(['carla@customer.test']);
+    expect(sent!.envelope.mailFrom).toBe(account.emailAddress);
     expect(sent!.text).toContain('It ships today.');
 
     // Mandatory disposition: closing without one only enters "disposing".
@@ -130,7 +132,7 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
     const workflowId = routingWorkflowId({ accountKey: account.key, uidValidity: appended.uidValidity, uid: appended.uid });
     const handle = platform.temporal.workflow.getHandle(workflowId);
     expect(await handle.result()).toMatchObject({ state: 'closed', agentId: scenario.agentId });
-    await recordHistoryIfAsked(platform.temporal, workflowId, 'route-email-queue-accept-reply-dispose-close');
+    recordHistoryIfAsked(workflowId, 'route-email-queue-accept-reply-dispose-close');
 
     const interaction = await platform.db.interaction.findUniqueOrThrow({ where: { id: offer.interactionId }, include: { messages: { orderBy: { id: 'asc' } } } });
     expect(interaction.status).toBe('closed');
@@ -179,7 +181,7 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
     expect((await agent.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Refunded.' })).status).toBe(200);
     expect((await agent.post(`/api/interactions/${offer.interactionId}/close`, { dispositionId: scenario.dispositionId })).body).toEqual({ state: 'closed' });
     expect(await platform.temporal.workflow.getHandle(workflowId).result()).toMatchObject({ state: 'closed' });
-    await recordHistoryIfAsked(platform.temporal, workflowId, 'route-email-waits-for-agents-across-worker-kill');
+    recordHistoryIfAsked(workflowId, 'route-email-waits-for-agents-across-worker-kill');
 
     // Give a duplicate (a second watcher, a second start, a second send) time to show itself.
     await new Promise((resolve) => setTimeout(resolve, 2_000));

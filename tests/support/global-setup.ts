@@ -3,7 +3,7 @@
  * the Temporal dev server (unless TEMPORAL_ADDRESS is given), and a throwaway Dovecot. Applies the
  * migrations and bundles the workflows once.
  */
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -12,7 +12,8 @@ import { applyMigrations } from '../../prisma/migrate';
 import { startDovecot } from '../../scripts/services/dovecot';
 import { startPostgres } from '../../scripts/services/postgres';
 import { startTemporalDevServer } from '../../scripts/services/temporal';
-import { TEST_ENVIRONMENT_FILE, TEST_RUN_DIR, type TestEnvironment } from './test-environment';
+import { isProcessAlive } from '../../scripts/services/process-tools';
+import { TEST_RUNS_DIR, testEnvironmentFile, type TestEnvironment } from './test-environment';
 
 async function createTestDatabase(serverUrl: string): Promise<string> {
   const admin = new Client({ connectionString: serverUrl });
@@ -30,9 +31,12 @@ async function createTestDatabase(serverUrl: string): Promise<string> {
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
+  removeFinishedRuns();
+  const TEST_RUN_DIR = path.join(TEST_RUNS_DIR, `run-${process.pid}`);
   rmSync(TEST_RUN_DIR, { recursive: true, force: true });
   mkdirSync(TEST_RUN_DIR, { recursive: true });
-  chmodSync(TEST_RUN_DIR, 0o755);
+  for (const dir of [path.dirname(TEST_RUNS_DIR), TEST_RUNS_DIR, TEST_RUN_DIR]) chmodSync(dir, 0o755);
+  process.env.MAILROUTE_TEST_RUN_DIR = TEST_RUN_DIR;
   const startedServers: TestEnvironment['started'] = {};
 
   const [postgres, temporal, dovecot, workflowBundle] = await Promise.all([
@@ -65,8 +69,17 @@ export default async function globalSetup(): Promise<void> {
     runDir: TEST_RUN_DIR,
     started: startedServers,
   };
-  writeFileSync(TEST_ENVIRONMENT_FILE, JSON.stringify(environment, null, 2));
+  writeFileSync(testEnvironmentFile(), JSON.stringify(environment, null, 2));
   process.stdout.write(`\n[global-setup] real servers ready in ${Date.now() - started} ms (Temporal ${temporal.address}, Dovecot :${dovecot.port})\n`);
+}
+
+/** Leftovers of earlier runs whose jest process is gone (a crashed run leaves its directory behind). */
+function removeFinishedRuns(): void {
+  if (!existsSync(TEST_RUNS_DIR)) return;
+  for (const entry of readdirSync(TEST_RUNS_DIR)) {
+    const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
+    if (pid && !isProcessAlive(pid)) rmSync(path.join(TEST_RUNS_DIR, entry), { recursive: true, force: true });
+  }
 }
 
 const quietLogger = {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { stopDovecot } from '../../scripts/services/dovecot';
 import { stopPostgres } from '../../scripts/services/postgres';
 import { stopTemporalDevServer } from '../../scripts/services/temporal';
@@ -10,4 +11,5 @@ export default async function globalTeardown(): Promise<void> {
     environment.started.temporalPid ? stopTemporalDevServer({ pid: environment.started.temporalPid }) : Promise.resolve(),
     environment.started.postgresDataDir ? stopPostgres({ dataDir: environment.started.postgresDataDir }) : Promise.resolve(),
   ]);
+  rmSync(environment.runDir, { recursive: true, force: true });
 }

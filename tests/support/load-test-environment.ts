@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { TEST_ENVIRONMENT_FILE, testEnvironment } from './test-environment';
+import { testEnvironment, testEnvironmentFile } from './test-environment';
 
 // Each jest worker reads what global setup started, so tests see DATABASE_URL and TEMPORAL_ADDRESS.
-if (existsSync(TEST_ENVIRONMENT_FILE)) {
+if (process.env.MAILROUTE_TEST_RUN_DIR && existsSync(testEnvironmentFile())) {
   const environment = testEnvironment();
   process.env.DATABASE_URL = environment.databaseUrl;
   process.env.TEMPORAL_ADDRESS = environment.temporalAddress;

@@ -14,9 +14,16 @@ export interface TestEnvironment {
   started: { postgresDataDir?: string; temporalPid?: number };
 }
 
-export const TEST_RUN_DIR = path.resolve(__dirname, '../../.data/test-run');
-export const TEST_ENVIRONMENT_FILE = path.join(TEST_RUN_DIR, 'environment.json');
+/** Every jest run gets its own directory, so two runs on one machine never share servers or files. */
+export const TEST_RUNS_DIR = path.resolve(__dirname, '../../.data/test-runs');
+
+/** Set by global setup; jest workers inherit it. */
+export function testEnvironmentFile(): string {
+  const runDir = process.env.MAILROUTE_TEST_RUN_DIR;
+  if (!runDir) throw new Error('MAILROUTE_TEST_RUN_DIR is not set: run the tests through jest (global setup starts the servers)');
+  return path.join(runDir, 'environment.json');
+}
 
 export function testEnvironment(): TestEnvironment {
-  return JSON.parse(readFileSync(TEST_ENVIRONMENT_FILE, 'utf8')) as TestEnvironment;
+  return JSON.parse(readFileSync(testEnvironmentFile(), 'utf8')) as TestEnvironment;
 }
