@@ -11,7 +11,10 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -22,7 +25,13 @@ export default tseslint.config(
         'error',
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code is deterministic: no Node built-ins.' })),
-          patterns: [{ group: ['pg', '@prisma/*', 'imapflow', 'nodemailer', 'mailparser', '../activities/*'], allowTypeImports: true, message: 'Workflows reach the world through activities only.' }],
+          patterns: [
+            {
+              group: ['pg', '@prisma/*', 'imapflow', 'nodemailer', 'mailparser', '../activities/*'],
+              allowTypeImports: true,
+              message: 'Workflows reach the world through activities only.',
+            },
+          ],
         },
       ],
     },

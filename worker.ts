@@ -28,7 +28,14 @@ export async function runWorker(): Promise<void> {
   const activities = {
     ...createDbActivities({ db, events: createPgEventBus(pool) }),
     ...createSmtpActivities({ db, pool, secrets }),
-    ...createImapActivities({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, secrets, logger, maxEmailBytes: config.MAX_EMAIL_BYTES }),
+    ...createImapActivities({
+      db,
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      secrets,
+      logger,
+      maxEmailBytes: config.MAX_EMAIL_BYTES,
+    }),
   };
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
   const worker = await Worker.create({

@@ -57,7 +57,11 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
       where: { agentId: { in: agentIds }, status: 'open', routingState: { in: ['accepted', 'disposing'] } },
       _count: { _all: true },
     });
-    const offered = await db.offer.groupBy({ by: ['userId'], where: { userId: { in: agentIds }, state: 'pending' }, _count: { _all: true } });
+    const offered = await db.offer.groupBy({
+      by: ['userId'],
+      where: { userId: { in: agentIds }, state: 'pending' },
+      _count: { _all: true },
+    });
     const load = new Map<number, number>();
     for (const row of held) if (row.agentId !== null) load.set(row.agentId, row._count._all);
     for (const row of offered) load.set(row.userId, (load.get(row.userId) ?? 0) + row._count._all);
@@ -101,8 +105,12 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
       const latestPlan = await db.actionPlanVersion.findFirst({ where: { accountId: account.id }, orderBy: { version: 'desc' } });
       const plan = latestPlan
         ? { version: latestPlan.version, steps: latestPlan.steps as unknown as ActionStep[] }
-        : { version: 0, steps: accountQueueIds.map((queueId): ActionStep => ({ type: 'queue', queueId, timeoutSeconds: DEFAULT_QUEUE_STEP_SECONDS })) };
-      const addresses = (value: unknown) => (Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : []);
+        : {
+            version: 0,
+            steps: accountQueueIds.map((queueId): ActionStep => ({ type: 'queue', queueId, timeoutSeconds: DEFAULT_QUEUE_STEP_SECONDS })),
+          };
+      const addresses = (value: unknown) =>
+        Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : [];
       return {
         accountKey: account.key,
         waitForAssignedAgentSeconds: account.waitForAssignedAgentSeconds,
@@ -221,7 +229,13 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
         messageId: input.messageId,
         workflowId: input.workflowId,
         type: 'offered',
-        detail: { source: input.source, queueId: input.queueId, agentIds, reservations: input.offers.map((offer) => offer.reservation), expiresAt: expiresAt.toISOString() },
+        detail: {
+          source: input.source,
+          queueId: input.queueId,
+          agentIds,
+          reservations: input.offers.map((offer) => offer.reservation),
+          expiresAt: expiresAt.toISOString(),
+        },
       });
       const interaction = await db.interaction.findUniqueOrThrow({ where: { id: input.interactionId }, select: { accountId: true } });
       for (const row of rows) {
@@ -247,15 +261,26 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
 
     async acceptOffer(input: { reservation: string; agentId: number; interactionId: number; workflowId: string }) {
       await db.$transaction([
-        db.offer.update({ where: { workflowId_reservation: { workflowId: input.workflowId, reservation: input.reservation } }, data: { state: 'accepted', respondedAt: new Date() } }),
+        db.offer.update({
+          where: { workflowId_reservation: { workflowId: input.workflowId, reservation: input.reservation } },
+          data: { state: 'accepted', respondedAt: new Date() },
+        }),
         db.offer.updateMany({
           where: { workflowId: input.workflowId, state: 'pending', reservation: { not: input.reservation } },
           data: { state: 'rescinded', respondedAt: new Date() },
         }),
-        db.interaction.update({ where: { id: input.interactionId }, data: { agentId: input.agentId, routingState: 'accepted', read: true } }),
+        db.interaction.update({
+          where: { id: input.interactionId },
+          data: { agentId: input.agentId, routingState: 'accepted', read: true },
+        }),
         db.user.update({ where: { id: input.agentId }, data: { handledCount: { increment: 1 } } }),
       ]);
-      await recordRoutingEvent({ interactionId: input.interactionId, workflowId: input.workflowId, type: 'accepted', detail: { agentId: input.agentId, reservation: input.reservation } });
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        workflowId: input.workflowId,
+        type: 'accepted',
+        detail: { agentId: input.agentId, reservation: input.reservation },
+      });
     },
 
     async setRoutingState(input: { interactionId: number; workflowId: string; state: string; queueId: number | null }) {
@@ -263,7 +288,12 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
         where: { id: input.interactionId, routingWorkflowId: input.workflowId },
         data: { routingState: input.state, ...(input.queueId !== null ? { queueId: input.queueId } : {}) },
       });
-      await recordRoutingEvent({ interactionId: input.interactionId, workflowId: input.workflowId, type: input.state, detail: { queueId: input.queueId } });
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        workflowId: input.workflowId,
+        type: input.state,
+        detail: { queueId: input.queueId },
+      });
     },
 
     async addTags(input: { interactionId: number; tags: string[] }): Promise<string[]> {
@@ -282,9 +312,18 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
       await db.$transaction([
         db.interaction.update({
           where: { id: input.interactionId },
-          data: { status: 'closed', closedAt: new Date(), dispositionId: input.dispositionId, routingState: 'closed', routingWorkflowId: null },
+          data: {
+            status: 'closed',
+            closedAt: new Date(),
+            dispositionId: input.dispositionId,
+            routingState: 'closed',
+            routingWorkflowId: null,
+          },
         }),
-        db.offer.updateMany({ where: { workflowId: input.workflowId, state: 'pending' }, data: { state: 'canceled', respondedAt: new Date() } }),
+        db.offer.updateMany({
+          where: { workflowId: input.workflowId, state: 'pending' },
+          data: { state: 'canceled', respondedAt: new Date() },
+        }),
       ]);
       await recordRoutingEvent({
         interactionId: input.interactionId,
@@ -300,7 +339,12 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
         where: { id: input.interactionId, routingWorkflowId: input.workflowId },
         data: { routingWorkflowId: null, routingState: 'ended-without-agent' },
       });
-      await recordRoutingEvent({ interactionId: input.interactionId, workflowId: input.workflowId, type: 'routing-ended', detail: { reason: input.reason } });
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        workflowId: input.workflowId,
+        type: 'routing-ended',
+        detail: { reason: input.reason },
+      });
     },
 
     async pauseAgent(input: { agentId: number; pauseStatusId: number }) {
@@ -332,8 +376,17 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
       });
       const envelope = buildReplyEnvelope({
         account: { key: interaction.account.key, name: interaction.account.name, emailAddress: interaction.account.emailAddress },
-        interaction: { id: interaction.id, subject: interaction.subject, customerEmail: interaction.customerEmail, customerName: interaction.customerName },
-        thread: interaction.messages.map((message) => ({ direction: message.direction, messageIdHeader: message.messageIdHeader, references: message.references })),
+        interaction: {
+          id: interaction.id,
+          subject: interaction.subject,
+          customerEmail: interaction.customerEmail,
+          customerName: interaction.customerName,
+        },
+        thread: interaction.messages.map((message) => ({
+          direction: message.direction,
+          messageIdHeader: message.messageIdHeader,
+          references: message.references,
+        })),
         agentName: agent?.name ?? null,
         text: input.text,
         html: input.html,
@@ -341,7 +394,14 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
       });
       const row = await db.outboundEmail.upsert({
         where: { messageIdHeader },
-        create: { interactionId: interaction.id, accountId: interaction.accountId, kind: 'reply', authorId: input.agentId, messageIdHeader, envelope: envelope as object },
+        create: {
+          interactionId: interaction.id,
+          accountId: interaction.accountId,
+          kind: 'reply',
+          authorId: input.agentId,
+          messageIdHeader,
+          envelope: envelope as object,
+        },
         update: {},
       });
       return { outboundId: row.id, messageIdHeader };

@@ -33,14 +33,23 @@ const MAX_PARSE_ATTEMPTS = 3;
 export function createImapActivities(deps: ImapActivityDeps) {
   const { db, temporal, taskQueue, secrets, logger } = deps;
 
-  async function startRouting(input: { accountId: number; accountKey: string; uidValidity: bigint; uid: bigint; messageId: number; interactionId: number }) {
+  async function startRouting(input: {
+    accountId: number;
+    accountKey: string;
+    uidValidity: bigint;
+    uid: bigint;
+    messageId: number;
+    interactionId: number;
+  }) {
     const workflowId = routingWorkflowId(input);
     const message = await db.message.findUniqueOrThrow({ where: { id: input.messageId }, select: { fromAddress: true, subject: true } });
     try {
       await temporal.workflow.start('routeEmail', {
         taskQueue,
         workflowId,
-        args: [{ accountId: input.accountId, accountKey: input.accountKey, interactionId: input.interactionId, messageId: input.messageId }],
+        args: [
+          { accountId: input.accountId, accountKey: input.accountKey, interactionId: input.interactionId, messageId: input.messageId },
+        ],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         typedSearchAttributes: [
           { key: accountKeyAttribute, value: input.accountKey },
@@ -120,8 +129,14 @@ export function createImapActivities(deps: ImapActivityDeps) {
     let state = await db.mailboxState.findUnique({ where: stateKey });
     if (state?.uidValidity != null && state.uidValidity !== uidValidity) {
       // The server renumbered the mailbox: start again from UID 1; stored emails are recognised by Message-ID + content hash.
-      logger.warn({ accountId: account.id, from: String(state.uidValidity), to: String(uidValidity) }, 'UIDVALIDITY changed: mailbox reset');
-      state = await db.mailboxState.update({ where: stateKey, data: { uidValidity, lastUid: 0n, lastError: 'mailbox reset: UIDVALIDITY changed' } });
+      logger.warn(
+        { accountId: account.id, from: String(state.uidValidity), to: String(uidValidity) },
+        'UIDVALIDITY changed: mailbox reset',
+      );
+      state = await db.mailboxState.update({
+        where: stateKey,
+        data: { uidValidity, lastUid: 0n, lastError: 'mailbox reset: UIDVALIDITY changed' },
+      });
     }
     state = await db.mailboxState.upsert({
       where: stateKey,
@@ -171,7 +186,10 @@ export function createImapActivities(deps: ImapActivityDeps) {
     async function ingestNewMessages(): Promise<bigint> {
       let checkpoint = lastUid;
       const found = await client.search({ uid: `${checkpoint + 1n}:*`, ...filter }, { uid: true });
-      const uids = (found || []).map((uid) => BigInt(uid)).filter((uid) => uid > checkpoint).sort((a, b) => (a < b ? -1 : 1));
+      const uids = (found || [])
+        .map((uid) => BigInt(uid))
+        .filter((uid) => uid > checkpoint)
+        .sort((a, b) => (a < b ? -1 : 1));
       for (const uid of uids) {
         if (context.cancellationSignal.aborted) break;
         const fetched = await client.fetchOne(String(uid), { source: true, size: true }, { uid: true });
@@ -206,13 +224,24 @@ export function createImapActivities(deps: ImapActivityDeps) {
       if (outcome.kind === 'duplicate') {
         logger.info({ accountId: account.id, uid: String(uid), reason: outcome.reason }, 'duplicate email skipped');
       } else if (outcome.workflowId === null) {
-        await startRouting({ accountId: account.id, accountKey: account.key, uidValidity, uid, messageId: outcome.messageId, interactionId: outcome.interactionId });
+        await startRouting({
+          accountId: account.id,
+          accountKey: account.key,
+          uidValidity,
+          uid,
+          messageId: outcome.messageId,
+          interactionId: outcome.interactionId,
+        });
       }
       if (!account.markAsUnread) await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
     }
   }
 
-  async function quarantine(identity: { accountId: number; mailbox: string; uidValidity: bigint; uid: bigint }, reason: string, raw: Buffer) {
+  async function quarantine(
+    identity: { accountId: number; mailbox: string; uidValidity: bigint; uid: bigint },
+    reason: string,
+    raw: Buffer,
+  ) {
     const rawSha256 = await storeBlob(db, raw);
     await db.quarantinedEmail.upsert({
       where: { accountId_mailbox_uidValidity_uid: identity },

@@ -40,7 +40,11 @@ export interface SmtpAccountSettings {
 
 function smtpOptions(account: SmtpAccountSettings) {
   if (!account.smtpHost) {
-    throw ApplicationFailure.create({ message: 'the account has no SMTP host', type: RoutingErrorType.InvalidConfiguration, nonRetryable: true });
+    throw ApplicationFailure.create({
+      message: 'the account has no SMTP host',
+      type: RoutingErrorType.InvalidConfiguration,
+      nonRetryable: true,
+    });
   }
   return {
     host: account.smtpHost,
@@ -108,7 +112,12 @@ export function createSmtpActivities({ db, pool, secrets }: SmtpActivityDeps) {
     async sendOutbound(input: { outboundId: number }): Promise<{ messageIdHeader: string; smtpResponse: string }> {
       return withOutboundLock(input.outboundId, async () => {
         const outbound = await db.outboundEmail.findUnique({ where: { id: input.outboundId } });
-        if (!outbound) throw ApplicationFailure.create({ message: `outbound ${input.outboundId} not found`, type: RoutingErrorType.NotFound, nonRetryable: true });
+        if (!outbound)
+          throw ApplicationFailure.create({
+            message: `outbound ${input.outboundId} not found`,
+            type: RoutingErrorType.NotFound,
+            nonRetryable: true,
+          });
         if (outbound.status === 'sent') return { messageIdHeader: outbound.messageIdHeader, smtpResponse: outbound.smtpResponse ?? '' };
         if (outbound.status === 'uncertain' || (outbound.dataStartedAt !== null && outbound.sentAt === null)) {
           await db.outboundEmail.update({

@@ -25,7 +25,10 @@ export function tokenHash(token: string): string {
 }
 
 /** Issues a bearer token; only its hash is stored, the token is returned once. */
-export async function issueToken(db: Database, input: { userId: number; name: string; ttlSeconds?: number }): Promise<{ token: string; id: number }> {
+export async function issueToken(
+  db: Database,
+  input: { userId: number; name: string; ttlSeconds?: number },
+): Promise<{ token: string; id: number }> {
   const token = `mr_${randomBytes(32).toString('base64url')}`;
   const row = await db.apiToken.create({
     data: {
@@ -44,7 +47,8 @@ export function createAuthenticator(db: Database) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw AppError.unauthorized();
     const row = await db.apiToken.findUnique({ where: { tokenHash: tokenHash(match[1]!) }, include: { user: true } });
-    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) throw AppError.unauthorized('the token is unknown, expired or revoked');
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date()))
+      throw AppError.unauthorized('the token is unknown, expired or revoked');
     return { id: row.user.id, role: row.user.role, name: row.user.name };
   };
 }

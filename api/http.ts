@@ -103,14 +103,21 @@ function parseWith<S extends Schema | undefined>(schema: S, value: unknown, wher
   if (!schema) return undefined as Output<S>;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const problems = zodProblems(parsed.error).map((problem) => ({ ...problem, field: where === 'body' ? problem.field : `${where}.${problem.field}` }));
+    const problems = zodProblems(parsed.error).map((problem) => ({
+      ...problem,
+      field: where === 'body' ? problem.field : `${where}.${problem.field}`,
+    }));
     throw AppError.badRequest(`invalid ${where}: ${problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; ')}`, problems);
   }
   return parsed.data as Output<S>;
 }
 
 /** Registers one route on the Express router and in the OpenAPI registry. */
-export function defineRoute<B extends Schema | undefined = undefined, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined>(
+export function defineRoute<
+  B extends Schema | undefined = undefined,
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+>(
   router: Router,
   registry: OpenAPIRegistry,
   authenticate: (request: Request) => Promise<AuthenticatedUser>,
@@ -168,7 +175,8 @@ export function errorMiddleware(log: (error: unknown) => void) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     let appError: AppError;
     if (error instanceof AppError) appError = error;
-    else if (isBodyParserError(error)) appError = AppError.badRequest(`request body: ${error.message}`, [{ field: '(body)', reason: error.message }]);
+    else if (isBodyParserError(error))
+      appError = AppError.badRequest(`request body: ${error.message}`, [{ field: '(body)', reason: error.message }]);
     else {
       log(error);
       appError = new AppError(500, 'Internal Server Error', 'unexpected error; it has been logged');
@@ -192,11 +200,19 @@ function isBodyParserError(error: unknown): error is Error & { status: number; t
 
 export const idParams = z.object({ id: z.coerce.number().int().positive().max(2147483647) }).strict();
 
-export type RouteDefiner = <B extends Schema | undefined = undefined, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined>(
+export type RouteDefiner = <
+  B extends Schema | undefined = undefined,
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+>(
   definition: RouteDefinition<B, P, Q>,
   handler: (context: RouteContext<Output<B>, Output<P>, Output<Q>>) => Promise<unknown>,
 ) => void;
 
-export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, authenticate: (request: Request) => Promise<AuthenticatedUser>): RouteDefiner {
+export function createRouteDefiner(
+  router: Router,
+  registry: OpenAPIRegistry,
+  authenticate: (request: Request) => Promise<AuthenticatedUser>,
+): RouteDefiner {
   return (definition, handler) => defineRoute(router, registry, authenticate, definition, handler);
 }

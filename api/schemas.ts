@@ -9,9 +9,18 @@ import { z } from './http';
 export const SEED_WAIT_RANGE = { min: 1, max: 2147483 } as const;
 
 const seconds = (fallback: number, min = 1, max = 2147483) => z.number().int().min(min).max(max).default(fallback);
-const hostname = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'must be a host name or address');
+const hostname = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'must be a host name or address');
 const port = z.number().int().min(1).max(65535);
-const noControlCharacters = (max: number) => z.string().max(max).regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
+const noControlCharacters = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
 
 export const mailServices = ['custom', 'gmail', 'yahoo', 'hotmail', 'outlook365'] as const;
 
@@ -86,9 +95,11 @@ export const accountCreateSchema = z.object(accountFields).strict().openapi('Ema
 
 /** PATCH: every field optional and without defaults (absent means unchanged). */
 export const accountUpdateSchema = z
-  .object(Object.fromEntries(Object.entries(accountFields).map(([name, schema]) => [name, unwrapDefault(schema).optional()])) as {
-    [K in keyof typeof accountFields]: z.ZodOptional<z.ZodType<z.output<(typeof accountFields)[K]>>>;
-  })
+  .object(
+    Object.fromEntries(Object.entries(accountFields).map(([name, schema]) => [name, unwrapDefault(schema).optional()])) as {
+      [K in keyof typeof accountFields]: z.ZodOptional<z.ZodType<z.output<(typeof accountFields)[K]>>>;
+    },
+  )
   .strict()
   .openapi('EmailAccountUpdate');
 
@@ -109,7 +120,10 @@ export const accountSchema = z
     ),
     imapPasswordSet: z.boolean(),
     smtpPasswordSet: z.boolean(),
-    oauth2: oauth2Schema.omit({ clientSecret: true, refreshToken: true }).extend({ clientSecretSet: z.boolean(), refreshTokenSet: z.boolean() }).nullable(),
+    oauth2: oauth2Schema
+      .omit({ clientSecret: true, refreshToken: true })
+      .extend({ clientSecretSet: z.boolean(), refreshTokenSet: z.boolean() })
+      .nullable(),
     headersFilterRules: z.array(z.object({ name: z.string(), value: z.string().optional() })),
     imapSearch: z.string().openapi({ description: 'the IMAP SEARCH the headers filter becomes' }),
     createdAt: z.string(),
@@ -208,7 +222,10 @@ const schedule = z
       }
     }, 'must be an IANA time zone'),
     intervals: z.array(z.object({ days: z.array(z.number().int().min(0).max(6)).min(1), from: hhmm, to: hhmm }).strict()).max(50),
-    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')).max(1000).default([]),
+    holidays: z
+      .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'))
+      .max(1000)
+      .default([]),
   })
   .strict();
 
@@ -226,14 +243,27 @@ export const actionStepSchema: z.ZodType<ActionStep> = z.discriminatedUnion('typ
     .strict(),
   z.object({ type: z.literal('close'), dispositionId: z.number().int().positive().optional(), label }).strict(),
   z.object({ type: z.literal('noop'), label }).strict(),
-  z.object({ type: z.literal('gotoif'), condition: planCondition, then: z.string().min(1).max(64), else: z.string().min(1).max(64).optional(), label }).strict(),
-  z.object({ type: z.literal('gotop'), schedule, then: z.string().min(1).max(64), else: z.string().min(1).max(64).optional(), label }).strict(),
+  z
+    .object({
+      type: z.literal('gotoif'),
+      condition: planCondition,
+      then: z.string().min(1).max(64),
+      else: z.string().min(1).max(64).optional(),
+      label,
+    })
+    .strict(),
+  z
+    .object({ type: z.literal('gotop'), schedule, then: z.string().min(1).max(64), else: z.string().min(1).max(64).optional(), label })
+    .strict(),
   z.object({ type: z.literal('tag'), tags: z.array(z.string().trim().min(1).max(64)).min(1).max(50), label }).strict(),
   z.object({ type: z.literal('priority'), priority: z.number().int().min(0).max(100), label }).strict(),
   z.object({ type: z.literal('webhook'), url: z.string().url().max(2048), timeoutSeconds: seconds(10, 1, 120), label }).strict(),
 ]) as unknown as z.ZodType<ActionStep>;
 
-export const actionPlanSchema = z.object({ steps: z.array(actionStepSchema).max(500) }).strict().openapi('ActionPlan');
+export const actionPlanSchema = z
+  .object({ steps: z.array(actionStepSchema).max(500) })
+  .strict()
+  .openapi('ActionPlan');
 
 export const offerAnswerSchema = z.object({}).strict();
 
@@ -250,9 +280,9 @@ export const replySchema = z
   .strict()
   .openapi('Reply');
 
-export const closeSchema = z
-  .object({ dispositionId: z.number().int().positive().optional() })
-  .strict()
-  .openapi('Close');
+export const closeSchema = z.object({ dispositionId: z.number().int().positive().optional() }).strict().openapi('Close');
 
-export const loginSchema = z.object({ email: z.string().email(), password: z.string().min(1).max(1024) }).strict().openapi('Login');
+export const loginSchema = z
+  .object({ email: z.string().email(), password: z.string().min(1).max(1024) })
+  .strict()
+  .openapi('Login');

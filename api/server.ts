@@ -16,11 +16,19 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
   const db = createDatabase(config.DATABASE_URL);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const watchers = createWatcherControl(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, heartbeatTimeoutSeconds: config.WATCHER_HEARTBEAT_SECONDS });
+  const watchers = createWatcherControl(temporal, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    heartbeatTimeoutSeconds: config.WATCHER_HEARTBEAT_SECONDS,
+  });
 
   if (config.MAILROUTE_ADMIN_PASSWORD && (await db.user.count({ where: { role: 'admin' } })) === 0) {
     await db.user.create({
-      data: { name: 'Administrator', email: config.MAILROUTE_ADMIN_EMAIL, role: 'admin', passwordHash: await hashPassword(config.MAILROUTE_ADMIN_PASSWORD) },
+      data: {
+        name: 'Administrator',
+        email: config.MAILROUTE_ADMIN_EMAIL,
+        role: 'admin',
+        passwordHash: await hashPassword(config.MAILROUTE_ADMIN_PASSWORD),
+      },
     });
     logger.info({ email: config.MAILROUTE_ADMIN_EMAIL }, 'bootstrap admin created');
   }

@@ -37,7 +37,11 @@ export function validateActionPlan(steps: ActionStep[]): PlanProblem[] {
   const seen = new Map<string, number>();
   steps.forEach((step, index) => {
     if (step.label === undefined) return;
-    if (seen.has(step.label)) problems.push({ path: `steps.${index}.label`, message: `label "${step.label}" is already used by step ${seen.get(step.label)! + 1}` });
+    if (seen.has(step.label))
+      problems.push({
+        path: `steps.${index}.label`,
+        message: `label "${step.label}" is already used by step ${seen.get(step.label)! + 1}`,
+      });
     else seen.set(step.label, index);
   });
   const successors = steps.map((step, index) => {
@@ -183,6 +187,7 @@ export function isWorkingTime(schedule: WorkingSchedule, at: Date): boolean {
   const local = localParts(at, schedule.timezone);
   if (schedule.holidays.includes(local.date)) return false;
   return schedule.intervals.some(
-    (interval) => interval.days.includes(local.weekday) && local.minutes >= toMinutes(interval.from) && local.minutes < toMinutes(interval.to),
+    (interval) =>
+      interval.days.includes(local.weekday) && local.minutes >= toMinutes(interval.from) && local.minutes < toMinutes(interval.to),
   );
 }

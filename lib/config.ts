@@ -12,9 +12,7 @@ const environmentSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   MAILROUTE_PUBLIC_URL: z.string().url().optional(),
   /** base64 of 32 random bytes; secrets at rest are sealed with AES-256-GCM under it. */
-  MAILROUTE_SECRET_KEY: z
-    .string()
-    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  MAILROUTE_SECRET_KEY: z.string().refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   /** Earlier keys, comma-separated, still accepted for reading during a key rotation. */
   MAILROUTE_PREVIOUS_SECRET_KEYS: z.string().default(''),
   MAILROUTE_ADMIN_EMAIL: z.string().email().default('admin@mailroute.local'),
@@ -23,7 +21,11 @@ const environmentSchema = z.object({
   /** Heartbeat timeout of the mailbox watcher: how fast a dead worker's watch moves elsewhere. */
   WATCHER_HEARTBEAT_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
   /** Largest email accepted for routing; larger ones are quarantined with a notice. */
-  MAX_EMAIL_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  MAX_EMAIL_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof environmentSchema>;

@@ -32,7 +32,10 @@ export function formatHeadersFilter(rules: HeaderFilterRule[]): string {
 
 /** The IMAP SEARCH the filter becomes, as the seed's table prints it (with plain quotes). */
 export function headersFilterToImapSearch(rules: HeaderFilterRule[]): string {
-  return ['SEARCH UNSEEN', ...rules.map((rule) => (rule.value === undefined ? `HEADER "${rule.name}"` : `HEADER "${rule.name}" "${rule.value}"`))].join(' ');
+  return [
+    'SEARCH UNSEEN',
+    ...rules.map((rule) => (rule.value === undefined ? `HEADER "${rule.name}"` : `HEADER "${rule.name}" "${rule.value}"`)),
+  ].join(' ');
 }
 
 /** The same criteria as an imapflow search object (`header: { name: value | true }` — true means "present"). */

@@ -28,7 +28,9 @@ interface Address {
 
 function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
   const list = Array.isArray(field) ? field : field ? [field] : [];
-  return list.flatMap((entry) => entry.value).flatMap((value) => (value.address ? [{ ...(value.name ? { name: value.name } : {}), address: value.address.toLowerCase() }] : []));
+  return list
+    .flatMap((entry) => entry.value)
+    .flatMap((value) => (value.address ? [{ ...(value.name ? { name: value.name } : {}), address: value.address.toLowerCase() }] : []));
 }
 
 function normaliseMessageId(value: string | undefined | null): string | null {
@@ -71,10 +73,16 @@ export async function parseEmail(raw: Buffer): Promise<ParsedMail> {
 
 export async function storeIncomingEmail(db: Database, identity: MailboxIdentity, raw: Buffer): Promise<StoreOutcome> {
   const identityWhere = {
-    accountId_mailbox_uidValidity_uid: { accountId: identity.accountId, mailbox: identity.mailbox, uidValidity: identity.uidValidity, uid: identity.uid },
+    accountId_mailbox_uidValidity_uid: {
+      accountId: identity.accountId,
+      mailbox: identity.mailbox,
+      uidValidity: identity.uidValidity,
+      uid: identity.uid,
+    },
   };
   const existing = await db.message.findUnique({ where: identityWhere });
-  if (existing) return { kind: 'already-stored', messageId: existing.id, interactionId: existing.interactionId, workflowId: existing.workflowId };
+  if (existing)
+    return { kind: 'already-stored', messageId: existing.id, interactionId: existing.interactionId, workflowId: existing.workflowId };
 
   const account = await db.emailAccount.findUniqueOrThrow({ where: { id: identity.accountId } });
   const parsed = await parseEmail(raw);
@@ -87,7 +95,8 @@ export async function storeIncomingEmail(db: Database, identity: MailboxIdentity
     if (sameEmail) return { kind: 'duplicate', duplicateOfMessageId: sameEmail.id, reason: 'same Message-ID and content already stored' };
     if (!account.disableDuplicateCheck) {
       const sameMessageId = await db.message.findFirst({ where: { accountId: identity.accountId, messageIdHeader, direction: 'inbound' } });
-      if (sameMessageId) return { kind: 'duplicate', duplicateOfMessageId: sameMessageId.id, reason: 'duplicate Message-ID in this account' };
+      if (sameMessageId)
+        return { kind: 'duplicate', duplicateOfMessageId: sameMessageId.id, reason: 'duplicate Message-ID in this account' };
     }
   }
 
@@ -113,13 +122,13 @@ export async function storeIncomingEmail(db: Database, identity: MailboxIdentity
     const threaded =
       (hinted !== null ? await tx.interaction.findFirst({ where: { id: hinted, accountId: account.id } }) : null) ??
       (threadIds.length > 0
-        ? (
+        ? ((
             await tx.message.findFirst({
               where: { accountId: account.id, messageIdHeader: { in: threadIds } },
               orderBy: { id: 'desc' },
               select: { interaction: true },
             })
-          )?.interaction ?? null
+          )?.interaction ?? null)
         : null);
 
     let contactId: number | null = null;

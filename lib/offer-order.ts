@@ -35,9 +35,7 @@ export function orderQueueMembers(
     }
   };
   const shuffled = strategy === 'random' ? shuffle(candidates, random) : [...candidates].sort((a, b) => a.agentId - b.agentId);
-  return shuffled
-    .sort((a, b) => a.priority - b.priority || b.weight - a.weight || byStrategy(a, b))
-    .map((candidate) => candidate.agentId);
+  return shuffled.sort((a, b) => a.priority - b.priority || b.weight - a.weight || byStrategy(a, b)).map((candidate) => candidate.agentId);
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {

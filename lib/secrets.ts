@@ -18,7 +18,8 @@ export function createSecretBox(currentKeyBase64: string, previousKeysBase64: st
   const current = Buffer.from(currentKeyBase64, 'base64');
   if (current.length !== 32) throw new Error('the secret key must be 32 bytes (base64)');
   const keys = new Map<string, Buffer>();
-  for (const key of [current, ...previousKeysBase64.filter(Boolean).map((value) => Buffer.from(value, 'base64'))]) keys.set(keyId(key), key);
+  for (const key of [current, ...previousKeysBase64.filter(Boolean).map((value) => Buffer.from(value, 'base64'))])
+    keys.set(keyId(key), key);
   const currentId = keyId(current);
 
   return {
@@ -26,11 +27,14 @@ export function createSecretBox(currentKeyBase64: string, previousKeysBase64: st
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current, iv);
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return ['v1', currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+      return ['v1', currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join(
+        '.',
+      );
     },
     open(sealed) {
       const [version, id, iv, tag, ciphertext] = sealed.split('.');
-      if (version !== 'v1' || !id || iv === undefined || tag === undefined || ciphertext === undefined) throw new Error('not a sealed secret');
+      if (version !== 'v1' || !id || iv === undefined || tag === undefined || ciphertext === undefined)
+        throw new Error('not a sealed secret');
       const key = keys.get(id);
       if (!key) throw new Error(`secret sealed with unknown key ${id}: add it to MAILROUTE_PREVIOUS_SECRET_KEYS`);
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));

@@ -53,7 +53,10 @@ async function main(): Promise<void> {
   process.env.MAILROUTE_ADMIN_PASSWORD ??= persistentSecret(path.join(DATA, 'admin-password'), () => randomBytes(12).toString('base64url'));
 
   const api = await runApi();
-  const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], { env: process.env, stdio: 'inherit' });
+  const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
+    env: process.env,
+    stdio: 'inherit',
+  });
   stops.unshift(async () => {
     if (worker.exitCode === null) {
       worker.kill('SIGTERM');

@@ -2,7 +2,11 @@
  * Workflow ids an operator can read in the Temporal Web UI. They carry the account key and the message's
  * mailbox identity (never addresses or subjects), so a second start for the same email is the same id.
  */
-export function routingWorkflowId(input: { accountKey: string; uidValidity: bigint | number | string; uid: bigint | number | string }): string {
+export function routingWorkflowId(input: {
+  accountKey: string;
+  uidValidity: bigint | number | string;
+  uid: bigint | number | string;
+}): string {
   return `route-${input.accountKey}-uv${input.uidValidity}-uid${input.uid}`;
 }
 

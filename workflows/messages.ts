@@ -11,9 +11,10 @@ export const replyUpdate = defineUpdate<
   [{ agentId: number; requestId: string; text: string; html?: string }]
 >('reply');
 /** The holding agent (or a supervisor) closes the interaction, with a disposition when the account requires one. */
-export const closeUpdate = defineUpdate<{ state: 'closed' | 'disposing' }, [{ actorId: number; dispositionId?: number; asSupervisor?: boolean }]>(
-  'close',
-);
+export const closeUpdate = defineUpdate<
+  { state: 'closed' | 'disposing' },
+  [{ actorId: number; dispositionId?: number; asSupervisor?: boolean }]
+>('close');
 /** Offers of an agent who paused or went offline are taken back. */
 export const agentUnavailableSignal = defineSignal<[{ agentId: number }]>('agentUnavailable');
 /** An agent became available: a workflow waiting for agents looks again at once. */

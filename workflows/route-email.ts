@@ -6,14 +6,7 @@
  *   4. then run the account's action plan (queue, agent, autoreply, close, jumps…);
  *   5. once an agent accepts, carry replies until the interaction is closed with a disposition.
  */
-import {
-  allHandlersFinished,
-  condition,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createDbActivities } from '../activities/db';
 import type { createSmtpActivities } from '../activities/smtp';
 import { evaluateCondition, findStepIndex, isWorkingTime, PLAN_STEP_BUDGET } from '../lib/action-plan';
@@ -76,9 +69,13 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
   let agentsMayBeAvailable = false;
   let closed = false;
   let pausedAgent: { agentId: number; previous: { presence: string; pauseStatusId: number | null } } | null = null;
-  let context: RoutingContext | undefined;
+  /** Loaded once routing starts; the close handler reads the account's disposition rules from it. */
+  const loaded: { context?: RoutingContext } = {};
 
-  setHandler(routingStatusQuery, () => ({ ...status, pendingOffers: [...pending].map(([reservation, agentId]) => ({ reservation, agentId })) }));
+  setHandler(routingStatusQuery, () => ({
+    ...status,
+    pendingOffers: [...pending].map(([reservation, agentId]) => ({ reservation, agentId })),
+  }));
   setHandler(agentsAvailableSignal, () => {
     agentsMayBeAvailable = true;
   });
@@ -138,11 +135,11 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     closeUpdate,
     async ({ actorId, dispositionId }) => {
       const holder = status.holderAgentId!;
-      if (dispositionId === undefined && context!.mandatoryDisposition) {
+      if (dispositionId === undefined && loaded.context!.mandatoryDisposition) {
         // Mandatory disposition: the agent is paused (if configured) until the disposition arrives.
         setState('disposing');
-        if (context!.dispositionPauseStatusId !== null && pausedAgent === null) {
-          const previous = await db.pauseAgent({ agentId: holder, pauseStatusId: context!.dispositionPauseStatusId });
+        if (loaded.context!.dispositionPauseStatusId !== null && pausedAgent === null) {
+          const previous = await db.pauseAgent({ agentId: holder, pauseStatusId: loaded.context!.dispositionPauseStatusId });
           pausedAgent = { agentId: holder, previous };
         }
         return { state: 'disposing' as const };
@@ -161,7 +158,8 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
         if (status.state !== 'accepted' && status.state !== 'disposing') {
           throw new Error(`interaction ${input.interactionId} cannot be closed in routing state ${status.state}`);
         }
-        if (!asSupervisor && status.holderAgentId !== actorId) throw new Error(`agent ${actorId} does not hold interaction ${input.interactionId}`);
+        if (!asSupervisor && status.holderAgentId !== actorId)
+          throw new Error(`agent ${actorId} does not hold interaction ${input.interactionId}`);
         if (status.state === 'disposing' && dispositionId === undefined) {
           throw new Error(`interaction ${input.interactionId} needs a disposition to close`);
         }
@@ -206,7 +204,11 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     if (status.holderAgentId !== null) return true;
     if (unanswered.length > 0) {
       const timedOut = await db.settleOffers({ workflowId, reservations: unanswered, state: 'timeout' });
-      await db.recordRoutingEvent({ ...eventBase(), type: 'offer-timeout', detail: { reservations: unanswered, agentIds: timedOut.agentIds } });
+      await db.recordRoutingEvent({
+        ...eventBase(),
+        type: 'offer-timeout',
+        detail: { reservations: unanswered, agentIds: timedOut.agentIds },
+      });
     }
     return false;
   }
@@ -237,7 +239,12 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
         if (status.state !== 'waiting-for-agents') {
           setState('waiting-for-agents', { queueId: queueIds[0] ?? null });
           // Recorded so that an agent coming online can wake this workflow (agentsAvailableSignal).
-          await db.setRoutingState({ interactionId: input.interactionId, workflowId, state: 'waiting-for-agents', queueId: queueIds[0] ?? null });
+          await db.setRoutingState({
+            interactionId: input.interactionId,
+            workflowId,
+            state: 'waiting-for-agents',
+            queueId: queueIds[0] ?? null,
+          });
         }
         agentsMayBeAvailable = false;
         await condition(() => agentsMayBeAvailable, Math.min(AGENT_POLL_INTERVAL_MS, remainingSeconds * 1000));
@@ -260,7 +267,11 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
       if (index >= steps.length) return { accepted: false, reason: 'action plan ended without an agent accepting' };
       const step = steps[index]!;
       status.planStep = index + 1;
-      await db.recordRoutingEvent({ ...eventBase(), type: 'plan-step', detail: { step: index + 1, stepType: step.type, planVersion: ctx.plan.version } });
+      await db.recordRoutingEvent({
+        ...eventBase(),
+        type: 'plan-step',
+        detail: { step: index + 1, stepType: step.type, planVersion: ctx.plan.version },
+      });
       const outcome = await runStep(step, ctx);
       if (outcome.kind === 'accepted') return { accepted: true, reason: `accepted at step ${index + 1}` };
       if (outcome.kind === 'closed') return { accepted: false, reason: `closed by step ${index + 1}` };
@@ -285,7 +296,12 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
         setState('offered', { agentId: step.agentId });
         return (await offerToAgentWhenAvailable(step.agentId, step.timeoutSeconds)) ? { kind: 'accepted' } : { kind: 'next' };
       case 'close':
-        await db.closeInteraction({ interactionId: input.interactionId, workflowId, actorId: null, dispositionId: step.dispositionId ?? null });
+        await db.closeInteraction({
+          interactionId: input.interactionId,
+          workflowId,
+          actorId: null,
+          dispositionId: step.dispositionId ?? null,
+        });
         setState('closed');
         return { kind: 'closed' };
       case 'noop':
@@ -335,8 +351,8 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     await db.recordRoutingEvent({ ...eventBase(), type: 'message-joined', detail: { ownerWorkflowId: claim.ownerWorkflowId } });
     return end('joined-open-interaction', `interaction is routed by ${claim.ownerWorkflowId}`);
   }
-  context = await db.loadRoutingContext({ interactionId: input.interactionId, messageId: input.messageId });
-  const ctx = context;
+  const ctx = await db.loadRoutingContext({ interactionId: input.interactionId, messageId: input.messageId });
+  loaded.context = ctx;
 
   // 2–4. Assigned agent, then the assigned agent's queues, then the action plan.
   let accepted = (await offerToAssignedAgent(ctx)) || (await offerToAssignedQueues(ctx));

@@ -24,7 +24,9 @@ export function registerInteractionRoutes({ route, deps }: RouterContext): void 
     const interaction = await db.interaction.findUnique({ where: { id } });
     if (!interaction) throw AppError.notFound(`interaction ${id}`);
     if (user.role !== 'admin') {
-      const member = await db.accountAgent.findUnique({ where: { accountId_userId: { accountId: interaction.accountId, userId: user.id } } });
+      const member = await db.accountAgent.findUnique({
+        where: { accountId_userId: { accountId: interaction.accountId, userId: user.id } },
+      });
       if (!member) throw AppError.notFound(`interaction ${id}`);
     }
     return interaction;
@@ -58,25 +60,58 @@ export function registerInteractionRoutes({ route, deps }: RouterContext): void 
   );
 
   route(
-    { method: 'post', path: '/offers/:id/accept', summary: 'Accept an offer (exactly one accept wins; others get 409)', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: offerAnswerSchema, status: 200 },
+    {
+      method: 'post',
+      path: '/offers/:id/accept',
+      summary: 'Accept an offer (exactly one accept wins; others get 409)',
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: offerAnswerSchema,
+      status: 200,
+    },
     async ({ params, user }) => {
       const offer = await ownOffer(params.id, user);
-      const result = await asConflict(() => temporal.workflow.getHandle(offer.workflowId).executeUpdate(acceptOfferUpdate, { args: [{ reservation: offer.reservation, agentId: user.id }] }));
+      const result = await asConflict(() =>
+        temporal.workflow
+          .getHandle(offer.workflowId)
+          .executeUpdate(acceptOfferUpdate, { args: [{ reservation: offer.reservation, agentId: user.id }] }),
+      );
       return { offerId: offer.id, interactionId: result.interactionId, state: 'accepted' };
     },
   );
 
   route(
-    { method: 'post', path: '/offers/:id/reject', summary: 'Reject an offer; routing moves on at once', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: offerAnswerSchema, status: 200 },
+    {
+      method: 'post',
+      path: '/offers/:id/reject',
+      summary: 'Reject an offer; routing moves on at once',
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: offerAnswerSchema,
+      status: 200,
+    },
     async ({ params, user }) => {
       const offer = await ownOffer(params.id, user);
-      await asConflict(() => temporal.workflow.getHandle(offer.workflowId).executeUpdate(rejectOfferUpdate, { args: [{ reservation: offer.reservation, agentId: user.id }] }));
+      await asConflict(() =>
+        temporal.workflow
+          .getHandle(offer.workflowId)
+          .executeUpdate(rejectOfferUpdate, { args: [{ reservation: offer.reservation, agentId: user.id }] }),
+      );
       return { offerId: offer.id, state: 'rejected' };
     },
   );
 
   route(
-    { method: 'get', path: '/interactions/:id', summary: 'An interaction with its messages and routing history', tags: ['Interactions'], roles: ['admin', 'supervisor', 'agent'], params: idParams },
+    {
+      method: 'get',
+      path: '/interactions/:id',
+      summary: 'An interaction with its messages and routing history',
+      tags: ['Interactions'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+    },
     async ({ params, user }) => {
       const interaction = await visibleInteraction(params.id, user);
       const [messages, events] = await Promise.all([
@@ -85,37 +120,81 @@ export function registerInteractionRoutes({ route, deps }: RouterContext): void 
       ]);
       return {
         ...interaction,
-        workflowUrl: interaction.routingWorkflowId && links.temporalUiUrl ? `${links.temporalUiUrl}/namespaces/${links.namespace}/workflows/${encodeURIComponent(interaction.routingWorkflowId)}` : null,
-        messages: messages.map(({ uidValidity, uid, ...message }) => ({ ...message, uidValidity: uidValidity?.toString() ?? null, uid: uid?.toString() ?? null })),
+        workflowUrl:
+          interaction.routingWorkflowId && links.temporalUiUrl
+            ? `${links.temporalUiUrl}/namespaces/${links.namespace}/workflows/${encodeURIComponent(interaction.routingWorkflowId)}`
+            : null,
+        messages: messages.map(({ uidValidity, uid, ...message }) => ({
+          ...message,
+          uidValidity: uidValidity?.toString() ?? null,
+          uid: uid?.toString() ?? null,
+        })),
         events,
       };
     },
   );
 
   route(
-    { method: 'post', path: '/interactions/:id/reply', summary: 'Reply to the customer (idempotent per requestId)', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: replySchema, status: 200, response: z.object({ outboundId: z.number(), messageIdHeader: z.string() }) },
+    {
+      method: 'post',
+      path: '/interactions/:id/reply',
+      summary: 'Reply to the customer (idempotent per requestId)',
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: replySchema,
+      status: 200,
+      response: z.object({ outboundId: z.number(), messageIdHeader: z.string() }),
+    },
     async ({ params, body, user }) => {
       const interaction = await visibleInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
       return asConflict(() =>
         temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(replyUpdate, {
-          args: [{ agentId: user.id, requestId: body.requestId ?? randomUUID(), text: body.text, ...(body.html !== undefined ? { html: body.html } : {}) }],
+          args: [
+            {
+              agentId: user.id,
+              requestId: body.requestId ?? randomUUID(),
+              text: body.text,
+              ...(body.html !== undefined ? { html: body.html } : {}),
+            },
+          ],
         }),
       );
     },
   );
 
   route(
-    { method: 'post', path: '/interactions/:id/close', summary: 'Close an interaction (with a disposition when the account requires one)', tags: ['Agent desk'], roles: ['admin', 'supervisor', 'agent'], params: idParams, body: closeSchema, status: 200 },
+    {
+      method: 'post',
+      path: '/interactions/:id/close',
+      summary: 'Close an interaction (with a disposition when the account requires one)',
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: closeSchema,
+      status: 200,
+    },
     async ({ params, body, user }) => {
       const interaction = await visibleInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('this interaction is not being routed or held');
-      if (body.dispositionId !== undefined && !(await db.disposition.findFirst({ where: { id: body.dispositionId, accountId: interaction.accountId } }))) {
-        throw AppError.badRequest('dispositionId is not a disposition of this account', [{ field: 'dispositionId', reason: 'not a disposition of this account' }]);
+      if (
+        body.dispositionId !== undefined &&
+        !(await db.disposition.findFirst({ where: { id: body.dispositionId, accountId: interaction.accountId } }))
+      ) {
+        throw AppError.badRequest('dispositionId is not a disposition of this account', [
+          { field: 'dispositionId', reason: 'not a disposition of this account' },
+        ]);
       }
       return asConflict(() =>
         temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(closeUpdate, {
-          args: [{ actorId: user.id, asSupervisor: user.role !== 'agent', ...(body.dispositionId !== undefined ? { dispositionId: body.dispositionId } : {}) }],
+          args: [
+            {
+              actorId: user.id,
+              asSupervisor: user.role !== 'agent',
+              ...(body.dispositionId !== undefined ? { dispositionId: body.dispositionId } : {}),
+            },
+          ],
         }),
       );
     },

@@ -1,6 +1,12 @@
 /** Email accounts: presets, sealed secrets, the parsed headers filter, and the response shape. */
 import type { Database } from '../../lib/db';
-import { formatHeadersFilter, headersFilterToImapSearch, HeadersFilterError, parseHeadersFilter, type HeaderFilterRule } from '../../lib/headers-filter';
+import {
+  formatHeadersFilter,
+  headersFilterToImapSearch,
+  HeadersFilterError,
+  parseHeadersFilter,
+  type HeaderFilterRule,
+} from '../../lib/headers-filter';
 import type { SecretBox } from '../../lib/secrets';
 import type { EmailAccount } from '../../generated/prisma/client';
 import { AppError } from '../http';
@@ -9,18 +15,48 @@ import type { AccountCreate, AccountUpdate } from '../schemas';
 /** Host, port and TLS that a preset service fills in (the admin may still override them). */
 export const SERVICE_PRESETS = {
   gmail: { imapHost: 'imap.gmail.com', imapPort: 993, imapSsl: true, smtpHost: 'smtp.gmail.com', smtpPort: 465, smtpSecure: true },
-  yahoo: { imapHost: 'imap.mail.yahoo.com', imapPort: 993, imapSsl: true, smtpHost: 'smtp.mail.yahoo.com', smtpPort: 465, smtpSecure: true },
-  hotmail: { imapHost: 'outlook.office365.com', imapPort: 993, imapSsl: true, smtpHost: 'smtp-mail.outlook.com', smtpPort: 587, smtpSecure: false },
-  outlook365: { imapHost: 'outlook.office365.com', imapPort: 993, imapSsl: true, smtpHost: 'smtp.office365.com', smtpPort: 587, smtpSecure: false },
+  yahoo: {
+    imapHost: 'imap.mail.yahoo.com',
+    imapPort: 993,
+    imapSsl: true,
+    smtpHost: 'smtp.mail.yahoo.com',
+    smtpPort: 465,
+    smtpSecure: true,
+  },
+  hotmail: {
+    imapHost: 'outlook.office365.com',
+    imapPort: 993,
+    imapSsl: true,
+    smtpHost: 'smtp-mail.outlook.com',
+    smtpPort: 587,
+    smtpSecure: false,
+  },
+  outlook365: {
+    imapHost: 'outlook.office365.com',
+    imapPort: 993,
+    imapSsl: true,
+    smtpHost: 'smtp.office365.com',
+    smtpPort: 587,
+    smtpSecure: false,
+  },
 } as const;
 
-type OAuth2Stored = { provider: string; clientId: string; tenantId?: string; tokenUrl?: string; scopes?: string[]; refreshTokenSet: boolean; clientSecretSet: boolean };
+type OAuth2Stored = {
+  provider: string;
+  clientId: string;
+  tenantId?: string;
+  tokenUrl?: string;
+  scopes?: string[];
+  refreshTokenSet: boolean;
+  clientSecretSet: boolean;
+};
 
 function parseFilter(text: string): HeaderFilterRule[] {
   try {
     return parseHeadersFilter(text);
   } catch (error) {
-    if (error instanceof HeadersFilterError) throw AppError.badRequest(`headersFilter: ${error.message}`, [{ field: 'headersFilter', reason: error.message }]);
+    if (error instanceof HeadersFilterError)
+      throw AppError.badRequest(`headersFilter: ${error.message}`, [{ field: 'headersFilter', reason: error.message }]);
     throw error;
   }
 }
@@ -31,7 +67,9 @@ export function accountColumns(input: AccountUpdate, secrets: SecretBox, current
   const preset = service && service !== 'custom' && !current ? SERVICE_PRESETS[service] : undefined;
   const columns: Record<string, unknown> = { ...preset, ...plain };
   if (service !== undefined) columns.service = service;
-  if (preset) for (const [field, value] of Object.entries(preset)) if (input[field as keyof AccountUpdate] === undefined || input[field as keyof AccountUpdate] === null) columns[field] = value;
+  if (preset)
+    for (const [field, value] of Object.entries(preset))
+      if (input[field as keyof AccountUpdate] === undefined || input[field as keyof AccountUpdate] === null) columns[field] = value;
   if (headersFilter !== undefined) columns.headersFilter = parseFilter(headersFilter);
   if (imapPassword !== undefined) columns.imapPasswordEnc = imapPassword === '' ? null : secrets.seal(imapPassword);
   if (smtpPassword !== undefined) columns.smtpPasswordEnc = smtpPassword === '' ? null : secrets.seal(smtpPassword);
@@ -41,7 +79,9 @@ export function accountColumns(input: AccountUpdate, secrets: SecretBox, current
       columns.oauth2SecretEnc = null;
     } else {
       const { clientSecret, refreshToken, ...publicPart } = oauth2;
-      const previous = current?.oauth2SecretEnc ? (JSON.parse(secrets.open(current.oauth2SecretEnc)) as { clientSecret?: string; refreshToken?: string }) : {};
+      const previous = current?.oauth2SecretEnc
+        ? (JSON.parse(secrets.open(current.oauth2SecretEnc)) as { clientSecret?: string; refreshToken?: string })
+        : {};
       const sealed = { clientSecret: clientSecret ?? previous.clientSecret, refreshToken: refreshToken ?? previous.refreshToken };
       columns.oauth2 = { ...publicPart, clientSecretSet: Boolean(sealed.clientSecret), refreshTokenSet: Boolean(sealed.refreshToken) };
       columns.oauth2SecretEnc = secrets.seal(JSON.stringify(sealed));

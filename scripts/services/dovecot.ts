@@ -129,8 +129,7 @@ export function normaliseMailUser(user: string): string {
   const login = user.trim().toLowerCase();
   if (!MAIL_USER_NAME.test(login) || login.includes('..')) {
     throw new Error(
-      `Invalid mail user name ${JSON.stringify(user)}: use letters, digits, '.', '_', '+', '-' ` +
-        `and at most one '@domain'.`,
+      `Invalid mail user name ${JSON.stringify(user)}: use letters, digits, '.', '_', '+', '-' ` + `and at most one '@domain'.`,
     );
   }
   return login;
@@ -242,7 +241,8 @@ disable_plaintext_auth = no
 auth_mechanisms = ${AUTH_MECHANISMS.join(' ')}
 auth_username_format = %Lu
 auth_verbose = yes
-# Tests try wrong passwords on purpose: no 2 s failure delay…
+# Tests try wrong passwords on purpose: no 2 s delay before each failure reply (see also the
+# auth penalty in service anvil below).
 auth_failure_delay = 0
 
 ${renderPassdbs(s)}
@@ -264,8 +264,9 @@ shutdown_clients = yes
 verbose_proctitle = yes
 
 service anvil {
-  # …and no auth penalty: without this, a few failed logins from 127.0.0.1 delay *every* later
-  # login from loopback by up to 15 s. Mode 0 means the penalty socket is not created at all.
+  # No auth penalty: otherwise a few failed logins from 127.0.0.1 delay *every* later login from
+  # loopback, even correct ones, by 2 to 15 s. Mode 0: the socket is not created, so auth runs
+  # without penalties (and says nothing about it, as long as no stale socket file is left).
   unix_listener anvil-auth-penalty {
     mode = 0
   }
@@ -427,10 +428,7 @@ async function mastersUsingConfig(configPath: string): Promise<ProcessInfo[]> {
  * Stops and starts the instance again with the same config file, port and data (tests restart the
  * IMAP server in the middle of a mail burst). Connected clients are disconnected.
  */
-export async function restartDovecot(
-  h: DovecotHandle,
-  options: { startTimeoutMs?: number } = {},
-): Promise<DovecotHandle> {
+export async function restartDovecot(h: DovecotHandle, options: { startTimeoutMs?: number } = {}): Promise<DovecotHandle> {
   assertRunningAsRoot();
   const dovecotBin = await findExecutable('dovecot');
   await stopDovecot(h);
@@ -515,9 +513,7 @@ function probeImapGreeting(host: string, port: number, timeoutMs: number): Promi
       }
     });
     socket.on('error', (error) => finish({ ready: false, problem: error.message }));
-    socket.on('close', () =>
-      finish({ ready: false, problem: `connection closed; received ${JSON.stringify(received)}` }),
-    );
+    socket.on('close', () => finish({ ready: false, problem: `connection closed; received ${JSON.stringify(received)}` }));
   });
 }
 
@@ -545,9 +541,7 @@ export async function addMailUser(h: DovecotHandle, credentials: MailUserCredent
       const existing = entries.find((entry) => entry.user === login);
       if (existing && verifySsha512(password, existing.passwordHash)) return;
       const updated: PasswdEntry = { user: login, passwordHash: hashSsha512(password) };
-      const next = existing
-        ? entries.map((entry) => (entry.user === login ? updated : entry))
-        : [...entries, updated];
+      const next = existing ? entries.map((entry) => (entry.user === login ? updated : entry)) : [...entries, updated];
       await writePasswdFileAtomically(h.passwdFile, next);
     });
     // Belt and braces against a lost update (e.g. a stale lock broken by two processes at once).
@@ -792,8 +786,7 @@ async function findExecutable(name: 'dovecot' | 'doveadm'): Promise<string> {
 function assertRunningAsRoot(): void {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new Error(
-      'Test Dovecot instances must be started as root: Dovecot switches to the dovenull, dovecot ' +
-        'and mail users itself.',
+      'Test Dovecot instances must be started as root: Dovecot switches to the dovenull, dovecot ' + 'and mail users itself.',
     );
   }
 }
@@ -965,7 +958,10 @@ async function waitUntilPortIsFree(host: string, port: number, timeoutMs: number
 async function readLogTail(h: Pick<DovecotHandle, 'baseDir'>, lines = 40): Promise<string> {
   try {
     const text = await fs.readFile(dovecotLogPath(h), 'utf8');
-    return text.split('\n').slice(-lines - 1).join('\n');
+    return text
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return '(no log)';
   }

@@ -84,7 +84,15 @@ export async function startPostgres(options: {
   if (port === undefined) {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
       const [command, args] = asClusterOwner(path.join(binDir, 'initdb'), [
-        '-D', dataDir, '-U', ROLE, '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync',
+        '-D',
+        dataDir,
+        '-U',
+        ROLE,
+        '--auth=trust',
+        '-E',
+        'UTF8',
+        '--no-locale',
+        '--no-sync',
       ]);
       await run(command, args);
     }
@@ -97,7 +105,18 @@ export async function startPostgres(options: {
       ...(options.unsafeFast ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
     ].join(' ');
     const logFile = path.join(dataDir, 'server.log');
-    const [command, args] = asClusterOwner(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-o', settings, '-l', logFile, '-w', '-t', '60', 'start']);
+    const [command, args] = asClusterOwner(path.join(binDir, 'pg_ctl'), [
+      '-D',
+      dataDir,
+      '-o',
+      settings,
+      '-l',
+      logFile,
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
     await run(command, args).catch((error: Error) => {
       throw new Error(`${error.message}\n${tail(logFile)}`);
     });

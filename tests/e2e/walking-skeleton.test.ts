@@ -28,7 +28,12 @@ async function setUpScenario(platform: TestPlatform, smtp: SmtpSink): Promise<Sc
   const key = uniqueAccountKey();
   const admin = platform.admin;
 
-  const agentUser = await admin.post('/api/users', { name: 'Alice Agent', email: `alice-${key}@test.invalid`, role: 'agent', password: 'agent-password' });
+  const agentUser = await admin.post('/api/users', {
+    name: 'Alice Agent',
+    email: `alice-${key}@test.invalid`,
+    role: 'agent',
+    password: 'agent-password',
+  });
   expect(agentUser.status).toBe(201);
   const queue = await admin.post('/api/queues', { name: `support-${key}`, strategy: 'beepall', offerTimeoutSeconds: 60 });
   expect(queue.status).toBe(201);
@@ -55,7 +60,9 @@ async function setUpScenario(platform: TestPlatform, smtp: SmtpSink): Promise<Sc
   expect((await admin.put(`/api/accounts/${account.body.id}/queues`, { queueIds: [queue.body.id] })).status).toBe(200);
   const disposition = await admin.post(`/api/accounts/${account.body.id}/dispositions`, { name: 'Solved' });
   expect(disposition.status).toBe(201);
-  const plan = await admin.put(`/api/accounts/${account.body.id}/action-plan`, { steps: [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }] });
+  const plan = await admin.put(`/api/accounts/${account.body.id}/action-plan`, {
+    steps: [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }],
+  });
   expect(plan.status).toBe(201);
   // Activating starts the account's watcher.
   expect((await admin.patch(`/api/accounts/${account.body.id}`, { active: true })).status).toBe(200);
@@ -101,7 +108,13 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
       testEnvironment().dovecot,
       scenario.mailUser.user,
       scenario.mailUser.password,
-      buildEmail({ from: 'Carla Customer <carla@customer.test>', to: account.emailAddress, subject: 'My order is late', text: 'Where is order 42?', messageId: customerMessageId }),
+      buildEmail({
+        from: 'Carla Customer <carla@customer.test>',
+        to: account.emailAddress,
+        subject: 'My order is late',
+        text: 'Where is order 42?',
+        messageId: customerMessageId,
+      }),
     );
 
     const offer = await waitForOffer(agent);
@@ -134,7 +147,10 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
     expect(await handle.result()).toMatchObject({ state: 'closed', agentId: scenario.agentId });
     recordHistoryIfAsked(workflowId, 'route-email-queue-accept-reply-dispose-close');
 
-    const interaction = await platform.db.interaction.findUniqueOrThrow({ where: { id: offer.interactionId }, include: { messages: { orderBy: { id: 'asc' } } } });
+    const interaction = await platform.db.interaction.findUniqueOrThrow({
+      where: { id: offer.interactionId },
+      include: { messages: { orderBy: { id: 'asc' } } },
+    });
     expect(interaction.status).toBe('closed');
     expect(interaction.dispositionId).toBe(scenario.dispositionId);
     expect(interaction.agentId).toBe(scenario.agentId);
@@ -167,10 +183,14 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
       buildEmail({ from: 'dan@customer.test', to: account.emailAddress, subject: 'Refund', text: 'Please refund me.' }),
     );
     const workflowId = routingWorkflowId({ accountKey: account.key, uidValidity: appended.uidValidity, uid: appended.uid });
-    await waitFor('the routing workflow to wait for agents', async () => {
-      const interaction = await platform.db.interaction.findFirst({ where: { accountId: account.id } });
-      return interaction?.routingState === 'waiting-for-agents';
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      'the routing workflow to wait for agents',
+      async () => {
+        const interaction = await platform.db.interaction.findFirst({ where: { accountId: account.id } });
+        return interaction?.routingState === 'waiting-for-agents';
+      },
+      { timeoutMs: 30_000 },
+    );
 
     await platform.worker.kill();
     await platform.worker.start();
@@ -179,7 +199,9 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
     const offer = await waitForOffer(agent);
     expect((await agent.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
     expect((await agent.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Refunded.' })).status).toBe(200);
-    expect((await agent.post(`/api/interactions/${offer.interactionId}/close`, { dispositionId: scenario.dispositionId })).body).toEqual({ state: 'closed' });
+    expect((await agent.post(`/api/interactions/${offer.interactionId}/close`, { dispositionId: scenario.dispositionId })).body).toEqual({
+      state: 'closed',
+    });
     expect(await platform.temporal.workflow.getHandle(workflowId).result()).toMatchObject({ state: 'closed' });
     recordHistoryIfAsked(workflowId, 'route-email-waits-for-agents-across-worker-kill');
 
@@ -189,7 +211,9 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
     expect(await platform.db.message.count({ where: { accountId: account.id, direction: 'inbound' } })).toBe(1);
     expect(smtp.messages).toHaveLength(1);
     const routingWorkflows = [];
-    for await (const execution of platform.temporal.workflow.list({ query: `MailrouteAccount = "${account.key}" AND WorkflowType = "routeEmail"` })) {
+    for await (const execution of platform.temporal.workflow.list({
+      query: `MailrouteAccount = "${account.key}" AND WorkflowType = "routeEmail"`,
+    })) {
       routingWorkflows.push(execution);
     }
     expect(routingWorkflows.map((execution) => [execution.workflowId, execution.status.name])).toEqual([[workflowId, 'COMPLETED']]);

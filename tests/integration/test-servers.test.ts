@@ -147,7 +147,6 @@ describe('Dovecot test server', () => {
   });
 
   test('addMailUser is idempotent and can change a password', async () => {
-
     const carol = { user: uniqueMailUser('Carol'), password: 'first' };
     await addMailUser(dovecot, carol);
     await addMailUser(dovecot, carol);
@@ -168,7 +167,10 @@ describe('Dovecot test server', () => {
         watcher.on('exists', (event: { count: number; prevCount: number }) => resolve(event));
       });
       void watcher.idle().catch(() => undefined);
-      await eventually(async () => watcher.idling, (idling) => idling);
+      await eventually(
+        async () => watcher.idling,
+        (idling) => idling,
+      );
 
       await appendEmail(
         dovecot,
@@ -209,12 +211,20 @@ describe('Dovecot test server', () => {
 
     const client = await connectedClient(dave);
     await client.mailboxOpen('INBOX');
-    expect(await eventually(() => countImapConnections(dovecot, dave.user), (n) => n >= 1)).toBe(1);
+    expect(
+      await eventually(
+        () => countImapConnections(dovecot, dave.user),
+        (n) => n >= 1,
+      ),
+    ).toBe(1);
     expect(await countImapConnections(dovecot)).toBeGreaterThanOrEqual(1);
     expect(await countImapConnections(dovecot, bob.user)).toBe(0);
 
     await client.logout();
-    await eventually(() => countImapConnections(dovecot, dave.user), (n) => n === 0);
+    await eventually(
+      () => countImapConnections(dovecot, dave.user),
+      (n) => n === 0,
+    );
   });
 
   test('users added concurrently from several processes can all log in', async () => {
@@ -261,10 +271,7 @@ describe('Dovecot test server', () => {
     const restarted = await restartDovecot(dovecot);
 
     // The old server really went away, and took its sessions with it (not ~10 s later).
-    await Promise.race([
-      closed,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('client still connected')), 3_000)),
-    ]);
+    await Promise.race([closed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('client still connected')), 3_000))]);
     expect(restarted.port).toBe(port);
     expect(await isDovecotRunning(dovecot)).toBe(true);
     const messages = await listMessages(dovecot, alice.user, alice.password);
@@ -435,7 +442,10 @@ describe('SMTP sink', () => {
     mode = 'hang';
     const second = await transport(sink).sendMail(message);
     expect(second.response).toMatch(/^250 /);
-    await eventually(async () => afterAcceptCalls, (calls) => calls === 2);
+    await eventually(
+      async () => afterAcceptCalls,
+      (calls) => calls === 2,
+    );
     expect(sink.messages.map((m) => m.accepted)).toEqual([true, true]);
   });
 

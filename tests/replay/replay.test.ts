@@ -19,7 +19,10 @@ describe('replay of recorded workflow histories', () => {
     expect(recorded.length).toBeGreaterThan(0);
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: testEnvironment().workflowBundlePath } }, recorded)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: testEnvironment().workflowBundlePath } },
+      recorded,
+    )) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

@@ -3,7 +3,7 @@
  * the Temporal dev server (unless TEMPORAL_ADDRESS is given), and a throwaway Dovecot. Applies the
  * migrations and bundles the workflows once.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -13,6 +13,7 @@ import { startDovecot } from '../../scripts/services/dovecot';
 import { startPostgres } from '../../scripts/services/postgres';
 import { startTemporalDevServer } from '../../scripts/services/temporal';
 import { isProcessAlive } from '../../scripts/services/process-tools';
+import { stopTestServers } from './global-teardown';
 import { TEST_RUNS_DIR, testEnvironmentFile, type TestEnvironment } from './test-environment';
 
 async function createTestDatabase(serverUrl: string): Promise<string> {
@@ -31,7 +32,7 @@ async function createTestDatabase(serverUrl: string): Promise<string> {
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  removeFinishedRuns();
+  await removeFinishedRuns();
   const TEST_RUN_DIR = path.join(TEST_RUNS_DIR, `run-${process.pid}`);
   rmSync(TEST_RUN_DIR, { recursive: true, force: true });
   mkdirSync(TEST_RUN_DIR, { recursive: true });
@@ -70,15 +71,24 @@ export default async function globalSetup(): Promise<void> {
     started: startedServers,
   };
   writeFileSync(testEnvironmentFile(), JSON.stringify(environment, null, 2));
-  process.stdout.write(`\n[global-setup] real servers ready in ${Date.now() - started} ms (Temporal ${temporal.address}, Dovecot :${dovecot.port})\n`);
+  process.stdout.write(
+    `\n[global-setup] real servers ready in ${Date.now() - started} ms (Temporal ${temporal.address}, Dovecot :${dovecot.port})\n`,
+  );
 }
 
-/** Leftovers of earlier runs whose jest process is gone (a crashed run leaves its directory behind). */
-function removeFinishedRuns(): void {
+/** Leftovers of earlier runs whose jest process is gone (a crashed run leaves its servers and directory behind). */
+async function removeFinishedRuns(): Promise<void> {
   if (!existsSync(TEST_RUNS_DIR)) return;
   for (const entry of readdirSync(TEST_RUNS_DIR)) {
     const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
-    if (pid && !isProcessAlive(pid)) rmSync(path.join(TEST_RUNS_DIR, entry), { recursive: true, force: true });
+    if (!pid || isProcessAlive(pid)) continue;
+    const runDir = path.join(TEST_RUNS_DIR, entry);
+    const environmentFile = path.join(runDir, 'environment.json');
+    if (existsSync(environmentFile)) {
+      const leftover = JSON.parse(readFileSync(environmentFile, 'utf8')) as TestEnvironment;
+      await stopTestServers(leftover);
+    }
+    rmSync(runDir, { recursive: true, force: true });
   }
 }
 

@@ -29,12 +29,7 @@ export interface ListedMessage {
 }
 
 /** A connected-on-demand imapflow client for `user` on the handle's server, with logging off. */
-export function createImapClient(
-  h: DovecotHandle,
-  user: string,
-  password: string,
-  options: Partial<ImapFlowOptions> = {},
-): ImapFlow {
+export function createImapClient(h: DovecotHandle, user: string, password: string, options: Partial<ImapFlowOptions> = {}): ImapFlow {
   return new ImapFlow({
     host: h.host,
     port: h.port,
@@ -85,12 +80,7 @@ export async function appendEmail(
 }
 
 /** Every message of a mailbox (read-only, does not touch \Seen), in UID order. */
-export async function listMessages(
-  h: DovecotHandle,
-  user: string,
-  password: string,
-  mailbox = 'INBOX',
-): Promise<ListedMessage[]> {
+export async function listMessages(h: DovecotHandle, user: string, password: string, mailbox = 'INBOX'): Promise<ListedMessage[]> {
   return withImapClient(h, user, password, async (client) => {
     const lock = await client.getMailboxLock(mailbox, { readOnly: true });
     try {
@@ -145,7 +135,11 @@ let mailUserCounter = 0;
 /** A mail user name unique across jest workers and runs, e.g. 'agent-4711-3-9f2c1a'. */
 export function uniqueMailUser(prefix: string): string {
   mailUserCounter += 1;
-  const cleanPrefix = prefix.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'user';
+  const cleanPrefix =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'user';
   return `${cleanPrefix}-${process.pid}-${mailUserCounter}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -191,10 +185,7 @@ export function buildEmail(options: BuildEmailOptions): string {
     { type: 'text/html; charset=utf-8', ...encodeTextBody(options.html) },
   ];
   const body = parts
-    .map(
-      (part) =>
-        `--${boundary}\r\nContent-Type: ${part.type}\r\nContent-Transfer-Encoding: ${part.encoding}\r\n\r\n${part.body}`,
-    )
+    .map((part) => `--${boundary}\r\nContent-Type: ${part.type}\r\nContent-Transfer-Encoding: ${part.encoding}\r\n\r\n${part.body}`)
     .join('');
   return `${header.join('\r\n')}\r\n\r\n${body}--${boundary}--\r\n`;
 }

@@ -27,7 +27,10 @@ export function apiClient(baseUrl: string, token?: string) {
   const call = async <T = any>(method: string, route: string, body?: unknown): Promise<ApiResponse<T>> => {
     const response = await fetch(`${baseUrl}${route}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
@@ -162,7 +165,10 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
       // Stop this test's watchers first so no IMAP session outlives the test.
       const accounts = await db.emailAccount.findMany({ where: { active: true } });
       for (const account of accounts) {
-        await temporal.workflow.getHandle(`watch-account-${account.id}`).terminate('test finished').catch(() => undefined);
+        await temporal.workflow
+          .getHandle(`watch-account-${account.id}`)
+          .terminate('test finished')
+          .catch(() => undefined);
       }
       await worker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,16 @@
 import { evaluateCondition, findStepIndex, isWorkingTime, validateActionPlan } from '../../lib/action-plan';
 import type { ActionStep } from '../../lib/domain';
 
-const facts = { from: 'vip@client.test', to: ['support@x.test'], cc: [], subject: 'URGENT: outage', body: 'help', headers: { 'x-prio': 'high' }, tags: ['vip'], priority: 3 };
+const facts = {
+  from: 'vip@client.test',
+  to: ['support@x.test'],
+  cc: [],
+  subject: 'URGENT: outage',
+  body: 'help',
+  headers: { 'x-prio': 'high' },
+  tags: ['vip'],
+  priority: 3,
+};
 
 describe('action plan validation', () => {
   it('accepts a plan whose jumps land on steps and whose loops wait for agents', () => {
@@ -28,7 +37,12 @@ describe('action plan validation', () => {
   });
 
   it('refuses repeated labels', () => {
-    expect(validateActionPlan([{ type: 'noop', label: 'x' }, { type: 'noop', label: 'x' }])[0]!.message).toMatch(/already used/);
+    expect(
+      validateActionPlan([
+        { type: 'noop', label: 'x' },
+        { type: 'noop', label: 'x' },
+      ])[0]!.message,
+    ).toMatch(/already used/);
   });
 
   it('finds steps by label or by 1-based position', () => {
@@ -57,7 +71,11 @@ describe('action plan conditions', () => {
 });
 
 describe('working hours', () => {
-  const schedule = { timezone: 'Europe/Rome', intervals: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00' }], holidays: ['2026-12-25'] };
+  const schedule = {
+    timezone: 'Europe/Rome',
+    intervals: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00' }],
+    holidays: ['2026-12-25'],
+  };
   it('is working time on a weekday morning in the schedule time zone', () => {
     expect(isWorkingTime(schedule, new Date('2026-11-24T08:30:00Z'))).toBe(true); // 09:30 in Rome
   });

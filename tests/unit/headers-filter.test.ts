@@ -6,7 +6,10 @@ describe('IMAP headers filter (XCALLY syntax) becomes the IMAP SEARCH of the see
     ['x-antivirus-report', 'SEARCH UNSEEN HEADER "x-antivirus-report"'],
     ['x-antivirus-report,x-antispam-evaluation-time', 'SEARCH UNSEEN HEADER "x-antivirus-report" HEADER "x-antispam-evaluation-time"'],
     ['x-antivirus-report=SAFE', 'SEARCH UNSEEN HEADER "x-antivirus-report" "SAFE"'],
-    ['x-antivirus-report=SAFE,x-antispam-evaluation-time', 'SEARCH UNSEEN HEADER "x-antivirus-report" "SAFE" HEADER "x-antispam-evaluation-time"'],
+    [
+      'x-antivirus-report=SAFE,x-antispam-evaluation-time',
+      'SEARCH UNSEEN HEADER "x-antivirus-report" "SAFE" HEADER "x-antispam-evaluation-time"',
+    ],
   ])('%j → %s', (filter, search) => {
     expect(headersFilterToImapSearch(parseHeadersFilter(filter))).toBe(search);
   });

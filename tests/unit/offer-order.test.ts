@@ -1,7 +1,14 @@
 import { nextReconnectDelayMs } from '../../lib/backoff';
 import { orderQueueMembers, type QueueCandidate } from '../../lib/offer-order';
 
-const member = (agentId: number, extra: Partial<QueueCandidate> = {}): QueueCandidate => ({ agentId, weight: 0, priority: 0, lastOfferAt: null, handledCount: 0, ...extra });
+const member = (agentId: number, extra: Partial<QueueCandidate> = {}): QueueCandidate => ({
+  agentId,
+  weight: 0,
+  priority: 0,
+  lastOfferAt: null,
+  handledCount: 0,
+  ...extra,
+});
 const order = (strategy: Parameters<typeof orderQueueMembers>[0], members: QueueCandidate[], rrPosition = 0) =>
   orderQueueMembers(strategy, members, { rrPosition, random: () => 0.5 });
 
