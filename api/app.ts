@@ -7,7 +7,10 @@ import type { ApiDeps } from './deps';
 import { AppError, createRouteDefiner, errorMiddleware } from './http';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerInteractionRoutes } from './routes/interactions';
+import { registerMailboxRoutes } from './routes/mailboxes';
 import { registerPeopleRoutes } from './routes/people';
+import { registerSettingsRoutes } from './routes/settings';
+import { registerTransferRoutes } from './routes/transfers';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -22,6 +25,9 @@ export function createApp(deps: ApiDeps): Express {
   registerPeopleRoutes(context);
   registerAccountRoutes(context);
   registerInteractionRoutes(context);
+  registerTransferRoutes(context);
+  registerMailboxRoutes(context);
+  registerSettingsRoutes(context);
   app.use('/api', api);
 
   const openapi = new OpenApiGeneratorV3(registry.definitions).generateDocument({
