@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { runApi } from '../api/server';
 import { ensureSearchAttributes } from '../lib/temporal-setup';
-import { isPortOpen } from './services/process-tools';
+import { isPortOpen, serverStateDir } from './services/process-tools';
 import { startPostgres, stopPostgres } from './services/postgres';
 import { startTemporalDevServer, stopTemporalDevServer, type TemporalDevServerHandle } from './services/temporal';
 
@@ -30,7 +30,10 @@ async function main(): Promise<void> {
   const stops: Array<() => Promise<void>> = [];
 
   if (!process.env.DATABASE_URL) {
-    const postgres = await startPostgres({ dataDir: path.join(DATA, 'postgres'), port: Number(process.env.MAILROUTE_PG_PORT ?? 55432) });
+    const postgres = await startPostgres({
+      dataDir: serverStateDir(path.join(DATA, 'postgres')),
+      port: Number(process.env.MAILROUTE_PG_PORT ?? 55432),
+    });
     process.env.DATABASE_URL = postgres.url;
     stops.push(() => stopPostgres(postgres));
   }

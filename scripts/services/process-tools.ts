@@ -1,5 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 
 /** Runs a program to completion; rejects with its output when it exits non-zero. */
@@ -84,3 +86,31 @@ export function tail(path: string, lines = 30): string {
 }
 
 export { spawn };
+
+/** Whether every ancestor of `dir` lets other users through (o+x), as unprivileged server users need. */
+export function isTraversableByOthers(dir: string): boolean {
+  let current = path.resolve(dir);
+  for (;;) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
+    const parent = path.dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}
+
+/**
+ * A directory for servers that run as other users (PostgreSQL as `postgres`, Dovecot's `mail`/`dovenull`).
+ * It is `preferred` when those users can reach it; inside a private checkout (e.g. a 0700 temp dir) it is
+ * a per-checkout directory under /var/tmp instead.
+ */
+export function serverStateDir(preferred: string): string {
+  if (isTraversableByOthers(path.dirname(preferred))) return preferred;
+  const fallback = path.join(
+    '/var/tmp',
+    `mailroute-${createHash('sha256').update(path.resolve(preferred)).digest('hex').slice(0, 12)}`,
+    path.basename(preferred),
+  );
+  mkdirSync(fallback, { recursive: true });
+  for (let dir = fallback; dir !== '/var/tmp'; dir = path.dirname(dir)) chmodSync(dir, 0o755);
+  return fallback;
+}

@@ -14,7 +14,7 @@ import { startPostgres } from '../../scripts/services/postgres';
 import { startTemporalDevServer } from '../../scripts/services/temporal';
 import { isProcessAlive } from '../../scripts/services/process-tools';
 import { stopTestServers } from './global-teardown';
-import { TEST_RUNS_DIR, testEnvironmentFile, type TestEnvironment } from './test-environment';
+import { testEnvironmentFile, testRunsDir, type TestEnvironment } from './test-environment';
 
 async function createTestDatabase(serverUrl: string): Promise<string> {
   const admin = new Client({ connectionString: serverUrl });
@@ -33,10 +33,11 @@ async function createTestDatabase(serverUrl: string): Promise<string> {
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   await removeFinishedRuns();
+  const TEST_RUNS_DIR = testRunsDir();
   const TEST_RUN_DIR = path.join(TEST_RUNS_DIR, `run-${process.pid}`);
   rmSync(TEST_RUN_DIR, { recursive: true, force: true });
   mkdirSync(TEST_RUN_DIR, { recursive: true });
-  for (const dir of [path.dirname(TEST_RUNS_DIR), TEST_RUNS_DIR, TEST_RUN_DIR]) chmodSync(dir, 0o755);
+  for (const dir of [TEST_RUNS_DIR, TEST_RUN_DIR]) chmodSync(dir, 0o755);
   process.env.MAILROUTE_TEST_RUN_DIR = TEST_RUN_DIR;
   const startedServers: TestEnvironment['started'] = {};
 
@@ -78,6 +79,7 @@ export default async function globalSetup(): Promise<void> {
 
 /** Leftovers of earlier runs whose jest process is gone (a crashed run leaves its servers and directory behind). */
 async function removeFinishedRuns(): Promise<void> {
+  const TEST_RUNS_DIR = testRunsDir();
   if (!existsSync(TEST_RUNS_DIR)) return;
   for (const entry of readdirSync(TEST_RUNS_DIR)) {
     const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DovecotHandle } from '../../scripts/services/dovecot';
+import { serverStateDir } from '../../scripts/services/process-tools';
 
 /** What global setup started, shared with every test worker through a file. */
 export interface TestEnvironment {
@@ -15,7 +16,9 @@ export interface TestEnvironment {
 }
 
 /** Every jest run gets its own directory, so two runs on one machine never share servers or files. */
-export const TEST_RUNS_DIR = path.resolve(__dirname, '../../.data/test-runs');
+export function testRunsDir(): string {
+  return serverStateDir(path.resolve(__dirname, '../../.data/test-runs'));
+}
 
 /** Set by global setup; jest workers inherit it. */
 export function testEnvironmentFile(): string {
