@@ -46,6 +46,8 @@ export async function runWorker(): Promise<void> {
     activities,
     maxConcurrentActivityTaskExecutions: 200,
     shutdownGraceTime: '5 seconds',
+    // A dead worker's workflows move to another worker after this (default 10 s).
+    stickyQueueScheduleToStartTimeout: '3 seconds',
   });
 
   const health = http.createServer((request, response) => {

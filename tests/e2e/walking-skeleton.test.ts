@@ -80,7 +80,7 @@ async function waitForOffer(agent: ApiClient): Promise<{ id: number; interaction
       offer = offers.body[0];
       return offer !== undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 100 },
+    { timeoutMs: 60_000, intervalMs: 100 },
   );
   return offer!;
 }
