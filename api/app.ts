@@ -6,6 +6,7 @@ import { createAuthenticator } from './auth';
 import type { ApiDeps } from './deps';
 import { AppError, createRouteDefiner, errorMiddleware } from './http';
 import { registerAccountRoutes } from './routes/accounts';
+import { registerDeskRoutes } from './routes/desk';
 import { registerInteractionRoutes } from './routes/interactions';
 import { registerMailboxRoutes } from './routes/mailboxes';
 import { registerPeopleRoutes } from './routes/people';
@@ -25,6 +26,7 @@ export function createApp(deps: ApiDeps): Express {
   registerPeopleRoutes(context);
   registerAccountRoutes(context);
   registerInteractionRoutes(context);
+  registerDeskRoutes(context);
   registerTransferRoutes(context);
   registerMailboxRoutes(context);
   registerSettingsRoutes(context);

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../lib/db';
 import type { Logger } from '../lib/logger';
+import type { LiveEventHub } from '../lib/pg-events';
 import type { SecretBox } from '../lib/secrets';
 import type { RouteDefiner } from './http';
 import type { WatcherControl } from './watchers';
@@ -12,6 +13,7 @@ export interface ApiDeps {
   secrets: SecretBox;
   logger: Logger;
   watchers: WatcherControl;
+  liveEvents: Pick<LiveEventHub, 'subscribe'>;
   links: { temporalUiUrl?: string; namespace: string };
 }
 

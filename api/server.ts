@@ -1,9 +1,11 @@
 /** The API process: applies migrations, makes sure watchers run for active accounts, and listens. */
 import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
 import { deployMigrations } from '../prisma/migrate';
 import { loadConfig } from '../lib/config';
 import { createDatabase } from '../lib/db';
 import { createLogger } from '../lib/logger';
+import { createLiveEventHub } from '../lib/pg-events';
 import { createSecretBox } from '../lib/secrets';
 import { createApp } from './app';
 import { hashPassword } from './auth';
@@ -36,7 +38,10 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
     await watchers.sync(account, 'created');
   }
 
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
+  const liveEvents = await createLiveEventHub(pool);
   const app = createApp({
+    liveEvents,
     db,
     temporal,
     secrets: createSecretBox(config.MAILROUTE_SECRET_KEY, config.MAILROUTE_PREVIOUS_SECRET_KEYS.split(',')),
@@ -54,6 +59,8 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
     url,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await liveEvents.close();
+      await pool.end();
       await connection.close();
       await db.$disconnect();
     },

@@ -28,3 +28,23 @@ export async function listenToLiveEvents(pool: Pool, onEvent: (event: LiveEvent)
     },
   };
 }
+
+/** One LISTEN connection per process, fanned out to every subscriber (SSE streams, realtime views). */
+export interface LiveEventHub {
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export async function createLiveEventHub(pool: Pool): Promise<LiveEventHub> {
+  const listeners = new Set<(event: LiveEvent) => void>();
+  const listening = await listenToLiveEvents(pool, (event) => {
+    for (const listener of listeners) listener(event);
+  });
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => listening.close(),
+  };
+}

@@ -7,11 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
 import { createApp } from '../../api/app';
 import { issueToken } from '../../api/auth';
 import { createWatcherControl } from '../../api/watchers';
 import { createDatabase, type Database } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
+import { createLiveEventHub } from '../../lib/pg-events';
 import { createSecretBox } from '../../lib/secrets';
 import { freePort, waitFor } from '../../scripts/services/process-tools';
 import { testEnvironment } from './test-environment';
@@ -115,7 +117,8 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(options: { watcherHeartbeatSeconds?: number } = {}): Promise<TestPlatform> {
+/** `worker: false` serves the API only (for tests that need no routing), which starts faster. */
+export async function startTestPlatform(options: { watcherHeartbeatSeconds?: number; worker?: boolean } = {}): Promise<TestPlatform> {
   const environment = testEnvironment();
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
   const heartbeatSeconds = options.watcherHeartbeatSeconds ?? 5;
@@ -123,7 +126,10 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
   const connection = await Connection.connect({ address: environment.temporalAddress });
   const temporal = new Client({ connection });
   const logger = createLogger({ level: 'warn', name: 'test-api' });
+  const pool = new Pool({ connectionString: environment.databaseUrl, max: 2 });
+  const liveEvents = await createLiveEventHub(pool);
   const app = createApp({
+    liveEvents,
     db,
     temporal,
     secrets: createSecretBox(environment.secretKey),
@@ -145,7 +151,7 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
     WATCHER_HEARTBEAT_SECONDS: String(heartbeatSeconds),
     LOG_LEVEL: 'warn',
   });
-  await worker.start();
+  if (options.worker !== false) await worker.start();
 
   const adminUser = await db.user.create({ data: { name: 'Test admin', email: `admin-${taskQueue}@test.invalid`, role: 'admin' } });
   const adminToken = (await issueToken(db, { userId: adminUser.id, name: 'test' })).token;
@@ -171,7 +177,10 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
           .catch(() => undefined);
       }
       await worker.stop();
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await liveEvents.close();
+      await pool.end();
       await connection.close();
       await db.$disconnect();
     },
