@@ -6,6 +6,7 @@ import { addMailUser } from '../../scripts/services/dovecot';
 import { waitFor } from '../../scripts/services/process-tools';
 import { routingWorkflowId } from '../../workflows/ids';
 import { recordHistoryIfAsked } from '../support/histories';
+import { openLiveEvents } from '../support/live-events';
 import { appendEmail, buildEmail, uniqueMailUser } from '../support/mailbox';
 import { startTestPlatform, uniqueAccountKey, type ApiClient, type TestPlatform } from '../support/platform';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
@@ -101,6 +102,7 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
   it('offers the email to the online queue agent, sends the threaded reply, and closes with the disposition', async () => {
     const scenario = await setUpScenario(platform, smtp);
     const { agent, account } = scenario;
+    const liveEvents = await openLiveEvents(platform.apiUrl, agent.token!);
     expect((await agent.put('/api/me/presence', { presence: 'online' })).status).toBe(200);
 
     const customerMessageId = `<customer-${account.key}@customer.test>`;
@@ -141,6 +143,17 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
     const closed = await agent.post(`/api/interactions/${offer.interactionId}/close`, { dispositionId: scenario.dispositionId });
     expect(closed.status).toBe(200);
     expect(closed.body).toEqual({ state: 'closed' });
+
+    // The agent's live events told the story in order: offered, accepted, reply sent, closed.
+    await waitFor('the closed event', async () => liveEvents.events.some((event) => event.event === 'closed'));
+    liveEvents.close();
+    const story = liveEvents.events.filter((event) => event.data.interactionId === offer.interactionId).map((event) => event.event);
+    expect(story.filter((event) => ['offer', 'accepted', 'reply-sent', 'closed'].includes(event))).toEqual([
+      'offer',
+      'accepted',
+      'reply-sent',
+      'closed',
+    ]);
 
     const workflowId = routingWorkflowId({ accountKey: account.key, uidValidity: appended.uidValidity, uid: appended.uid });
     const handle = platform.temporal.workflow.getHandle(workflowId);

@@ -9,6 +9,7 @@ import { simpleParser } from 'mailparser';
 import { sha256Hex, storeBlob } from '../../lib/blobs';
 import { createPgEventBus } from '../../lib/pg-events';
 import { csvCell } from '../../api/routes/desk';
+import { openLiveEvents } from '../support/live-events';
 import { buildEmail } from '../support/mailbox';
 import { startTestPlatform, uniqueAccountKey, type TestPlatform } from '../support/platform';
 import { testEnvironment } from '../support/test-environment';
@@ -279,12 +280,8 @@ describe('internal notes and live events', () => {
   it('streams events of the agent’s accounts in order, and nothing of other accounts', async () => {
     const mine = await seedAccount();
     const other = await seedAccount();
-    const controller = new AbortController();
-    const response = await fetch(`${platform.apiUrl}/api/events`, {
-      headers: { authorization: `Bearer ${await issueAgentToken(mine.agent.id)}` },
-      signal: controller.signal,
-    });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const agent = await platform.clientFor(mine.agent.id);
+    const stream = await openLiveEvents(platform.apiUrl, agent.token!);
     const pool = new Pool({ connectionString: testEnvironment().databaseUrl, max: 1 });
     const bus = createPgEventBus(pool);
     const at = new Date().toISOString();
@@ -292,8 +289,9 @@ describe('internal notes and live events', () => {
     for (const type of ['offered', 'accepted', 'reply-sent', 'closed']) {
       await bus.publish({ kind: 'routing', accountId: mine.account.id, interactionId: 7, type, detail: {}, at });
     }
-    const received = await readEvents(response, 4);
-    controller.abort();
+    const received = await stream.waitFor(4);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stream.close();
     await pool.end();
     expect(received.map((event) => [event.event, event.data.accountId])).toEqual([
       ['offered', mine.account.id],
@@ -303,32 +301,6 @@ describe('internal notes and live events', () => {
     ]);
   });
 });
-
-async function issueAgentToken(userId: number): Promise<string> {
-  const { issueToken } = await import('../../api/auth');
-  return (await issueToken(platform.db, { userId, name: 'sse' })).token;
-}
-
-async function readEvents(response: Response, count: number): Promise<Array<{ event: string; data: { accountId: number } }>> {
-  const reader = response.body!.getReader();
-  const events: Array<{ event: string; data: { accountId: number } }> = [];
-  let buffer = '';
-  const deadline = Date.now() + 10_000;
-  while (events.length < count && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += Buffer.from(value).toString('utf8');
-    let boundary;
-    while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, boundary);
-      buffer = buffer.slice(boundary + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) events.push({ event, data: JSON.parse(data) });
-    }
-  }
-  return events;
-}
 
 /** A minimal reader for the stored (uncompressed or deflated) entries of a zip. */
 function readZip(zip: Buffer): Record<string, Buffer> {

@@ -39,6 +39,7 @@ export function apiClient(baseUrl: string, token?: string) {
     return { status: response.status, body: text ? (JSON.parse(text) as T) : (undefined as T) };
   };
   return {
+    token,
     get: <T = any>(route: string) => call<T>('GET', route),
     post: <T = any>(route: string, body: unknown = {}) => call<T>('POST', route, body),
     put: <T = any>(route: string, body: unknown) => call<T>('PUT', route, body),
