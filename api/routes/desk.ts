@@ -6,7 +6,9 @@
 import { once } from 'node:events';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import yazl from 'yazl';
+import { assistants } from '../../lib/assistant';
 import { readBlob } from '../../lib/blobs';
+import { summariseOpenInteractions } from '../../lib/realtime';
 import type { Database } from '../../lib/db';
 import { interactionWhere, SEARCH_FIELDS, SEARCH_OPERATORS, SearchConditionError } from '../../lib/interaction-search';
 import type { RouterContext } from '../deps';
@@ -356,6 +358,64 @@ export function registerDeskRoutes({ route, deps }: RouterContext): void {
       }
       zip.end();
       await once(zip.outputStream, 'end');
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/interactions/:id/suggestions',
+      summary: "The account's assistant suggests canned answers and similar past replies for the latest message",
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      status: 200,
+    },
+    async ({ params, user }) => {
+      const [id] = await visibleInteractions([params.id], user);
+      const interaction = await db.interaction.findUniqueOrThrow({ where: { id: id! }, include: { account: true } });
+      const assistant = assistants[interaction.account.assistant ?? 'builtin'] ?? assistants.builtin!;
+      const latest = await db.message.findFirst({
+        where: { interactionId: interaction.id, direction: 'inbound' },
+        orderBy: { id: 'desc' },
+      });
+      const [cannedAnswers, pastReplies] = await Promise.all([
+        db.cannedAnswer.findMany({ where: { OR: [{ accountId: null }, { accountId: interaction.accountId }] }, take: 1000 }),
+        db.message.findMany({
+          where: { accountId: interaction.accountId, direction: 'outbound', interactionId: { not: interaction.id } },
+          orderBy: { id: 'desc' },
+          take: 500,
+        }),
+      ]);
+      const suggestions = assistant.suggest(
+        `${latest?.subject ?? interaction.subject} ${latest?.text ?? ''}`,
+        [
+          ...cannedAnswers.map((answer) => ({ kind: 'canned-answer' as const, id: answer.id, title: answer.name, text: answer.body })),
+          ...pastReplies.map((reply) => ({ kind: 'past-reply' as const, id: reply.id, title: reply.subject, text: reply.text ?? '' })),
+        ],
+        5,
+      );
+      return { assistant: assistant.name, suggestions };
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/accounts/:id/realtime',
+      summary: 'Realtime account view: waiting, offered and in progress per queue and agent, longest wait',
+      tags: ['Supervisor'],
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      status: 200,
+    },
+    async ({ params, user }) => {
+      if (!(await visibleAccountIds(db, user)).includes(params.id)) throw AppError.notFound(`email account ${params.id}`);
+      const open = await db.interaction.findMany({
+        where: { accountId: params.id, status: 'open' },
+        select: { routingState: true, queueId: true, agentId: true, lastMessageAt: true },
+      });
+      return { accountId: params.id, ...summariseOpenInteractions(open, Date.now()) };
     },
   );
 

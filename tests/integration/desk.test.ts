@@ -266,6 +266,32 @@ describe('thread download and deletion', () => {
   });
 });
 
+describe('assistant suggestions and the realtime view', () => {
+  it('suggests the account’s canned answer that fits the customer’s message', async () => {
+    const { account } = await seedAccount();
+    const seeded = await seedInteraction(account.id, { subject: 'Refund for my return', customerEmail: 'r@x.test' });
+    const refund = await platform.db.cannedAnswer.create({
+      data: { accountId: account.id, name: 'Refund policy', body: 'Refunds are issued within 14 days of the return.' },
+    });
+    await platform.db.cannedAnswer.create({ data: { accountId: account.id, name: 'Opening hours', body: 'We are open 9 to 18.' } });
+    const response = await platform.admin.get(`/api/interactions/${seeded.interaction.id}/suggestions`);
+    expect(response.status).toBe(200);
+    expect(response.body.assistant).toBe('builtin');
+    expect(response.body.suggestions[0]).toMatchObject({ kind: 'canned-answer', id: refund.id });
+  });
+
+  it('counts the account’s open interactions by routing state', async () => {
+    const { account } = await seedAccount();
+    const waiting = await seedInteraction(account.id, { subject: 'W', customerEmail: 'w@x.test' });
+    await platform.db.interaction.update({ where: { id: waiting.interaction.id }, data: { routingState: 'waiting-for-agents' } });
+    const held = await seedInteraction(account.id, { subject: 'H', customerEmail: 'h@x.test' });
+    await platform.db.interaction.update({ where: { id: held.interaction.id }, data: { routingState: 'accepted' } });
+    const response = await platform.admin.get(`/api/accounts/${account.id}/realtime`);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ accountId: account.id, waiting: 1, offered: 0, inProgress: 1 });
+  });
+});
+
 describe('internal notes and live events', () => {
   it('stores a supervisor note as internal (never an outbound message)', async () => {
     const { account } = await seedAccount();
