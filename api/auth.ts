@@ -49,6 +49,8 @@ export function createAuthenticator(db: Database) {
     const row = await db.apiToken.findUnique({ where: { tokenHash: tokenHash(match[1]!) }, include: { user: true } });
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date()))
       throw AppError.unauthorized('the token is unknown, expired or revoked');
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
+      await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
     return { id: row.user.id, role: row.user.role, name: row.user.name };
   };
 }

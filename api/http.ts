@@ -6,6 +6,7 @@ import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteas
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Role } from '../generated/prisma/enums';
+import { Prisma } from '../lib/db';
 
 extendZodWithOpenApi(z);
 
@@ -155,6 +156,9 @@ export function defineRoute<
     if (definition.roles !== 'public' && !definition.roles.includes(user.role)) {
       throw AppError.forbidden(`role ${user.role} may not ${definition.method.toUpperCase()} ${definition.path}`);
     }
+    rejectNulCharacters(req.params, 'params');
+    rejectNulCharacters(req.query, 'query');
+    rejectNulCharacters(req.body, '');
     const context = {
       params: parseWith(definition.params, req.params, 'params'),
       query: parseWith(definition.query, req.query, 'query'),
@@ -174,9 +178,16 @@ export function defineRoute<
 export function errorMiddleware(log: (error: unknown) => void) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     let appError: AppError;
+    const databaseError = fromDatabaseError(error);
     if (error instanceof AppError) appError = error;
+    else if (databaseError) appError = databaseError;
     else if (isBodyParserError(error))
-      appError = AppError.badRequest(`request body: ${error.message}`, [{ field: '(body)', reason: error.message }]);
+      appError =
+        'type' in error
+          ? new AppError(error.status, error.status === 413 ? 'Payload Too Large' : 'Bad Request', `request body: ${error.message}`, [
+              { field: '(body)', reason: error.message },
+            ])
+          : AppError.badRequest(`request path: ${error.message}`, [{ field: '(path)', reason: error.message }]);
     else {
       log(error);
       appError = new AppError(500, 'Internal Server Error', 'unexpected error; it has been logged');
@@ -194,11 +205,17 @@ export function errorMiddleware(log: (error: unknown) => void) {
   };
 }
 
-function isBodyParserError(error: unknown): error is Error & { status: number; type: string } {
-  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error && (error as { status: number }).status < 500;
+/** Client errors raised by Express itself: the body parser (too large, bad JSON) and the router (undecodable path). */
+function isBodyParserError(error: unknown): error is Error & { status: number } {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return false;
+  const status = (error as { status: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
-export const idParams = z.object({ id: z.coerce.number().int().positive().max(2147483647) }).strict();
+const idParam = z.coerce.number().int().positive().max(2147483647);
+export const idParams = z.object({ id: idParam }).strict();
+/** Params of a child resource under its parent, e.g. `/accounts/:id/dispositions/:childId`. */
+export const childParams = z.object({ id: idParam, childId: idParam }).strict();
 
 export type RouteDefiner = <
   B extends Schema | undefined = undefined,
@@ -216,3 +233,52 @@ export function createRouteDefiner(
 ): RouteDefiner {
   return (definition, handler) => defineRoute(router, registry, authenticate, definition, handler);
 }
+
+/**
+ * PostgreSQL text cannot hold U+0000; refuse it at the edge (naming the field) instead of failing in the database.
+ */
+function rejectNulCharacters(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) {
+      const field = path || '(body)';
+      throw AppError.badRequest(`${field}: must not contain NUL characters`, [{ field, reason: 'must not contain NUL characters' }]);
+    }
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\u0000'))
+      throw AppError.badRequest('field names must not contain NUL characters', [
+        { field: path || '(body)', reason: 'NUL in a field name' },
+      ]);
+    rejectNulCharacters(inner, path ? `${path}.${key}` : key);
+  }
+}
+
+/** Prisma's known request errors that input can cause become 4xx: a unique clash, a missing reference, a vanished row. */
+function fromDatabaseError(error: unknown): AppError | undefined {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
+  const { code, meta } = error;
+  const field = String(meta?.target ?? meta?.field_name ?? meta?.constraint ?? '(body)');
+  if (code === 'P2002') return new AppError(409, 'Conflict', `${field} must be unique`, [{ field, reason: 'already exists' }]);
+  if (code === 'P2003')
+    return AppError.badRequest(`${field} refers to something that does not exist`, [{ field, reason: 'unknown reference' }]);
+  if (code === 'P2025') return AppError.notFound('the record');
+  return undefined;
+}
+
+/** Strong ETag of a resource: its updatedAt in ISO form (or any stable version string). */
+export function etagOf(version: Date | string): string {
+  return `"${typeof version === 'string' ? version : version.toISOString()}"`;
+}
+
+/** Optimistic concurrency: with `If-Match`, the update only proceeds when the client saw the current version. */
+export function checkIfMatch(request: Request, version: Date | string, what: string): void {
+  const ifMatch = request.headers['if-match'];
+  if (ifMatch === undefined || ifMatch.trim() === '*') return;
+  const current = etagOf(version);
+  const candidates = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (!candidates.includes(current)) throw AppError.preconditionFailed(`${what} changed since you read it (current ETag ${current})`);
+}
+
+export const dbId = z.number().int().positive().max(2147483647);

@@ -3,7 +3,7 @@
  * Defaults and ranges follow XCALLY Motion's Email Accounts page (shared/seed).
  */
 import type { ActionStep } from '../lib/domain';
-import { z } from './http';
+import { dbId, z } from './http';
 
 /** Seconds as the seed allows them for the two "wait for" settings. */
 export const SEED_WAIT_RANGE = { min: 1, max: 2147483 } as const;
@@ -49,7 +49,7 @@ const accountFields = {
   name: z.string().trim().min(1).max(255),
   key: z.string().regex(/^[A-Za-z0-9]{1,5}$/, 'must be 1 to 5 letters or digits'),
   emailAddress: z.string().email().max(254),
-  contactListId: z.number().int().positive().nullable().default(null),
+  contactListId: dbId.nullable().default(null),
   active: z.boolean().default(false),
   description: z.string().max(2000).nullable().default(null),
   service: z.enum(mailServices).default('custom'),
@@ -82,7 +82,7 @@ const accountFields = {
   transferTimeoutSeconds: seconds(30),
   transferTemplate: z.string().max(10_000).nullable().default(null),
   mandatoryDisposition: z.boolean().default(false),
-  dispositionPauseStatusId: z.number().int().positive().nullable().default(null),
+  dispositionPauseStatusId: dbId.nullable().default(null),
   bodyTemplate: bodyTemplateSchema.nullable().default(null),
   notificationSound: z.boolean().default(true),
   notificationShake: z.boolean().default(false),
@@ -151,13 +151,14 @@ export const userSchema = z
     presence: z.enum(['online', 'paused', 'offline']),
     pauseStatusId: z.number().int().nullable(),
     capacity: z.number().int(),
+    updatedAt: z.string().optional(),
   })
   .openapi('User');
 
 export const presenceSchema = z
   .object({
     presence: z.enum(['online', 'paused', 'offline']),
-    pauseStatusId: z.number().int().positive().optional(),
+    pauseStatusId: dbId.optional(),
   })
   .strict()
   .openapi('PresenceChange');
@@ -180,7 +181,7 @@ export const queueMembersSchema = z
       .array(
         z
           .object({
-            agentId: z.number().int().positive(),
+            agentId: dbId,
             weight: z.number().int().min(0).max(10).default(0),
             priority: z.number().int().min(0).max(100).default(0),
           })
@@ -191,12 +192,12 @@ export const queueMembersSchema = z
   .strict()
   .openapi('QueueMembers');
 
-export const idListSchema = (field: string) => z.object({ [field]: z.array(z.number().int().positive()).max(10_000) }).strict();
+export const idListSchema = (field: string) => z.object({ [field]: z.array(dbId).max(10_000) }).strict();
 
 export const dispositionCreateSchema = z
   .object({
     name: z.string().trim().min(1).max(255),
-    parentId: z.number().int().positive().nullable().default(null),
+    parentId: dbId.nullable().default(null),
   })
   .strict()
   .openapi('DispositionCreate');
@@ -230,8 +231,8 @@ const schedule = z
   .strict();
 
 export const actionStepSchema: z.ZodType<ActionStep> = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('queue'), queueId: z.number().int().positive(), timeoutSeconds: seconds(300, 1, 2147483), label }).strict(),
-  z.object({ type: z.literal('agent'), agentId: z.number().int().positive(), timeoutSeconds: seconds(300, 1, 2147483), label }).strict(),
+  z.object({ type: z.literal('queue'), queueId: dbId, timeoutSeconds: seconds(300, 1, 2147483), label }).strict(),
+  z.object({ type: z.literal('agent'), agentId: dbId, timeoutSeconds: seconds(300, 1, 2147483), label }).strict(),
   z
     .object({
       type: z.literal('autoreply'),
@@ -241,7 +242,7 @@ export const actionStepSchema: z.ZodType<ActionStep> = z.discriminatedUnion('typ
       label,
     })
     .strict(),
-  z.object({ type: z.literal('close'), dispositionId: z.number().int().positive().optional(), label }).strict(),
+  z.object({ type: z.literal('close'), dispositionId: dbId.optional(), label }).strict(),
   z.object({ type: z.literal('noop'), label }).strict(),
   z
     .object({
@@ -280,9 +281,154 @@ export const replySchema = z
   .strict()
   .openapi('Reply');
 
-export const closeSchema = z.object({ dispositionId: z.number().int().positive().optional() }).strict().openapi('Close');
+export const closeSchema = z.object({ dispositionId: dbId.optional() }).strict().openapi('Close');
 
 export const loginSchema = z
   .object({ email: z.string().email(), password: z.string().min(1).max(1024) })
   .strict()
   .openapi('Login');
+
+/** PATCH bodies: every field of a create schema optional and without its default (absent means unchanged). */
+function patchOf<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z
+    .object(Object.fromEntries(Object.entries(shape).map(([name, schema]) => [name, unwrapDefault(schema as z.ZodType).optional()])))
+    .strict()
+    .refine((value) => Object.keys(value).length > 0, 'name at least one field to change') as unknown as z.ZodType<
+    Partial<{ [K in keyof Shape]: z.output<Shape[K]> }>
+  >;
+}
+
+const roles = ['admin', 'supervisor', 'agent'] as const;
+const userFields = {
+  name: z.string().trim().min(1).max(255),
+  email: z.string().email().max(254),
+  role: z.enum(roles).default('agent'),
+  password: z.string().min(8).max(1024).optional().openapi({ description: 'write-only' }),
+  capacity: z.number().int().min(1).max(100).default(1),
+};
+export const userUpdateSchema = patchOf({
+  ...userFields,
+  presence: z.enum(['online', 'paused', 'offline']),
+  pauseStatusId: dbId.nullable(),
+}).openapi('UserUpdate');
+
+const queueFields = {
+  name: z.string().trim().min(1).max(255),
+  description: z.string().max(2000).nullable().default(null),
+  strategy: z.enum(queueStrategies).default('beepall'),
+  offerTimeoutSeconds: seconds(30, 1, 86400),
+};
+export const queueUpdateSchema = patchOf(queueFields).openapi('QueueUpdate');
+export const queueSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string().nullable(),
+    strategy: z.enum(queueStrategies),
+    offerTimeoutSeconds: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Queue');
+
+export const dispositionUpdateSchema = z
+  .object({ name: z.string().trim().min(1).max(255) })
+  .strict()
+  .openapi('DispositionUpdate');
+export const dispositionSchema = z
+  .object({
+    id: z.number().int(),
+    accountId: z.number().int(),
+    name: z.string(),
+    level: z.number().int(),
+    parentId: z.number().int().nullable(),
+  })
+  .openapi('Disposition');
+
+const cannedAnswerFields = {
+  name: z.string().trim().min(1).max(255),
+  body: z.string().min(1).max(100_000),
+};
+export const cannedAnswerCreateSchema = z
+  .object({
+    ...cannedAnswerFields,
+    accountId: dbId.nullable().default(null).openapi({ description: 'null: a global canned answer, offered on every account' }),
+  })
+  .strict()
+  .openapi('CannedAnswerCreate');
+export const cannedAnswerUpdateSchema = patchOf(cannedAnswerFields).openapi('CannedAnswerUpdate');
+export const cannedAnswerSchema = z
+  .object({
+    id: z.number().int(),
+    accountId: z.number().int().nullable(),
+    name: z.string(),
+    body: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('CannedAnswer');
+
+const pauseStatusFields = { name: z.string().trim().min(1).max(255), description: z.string().max(2000).nullable().default(null) };
+export const pauseStatusCreateSchema = z.object(pauseStatusFields).strict().openapi('PauseStatusCreate');
+export const pauseStatusUpdateSchema = patchOf(pauseStatusFields).openapi('PauseStatusUpdate');
+export const pauseStatusSchema = z
+  .object({ id: z.number().int(), name: z.string(), description: z.string().nullable() })
+  .openapi('PauseStatus');
+
+const contactListFields = { name: z.string().trim().min(1).max(255) };
+export const contactListCreateSchema = z.object(contactListFields).strict().openapi('ContactListCreate');
+export const contactListUpdateSchema = patchOf(contactListFields).openapi('ContactListUpdate');
+export const contactListSchema = z.object({ id: z.number().int(), name: z.string() }).openapi('ContactList');
+
+const contactFields = { email: z.string().email().max(254), name: z.string().trim().max(255).nullable().default(null) };
+export const contactCreateSchema = z.object(contactFields).strict().openapi('ContactCreate');
+export const contactUpdateSchema = patchOf(contactFields).openapi('ContactUpdate');
+export const contactSchema = z
+  .object({ id: z.number().int(), listId: z.number().int(), email: z.string(), name: z.string().nullable(), createdAt: z.string() })
+  .openapi('Contact');
+
+export const settingsUpdateSchema = patchOf({
+  loginMailFrequencySeconds: z.number().int().min(1).max(86400).openapi({ description: 'polling interval for mail servers without IDLE' }),
+}).openapi('GlobalSettingsUpdate');
+export const settingsSchema = z.object({ loginMailFrequencySeconds: z.number().int(), updatedAt: z.string() }).openapi('GlobalSettings');
+
+export const tokenCreateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(10 * 365 * 86400)
+      .optional(),
+    userId: dbId.optional().openapi({ description: 'admins only: issue the token for another user (an integration user)' }),
+  })
+  .strict()
+  .openapi('ApiTokenCreate');
+export const tokenSchema = z
+  .object({
+    id: z.number().int(),
+    userId: z.number().int(),
+    name: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('ApiToken');
+
+export const actionPlanVersionSchema = z
+  .object({ version: z.number().int(), steps: z.array(z.unknown()), createdAt: z.string() })
+  .openapi('ActionPlanVersion');
+
+export const verifySmtpSchema = z
+  .object({
+    ok: z.boolean(),
+    host: z.string().nullable(),
+    port: z.number().int(),
+    elapsedMs: z.number().int(),
+    error: z.string().optional().openapi({ description: "the server's exact error" }),
+    code: z.string().optional(),
+    responseCode: z.number().int().optional(),
+  })
+  .openapi('VerifySmtpResult');

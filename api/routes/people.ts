@@ -3,10 +3,21 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { agentsAvailableSignal, agentUnavailableSignal } from '../../workflows/messages';
 import { hashPassword, issueToken, verifyPassword } from '../auth';
 import type { RouterContext } from '../deps';
-import { AppError, idParams, z } from '../http';
-import { loginSchema, presenceSchema, queueCreateSchema, queueMembersSchema, userCreateSchema, userSchema } from '../schemas';
-
-const userFields = { id: true, name: true, email: true, role: true, presence: true, pauseStatusId: true, capacity: true } as const;
+import { AppError, checkIfMatch, etagOf, idParams, z } from '../http';
+import {
+  loginSchema,
+  presenceSchema,
+  queueCreateSchema,
+  queueMembersSchema,
+  queueSchema,
+  queueStrategies,
+  queueUpdateSchema,
+  userCreateSchema,
+  userSchema,
+  userUpdateSchema,
+} from '../schemas';
+import { listQuery, listResponse, page, queryId, queryText } from '../services/listing';
+import { presentQueue, userFields } from '../services/presenters';
 
 export function registerPeopleRoutes({ route, deps }: RouterContext): void {
   const { db, temporal } = deps;
@@ -55,9 +66,101 @@ export function registerPeopleRoutes({ route, deps }: RouterContext): void {
       summary: 'List users',
       tags: ['Users'],
       roles: ['admin', 'supervisor'],
-      response: z.array(userSchema),
+      query: listQuery(['id', 'name', 'email', 'role', 'presence', 'updatedAt'] as const, {
+        role: z.enum(['admin', 'supervisor', 'agent']).optional(),
+        presence: z.enum(['online', 'paused', 'offline']).optional(),
+        accountId: queryId.optional().openapi({ description: 'only agents added to this account' }),
+        q: queryText.optional().openapi({ description: 'name or email contains (case-insensitive)' }),
+      }),
+      response: listResponse(userSchema),
     },
-    async () => db.user.findMany({ select: userFields, orderBy: { id: 'asc' } }),
+    async ({ query }) => {
+      const { role, presence, accountId, q, ...list } = query;
+      const where = {
+        ...(role ? { role } : {}),
+        ...(presence ? { presence } : {}),
+        ...(accountId ? { accountAgents: { some: { accountId } } } : {}),
+        ...(q
+          ? { OR: [{ name: { contains: q, mode: 'insensitive' as const } }, { email: { contains: q, mode: 'insensitive' as const } }] }
+          : {}),
+      };
+      return page(list, (args) => db.user.findMany({ where, select: userFields, ...args }));
+    },
+  );
+
+  async function requireUser(id: number) {
+    const user = await db.user.findUnique({ where: { id }, select: userFields });
+    if (!user) throw AppError.notFound(`user ${id}`);
+    return user;
+  }
+
+  route(
+    {
+      method: 'get',
+      path: '/users/:id',
+      summary: 'Read a user (ETag: its updatedAt)',
+      tags: ['Users'],
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      response: userSchema,
+    },
+    async ({ params, response }) => {
+      const user = await requireUser(params.id);
+      response.setHeader('ETag', etagOf(user.updatedAt));
+      return user;
+    },
+  );
+
+  route(
+    {
+      method: 'patch',
+      path: '/users/:id',
+      summary:
+        'Change a user: name, email, role, password, capacity, presence (paused with a pause status) (If-Match: 412 on a stale ETag)',
+      tags: ['Users'],
+      roles: ['admin'],
+      params: idParams,
+      body: userUpdateSchema,
+      response: userSchema,
+    },
+    async ({ params, body, request, response }) => {
+      const current = await requireUser(params.id);
+      checkIfMatch(request, current.updatedAt, `user ${params.id}`);
+      const { password, email, presence, pauseStatusId, ...rest } = body;
+      const data: Record<string, unknown> = { ...rest };
+      if (email !== undefined) {
+        const lower = email.toLowerCase();
+        if (lower !== current.email && (await db.user.findUnique({ where: { email: lower } })))
+          throw AppError.conflict(`a user with email ${lower} already exists`);
+        data.email = lower;
+      }
+      if (password !== undefined) data.passwordHash = await hashPassword(password);
+      if (pauseStatusId != null && !(await db.pauseStatus.findUnique({ where: { id: pauseStatusId } })))
+        throw AppError.badRequest('pauseStatusId is not a pause status', [{ field: 'pauseStatusId', reason: 'unknown pause status' }]);
+      const nextPresence = presence ?? current.presence;
+      if (pauseStatusId != null && nextPresence !== 'paused')
+        throw AppError.badRequest('pauseStatusId is only for a paused user', [
+          { field: 'pauseStatusId', reason: 'the user is not paused' },
+        ]);
+      if (presence !== undefined) data.presence = presence;
+      if (presence !== undefined && presence !== 'paused') data.pauseStatusId = null;
+      else if (pauseStatusId !== undefined) data.pauseStatusId = pauseStatusId;
+      const updated = await db.user.updateMany({ where: { id: params.id, updatedAt: current.updatedAt }, data });
+      if (updated.count === 0) throw AppError.preconditionFailed(`user ${params.id} changed while you were saving it`);
+      if (presence !== undefined && presence !== current.presence) await notifyRouting(params.id, presence === 'online');
+      const user = await requireUser(params.id);
+      response.setHeader('ETag', etagOf(user.updatedAt));
+      return user;
+    },
+  );
+
+  route(
+    { method: 'delete', path: '/users/:id', summary: 'Delete a user', tags: ['Users'], roles: ['admin'], params: idParams, status: 204 },
+    async ({ params, user }) => {
+      await requireUser(params.id);
+      if (params.id === user.id) throw AppError.conflict('you cannot delete yourself');
+      await db.user.delete({ where: { id: params.id } });
+    },
   );
 
   route(
@@ -131,10 +234,110 @@ export function registerPeopleRoutes({ route, deps }: RouterContext): void {
   }
 
   route(
-    { method: 'post', path: '/queues', summary: 'Create a queue', tags: ['Queues'], roles: ['admin'], body: queueCreateSchema },
+    {
+      method: 'post',
+      path: '/queues',
+      summary: 'Create a queue',
+      tags: ['Queues'],
+      roles: ['admin'],
+      body: queueCreateSchema,
+      response: queueSchema,
+    },
     async ({ body }) => {
       if (await db.queue.findUnique({ where: { name: body.name } })) throw AppError.conflict(`a queue named ${body.name} already exists`);
-      return db.queue.create({ data: body });
+      return presentQueue(await db.queue.create({ data: body }));
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/queues',
+      summary: 'List queues',
+      tags: ['Queues'],
+      roles: ['admin', 'supervisor'],
+      query: listQuery(['id', 'name', 'strategy', 'updatedAt'] as const, {
+        strategy: z.enum(queueStrategies).optional(),
+        q: queryText.optional().openapi({ description: 'name contains (case-insensitive)' }),
+      }),
+      response: listResponse(queueSchema),
+    },
+    async ({ query }) => {
+      const { strategy, q, ...list } = query;
+      const where = { ...(strategy ? { strategy } : {}), ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) };
+      return page(list, (args) => db.queue.findMany({ where, ...args }), presentQueue);
+    },
+  );
+
+  async function requireQueue(id: number) {
+    const queue = await db.queue.findUnique({ where: { id } });
+    if (!queue) throw AppError.notFound(`queue ${id}`);
+    return queue;
+  }
+
+  route(
+    {
+      method: 'get',
+      path: '/queues/:id',
+      summary: 'Read a queue (ETag: its updatedAt)',
+      tags: ['Queues'],
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      response: queueSchema,
+    },
+    async ({ params, response }) => {
+      const queue = await requireQueue(params.id);
+      response.setHeader('ETag', etagOf(queue.updatedAt));
+      return presentQueue(queue);
+    },
+  );
+
+  route(
+    {
+      method: 'patch',
+      path: '/queues/:id',
+      summary: 'Change a queue (If-Match: 412 on a stale ETag)',
+      tags: ['Queues'],
+      roles: ['admin'],
+      params: idParams,
+      body: queueUpdateSchema,
+      response: queueSchema,
+    },
+    async ({ params, body, request, response }) => {
+      const current = await requireQueue(params.id);
+      checkIfMatch(request, current.updatedAt, `queue ${params.id}`);
+      if (body.name && body.name !== current.name && (await db.queue.findUnique({ where: { name: body.name } })))
+        throw AppError.conflict(`a queue named ${body.name} already exists`);
+      const updated = await db.queue.updateMany({ where: { id: params.id, updatedAt: current.updatedAt }, data: body });
+      if (updated.count === 0) throw AppError.preconditionFailed(`queue ${params.id} changed while you were saving it`);
+      const queue = await requireQueue(params.id);
+      response.setHeader('ETag', etagOf(queue.updatedAt));
+      return presentQueue(queue);
+    },
+  );
+
+  route(
+    { method: 'delete', path: '/queues/:id', summary: 'Delete a queue', tags: ['Queues'], roles: ['admin'], params: idParams, status: 204 },
+    async ({ params }) => {
+      await requireQueue(params.id);
+      await db.queue.delete({ where: { id: params.id } });
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/queues/:id/members',
+      summary: 'The members of a queue, with weight (0-10) and priority',
+      tags: ['Queues'],
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      response: queueMembersSchema,
+    },
+    async ({ params }) => {
+      await requireQueue(params.id);
+      const members = await db.queueMember.findMany({ where: { queueId: params.id }, orderBy: { userId: 'asc' } });
+      return { members: members.map((member) => ({ agentId: member.userId, weight: member.weight, priority: member.priority })) };
     },
   );
 
@@ -147,10 +350,14 @@ export function registerPeopleRoutes({ route, deps }: RouterContext): void {
       roles: ['admin'],
       params: idParams,
       body: queueMembersSchema,
+      status: 200,
+      response: queueMembersSchema,
     },
     async ({ params, body }) => {
       if (!(await db.queue.findUnique({ where: { id: params.id } }))) throw AppError.notFound(`queue ${params.id}`);
       const agentIds = body.members.map((member) => member.agentId);
+      if (new Set(agentIds).size !== agentIds.length)
+        throw AppError.badRequest('members names an agent twice', [{ field: 'members', reason: 'duplicate agentId' }]);
       const known = await db.user.count({ where: { id: { in: agentIds } } });
       if (known !== new Set(agentIds).size)
         throw AppError.badRequest('members names unknown agents', [{ field: 'members', reason: 'unknown agent id' }]);

@@ -7,9 +7,11 @@ import {
   parseHeadersFilter,
   type HeaderFilterRule,
 } from '../../lib/headers-filter';
+import type { ActionStep } from '../../lib/domain';
 import type { SecretBox } from '../../lib/secrets';
 import type { EmailAccount } from '../../generated/prisma/client';
-import { AppError } from '../http';
+import { AppError, type AuthenticatedUser } from '../http';
+import type { Prisma } from '../../generated/prisma/client';
 import type { AccountCreate, AccountUpdate } from '../schemas';
 
 /** Host, port and TLS that a preset service fills in (the admin may still override them). */
@@ -61,15 +63,25 @@ function parseFilter(text: string): HeaderFilterRule[] {
   }
 }
 
-/** Turns validated API input into the columns to write; secrets are sealed here and nowhere else. */
-export function accountColumns(input: AccountUpdate, secrets: SecretBox, current?: EmailAccount) {
+/**
+ * Turns validated API input into the columns to write; secrets are sealed here and nowhere else.
+ * `sent` names the fields the client actually wrote: a preset fills in every host/port/TLS field it did not
+ * (schema defaults such as smtpPort 465 must not override a preset's 587).
+ */
+export function accountColumns(input: AccountUpdate, secrets: SecretBox, current?: EmailAccount, sent?: ReadonlySet<string>) {
   const { imapPassword, smtpPassword, oauth2, headersFilter, service, ...plain } = input;
-  const preset = service && service !== 'custom' && !current ? SERVICE_PRESETS[service] : undefined;
+  const switched = service !== undefined && service !== current?.service;
+  const preset = service && service !== 'custom' && switched ? SERVICE_PRESETS[service] : undefined;
   const columns: Record<string, unknown> = { ...preset, ...plain };
   if (service !== undefined) columns.service = service;
   if (preset)
     for (const [field, value] of Object.entries(preset))
-      if (input[field as keyof AccountUpdate] === undefined || input[field as keyof AccountUpdate] === null) columns[field] = value;
+      if (
+        (sent !== undefined && !sent.has(field)) ||
+        input[field as keyof AccountUpdate] === undefined ||
+        input[field as keyof AccountUpdate] === null
+      )
+        columns[field] = value;
   if (headersFilter !== undefined) columns.headersFilter = parseFilter(headersFilter);
   if (imapPassword !== undefined) columns.imapPasswordEnc = imapPassword === '' ? null : secrets.seal(imapPassword);
   if (smtpPassword !== undefined) columns.smtpPasswordEnc = smtpPassword === '' ? null : secrets.seal(smtpPassword);
@@ -113,3 +125,47 @@ export async function requireAccount(db: Database, id: number): Promise<EmailAcc
 }
 
 export type { AccountCreate };
+
+/** What a user may see: admins every account, supervisors and agents only the accounts they are added to. */
+export function visibleAccounts(user: AuthenticatedUser): Prisma.EmailAccountWhereInput {
+  return user.role === 'admin' ? {} : { agents: { some: { userId: user.id } } };
+}
+
+/** The account, when the user may see it; 404 otherwise (an agent does not learn that other accounts exist). */
+export async function requireVisibleAccount(db: Database, id: number, user: AuthenticatedUser): Promise<EmailAccount> {
+  const account = await db.emailAccount.findFirst({ where: { id, ...visibleAccounts(user) } });
+  if (!account) throw AppError.notFound(`email account ${id}`);
+  return account;
+}
+
+/** References an account names must exist: a 400 naming the field, not a database error. */
+export async function checkAccountReferences(db: Database, input: AccountUpdate): Promise<void> {
+  if (input.contactListId != null && !(await db.contactList.findUnique({ where: { id: input.contactListId } })))
+    throw AppError.badRequest('contactListId: no such contact list', [{ field: 'contactListId', reason: 'no such contact list' }]);
+  if (input.dispositionPauseStatusId != null && !(await db.pauseStatus.findUnique({ where: { id: input.dispositionPauseStatusId } })))
+    throw AppError.badRequest('dispositionPauseStatusId: no such pause status', [
+      { field: 'dispositionPauseStatusId', reason: 'no such pause status' },
+    ]);
+}
+
+/** Every queue, agent and disposition an action plan names must exist (dispositions: of this account). */
+export async function checkPlanReferences(db: Database, accountId: number, steps: ActionStep[]): Promise<void> {
+  const problems: { field: string; reason: string }[] = [];
+  for (const [index, step] of steps.entries()) {
+    if (step.type === 'queue' && !(await db.queue.findUnique({ where: { id: step.queueId } })))
+      problems.push({ field: `steps.${index}.queueId`, reason: 'no such queue' });
+    if (step.type === 'agent' && !(await db.user.findUnique({ where: { id: step.agentId } })))
+      problems.push({ field: `steps.${index}.agentId`, reason: 'no such agent' });
+    if (
+      step.type === 'close' &&
+      step.dispositionId !== undefined &&
+      !(await db.disposition.findFirst({ where: { id: step.dispositionId, accountId } }))
+    )
+      problems.push({ field: `steps.${index}.dispositionId`, reason: 'not a disposition of this account' });
+  }
+  if (problems.length > 0)
+    throw AppError.badRequest(
+      `invalid action plan: ${problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; ')}`,
+      problems,
+    );
+}

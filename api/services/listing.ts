@@ -1,0 +1,70 @@
+/**
+ * One list style for every collection: `?limit=&cursor=&sort=&order=` plus simple filters,
+ * answered with `{ items, nextCursor }`. The cursor is opaque to clients (it encodes the position).
+ */
+import { AppError, z } from '../http';
+
+export const MAX_PAGE = 200;
+export const DEFAULT_PAGE = 50;
+
+const cursorSchema = z.string().max(200).openapi({ description: 'nextCursor of the previous page; absent for the first page' }).optional();
+
+/** The query schema of a list: paging and sorting, plus the list's own filters (all strings in a query). */
+export function listQuery<Sort extends readonly [string, ...string[]], Filters extends z.ZodRawShape = Record<never, never>>(
+  sortFields: Sort,
+  filters: Filters = {} as Filters,
+) {
+  return z
+    .object({
+      limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
+      cursor: cursorSchema,
+      sort: z.enum(sortFields).default(sortFields[0]),
+      order: z.enum(['asc', 'desc']).default('asc'),
+      ...filters,
+    })
+    .strict();
+}
+
+/** Query-string booleans: `true` / `false` only. */
+export const queryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+export const queryId = z.coerce.number().int().positive().max(2147483647);
+export const queryText = z.string().min(1).max(200);
+
+export interface ListParams {
+  limit: number;
+  cursor?: string;
+  sort: string;
+  order: 'asc' | 'desc';
+}
+
+function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const match = /^o(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw AppError.badRequest('query.cursor: not a cursor from this API', [{ field: 'query.cursor', reason: 'unknown cursor' }]);
+  return Number(match[1]);
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(`o${offset}`, 'utf8').toString('base64url');
+}
+
+/**
+ * Runs one page of a Prisma findMany: sorted by the chosen field then id (stable), one extra row
+ * fetched to know whether a next page exists.
+ */
+export async function page<Row, Out = Row>(
+  params: ListParams,
+  find: (args: { skip: number; take: number; orderBy: Record<string, 'asc' | 'desc'>[] }) => Promise<Row[]>,
+  present: (row: Row) => Out = (row) => row as unknown as Out,
+): Promise<{ items: Out[]; nextCursor: string | null }> {
+  const offset = decodeCursor(params.cursor);
+  const orderBy = params.sort === 'id' ? [{ id: params.order }] : [{ [params.sort]: params.order }, { id: params.order }];
+  const rows = await find({ skip: offset, take: params.limit + 1, orderBy });
+  const more = rows.length > params.limit;
+  return { items: rows.slice(0, params.limit).map(present), nextCursor: more ? encodeCursor(offset + params.limit) : null };
+}
+
+/** The response schema of a list of `item`. */
+export function listResponse<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
