@@ -4,17 +4,18 @@
  * checkpoint and sets \Seen. If the worker dies, the heartbeat stops and Temporal runs the watch elsewhere.
  */
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { ImapFlow } from 'imapflow';
 import type { Database } from '../lib/db';
 import { storeBlob } from '../lib/blobs';
-import { headersFilterToImapflowQuery, type HeaderFilterRule } from '../lib/headers-filter';
+import { headersFilterToImapflowQuery, messageMatchesHeadersFilter, type HeaderFilterRule } from '../lib/headers-filter';
 import { EmailParseError, storeIncomingEmail } from '../lib/ingest';
 import type { Logger } from '../lib/logger';
 import type { SecretBox } from '../lib/secrets';
 import { nextReconnectDelayMs } from '../lib/backoff';
-import { routingWorkflowId } from '../workflows/ids';
-import { accountKeyAttribute, interactionIdAttribute, stateAttribute } from '../workflows/search-attributes';
+import { mailboxResetReason, uidRangeAfter } from '../lib/sync-decisions';
+import { createOAuth2TokenSource, type OAuth2Secrets, type OAuth2Settings } from '../lib/oauth2';
+import { startRoutingWorkflow, type RoutingStart } from '../lib/routing-start';
 
 export interface ImapActivityDeps {
   db: Database;
@@ -29,75 +30,44 @@ const HEARTBEAT_INTERVAL_MS = 2_000;
 /** A NOOP this often proves the connection is alive even when IDLE went silent. */
 const LIVENESS_CHECK_INTERVAL_MS = 30_000;
 const MAX_PARSE_ATTEMPTS = 3;
+/** A UID announced by EXISTS/SEARCH but not fetchable is retried this often (with backoff), then recorded as missing. */
+const MAX_FETCH_ATTEMPTS = 3;
 
 export function createImapActivities(deps: ImapActivityDeps) {
   const { db, temporal, taskQueue, secrets, logger } = deps;
 
-  async function startRouting(input: {
-    accountId: number;
-    accountKey: string;
-    uidValidity: bigint;
-    uid: bigint;
-    messageId: number;
-    interactionId: number;
+  const tokens = createOAuth2TokenSource();
+
+  /** XOAUTH2 with a fresh access token when the account has OAuth2 settings, the password otherwise. */
+  async function imapAuth(account: {
+    id: number;
+    imapUsername: string | null;
+    imapPasswordEnc: string | null;
+    oauth2: unknown;
+    oauth2SecretEnc: string | null;
   }) {
-    const workflowId = routingWorkflowId(input);
-    const message = await db.message.findUniqueOrThrow({ where: { id: input.messageId }, select: { fromAddress: true, subject: true } });
-    try {
-      await temporal.workflow.start('routeEmail', {
-        taskQueue,
-        workflowId,
-        args: [
-          { accountId: input.accountId, accountKey: input.accountKey, interactionId: input.interactionId, messageId: input.messageId },
-        ],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        typedSearchAttributes: [
-          { key: accountKeyAttribute, value: input.accountKey },
-          { key: interactionIdAttribute, value: input.interactionId },
-          { key: stateAttribute, value: 'new' },
-        ],
-        memo: { from: message.fromAddress ?? '', subject: message.subject },
-      });
-    } catch (error) {
-      // Already ran to completion under this id: the second start is a no-op, as intended.
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    const user = account.imapUsername ?? '';
+    if (account.oauth2 && typeof account.oauth2 === 'object') {
+      const sealed = account.oauth2SecretEnc ? (JSON.parse(secrets.open(account.oauth2SecretEnc)) as OAuth2Secrets) : {};
+      return { user, accessToken: await tokens.accessToken(`account-${account.id}`, account.oauth2 as OAuth2Settings, sealed) };
     }
-    await db.message.update({ where: { id: input.messageId }, data: { workflowId } });
-    return workflowId;
+    return { user, pass: account.imapPasswordEnc ? secrets.open(account.imapPasswordEnc) : '' };
   }
+
+  const startRouting = (input: RoutingStart) => startRoutingWorkflow({ db, temporal, taskQueue }, input);
 
   return {
     async watchMailbox(input: { accountId: number }): Promise<{ reason: string }> {
       const context = Context.current();
       const log = logger.child({ accountId: input.accountId });
+      log.info({ attempt: context.info.attempt }, 'mailbox watch starting');
       let failures = 0;
+      // Survives reconnects: a message that fails parsing MAX_PARSE_ATTEMPTS times is quarantined, not retried forever.
+      const parseFailures = new Map<bigint, number>();
       while (!context.cancellationSignal.aborted) {
         const account = await db.emailAccount.findUnique({ where: { id: input.accountId } });
         if (!account || !account.active) return { reason: 'account is not active' };
-        const client = new ImapFlow({
-          host: account.imapHost ?? '127.0.0.1',
-          port: account.imapPort,
-          secure: account.imapSsl,
-          auth: { user: account.imapUsername ?? '', pass: account.imapPasswordEnc ? secrets.open(account.imapPasswordEnc) : '' },
-          logger: false,
-          connectionTimeout: account.connectionTimeoutSeconds * 1000,
-          greetingTimeout: account.authTimeoutSeconds * 1000,
-          disableAutoIdle: false,
-          maxIdleTime: LIVENESS_CHECK_INTERVAL_MS,
-        });
-        const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-        client.on('error', (error: Error) => log.warn({ err: error.message }, 'IMAP connection error'));
-        try {
-          await client.connect();
-          const lock = await client.getMailboxLock(account.mailbox);
-          try {
-            failures = 0;
-            await watchSelectedMailbox(client, account, closed, context);
-          } finally {
-            lock.release();
-          }
-        } catch (error) {
-          if (context.cancellationSignal.aborted) break;
+        const interrupted = async (error: unknown) => {
           failures += 1;
           const message = (error as Error).message;
           log.warn({ err: message, failures }, 'mailbox watch interrupted; reconnecting');
@@ -107,11 +77,58 @@ export function createImapActivities(deps: ImapActivityDeps) {
             update: { connected: false, lastError: message },
           });
           await sleepWithHeartbeat(context, nextReconnectDelayMs(failures, Math.random));
+        };
+        let auth;
+        try {
+          auth = await imapAuth(account);
+        } catch (error) {
+          await interrupted(error);
+          continue;
+        }
+        const client = new ImapFlow({
+          host: account.imapHost ?? '127.0.0.1',
+          port: account.imapPort,
+          secure: account.imapSsl,
+          auth,
+          logger: false,
+          connectionTimeout: account.connectionTimeoutSeconds * 1000,
+          greetingTimeout: account.authTimeoutSeconds * 1000,
+          // We hold the mailbox lock for the whole watch, and imapflow never auto-IDLEs under a held lock:
+          // the watch loop starts IDLE itself; any command it runs breaks IDLE first.
+          disableAutoIdle: true,
+          maxIdleTime: LIVENESS_CHECK_INTERVAL_MS,
+        });
+        const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+        client.on('error', (error: Error) => log.warn({ err: error.message }, 'IMAP connection error'));
+        try {
+          // Bounded: a server that accepts TCP and then says nothing must not stall the watch.
+          const setupTimeoutMs = (account.connectionTimeoutSeconds + account.authTimeoutSeconds) * 1000 + 5_000;
+          const lock = await withHeartbeats(
+            context,
+            withTimeout(
+              (async () => {
+                await client.connect();
+                return client.getMailboxLock(account.mailbox);
+              })(),
+              setupTimeoutMs,
+              `no IMAP session after ${setupTimeoutMs} ms`,
+            ),
+          );
+          try {
+            failures = 0;
+            await watchSelectedMailbox(client, account, closed, context, parseFailures);
+          } finally {
+            lock.release();
+          }
+        } catch (error) {
+          if (context.cancellationSignal.aborted) break;
+          await interrupted(error);
         } finally {
-          await client.logout().catch(() => client.close());
+          await closeQuietly(client);
         }
       }
       await db.mailboxState.updateMany({ where: { accountId: input.accountId }, data: { connected: false } });
+      log.info({ attempt: context.info.attempt, reason: String(context.cancellationSignal.reason) }, 'mailbox watch cancelled');
       return { reason: 'cancelled' };
     },
   };
@@ -121,31 +138,52 @@ export function createImapActivities(deps: ImapActivityDeps) {
     account: NonNullable<Awaited<ReturnType<Database['emailAccount']['findUnique']>>>,
     closed: Promise<void>,
     context: Context,
+    parseFailures: Map<bigint, number>,
   ): Promise<void> {
     const mailbox = client.mailbox;
     if (!mailbox) throw new Error('no mailbox selected');
     const uidValidity = BigInt(mailbox.uidValidity);
+    const serverModseq = mailbox.highestModseq !== undefined ? BigInt(mailbox.highestModseq) : null;
+    const uidNext = mailbox.uidNext !== undefined ? BigInt(mailbox.uidNext) : null;
     const stateKey = { accountId_mailbox: { accountId: account.id, mailbox: account.mailbox } };
-    let state = await db.mailboxState.findUnique({ where: stateKey });
-    if (state?.uidValidity != null && state.uidValidity !== uidValidity) {
-      // The server renumbered the mailbox: start again from UID 1; stored emails are recognised by Message-ID + content hash.
-      logger.warn(
-        { accountId: account.id, from: String(state.uidValidity), to: String(uidValidity) },
-        'UIDVALIDITY changed: mailbox reset',
-      );
-      state = await db.mailboxState.update({
-        where: stateKey,
-        data: { uidValidity, lastUid: 0n, lastError: 'mailbox reset: UIDVALIDITY changed' },
-      });
+    const stored = await db.mailboxState.findUnique({ where: stateKey });
+    const reset = mailboxResetReason(stored, { uidValidity, highestModseq: serverModseq });
+    if (reset && stored) {
+      // The server renumbered the mailbox: rescan from UID 1; stored emails are recognised by Message-ID + content hash.
+      const detail = {
+        reason: reset,
+        fromUidValidity: String(stored.uidValidity),
+        toUidValidity: String(uidValidity),
+        fromModseq: stored.highestModseq === null ? null : String(stored.highestModseq),
+        toModseq: serverModseq === null ? null : String(serverModseq),
+        lastUid: String(stored.lastUid),
+      };
+      logger.warn({ accountId: account.id, ...detail }, 'mailbox reset');
+      await db.$transaction([
+        db.mailboxState.update({
+          where: stateKey,
+          data: { uidValidity, lastUid: 0n, highestModseq: serverModseq, lastError: `mailbox reset: ${reset}` },
+        }),
+        db.mailboxEvent.create({ data: { accountId: account.id, mailbox: account.mailbox, type: 'mailbox-reset', detail } }),
+      ]);
     }
-    state = await db.mailboxState.upsert({
+    const state = await db.mailboxState.upsert({
       where: stateKey,
-      create: { accountId: account.id, mailbox: account.mailbox, uidValidity, connected: true, lastSeenAt: new Date() },
-      update: { uidValidity, connected: true, lastError: null, lastSeenAt: new Date() },
+      create: {
+        accountId: account.id,
+        mailbox: account.mailbox,
+        uidValidity,
+        highestModseq: serverModseq,
+        uidNext,
+        connected: true,
+        lastSeenAt: new Date(),
+      },
+      update: { uidValidity, highestModseq: serverModseq, uidNext, connected: true, lastError: null, lastSeenAt: new Date() },
     });
     let lastUid = state.lastUid;
-    const filter = headersFilterToImapflowQuery(account.headersFilter as unknown as HeaderFilterRule[]);
-    const parseFailures = new Map<bigint, number>();
+    const rules = account.headersFilter as unknown as HeaderFilterRule[];
+    const filter = headersFilterToImapflowQuery(rules);
+    const pollIntervalMs = client.capabilities.has('IDLE') ? LIVENESS_CHECK_INTERVAL_MS : await pollingIntervalMs();
 
     let wake: () => void = () => undefined;
     let pendingExists = true;
@@ -153,11 +191,20 @@ export function createImapActivities(deps: ImapActivityDeps) {
       pendingExists = true;
       wake();
     });
+    // "Disable duplicate check": an email re-marked unread elsewhere (a FETCH FLAGS while we IDLE) is downloaded again.
+    const redownloads = account.disableDuplicateCheck && !account.markAsUnread;
+    if (redownloads) {
+      client.on('flags', () => {
+        pendingExists = true;
+        wake();
+      });
+    }
     let connectionClosed = false;
     void closed.then(() => {
       connectionClosed = true;
       wake();
     });
+    const log = logger.child({ accountId: account.id });
     const onAbort = () => wake();
     context.cancellationSignal.addEventListener('abort', onAbort);
     let lastLivenessCheck = Date.now();
@@ -169,39 +216,105 @@ export function createImapActivities(deps: ImapActivityDeps) {
           lastUid = await ingestNewMessages();
         }
         context.heartbeat({ lastUid: String(lastUid) });
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, HEARTBEAT_INTERVAL_MS);
-        });
-        if (Date.now() - lastLivenessCheck > LIVENESS_CHECK_INTERVAL_MS) {
+        if (!client.idling && !pendingExists) {
+          // Ends when the next command breaks it; a failure surfaces as the connection closing.
+          void client.idle().catch((error: Error) => log.warn({ err: error.message }, 'IDLE failed'));
+        }
+        if (!pendingExists && !connectionClosed) {
+          // EXISTS that arrived while we were ingesting already set pendingExists: no waiting then.
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, HEARTBEAT_INTERVAL_MS);
+          });
+        }
+        if (Date.now() - lastLivenessCheck > pollIntervalMs) {
           lastLivenessCheck = Date.now();
-          await client.noop();
-          await db.mailboxState.update({ where: stateKey, data: { lastSeenAt: new Date(), connected: true } });
+          // Silent IDLE death or a server without IDLE: STATUS proves the connection alive and shows new mail.
+          const status = await client.status(account.mailbox, { uidNext: true });
+          const serverUidNext = status && status.uidNext !== undefined ? BigInt(status.uidNext) : null;
+          if (serverUidNext !== null && serverUidNext - 1n > lastUid) pendingExists = true;
+          await db.mailboxState.update({ where: stateKey, data: { lastSeenAt: new Date(), connected: true, uidNext: serverUidNext } });
         }
       }
     } finally {
       context.cancellationSignal.removeEventListener('abort', onAbort);
     }
 
+    async function pollingIntervalMs(): Promise<number> {
+      const settings = await db.globalSetting.findUnique({ where: { id: 1 } });
+      return (settings?.loginMailFrequencySeconds ?? 60) * 1000;
+    }
+
     async function ingestNewMessages(): Promise<bigint> {
       let checkpoint = lastUid;
-      const found = await client.search({ uid: `${checkpoint + 1n}:*`, ...filter }, { uid: true });
+      const found = await client.search({ uid: uidRangeAfter(checkpoint), ...filter }, { uid: true });
       const uids = (found || [])
         .map((uid) => BigInt(uid))
         .filter((uid) => uid > checkpoint)
         .sort((a, b) => (a < b ? -1 : 1));
       for (const uid of uids) {
         if (context.cancellationSignal.aborted) break;
-        const fetched = await client.fetchOne(String(uid), { source: true, size: true }, { uid: true });
-        if (!fetched || !fetched.source) {
-          throw new Error(`UID ${uid} was announced but could not be fetched`);
-        }
-        await ingestOne(uid, fetched.source);
+        const source = await fetchSource(uid);
+        // Server SEARCH HEADER is a substring match: the exact, case-sensitive rule is checked here.
+        if (source && messageMatchesHeadersFilter(rules, source)) await ingestOne(uid, source);
         checkpoint = uid;
         await db.mailboxState.update({ where: stateKey, data: { lastUid: uid, lastSeenAt: new Date() } });
         context.heartbeat({ lastUid: String(uid) });
       }
+      if (redownloads && checkpoint > 0n) await redownloadRemarkedUnread(checkpoint);
       return checkpoint;
+    }
+
+    /**
+     * Emails at or below the checkpoint that are unseen again were re-marked unread by someone (we set \Seen on
+     * everything we ingest, before the checkpoint passes it). Each unread episode is one new interaction,
+     * keyed by the MODSEQ of that state, so a crash before \Seen is set again cannot make two.
+     */
+    async function redownloadRemarkedUnread(checkpoint: bigint): Promise<void> {
+      const found = await client.search({ uid: `1:${checkpoint}`, seen: false, ...filter }, { uid: true });
+      for (const uid of (found || []).map((value) => BigInt(value)).filter((value) => value <= checkpoint)) {
+        if (context.cancellationSignal.aborted) return;
+        const identity = { accountId: account.id, mailbox: account.mailbox, uidValidity, uid };
+        const original = await db.message.findUnique({ where: { accountId_mailbox_uidValidity_uid: identity } });
+        if (!original) continue; // filtered out, quarantined or a duplicate the first time: not ours to re-download
+        const fetched = await client.fetchOne(String(uid), { source: true }, { uid: true });
+        if (!fetched || !fetched.source || fetched.modseq === undefined) continue; // no CONDSTORE: no safe re-download
+        if (!messageMatchesHeadersFilter(rules, fetched.source)) continue;
+        const modseq = BigInt(fetched.modseq);
+        const outcome = await storeIncomingEmail(db, identity, fetched.source, { originalMessageId: original.id, modseq });
+        if (outcome.kind !== 'duplicate' && outcome.workflowId === null) {
+          await startRouting({
+            accountId: account.id,
+            accountKey: account.key,
+            uidValidity,
+            uid,
+            messageId: outcome.messageId,
+            interactionId: outcome.interactionId,
+            redownloadModseq: modseq,
+          });
+        }
+        await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+        log.info({ uid: String(uid), modseq: String(modseq) }, 'email re-marked unread downloaded again (duplicate check disabled)');
+      }
+    }
+
+    /** The raw source of a UID, retried with backoff; null (and a visible "missing-message" event) when it never comes. */
+    async function fetchSource(uid: bigint): Promise<Buffer | null> {
+      for (let attempt = 1; attempt <= MAX_FETCH_ATTEMPTS; attempt++) {
+        const fetched = await client.fetchOne(String(uid), { source: true }, { uid: true });
+        if (fetched && fetched.source) return fetched.source;
+        if (attempt < MAX_FETCH_ATTEMPTS) await sleepWithHeartbeat(context, 500 * 2 ** (attempt - 1));
+      }
+      await db.mailboxEvent.create({
+        data: {
+          accountId: account.id,
+          mailbox: account.mailbox,
+          type: 'missing-message',
+          detail: { uidValidity: String(uidValidity), uid: String(uid), attempts: MAX_FETCH_ATTEMPTS },
+        },
+      });
+      logger.warn({ accountId: account.id, uid: String(uid) }, 'announced email could not be fetched; recorded as missing');
+      return null;
     }
 
     async function ingestOne(uid: bigint, raw: Buffer): Promise<void> {
@@ -211,15 +324,24 @@ export function createImapActivities(deps: ImapActivityDeps) {
         return;
       }
       let outcome;
-      try {
-        outcome = await storeIncomingEmail(db, identity, raw);
-      } catch (error) {
-        if (!(error instanceof EmailParseError)) throw error;
-        const attempts = (parseFailures.get(uid) ?? 0) + 1;
-        parseFailures.set(uid, attempts);
-        if (attempts < MAX_PARSE_ATTEMPTS) throw error;
-        await quarantine(identity, `could not be parsed after ${attempts} attempts: ${error.message}`, raw);
-        return;
+      for (;;) {
+        try {
+          outcome = await storeIncomingEmail(db, identity, raw);
+          break;
+        } catch (error) {
+          // Parse errors, and any other failure to store this one email (e.g. a value the database refuses), count
+          // against the email: after MAX_PARSE_ATTEMPTS it is quarantined and the mailbox keeps flowing. Parsing is
+          // retried here at once; other failures go through a reconnect with backoff first.
+          const attempts = (parseFailures.get(uid) ?? 0) + 1;
+          parseFailures.set(uid, attempts);
+          if (attempts >= MAX_PARSE_ATTEMPTS) {
+            const what = error instanceof EmailParseError ? 'could not be parsed' : 'could not be stored';
+            await quarantine(identity, `${what} after ${attempts} attempts: ${(error as Error).message.slice(0, 500)}`, raw);
+            parseFailures.delete(uid);
+            return;
+          }
+          if (!(error instanceof EmailParseError)) throw error;
+        }
       }
       if (outcome.kind === 'duplicate') {
         logger.info({ accountId: account.id, uid: String(uid), reason: outcome.reason }, 'duplicate email skipped');
@@ -249,6 +371,36 @@ export function createImapActivities(deps: ImapActivityDeps) {
       update: { reason, rawSha256 },
     });
     logger.warn({ accountId: identity.accountId, uid: String(identity.uid), reason }, 'email quarantined');
+  }
+}
+
+/** LOGOUT when the connection still works, bounded; the socket is closed in every case (a dead one can hang LOGOUT). */
+async function closeQuietly(client: ImapFlow): Promise<void> {
+  if (client.usable) {
+    await withTimeout(
+      client.logout().catch(() => undefined),
+      3_000,
+      'LOGOUT timed out',
+    ).catch(() => undefined);
+  }
+  client.close();
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Keeps heartbeating while one bounded step (connect, login, SELECT) runs. */
+async function withHeartbeats<T>(context: Context, work: Promise<T>): Promise<T> {
+  const timer = setInterval(() => context.heartbeat(), 1_000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -6,6 +6,8 @@ import { reconfigureWatcherSignal, stopWatcherSignal } from '../workflows/watch-
 
 export interface WatcherControl {
   sync(account: { id: number; key: string; active: boolean; mailbox: string }, change: 'created' | 'updated' | 'deleted'): Promise<void>;
+  /** Where routing workflows run (the quarantine's re-ingest starts one). */
+  readonly taskQueue: string;
 }
 
 export function createWatcherControl(temporal: Client, options: { taskQueue: string; heartbeatTimeoutSeconds: number }): WatcherControl {
@@ -31,10 +33,22 @@ export function createWatcherControl(temporal: Client, options: { taskQueue: str
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
   }
+  async function isRunning(accountId: number): Promise<boolean> {
+    try {
+      const description = await temporal.workflow.getHandle(watcherWorkflowId(accountId)).describe();
+      return description.status.name === 'RUNNING';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
   return {
+    taskQueue: options.taskQueue,
     async sync(account, change) {
       if (change === 'deleted' || !account.active) return stop(account.id);
-      await start(account);
+      // A watcher that starts now reads the current settings: only a running one needs the reconfigure signal
+      // (signalling a fresh one would cancel its first connection and reconnect for nothing).
+      if (!(await isRunning(account.id))) return start(account);
       if (change === 'updated') await temporal.workflow.getHandle(watcherWorkflowId(account.id)).signal(reconfigureWatcherSignal);
     },
   };

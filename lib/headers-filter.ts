@@ -43,3 +43,27 @@ export function headersFilterToImapflowQuery(rules: HeaderFilterRule[]): { heade
   if (rules.length === 0) return {};
   return { header: Object.fromEntries(rules.map((rule) => [rule.name, rule.value ?? true])) };
 }
+
+/** The unfolded, trimmed values of every header field called `name` (case-insensitive) in a raw message's header block. */
+export function headerFieldValues(raw: Buffer | string, name: string): string[] {
+  const text = typeof raw === 'string' ? raw : raw.subarray(0, Math.min(raw.length, 2 * 1024 * 1024)).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const block = (end >= 0 ? text.slice(0, end) : text).replace(/\r?\n[ \t]/g, ' ');
+  const wanted = name.toLowerCase();
+  return block.split(/\r?\n/).flatMap((line) => {
+    const colon = line.indexOf(':');
+    return colon > 0 && line.slice(0, colon).trim().toLowerCase() === wanted ? [line.slice(colon + 1).trim()] : [];
+  });
+}
+
+/**
+ * The seed's exact semantics, checked on the message itself: IMAP `SEARCH HEADER` is a case-insensitive
+ * substring match, so the server's answer is only a pre-selection. A named header must be present; a value
+ * must equal one of that header's values exactly (case-sensitive).
+ */
+export function messageMatchesHeadersFilter(rules: HeaderFilterRule[], raw: Buffer | string): boolean {
+  return rules.every((rule) => {
+    const values = headerFieldValues(raw, rule.name);
+    return rule.value === undefined ? values.length > 0 : values.includes(rule.value);
+  });
+}

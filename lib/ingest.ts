@@ -6,6 +6,9 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { sha256Hex, storeBlob } from './blobs';
 import type { Database } from './db';
+import { headerFieldValues } from './headers-filter';
+import { loopTags } from './loop-detection';
+import { sanitizeEmailHtml } from './sanitize';
 
 export interface MailboxIdentity {
   accountId: number;
@@ -30,11 +33,30 @@ function addresses(field: AddressObject | AddressObject[] | undefined): Address[
   const list = Array.isArray(field) ? field : field ? [field] : [];
   return list
     .flatMap((entry) => entry.value)
-    .flatMap((value) => (value.address ? [{ ...(value.name ? { name: value.name } : {}), address: value.address.toLowerCase() }] : []));
+    .flatMap((value) =>
+      value.address
+        ? [
+            {
+              ...(value.name ? { name: storable(value.name).slice(0, 998) } : {}),
+              address: storable(value.address.toLowerCase()).slice(0, 998),
+            },
+          ]
+        : [],
+    );
+}
+
+/** PostgreSQL text and jsonb cannot hold NUL: hostile emails carry them in bodies and headers. */
+function storable(value: string): string;
+function storable(value: string | null): string | null;
+function storable(value: string | null): string | null {
+  return value === null ? null : value.replace(/\u0000/g, '');
 }
 
 function normaliseMessageId(value: string | undefined | null): string | null {
-  const trimmed = value?.trim();
+  const trimmed = value
+    ?.replace(/\u0000/g, '')
+    .trim()
+    .slice(0, 998);
   if (!trimmed) return null;
   return trimmed.startsWith('<') ? trimmed : `<${trimmed}>`;
 }
@@ -48,7 +70,7 @@ function headerMap(parsed: ParsedMail): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const line of parsed.headerLines ?? []) {
     const value = line.line.slice(line.line.indexOf(':') + 1).trim();
-    if (!(line.key in headers)) headers[line.key] = value.slice(0, 2048);
+    if (!(line.key in headers)) headers[storable(line.key)] = storable(value.slice(0, 2048));
   }
   return headers;
 }
@@ -71,7 +93,19 @@ export async function parseEmail(raw: Buffer): Promise<ParsedMail> {
   }
 }
 
-export async function storeIncomingEmail(db: Database, identity: MailboxIdentity, raw: Buffer): Promise<StoreOutcome> {
+/** "Disable duplicate check": the email at `identity` was re-marked unread; store it again, once per unread episode. */
+export interface Redownload {
+  originalMessageId: number;
+  /** The message's MODSEQ in the unread state it is downloaded in. */
+  modseq: bigint;
+}
+
+export async function storeIncomingEmail(
+  db: Database,
+  identity: MailboxIdentity,
+  raw: Buffer,
+  redownload?: Redownload,
+): Promise<StoreOutcome> {
   const identityWhere = {
     accountId_mailbox_uidValidity_uid: {
       accountId: identity.accountId,
@@ -80,7 +114,11 @@ export async function storeIncomingEmail(db: Database, identity: MailboxIdentity
       uid: identity.uid,
     },
   };
-  const existing = await db.message.findUnique({ where: identityWhere });
+  const existing = redownload
+    ? await db.message.findUnique({
+        where: { redownloadOfId_redownloadModseq: { redownloadOfId: redownload.originalMessageId, redownloadModseq: redownload.modseq } },
+      })
+    : await db.message.findUnique({ where: identityWhere });
   if (existing)
     return { kind: 'already-stored', messageId: existing.id, interactionId: existing.interactionId, workflowId: existing.workflowId };
 
@@ -89,10 +127,15 @@ export async function storeIncomingEmail(db: Database, identity: MailboxIdentity
   const messageIdHeader = normaliseMessageId(parsed.messageId);
   const rawSha256 = sha256Hex(raw);
 
-  // The same bytes under the same Message-ID are the same email seen again (e.g. after a UIDVALIDITY reset).
-  if (messageIdHeader) {
-    const sameEmail = await db.message.findFirst({ where: { accountId: identity.accountId, messageIdHeader, rawSha256 } });
-    if (sameEmail) return { kind: 'duplicate', duplicateOfMessageId: sameEmail.id, reason: 'same Message-ID and content already stored' };
+  // The same bytes under the same Message-ID (or both without one) are the same email seen again, e.g. after a
+  // UIDVALIDITY reset renumbered the mailbox: never a second interaction message.
+  const sameEmail = redownload
+    ? null
+    : await db.message.findFirst({
+        where: { accountId: identity.accountId, direction: 'inbound', messageIdHeader, rawSha256 },
+      });
+  if (sameEmail) return { kind: 'duplicate', duplicateOfMessageId: sameEmail.id, reason: 'same Message-ID and content already stored' };
+  if (messageIdHeader && !redownload) {
     if (!account.disableDuplicateCheck) {
       const sameMessageId = await db.message.findFirst({ where: { accountId: identity.accountId, messageIdHeader, direction: 'inbound' } });
       if (sameMessageId)
@@ -104,12 +147,23 @@ export async function storeIncomingEmail(db: Database, identity: MailboxIdentity
   const references = referenceList(parsed);
   const inReplyTo = normaliseMessageId(Array.isArray(parsed.inReplyTo) ? parsed.inReplyTo[0] : parsed.inReplyTo);
   const threadIds = [...new Set([...(inReplyTo ? [inReplyTo] : []), ...references])];
+  const ownMessage = messageIdHeader ? await db.outboundEmail.findUnique({ where: { messageIdHeader } }) : null;
+  const tags = loopTags(
+    {
+      get: (name) => headerFieldValues(raw, name),
+      contentType: headerFieldValues(raw, 'content-type')[0] ?? '',
+      fromAddress: from.address,
+      messageId: messageIdHeader,
+    },
+    { accountAddress: account.emailAddress, ownMessageIds: new Set(ownMessage ? [ownMessage.messageIdHeader] : []) },
+  );
+  const html = typeof parsed.html === 'string' ? storable(parsed.html) : null;
 
   await storeBlob(db, raw);
   const attachmentBlobs = await Promise.all(
     parsed.attachments.map(async (attachment) => ({
       sha256: await storeBlob(db, attachment.content),
-      filename: attachment.filename ?? null,
+      filename: attachment.filename ? storable(attachment.filename).slice(0, 998) : null,
       contentType: attachment.contentType,
       size: attachment.size,
       contentId: attachment.contentId ?? null,
@@ -119,17 +173,19 @@ export async function storeIncomingEmail(db: Database, identity: MailboxIdentity
 
   return db.$transaction(async (tx) => {
     const hinted = interactionHint(parsed, account.key);
-    const threaded =
-      (hinted !== null ? await tx.interaction.findFirst({ where: { id: hinted, accountId: account.id } }) : null) ??
-      (threadIds.length > 0
-        ? ((
-            await tx.message.findFirst({
-              where: { accountId: account.id, messageIdHeader: { in: threadIds } },
-              orderBy: { id: 'desc' },
-              select: { interaction: true },
-            })
-          )?.interaction ?? null)
-        : null);
+    // The seed: a re-downloaded email "creates a new interaction".
+    const threaded = redownload
+      ? null
+      : ((hinted !== null ? await tx.interaction.findFirst({ where: { id: hinted, accountId: account.id } }) : null) ??
+        (threadIds.length > 0
+          ? ((
+              await tx.message.findFirst({
+                where: { accountId: account.id, messageIdHeader: { in: threadIds } },
+                orderBy: { id: 'desc' },
+                select: { interaction: true },
+              })
+            )?.interaction ?? null)
+          : null));
 
     let contactId: number | null = null;
     if (account.contactListId !== null) {
@@ -147,7 +203,7 @@ export async function storeIncomingEmail(db: Database, identity: MailboxIdentity
       (await tx.interaction.create({
         data: {
           accountId: account.id,
-          subject: (parsed.subject ?? '').slice(0, 998),
+          subject: storable((parsed.subject ?? '').slice(0, 998)),
           customerEmail: from.address,
           customerName: from.name ?? null,
           contactId,
@@ -164,7 +220,10 @@ export async function storeIncomingEmail(db: Database, identity: MailboxIdentity
         direction: 'inbound',
         mailbox: identity.mailbox,
         uidValidity: identity.uidValidity,
-        uid: identity.uid,
+        // The copy keeps mailbox and UIDVALIDITY; the UID stays with the original (unique identity).
+        uid: redownload ? null : identity.uid,
+        redownloadOfId: redownload?.originalMessageId ?? null,
+        redownloadModseq: redownload?.modseq ?? null,
         messageIdHeader,
         inReplyTo,
         references,
@@ -173,9 +232,11 @@ export async function storeIncomingEmail(db: Database, identity: MailboxIdentity
         toAddresses: addresses(parsed.to) as object,
         ccAddresses: addresses(parsed.cc) as object,
         headers: headerMap(parsed),
-        subject: (parsed.subject ?? '').slice(0, 998),
-        text: parsed.text ?? null,
-        html: typeof parsed.html === 'string' ? parsed.html : null,
+        subject: storable((parsed.subject ?? '').slice(0, 998)),
+        text: storable(parsed.text ?? null),
+        html,
+        htmlSanitized: html === null ? null : sanitizeEmailHtml(html),
+        loopTags: tags,
         rawSha256,
         sizeBytes: raw.length,
         receivedAt: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : receivedAt,

@@ -6,8 +6,11 @@ export function routingWorkflowId(input: {
   accountKey: string;
   uidValidity: bigint | number | string;
   uid: bigint | number | string;
+  /** A re-download ("disable duplicate check") is routed again under the MODSEQ of its unread state. */
+  redownloadModseq?: bigint | number | string | null;
 }): string {
-  return `route-${input.accountKey}-uv${input.uidValidity}-uid${input.uid}`;
+  const base = `route-${input.accountKey}-uv${input.uidValidity}-uid${input.uid}`;
+  return input.redownloadModseq == null ? base : `${base}-m${input.redownloadModseq}`;
 }
 
 export function watcherWorkflowId(accountId: number): string {

@@ -1,7 +1,227 @@
-/** Mailbox watcher state, quarantine and re-ingest (issue 4). */
+/** Mailbox watcher state, mailbox events, quarantine and re-ingest (issue 4). */
+import { readBlob } from '../../lib/blobs';
+import { storeIncomingEmail } from '../../lib/ingest';
+import { startRoutingWorkflow } from '../../lib/routing-start';
+import { pendingUidCount } from '../../lib/sync-decisions';
 import type { RouterContext } from '../deps';
+import { AppError, idParams, z } from '../http';
+import { requireAccount } from '../services/accounts';
+
+const mailboxStateSchema = z
+  .object({
+    accountId: z.number().int(),
+    mailbox: z.string(),
+    active: z.boolean(),
+    connected: z.boolean(),
+    lastError: z.string().nullable(),
+    uidValidity: z.string().nullable(),
+    lastSeenUid: z.string(),
+    highestModseq: z.string().nullable(),
+    uidNext: z.string().nullable(),
+    lag: z.object({
+      pendingEmails: z.number().int(),
+      secondsSinceLastContact: z.number().nullable(),
+    }),
+    lastSeenAt: z.string().nullable(),
+  })
+  .openapi('MailboxState');
+
+const mailboxEventSchema = z
+  .object({ id: z.number().int(), mailbox: z.string(), type: z.string(), detail: z.unknown(), createdAt: z.string() })
+  .openapi('MailboxEvent');
+
+const quarantinedSchema = z
+  .object({
+    id: z.number().int(),
+    accountId: z.number().int(),
+    mailbox: z.string(),
+    uidValidity: z.string(),
+    uid: z.string(),
+    reason: z.string(),
+    rawSha256: z.string().nullable(),
+    sizeBytes: z.number().int().nullable(),
+    createdAt: z.string(),
+    reingestedAt: z.string().nullable(),
+  })
+  .openapi('QuarantinedEmail');
+
+const listQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    afterId: z.coerce.number().int().min(0).max(2147483647).default(0),
+  })
+  .strict();
 
 export function registerMailboxRoutes({ route, deps }: RouterContext): void {
-  void route;
-  void deps;
+  const { db, temporal, watchers } = deps;
+  const tags = ['Mailboxes'];
+
+  route(
+    {
+      method: 'get',
+      path: '/accounts/:id/mailbox-state',
+      summary: "The account's mailbox watcher: connected, last error, last seen UID, lag",
+      tags,
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      response: mailboxStateSchema,
+    },
+    async ({ params }) => {
+      const account = await requireAccount(db, params.id);
+      const state = await db.mailboxState.findUnique({ where: { accountId_mailbox: { accountId: account.id, mailbox: account.mailbox } } });
+      const lastUid = state?.lastUid ?? 0n;
+      return {
+        accountId: account.id,
+        mailbox: account.mailbox,
+        active: account.active,
+        connected: state?.connected ?? false,
+        lastError: state?.lastError ?? null,
+        uidValidity: state?.uidValidity != null ? String(state.uidValidity) : null,
+        lastSeenUid: String(lastUid),
+        highestModseq: state?.highestModseq != null ? String(state.highestModseq) : null,
+        uidNext: state?.uidNext != null ? String(state.uidNext) : null,
+        lag: {
+          pendingEmails: pendingUidCount(state?.uidNext ?? null, lastUid),
+          secondsSinceLastContact: state?.lastSeenAt ? Math.max(0, Math.round((Date.now() - state.lastSeenAt.getTime()) / 1000)) : null,
+        },
+        lastSeenAt: state?.lastSeenAt?.toISOString() ?? null,
+      };
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/accounts/:id/mailbox-events',
+      summary: "Visible events of the account's mailbox: resets (UIDVALIDITY, MODSEQ), missing emails",
+      tags,
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      query: listQuery,
+      response: z.array(mailboxEventSchema),
+    },
+    async ({ params, query }) => {
+      const account = await requireAccount(db, params.id);
+      const events = await db.mailboxEvent.findMany({
+        where: { accountId: account.id, id: { gt: query.afterId } },
+        orderBy: { id: 'asc' },
+        take: query.limit,
+      });
+      return events.map((event) => ({ ...event, createdAt: event.createdAt.toISOString() })).map(({ accountId: _, ...rest }) => rest);
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/accounts/:id/quarantine',
+      summary: "The account's quarantined emails, with the reason",
+      tags,
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      query: listQuery,
+      response: z.array(quarantinedSchema),
+    },
+    async ({ params, query }) => {
+      const account = await requireAccount(db, params.id);
+      const rows = await db.quarantinedEmail.findMany({
+        where: { accountId: account.id, id: { gt: query.afterId } },
+        orderBy: { id: 'asc' },
+        take: query.limit,
+      });
+      return Promise.all(rows.map(quarantinedResponse));
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/quarantine/:id',
+      summary: 'One quarantined email',
+      tags,
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      response: quarantinedSchema,
+    },
+    async ({ params }) => quarantinedResponse(await requireQuarantined(params.id)),
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/quarantine/:id/raw',
+      summary: 'The raw RFC 822 source of a quarantined email (message/rfc822)',
+      tags,
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+    },
+    async ({ params, response }) => {
+      const row = await requireQuarantined(params.id);
+      const raw = row.rawSha256 ? await readBlob(db, row.rawSha256) : null;
+      if (!raw) throw AppError.notFound(`raw source of quarantined email ${row.id}`);
+      response
+        .status(200)
+        .type('message/rfc822')
+        .setHeader('content-disposition', `attachment; filename="quarantined-${row.id}.eml"`)
+        .send(raw);
+      return undefined;
+    },
+  );
+
+  route(
+    {
+      method: 'post',
+      path: '/quarantine/:id/reingest',
+      summary: 'Ingest a quarantined email now (limits waived): it becomes an interaction message and is routed',
+      tags,
+      roles: ['admin'],
+      params: idParams,
+      status: 200,
+      response: z.object({ messageId: z.number().int().nullable(), interactionId: z.number().int().nullable(), outcome: z.string() }),
+    },
+    async ({ params }) => {
+      const row = await requireQuarantined(params.id);
+      const raw = row.rawSha256 ? await readBlob(db, row.rawSha256) : null;
+      if (!raw) throw AppError.conflict(`quarantined email ${row.id} has no raw source to re-ingest`);
+      const account = await requireAccount(db, row.accountId);
+      const identity = { accountId: row.accountId, mailbox: row.mailbox, uidValidity: row.uidValidity, uid: row.uid };
+      let outcome;
+      try {
+        outcome = await storeIncomingEmail(db, identity, raw);
+      } catch (error) {
+        throw AppError.conflict(`quarantined email ${row.id} still cannot be ingested: ${(error as Error).message}`);
+      }
+      await db.quarantinedEmail.update({ where: { id: row.id }, data: { reingestedAt: new Date() } });
+      if (outcome.kind === 'duplicate') return { messageId: null, interactionId: null, outcome: `duplicate: ${outcome.reason}` };
+      if (outcome.workflowId === null) {
+        await startRoutingWorkflow(
+          { db, temporal, taskQueue: watchers.taskQueue },
+          { ...identity, accountKey: account.key, messageId: outcome.messageId, interactionId: outcome.interactionId },
+        );
+      }
+      return { messageId: outcome.messageId, interactionId: outcome.interactionId, outcome: outcome.kind };
+    },
+  );
+
+  async function requireQuarantined(id: number) {
+    const row = await db.quarantinedEmail.findUnique({ where: { id } });
+    if (!row) throw AppError.notFound(`quarantined email ${id}`);
+    return row;
+  }
+
+  async function quarantinedResponse(row: Awaited<ReturnType<typeof requireQuarantined>>) {
+    const blob = row.rawSha256 ? await db.blob.findUnique({ where: { sha256: row.rawSha256 }, select: { size: true } }) : null;
+    return {
+      id: row.id,
+      accountId: row.accountId,
+      mailbox: row.mailbox,
+      uidValidity: String(row.uidValidity),
+      uid: String(row.uid),
+      reason: row.reason,
+      rawSha256: row.rawSha256,
+      sizeBytes: blob?.size ?? null,
+      createdAt: row.createdAt.toISOString(),
+      reingestedAt: row.reingestedAt?.toISOString() ?? null,
+    };
+  }
 }

@@ -172,10 +172,13 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
       // Stop this test's watchers first so no IMAP session outlives the test.
       const accounts = await db.emailAccount.findMany({ where: { active: true } });
       for (const account of accounts) {
-        await temporal.workflow
-          .getHandle(`watch-account-${account.id}`)
-          .terminate('test finished')
-          .catch(() => undefined);
+        const handle = temporal.workflow.getHandle(`watch-account-${account.id}`);
+        // Only this platform's watchers: tests in other jest workers share the database.
+        const mine = await handle
+          .describe()
+          .then((description) => description.taskQueue === taskQueue)
+          .catch(() => false);
+        if (mine) await handle.terminate('test finished').catch(() => undefined);
       }
       await worker.stop();
       server.closeAllConnections();

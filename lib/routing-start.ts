@@ -1,0 +1,49 @@
+/**
+ * Starting the routing workflow of a stored inbound message, exactly once: the id comes from the message's
+ * mailbox identity, a running workflow under that id is reused and a closed one is never run again.
+ * Used by the mailbox watcher and by the quarantine's re-ingest action.
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Database } from './db';
+import { routingWorkflowId } from '../workflows/ids';
+import { accountKeyAttribute, interactionIdAttribute, stateAttribute } from '../workflows/search-attributes';
+
+export interface RoutingStart {
+  accountId: number;
+  accountKey: string;
+  uidValidity: bigint;
+  uid: bigint;
+  messageId: number;
+  interactionId: number;
+  redownloadModseq?: bigint | null;
+}
+
+export async function startRoutingWorkflow(
+  deps: { db: Database; temporal: Client; taskQueue: string },
+  input: RoutingStart,
+): Promise<string> {
+  const { db, temporal, taskQueue } = deps;
+  const workflowId = routingWorkflowId(input);
+  const message = await db.message.findUniqueOrThrow({ where: { id: input.messageId }, select: { fromAddress: true, subject: true } });
+  try {
+    await temporal.workflow.start('routeEmail', {
+      taskQueue,
+      workflowId,
+      args: [{ accountId: input.accountId, accountKey: input.accountKey, interactionId: input.interactionId, messageId: input.messageId }],
+      // A running workflow under this id is reused; a closed one is refused (caught below): never a second run.
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: accountKeyAttribute, value: input.accountKey },
+        { key: interactionIdAttribute, value: input.interactionId },
+        { key: stateAttribute, value: 'new' },
+      ],
+      memo: { from: message.fromAddress ?? '', subject: message.subject },
+    });
+  } catch (error) {
+    // Already ran to completion under this id: the second start is a no-op, as intended.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  await db.message.update({ where: { id: input.messageId }, data: { workflowId } });
+  return workflowId;
+}

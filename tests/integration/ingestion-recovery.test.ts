@@ -1,0 +1,194 @@
+/**
+ * Exactly once whatever crashes: mailbox resets (UIDVALIDITY changed, index and uidlist deleted), two
+ * workers at once, and a burst of 500 emails while the worker is SIGKILLed twice and Dovecot restarted.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import {
+  countImapConnections,
+  doveadm,
+  mailUserDir,
+  restartDovecot,
+  startDovecot,
+  stopDovecot,
+  type DovecotHandle,
+} from '../../scripts/services/dovecot';
+import { waitFor } from '../../scripts/services/process-tools';
+import { createWatchedAccount, deactivateAndWaitForLogout, extraWorker, waitForCheckpoint } from '../support/ingestion';
+import { buildEmail, withImapClient } from '../support/mailbox';
+import { startTestPlatform, type TestPlatform, type WorkerProcess } from '../support/platform';
+import { testEnvironment } from '../support/test-environment';
+
+describe('ingestion: exactly once across resets and crashes', () => {
+  let platform: TestPlatform;
+  let extra: WorkerProcess | undefined;
+  let privateDovecot: DovecotHandle | undefined;
+  beforeEach(async () => {
+    platform = await startTestPlatform();
+  });
+  afterEach(async () => {
+    await extra?.stop();
+    extra = undefined;
+    await platform?.close();
+    if (privateDovecot) await stopDovecot(privateDovecot);
+    privateDovecot = undefined;
+  });
+
+  async function expectNoDuplicates(accountId: number, subjects: string[]) {
+    const messages = await platform.db.message.findMany({ where: { accountId, direction: 'inbound' }, orderBy: { id: 'asc' } });
+    expect(messages.map((message) => message.subject).sort()).toEqual([...subjects].sort());
+    expect(messages.every((message) => message.workflowId !== null)).toBe(true);
+  }
+
+  it('UIDVALIDITY changed (doveadm mailbox update --uid-validity): no loss, no duplicate, one visible reset event', async () => {
+    const account = await createWatchedAccount(platform);
+    for (const subject of ['one', 'two', 'three']) await account.append(account.email({ subject }));
+    await account.waitForInbound(3);
+    await deactivateAndWaitForLogout(platform, account);
+    const before = await platform.db.mailboxState.findFirstOrThrow({ where: { accountId: account.id } });
+    const newUidValidity = String(Number(before.uidValidity) + 1000);
+    await doveadm(testEnvironment().dovecot, ['mailbox', 'update', '--uid-validity', newUidValidity, '-u', account.mailUser.user, 'INBOX']);
+    const appended = await account.append(account.email({ subject: 'four, while down' }));
+    expect(String(appended.uidValidity)).toBe(newUidValidity);
+
+    expect((await platform.admin.patch(`/api/accounts/${account.id}`, { active: true })).status).toBe(200);
+    await waitForCheckpoint(platform, account.id, appended.uid);
+    await account.waitForInbound(4);
+    await expectNoDuplicates(account.id, ['one', 'two', 'three', 'four, while down']);
+
+    const events = await platform.admin.get(`/api/accounts/${account.id}/mailbox-events`);
+    expect(events.status).toBe(200);
+    expect(events.body.map((event: { type: string }) => event.type)).toEqual(['mailbox-reset']);
+    expect(events.body[0].detail).toMatchObject({ reason: 'uidvalidity-changed', toUidValidity: newUidValidity });
+    const state = await platform.admin.get(`/api/accounts/${account.id}/mailbox-state`);
+    expect(state.body).toMatchObject({ uidValidity: newUidValidity, lastSeenUid: String(appended.uid), connected: true });
+  });
+
+  it('dovecot-uidlist and indexes deleted (UIDs renumbered, MODSEQ back to the start): no loss, no duplicate, one reset event', async () => {
+    const account = await createWatchedAccount(platform);
+    for (const subject of ['alpha', 'beta']) await account.append(account.email({ subject }));
+    await account.waitForInbound(2);
+    await deactivateAndWaitForLogout(platform, account);
+    const maildir = path.join(mailUserDir(testEnvironment().dovecot, account.mailUser.user), 'Maildir');
+    const removed = readdirSync(maildir).filter((name) => name === 'dovecot-uidlist' || name.startsWith('dovecot.index'));
+    expect(removed).toContain('dovecot-uidlist');
+    for (const name of removed) rmSync(path.join(maildir, name), { force: true });
+    const appended = await account.append(account.email({ subject: 'gamma, while down' }));
+
+    expect((await platform.admin.patch(`/api/accounts/${account.id}`, { active: true })).status).toBe(200);
+    await waitForCheckpoint(platform, account.id, appended.uid);
+    await account.waitForInbound(3);
+    await expectNoDuplicates(account.id, ['alpha', 'beta', 'gamma, while down']);
+    const events = await platform.db.mailboxEvent.findMany({ where: { accountId: account.id } });
+    expect(events.map((event) => event.type)).toEqual(['mailbox-reset']);
+  });
+
+  it('two worker processes: one IMAP connection per mailbox (server side), and a killed worker’s watch moves to the other', async () => {
+    extra = extraWorker(platform);
+    await extra.start();
+    const account = await createWatchedAccount(platform);
+    await account.append(account.email({ subject: 'first' }));
+    await account.waitForInbound(1);
+    const { dovecot } = testEnvironment();
+    await waitFor('the watcher to log in', async () => (await countImapConnections(dovecot, account.mailUser.user)) === 1);
+    for (let sample = 0; sample < 10; sample++) {
+      expect(await countImapConnections(dovecot, account.mailUser.user)).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    await platform.worker.kill();
+    await account.append(account.email({ subject: 'after the kill' }));
+    await account.waitForInbound(2, 30_000);
+    expect(await countImapConnections(dovecot, account.mailUser.user)).toBe(1);
+    await expectNoDuplicates(account.id, ['first', 'after the kill']);
+    // Back to two workers: the watch stays where it is.
+    await platform.worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await countImapConnections(dovecot, account.mailUser.user)).toBe(1);
+  });
+
+  it('500 emails in a burst while the worker is SIGKILLed twice and Dovecot restarted once: 500 messages, 500 workflows, 0 duplicates', async () => {
+    const total = 500;
+    // A Dovecot of its own: restarting the shared one would cut the IMAP sessions of tests running alongside.
+    const dovecot = await startDovecot({ baseDir: path.join(testEnvironment().runDir, `dovecot-burst-${process.pid}-${Date.now()}`) });
+    privateDovecot = dovecot;
+    const account = await createWatchedAccount(platform, {}, { dovecot });
+    const ingested = async () => platform.db.message.count({ where: { accountId: account.id, direction: 'inbound' } });
+    const started = Date.now();
+    let appended = 0;
+    async function appendBatch(count: number) {
+      await withImapClient(dovecot, account.mailUser.user, account.mailUser.password, async (client) => {
+        for (let index = 0; index < count; index++) {
+          const subject = `burst ${appended}`;
+          await client.append('INBOX', buildEmail({ from: 'burst@customer.test', to: account.emailAddress, subject, text: subject }));
+          appended += 1;
+        }
+      });
+    }
+    await appendBatch(200);
+    await waitFor('the first emails to be ingested', async () => (await ingested()) >= 20, { timeoutMs: 30_000 });
+    await platform.worker.kill();
+    await appendBatch(100);
+    await platform.worker.start();
+    await waitFor('ingestion to resume', async () => (await ingested()) >= 120, { timeoutMs: 30_000 });
+    await restartDovecot(dovecot);
+    await appendBatch(100);
+    let state = '';
+    await waitFor(
+      'ingestion to resume after the restart',
+      async () => {
+        const row = await platform.db.mailboxState.findFirst({ where: { accountId: account.id } });
+        state = `lastUid ${row?.lastUid} connected ${row?.connected} lastError ${row?.lastError}`;
+        return (await ingested()) >= 250;
+      },
+      { timeoutMs: 60_000, explain: () => `${state}\n${platform.worker.log.slice(-4000)}` },
+    );
+    await platform.worker.kill();
+    await appendBatch(100);
+    await platform.worker.start();
+    expect(appended).toBe(total);
+
+    let watcher = '';
+    await waitFor(
+      `${total} inbound messages`,
+      async () => {
+        const description = await platform.temporal.workflow.getHandle(`watch-account-${account.id}`).describe();
+        watcher = JSON.stringify({ status: description.status.name, pending: description.raw.pendingActivities });
+        return (await ingested()) >= total;
+      },
+      {
+        timeoutMs: 120_000,
+        explain: () =>
+          `${watcher}\n${platform.worker.log
+            .split('\n')
+            .filter((line) => !/INFO|sdkComponent|taskQueue|state:|^\s*}/.test(line))
+            .join('\n')
+            .slice(-6000)}`,
+      },
+    );
+    await waitForCheckpoint(platform, account.id, total, 60_000);
+    const messages = await platform.db.message.findMany({ where: { accountId: account.id, direction: 'inbound' } });
+    expect(messages).toHaveLength(total);
+    expect(new Set(messages.map((message) => message.subject)).size).toBe(total);
+    expect(new Set(messages.map((message) => String(message.uid))).size).toBe(total);
+    await waitFor('every routing workflow id to be recorded', async () => {
+      const recorded = await platform.db.message.count({ where: { accountId: account.id, workflowId: { not: null } } });
+      return recorded === total;
+    });
+    const workflowIds = (await platform.db.message.findMany({ where: { accountId: account.id }, select: { workflowId: true } })).map(
+      (message) => message.workflowId,
+    );
+    expect(new Set(workflowIds).size).toBe(total);
+    let workflows = 0;
+    await waitFor(
+      'Temporal to list 500 routing workflows',
+      async () => {
+        workflows = (await platform.temporal.workflow.count(`WorkflowType = "routeEmail" AND MailrouteAccount = "${account.key}"`)).count;
+        return workflows >= total;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(workflows).toBe(total);
+    expect(await countImapConnections(dovecot, account.mailUser.user)).toBe(1);
+    console.log(`burst of ${total} with 2 worker kills and a Dovecot restart ingested in ${Date.now() - started} ms`);
+  }, 240_000);
+});

@@ -1,0 +1,188 @@
+/**
+ * The seed's ingestion settings against real Dovecot, Temporal and PostgreSQL: the five IMAP headers
+ * filter examples, mark as unread, duplicate check and disable duplicate check; plus \Seen set by
+ * another client and catching up after a long time offline.
+ */
+import { listMessages, uniqueMessageId } from '../support/mailbox';
+import { createWatchedAccount, waitForCheckpoint } from '../support/ingestion';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { testEnvironment } from '../support/test-environment';
+import { withImapClient } from '../support/mailbox';
+
+describe('ingestion: the seed behaviours', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+  });
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  // One mailbox content for all five examples: names vary in case, values are substrings or differ in case.
+  const corpus: { subject: string; headers: Record<string, string> }[] = [
+    { subject: 'plain', headers: {} },
+    { subject: 'report-SAFE', headers: { 'X-Antivirus-Report': 'SAFE' } },
+    { subject: 'report-NOTSAFE', headers: { 'x-antivirus-report': 'NOT-SAFE-AT-ALL' } },
+    { subject: 'report-safe-lowercase', headers: { 'x-antivirus-report': 'safe' } },
+    { subject: 'report-SAFE+time', headers: { 'X-ANTIVIRUS-REPORT': 'SAFE', 'X-Antispam-Evaluation-Time': '12' } },
+    { subject: 'report-other+time', headers: { 'x-antivirus-report': 'INFECTED', 'x-antispam-evaluation-time': '7' } },
+    { subject: 'time-only', headers: { 'x-antispam-evaluation-time': '3' } },
+  ];
+  const examples: [string, string[]][] = [
+    ['', corpus.map((entry) => entry.subject)],
+    ['x-antivirus-report', ['report-SAFE', 'report-NOTSAFE', 'report-safe-lowercase', 'report-SAFE+time', 'report-other+time']],
+    ['x-antivirus-report,x-antispam-evaluation-time', ['report-SAFE+time', 'report-other+time']],
+    ['x-antivirus-report=SAFE', ['report-SAFE', 'report-SAFE+time']],
+    ['x-antivirus-report=SAFE,x-antispam-evaluation-time', ['report-SAFE+time']],
+  ];
+
+  it.each(examples)('headers filter %j lets through exactly the seed table’s messages', async (filter, expected) => {
+    const account = await createWatchedAccount(platform, { headersFilter: filter });
+    for (const entry of corpus) await account.append(account.email({ subject: entry.subject, headers: entry.headers }));
+    // A last email every filter accepts: once the checkpoint reaches it, every earlier UID has been decided.
+    const sentinel = await account.append(
+      account.email({ subject: 'sentinel', headers: { 'x-antivirus-report': 'SAFE', 'x-antispam-evaluation-time': '1' } }),
+    );
+    await waitForCheckpoint(platform, account.id, sentinel.uid);
+    await account.waitForInbound(expected.length + 1);
+    const subjects = (await account.inboundMessages()).map((message) => message.subject);
+    expect(subjects).toEqual([...expected, 'sentinel']);
+  });
+
+  it('flags ingested emails \\Seen on the server by default, and leaves them unseen with "mark as unread"', async () => {
+    const { dovecot } = testEnvironment();
+    const plain = await createWatchedAccount(platform);
+    const unread = await createWatchedAccount(platform, { markAsUnread: true });
+    await plain.append(plain.email({ subject: 'seen after ingestion' }));
+    await unread.append(unread.email({ subject: 'stays unread' }));
+    await plain.waitForInbound(1);
+    await unread.waitForInbound(1);
+    // \Seen is set after the message is stored and routed: wait for it rather than race it.
+    const { waitFor } = await import('../../scripts/services/process-tools');
+    await waitFor('\\Seen on the plain account', async () => {
+      const [message] = await listMessages(dovecot, plain.mailUser.user, plain.mailUser.password);
+      return message!.flags.includes('\\Seen');
+    });
+    // Give the unread account's watcher the same chance to (wrongly) flag it, then check it did not.
+    const marker = await unread.append(unread.email({ subject: 'marker' }));
+    await waitForCheckpoint(platform, unread.id, marker.uid);
+    const unreadMessages = await listMessages(dovecot, unread.mailUser.user, unread.mailUser.password);
+    expect(unreadMessages.map((message) => message.flags)).toEqual([[], []]);
+    // And the checkpoint, not \Seen, keeps it from being ingested twice.
+    await unread.waitForInbound(2);
+    expect(await unread.inboundMessages()).toHaveLength(2);
+  });
+
+  it('duplicate check (default): a second email with the same Message-ID is not a new interaction message', async () => {
+    const account = await createWatchedAccount(platform);
+    const messageId = uniqueMessageId('customer.test');
+    await account.append(account.email({ subject: 'first', messageId }));
+    await account.append(account.email({ subject: 'resent with other content', messageId, text: 'different body' }));
+    const last = await account.append(account.email({ subject: 'other' }));
+    await waitForCheckpoint(platform, account.id, last.uid);
+    await account.waitForInbound(2);
+    expect((await account.inboundMessages()).map((message) => message.subject)).toEqual(['first', 'other']);
+  });
+
+  it('disable duplicate check: the same Message-ID again becomes a new interaction message', async () => {
+    const account = await createWatchedAccount(platform, { disableDuplicateCheck: true });
+    const messageId = uniqueMessageId('customer.test');
+    await account.append(account.email({ subject: 'first', messageId }));
+    await account.append(account.email({ subject: 'resent with other content', messageId, text: 'different body' }));
+    const last = await account.append(account.email({ subject: 'other' }));
+    await waitForCheckpoint(platform, account.id, last.uid);
+    await account.waitForInbound(3);
+    const messages = await account.inboundMessages();
+    expect(messages.map((message) => message.subject)).toEqual(['first', 'resent with other content', 'other']);
+    expect(new Set(messages.map((message) => message.interactionId)).size).toBe(3);
+  });
+
+  it('disable duplicate check: an email re-marked unread on the server is downloaded again as a new interaction, once', async () => {
+    const { dovecot } = testEnvironment();
+    const account = await createWatchedAccount(platform, { disableDuplicateCheck: true });
+    const first = await account.append(account.email({ subject: 'read me twice' }));
+    await account.waitForInbound(1);
+    const { waitFor } = await import('../../scripts/services/process-tools');
+    const seen = async () => (await listMessages(dovecot, account.mailUser.user, account.mailUser.password))[0]!.flags.includes('\\Seen');
+    await waitFor('\\Seen after ingestion', seen);
+    await withImapClient(dovecot, account.mailUser.user, account.mailUser.password, async (client) => {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        await client.messageFlagsRemove(String(first.uid), ['\\Seen'], { uid: true });
+      } finally {
+        lock.release();
+      }
+    });
+    await account.waitForInbound(2);
+    await waitFor('\\Seen again after the re-download', seen);
+    const last = await account.append(account.email({ subject: 'later' }));
+    await waitForCheckpoint(platform, account.id, last.uid);
+    await account.waitForInbound(3);
+    const messages = await account.inboundMessages();
+    expect(messages.map((message) => message.subject)).toEqual(['read me twice', 'read me twice', 'later']);
+    expect(new Set(messages.map((message) => message.interactionId)).size).toBe(3);
+    expect(messages[1]!.workflowId).toMatch(new RegExp(`^route-${account.key}-uv\\d+-uid${first.uid}-m\\d+$`));
+
+    // With the duplicate check on (the default), re-marking unread brings nothing back.
+    const checked = await createWatchedAccount(platform);
+    const once = await checked.append(checked.email({ subject: 'only once' }));
+    await checked.waitForInbound(1);
+    await withImapClient(dovecot, checked.mailUser.user, checked.mailUser.password, async (client) => {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        await client.messageFlagsRemove(String(once.uid), ['\\Seen'], { uid: true });
+      } finally {
+        lock.release();
+      }
+    });
+    const marker = await checked.append(checked.email({ subject: 'marker' }));
+    await waitForCheckpoint(platform, checked.id, marker.uid);
+    await checked.waitForInbound(2);
+    expect((await checked.inboundMessages()).map((message) => message.subject)).toEqual(['only once', 'marker']);
+  });
+
+  it('ingests an email another client marked \\Seen before the watcher saw it', async () => {
+    const account = await createWatchedAccount(platform, {}, { activate: false });
+    await account.append(account.email({ subject: 'read elsewhere' }), { flags: ['\\Seen'] });
+    expect((await platform.admin.patch(`/api/accounts/${account.id}`, { active: true })).status).toBe(200);
+    await account.waitForInbound(1);
+    expect((await account.inboundMessages()).map((message) => message.subject)).toEqual(['read elsewhere']);
+  });
+
+  it('catches up from its last UID after a long time offline: old dates, read flags, nothing twice', async () => {
+    const account = await createWatchedAccount(platform);
+    await account.append(account.email({ subject: 'before the outage' }));
+    await account.waitForInbound(1);
+    expect((await platform.admin.patch(`/api/accounts/${account.id}`, { active: false })).status).toBe(200);
+    const { waitFor } = await import('../../scripts/services/process-tools');
+    const { countImapConnections } = await import('../../scripts/services/dovecot');
+    await waitFor(
+      'the watcher to disconnect',
+      async () => (await countImapConnections(testEnvironment().dovecot, account.mailUser.user)) === 0,
+    );
+
+    const twoYearsAgo = new Date(Date.now() - 2 * 365 * 24 * 3600 * 1000);
+    for (let index = 0; index < 5; index++) {
+      await account.append(account.email({ subject: `during the outage ${index}`, date: twoYearsAgo }), {
+        internalDate: twoYearsAgo,
+        flags: index % 2 === 0 ? ['\\Seen'] : [],
+      });
+    }
+    // Another client reads the first email again meanwhile: it must not come back.
+    await withImapClient(testEnvironment().dovecot, account.mailUser.user, account.mailUser.password, async (client) => {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        await client.messageFlagsRemove('1:*', ['\\Seen']);
+      } finally {
+        lock.release();
+      }
+    });
+    expect((await platform.admin.patch(`/api/accounts/${account.id}`, { active: true })).status).toBe(200);
+    await account.waitForInbound(6);
+    await waitForCheckpoint(platform, account.id, 6);
+    expect((await account.inboundMessages()).map((message) => message.subject)).toEqual([
+      'before the outage',
+      ...[0, 1, 2, 3, 4].map((index) => `during the outage ${index}`),
+    ]);
+  });
+});
