@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { createDbActivities } from './activities/db';
+import { createHttpActivities } from './activities/http';
 import { createImapActivities } from './activities/imap';
 import { createSmtpActivities } from './activities/smtp';
 import { loadConfig } from './lib/config';
@@ -28,6 +29,7 @@ export async function runWorker(): Promise<void> {
   const activities = {
     ...createDbActivities({ db, events: createPgEventBus(pool) }),
     ...createSmtpActivities({ db, pool, secrets }),
+    ...createHttpActivities({ db }),
     ...createImapActivities({
       db,
       temporal,

@@ -4,11 +4,13 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../lib/db';
-import type { ActionStep, OfferRef, OfferState, RoutingContext } from '../lib/domain';
+import type { ActionStep, OfferRef, OfferState, RoutingContext, TransferTarget } from '../lib/domain';
 import { RoutingErrorType } from '../lib/errors';
 import { orderQueueMembers } from '../lib/offer-order';
 import { buildReplyEnvelope, outboundMessageId } from '../lib/outbound';
 import type { EventBus } from '../lib/events';
+import { DEFAULT_TRANSFER_TEMPLATE, renderTemplate } from '../lib/templates';
+import { AUTOREPLY_HEADERS, autoreplyBlockReason, autoreplyCc, autoreplyModeBlock, type AutoreplyMode } from '../lib/autoreply';
 
 export interface DbActivityDeps {
   db: Database;
@@ -68,6 +70,47 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
     return load;
   }
 
+  /** Interactions waiting for this queue's agents that come before `interactionId` (higher priority, or waiting longer). */
+  async function waitingAhead(queueId: number, interactionId: number): Promise<number> {
+    const me = await db.interaction.findUnique({ where: { id: interactionId }, select: { priority: true, lastMessageAt: true } });
+    if (!me) return 0;
+    return db.interaction.count({
+      where: {
+        id: { not: interactionId },
+        queueId,
+        status: 'open',
+        routingState: 'waiting-for-agents',
+        routingWorkflowId: { not: null },
+        OR: [
+          { priority: { gt: me.priority } },
+          { priority: me.priority, lastMessageAt: { lt: me.lastMessageAt } },
+          { priority: me.priority, lastMessageAt: me.lastMessageAt, id: { lt: interactionId } },
+        ],
+      },
+    });
+  }
+
+  /** Agents who let a queue's offer time out are paused "not responding" when the queue asks for it (as Genesys). */
+  async function pauseNotResponding(offers: Array<{ userId: number; queueId: number | null; interactionId: number; workflowId: string }>) {
+    for (const offer of offers) {
+      if (offer.queueId === null) continue;
+      const queue = await db.queue.findUnique({ where: { id: offer.queueId }, select: { notRespondingPauseStatusId: true } });
+      const pauseStatusId = queue?.notRespondingPauseStatusId ?? null;
+      if (pauseStatusId === null || !(await db.pauseStatus.findUnique({ where: { id: pauseStatusId } }))) continue;
+      const paused = await db.user.updateMany({
+        where: { id: offer.userId, presence: 'online' },
+        data: { presence: 'paused', pauseStatusId },
+      });
+      if (paused.count === 0) continue;
+      await recordRoutingEvent({
+        interactionId: offer.interactionId,
+        workflowId: offer.workflowId,
+        type: 'agent-not-responding',
+        detail: { agentId: offer.userId, queueId: offer.queueId, pauseStatusId },
+      });
+    }
+  }
+
   return {
     recordRoutingEvent,
 
@@ -118,6 +161,12 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
         mandatoryDisposition: account.mandatoryDisposition,
         dispositionPauseStatusId: account.dispositionPauseStatusId,
         transferTimeoutSeconds: account.transferTimeoutSeconds,
+        transfer: {
+          enabled: account.transferEnabled,
+          toAgent: account.transferToAgent,
+          toQueue: account.transferToQueue,
+          toAccount: account.transferToAccount,
+        },
         assignedAgentId: interaction.agentId,
         assignedAgentQueueIds,
         plan,
@@ -157,6 +206,8 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
         const load = await agentLoad(queue.members.map((member) => member.userId));
         const free = queue.members.filter((member) => (load.get(member.userId) ?? 0) < member.user.capacity);
         if (free.length === 0) continue;
+        // Interactions are served by priority, then waiting time: leave the free agents to those ahead of this one.
+        if ((await waitingAhead(queueId, input.interactionId)) >= free.length) continue;
         const ordered = orderQueueMembers(
           queue.strategy,
           free.map((member) => ({
@@ -256,6 +307,7 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
       const where = { workflowId: input.workflowId, reservation: { in: input.reservations }, state: 'pending' as const };
       const offers = await db.offer.findMany({ where });
       await db.offer.updateMany({ where, data: { state: input.state, respondedAt: new Date() } });
+      if (input.state === 'timeout') await pauseNotResponding(offers);
       return { agentIds: offers.map((offer) => offer.userId) };
     },
 
@@ -344,6 +396,194 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
         workflowId: input.workflowId,
         type: 'routing-ended',
         detail: { reason: input.reason },
+      });
+    },
+
+    /**
+     * The autoreply step: decides whether this message may be answered automatically (never auto-submitted, bulk,
+     * list or bounce senders; the step's mode), then writes the outbox row (fixed Message-ID per message and step,
+     * so a retry finds the same row). Returns the row to send, or why it was skipped.
+     */
+    async createAutoreply(input: {
+      interactionId: number;
+      messageId: number;
+      workflowId: string;
+      step: number;
+      template: string;
+      mode: AutoreplyMode;
+      replyAll: boolean;
+    }): Promise<{ outboundId: number; skipped: null } | { outboundId: null; skipped: string }> {
+      const interaction = await db.interaction.findUnique({
+        where: { id: input.interactionId },
+        include: { account: true, messages: { orderBy: { id: 'asc' } } },
+      });
+      if (!interaction) notFound(`interaction ${input.interactionId}`);
+      const message = interaction.messages.find((entry) => entry.id === input.messageId);
+      if (!message) notFound(`message ${input.messageId}`);
+      const { account } = interaction;
+      const messageIdHeader = outboundMessageId({
+        accountEmail: account.emailAddress,
+        interactionId: interaction.id,
+        requestId: `autoreply-${input.messageId}-${input.step}`,
+      });
+      const existing = await db.outboundEmail.findUnique({ where: { messageIdHeader } });
+      if (existing) return { outboundId: existing.id, skipped: null };
+
+      const sender = message.fromAddress ?? '';
+      const skipped =
+        autoreplyBlockReason({
+          loopTags: message.loopTags,
+          headers: (message.headers ?? {}) as Record<string, unknown>,
+          fromAddress: message.fromAddress,
+          accountAddress: account.emailAddress,
+        }) ??
+        autoreplyModeBlock(input.mode, {
+          earlierAutorepliesToSender: await db.outboundEmail.count({
+            where: { accountId: account.id, kind: 'autoreply', interaction: { customerEmail: { equals: sender, mode: 'insensitive' } } },
+          }),
+          earlierInboundOnInteraction: interaction.messages.filter((entry) => entry.direction === 'inbound' && entry.id < message.id)
+            .length,
+        });
+      if (skipped !== null) {
+        await recordRoutingEvent({ ...input, type: 'autoreply-skipped', detail: { step: input.step, reason: skipped } });
+        return { outboundId: null, skipped };
+      }
+
+      const text = renderTemplate(input.template, {
+        customer: { name: interaction.customerName ?? message.fromName ?? '', email: interaction.customerEmail },
+        subject: interaction.subject,
+        account: { name: account.name, key: account.key, email: account.emailAddress },
+        interaction: { id: interaction.id },
+      });
+      const envelope = buildReplyEnvelope({
+        account: { key: account.key, name: account.name, emailAddress: account.emailAddress },
+        interaction: {
+          id: interaction.id,
+          subject: interaction.subject,
+          customerEmail: sender || interaction.customerEmail,
+          customerName: null,
+        },
+        thread: interaction.messages.filter((entry) => entry.id <= message.id),
+        agentName: null,
+        text,
+        messageIdHeader,
+      });
+      envelope.headers = { ...envelope.headers, ...AUTOREPLY_HEADERS };
+      if (input.replyAll) {
+        const addresses = (value: unknown) =>
+          Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : [];
+        envelope.cc = autoreplyCc({
+          to: addresses(message.toAddresses),
+          cc: addresses(message.ccAddresses),
+          sender,
+          accountAddress: account.emailAddress,
+        }).map((address) => ({ address }));
+      }
+      const row = await db.outboundEmail.upsert({
+        where: { messageIdHeader },
+        create: { interactionId: interaction.id, accountId: account.id, kind: 'autoreply', messageIdHeader, envelope: envelope as object },
+        update: {},
+      });
+      await recordRoutingEvent({ ...input, type: 'autoreply-queued', detail: { step: input.step, outboundId: row.id } });
+      return { outboundId: row.id, skipped: null };
+    },
+
+    /** A new message joined an interaction routed by this workflow: it shows unread to its holder. */
+    async noteMessageAdded(input: {
+      interactionId: number;
+      workflowId: string;
+      messageId: number;
+      fromWorkflowId: string;
+      holderAgentId: number | null;
+    }) {
+      const message = await db.message.findUnique({ where: { id: input.messageId }, select: { receivedAt: true } });
+      await db.interaction.update({
+        where: { id: input.interactionId },
+        data: { read: false, ...(message ? { lastMessageAt: message.receivedAt } : {}) },
+      });
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        messageId: input.messageId,
+        workflowId: input.workflowId,
+        type: 'message-added',
+        detail: { agentId: input.holderAgentId, fromWorkflowId: input.fromWorkflowId },
+      });
+    },
+
+    /** A transfer starts: nobody holds the interaction, and it shows as unread to whoever takes it. */
+    async startTransfer(input: { interactionId: number; workflowId: string; fromAgentId: number; target: TransferTarget }) {
+      await db.interaction.updateMany({
+        where: { id: input.interactionId, routingWorkflowId: input.workflowId },
+        data: { routingState: 'transferring', read: false },
+      });
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        workflowId: input.workflowId,
+        type: 'transfer-started',
+        detail: { fromAgentId: input.fromAgentId, target: input.target },
+      });
+    },
+
+    /**
+     * Moves the interaction to another account, unread and unassigned, with a note rendered from the source
+     * account's transfer template ({{fromAccount}}, {{toAccount}}). Idempotent: a retry finds it moved.
+     */
+    async moveToAccount(input: { interactionId: number; workflowId: string; fromAgentId: number; toAccountId: number }) {
+      const interaction = await db.interaction.findUnique({ where: { id: input.interactionId }, include: { account: true } });
+      if (!interaction) notFound(`interaction ${input.interactionId}`);
+      const target = await db.emailAccount.findUnique({ where: { id: input.toAccountId }, include: { queues: true } });
+      if (!target) notFound(`account ${input.toAccountId}`);
+      const queueIds = target.queues.map((link) => link.queueId);
+      if (interaction.accountId === target.id) return { fromAccountId: null, accountKey: target.key, queueIds };
+      const source = interaction.account;
+      const note = renderTemplate(source.transferTemplate ?? DEFAULT_TRANSFER_TEMPLATE, {
+        fromAccount: source.name,
+        toAccount: target.name,
+        customer: { name: interaction.customerName, email: interaction.customerEmail },
+        subject: interaction.subject,
+      });
+      await db.$transaction([
+        db.interaction.update({
+          where: { id: input.interactionId },
+          data: { accountId: target.id, agentId: null, queueId: null, read: false, routingState: 'transferring' },
+        }),
+        db.message.create({
+          data: {
+            interactionId: input.interactionId,
+            accountId: target.id,
+            direction: 'note',
+            authorId: input.fromAgentId,
+            subject: interaction.subject,
+            text: note,
+            workflowId: input.workflowId,
+          },
+        }),
+      ]);
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        workflowId: input.workflowId,
+        type: 'transferred-to-account',
+        detail: { fromAccountId: source.id, toAccountId: target.id, note },
+      });
+      return { fromAccountId: source.id, accountKey: target.key, queueIds };
+    },
+
+    /** Nobody took the transfer in time: it goes back to the transferring agent (and account), unread. */
+    async returnTransfer(input: { interactionId: number; workflowId: string; agentId: number; reason: string; accountId?: number }) {
+      await db.interaction.updateMany({
+        where: { id: input.interactionId, routingWorkflowId: input.workflowId },
+        data: {
+          agentId: input.agentId,
+          routingState: 'accepted',
+          read: false,
+          ...(input.accountId !== undefined ? { accountId: input.accountId } : {}),
+        },
+      });
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        workflowId: input.workflowId,
+        type: 'transfer-returned',
+        detail: { agentId: input.agentId, reason: input.reason },
       });
     },
 

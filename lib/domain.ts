@@ -12,6 +12,7 @@ export type InteractionRoutingState =
   | 'waiting-for-agents'
   | 'accepted'
   | 'disposing'
+  | 'transferring'
   | 'closed'
   | 'joined-open-interaction'
   | 'ended-without-agent';
@@ -70,6 +71,8 @@ export interface RoutingContext {
   mandatoryDisposition: boolean;
   dispositionPauseStatusId: number | null;
   transferTimeoutSeconds: number;
+  /** What the account lets agents transfer to (absent in histories recorded before transfers existed). */
+  transfer?: { enabled: boolean; toAgent: boolean; toQueue: boolean; toAccount: boolean };
   /** The agent who already handles this thread, if any. */
   assignedAgentId: number | null;
   /** Queues the assigned agent belongs to (among the account's queues). */
@@ -97,3 +100,7 @@ export interface RoutingStatus {
   pendingOffers: OfferRef[];
   endReason: string | null;
 }
+
+/** Where a holding agent transfers an interaction to. */
+export type TransferTarget =
+  { kind: 'agent'; agentId: number } | { kind: 'queue'; queueId: number } | { kind: 'account'; accountId: number };

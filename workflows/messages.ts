@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { RoutingStatus } from '../lib/domain';
+import type { RoutingStatus, TransferTarget } from '../lib/domain';
 
 /** An agent takes an offer. Exactly one accept wins; the validator refuses the others (HTTP 409). */
 export const acceptOfferUpdate = defineUpdate<{ interactionId: number }, [{ reservation: string; agentId: number }]>('acceptOffer');
@@ -15,8 +15,18 @@ export const closeUpdate = defineUpdate<
   { state: 'closed' | 'disposing' },
   [{ actorId: number; dispositionId?: number; asSupervisor?: boolean }]
 >('close');
+/**
+ * The holding agent (or a supervisor) transfers the interaction to an agent, a queue or another account. The
+ * transferee has the account's transfer timeout to accept; otherwise it returns to the transferring agent, unread.
+ */
+export const transferUpdate = defineUpdate<
+  { state: 'transferring' },
+  [{ actorId: number; asSupervisor?: boolean; target: TransferTarget }]
+>('transfer');
 /** Offers of an agent who paused or went offline are taken back. */
 export const agentUnavailableSignal = defineSignal<[{ agentId: number }]>('agentUnavailable');
 /** An agent became available: a workflow waiting for agents looks again at once. */
 export const agentsAvailableSignal = defineSignal('agentsAvailable');
+/** A new message arrived on an interaction this workflow routes: it goes to the holder, without a new queue race. */
+export const messageAddedSignal = defineSignal<[{ messageId: number; fromWorkflowId: string }]>('messageAdded');
 export const routingStatusQuery = defineQuery<RoutingStatus>('routingStatus');

@@ -6,25 +6,38 @@
  *   4. then run the account's action plan (queue, agent, autoreply, close, jumps…);
  *   5. once an agent accepts, carry replies until the interaction is closed with a disposition.
  */
-import { allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createDbActivities } from '../activities/db';
+import type { createHttpActivities } from '../activities/http';
 import type { createSmtpActivities } from '../activities/smtp';
 import { evaluateCondition, findStepIndex, isWorkingTime, PLAN_STEP_BUDGET } from '../lib/action-plan';
-import type { ActionStep, InteractionRoutingState, RouteEmailInput, RoutingContext, RoutingStatus } from '../lib/domain';
+import type { ActionStep, InteractionRoutingState, RouteEmailInput, RoutingContext, RoutingStatus, TransferTarget } from '../lib/domain';
 import { RoutingErrorType } from '../lib/errors';
 import {
   acceptOfferUpdate,
   agentsAvailableSignal,
   agentUnavailableSignal,
   closeUpdate,
+  messageAddedSignal,
   rejectOfferUpdate,
   replyUpdate,
   routingStatusQuery,
+  transferUpdate,
 } from './messages';
-import { agentAttribute, queueAttribute, stateAttribute } from './search-attributes';
+import { accountKeyAttribute, agentAttribute, queueAttribute, stateAttribute } from './search-attributes';
 
+/** Database activities take milliseconds; a short timeout retries one lost with a crashed worker quickly. */
 const db = proxyActivities<ReturnType<typeof createDbActivities>>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: [RoutingErrorType.NotFound] },
 });
 const smtp = proxyActivities<ReturnType<typeof createSmtpActivities>>({
@@ -38,8 +51,32 @@ const smtp = proxyActivities<ReturnType<typeof createSmtpActivities>>({
   },
 });
 
+/** Autoreplies: a few tries only, so a broken SMTP server delays routing by seconds, not minutes. */
+const autoreplySmtp = proxyActivities<ReturnType<typeof createSmtpActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [RoutingErrorType.SmtpRejected, RoutingErrorType.DeliveryUncertain, RoutingErrorType.NotFound],
+  },
+});
+/** Webhook steps: a few quick tries, then the plan goes on (the step's own timeout bounds each try). */
+const http = proxyActivities<ReturnType<typeof createHttpActivities>>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [RoutingErrorType.InvalidConfiguration, RoutingErrorType.NotFound],
+  },
+});
+
 /** While no agent is free, look again this often (an agentsAvailable signal wakes the workflow sooner). */
 const AGENT_POLL_INTERVAL_MS = 2_000;
+
+function failureMessage(error: unknown): string {
+  const cause = (error as { cause?: { message?: string } }).cause;
+  return cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
 
 export interface RouteEmailResult {
   state: InteractionRoutingState;
@@ -68,6 +105,8 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
   let offerRound = 0;
   let agentsMayBeAvailable = false;
   let closed = false;
+  /** Set by the transfer update; the main loop carries the transfer out. */
+  let transferRequest: { fromAgentId: number; target: TransferTarget } | null = null;
   let pausedAgent: { agentId: number; previous: { presence: string; pauseStatusId: number | null } } | null = null;
   /** Loaded once routing starts; the close handler reads the account's disposition rules from it. */
   const loaded: { context?: RoutingContext } = {};
@@ -86,10 +125,23 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     await db.settleOffers({ workflowId, reservations, state: 'canceled' });
   });
 
+  setHandler(messageAddedSignal, async ({ messageId, fromWorkflowId }) => {
+    // The holder (or whoever accepts the pending offer) gets the new message; nothing is offered again.
+    await db.noteMessageAdded({
+      interactionId: input.interactionId,
+      workflowId,
+      messageId,
+      fromWorkflowId,
+      holderAgentId: status.holderAgentId,
+    });
+  });
+
   setHandler(
     acceptOfferUpdate,
     async ({ reservation, agentId }) => {
-      pending.delete(reservation);
+      // Synchronously, before any other update of this activation is validated: the winner holds it and every
+      // other offer stops being pending (the activity marks them rescinded).
+      pending.clear();
       status.holderAgentId = agentId;
       setState('accepted', { agentId });
       await db.acceptOffer({ reservation, agentId, interactionId: input.interactionId, workflowId });
@@ -97,6 +149,9 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     },
     {
       validator: ({ reservation, agentId }) => {
+        if (status.holderAgentId !== null) {
+          throw new Error(`offer ${reservation} is no longer pending: agent ${status.holderAgentId} accepted the interaction`);
+        }
         if (pending.get(reservation) !== agentId) {
           throw new Error(`offer ${reservation} is no longer pending for agent ${agentId} (routing state: ${status.state})`);
         }
@@ -163,6 +218,34 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
         if (status.state === 'disposing' && dispositionId === undefined) {
           throw new Error(`interaction ${input.interactionId} needs a disposition to close`);
         }
+      },
+    },
+  );
+
+  setHandler(
+    transferUpdate,
+    ({ target }) => {
+      // Synchronous: from here on nobody holds the interaction, so replies and closing wait for the transferee.
+      transferRequest = { fromAgentId: status.holderAgentId!, target };
+      status.holderAgentId = null;
+      setState('transferring');
+      return { state: 'transferring' as const };
+    },
+    {
+      validator: ({ actorId, asSupervisor, target }: { actorId: number; asSupervisor?: boolean; target: TransferTarget }) => {
+        if (status.state !== 'accepted') {
+          throw new Error(`interaction ${input.interactionId} cannot be transferred in routing state ${status.state}`);
+        }
+        if (!asSupervisor && status.holderAgentId !== actorId)
+          throw new Error(`agent ${actorId} does not hold interaction ${input.interactionId}`);
+        const rules = loaded.context?.transfer;
+        if (!rules?.enabled) throw new Error(`transfers are not enabled on account ${input.accountKey}`);
+        const allowed = { agent: rules.toAgent, queue: rules.toQueue, account: rules.toAccount }[target.kind];
+        if (!allowed)
+          throw new Error(
+            `account ${input.accountKey} does not allow transfers to ${target.kind === 'account' ? 'an' : 'a'} ${target.kind}`,
+          );
+        if (target.kind === 'agent' && target.agentId === status.holderAgentId) throw new Error(`agent ${target.agentId} already holds it`);
       },
     },
   );
@@ -272,7 +355,7 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
         type: 'plan-step',
         detail: { step: index + 1, stepType: step.type, planVersion: ctx.plan.version },
       });
-      const outcome = await runStep(step, ctx);
+      const outcome = await runStep(step, ctx, index + 1);
       if (outcome.kind === 'accepted') return { accepted: true, reason: `accepted at step ${index + 1}` };
       if (outcome.kind === 'closed') return { accepted: false, reason: `closed by step ${index + 1}` };
       if (outcome.kind === 'jump') {
@@ -288,7 +371,7 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
 
   type StepOutcome = { kind: 'next' } | { kind: 'accepted' } | { kind: 'closed' } | { kind: 'jump'; label: string };
 
-  async function runStep(step: ActionStep, ctx: RoutingContext): Promise<StepOutcome> {
+  async function runStep(step: ActionStep, ctx: RoutingContext, stepNumber: number): Promise<StepOutcome> {
     switch (step.type) {
       case 'queue':
         return (await offerToQueues([step.queueId], step.timeoutSeconds, 'queue-step')) ? { kind: 'accepted' } : { kind: 'next' };
@@ -323,11 +406,39 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
         return target === undefined ? { kind: 'next' } : { kind: 'jump', label: target };
       }
       case 'autoreply':
-        await db.recordRoutingEvent({ ...eventBase(), type: 'autoreply-skipped', detail: { reason: 'autoreply is not available yet' } });
+        await autoreply(step, stepNumber);
         return { kind: 'next' };
       case 'webhook':
-        await db.recordRoutingEvent({ ...eventBase(), type: 'webhook-skipped', detail: { reason: 'webhook is not available yet' } });
+        await webhook(step, stepNumber);
         return { kind: 'next' };
+    }
+  }
+
+  /** Answers the customer automatically unless the sender must never be answered (loops) or the mode rules it out. */
+  async function autoreply(step: Extract<ActionStep, { type: 'autoreply' }>, stepNumber: number): Promise<void> {
+    const queued = await db.createAutoreply({
+      ...eventBase(),
+      step: stepNumber,
+      template: step.template,
+      mode: step.mode,
+      replyAll: step.replyAll,
+    });
+    if (queued.outboundId === null) return;
+    try {
+      await autoreplySmtp.sendOutbound({ outboundId: queued.outboundId });
+      await db.recordRoutingEvent({ ...eventBase(), type: 'autoreply-sent', detail: { step: stepNumber, outboundId: queued.outboundId } });
+    } catch (error) {
+      // A failed autoreply never stops routing: the failure is recorded and the plan goes on.
+      await db.recordRoutingEvent({ ...eventBase(), type: 'autoreply-failed', detail: { step: stepNumber, error: failureMessage(error) } });
+    }
+  }
+
+  async function webhook(step: Extract<ActionStep, { type: 'webhook' }>, stepNumber: number): Promise<void> {
+    try {
+      const answer = await http.postWebhook({ ...eventBase(), url: step.url, timeoutSeconds: step.timeoutSeconds, step: stepNumber });
+      await db.recordRoutingEvent({ ...eventBase(), type: 'webhook-sent', detail: { step: stepNumber, status: answer.status } });
+    } catch (error) {
+      await db.recordRoutingEvent({ ...eventBase(), type: 'webhook-failed', detail: { step: stepNumber, error: failureMessage(error) } });
     }
   }
 
@@ -345,9 +456,52 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     return false;
   }
 
+  /**
+   * The transferee (an agent, or a queue's agents) has the account's transfer timeout to accept; otherwise the
+   * interaction returns to the transferring agent, unread.
+   */
+  async function transfer(request: { fromAgentId: number; target: TransferTarget }, ctx: RoutingContext): Promise<void> {
+    const { fromAgentId, target } = request;
+    await db.startTransfer({ ...eventBase(), fromAgentId, target });
+    const seconds = ctx.transferTimeoutSeconds;
+    let returnToAccount: { id: number; key: string } | null = null;
+    let accepted: boolean;
+    if (target.kind === 'agent') {
+      accepted = await offer([target.agentId], seconds, 'transfer', null);
+    } else if (target.kind === 'queue') {
+      accepted = await offerToQueues([target.queueId], seconds, 'transfer');
+    } else {
+      // Another account: it arrives there unread, for that account's queues.
+      const moved = await db.moveToAccount({ ...eventBase(), fromAgentId, toAccountId: target.accountId });
+      if (moved.fromAccountId !== null) returnToAccount = { id: moved.fromAccountId, key: ctx.accountKey };
+      upsertSearchAttributes([{ key: accountKeyAttribute, value: moved.accountKey }]);
+      accepted = await offerToQueues(moved.queueIds, seconds, 'transfer');
+    }
+    if (accepted) return;
+    status.holderAgentId = fromAgentId;
+    setState('accepted', { agentId: fromAgentId });
+    if (returnToAccount !== null) upsertSearchAttributes([{ key: accountKeyAttribute, value: returnToAccount.key }]);
+    await db.returnTransfer({
+      ...eventBase(),
+      agentId: fromAgentId,
+      reason: `nobody accepted within ${seconds} s`,
+      ...(returnToAccount !== null ? { accountId: returnToAccount.id } : {}),
+    });
+  }
+
   // 1. Ownership: a message on an interaction that another workflow already routes joins it.
   const claim = await db.claimInteraction({ interactionId: input.interactionId, messageId: input.messageId, workflowId });
   if (!claim.claimed) {
+    if (patched('notify-owner-of-joined-message') && claim.ownerWorkflowId !== null) {
+      try {
+        await getExternalWorkflowHandle(claim.ownerWorkflowId).signal(messageAddedSignal, {
+          messageId: input.messageId,
+          fromWorkflowId: workflowId,
+        });
+      } catch {
+        // The owner ended meanwhile: the message stays on the interaction for the next routing or a supervisor.
+      }
+    }
     await db.recordRoutingEvent({ ...eventBase(), type: 'message-joined', detail: { ownerWorkflowId: claim.ownerWorkflowId } });
     return end('joined-open-interaction', `interaction is routed by ${claim.ownerWorkflowId}`);
   }
@@ -368,7 +522,14 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     }
   }
 
-  // 5. Accepted: the holder replies (replyUpdate) and closes (closeUpdate).
-  await condition(() => closed);
+  // 5. Accepted: the holder replies (replyUpdate), may transfer (transferUpdate), and closes (closeUpdate).
+  while (!closed) {
+    await condition(() => closed || transferRequest !== null);
+    if (transferRequest !== null) {
+      const request = transferRequest;
+      transferRequest = null;
+      await transfer(request, ctx);
+    }
+  }
   return end('closed', 'closed by agent');
 }

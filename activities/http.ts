@@ -1,0 +1,73 @@
+/**
+ * Outbound HTTP for the action plan's webhook step: POSTs the interaction (ids, addresses, subject, state; never
+ * bodies or attachments) as JSON, with a timeout. A 4xx answer is permanent (InvalidConfiguration); network
+ * errors, timeouts and 5xx are retried by the policy the workflow chose.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../lib/db';
+import { RoutingErrorType } from '../lib/errors';
+
+export interface HttpActivityDeps {
+  db: Database;
+  fetch?: typeof fetch;
+}
+
+export function createHttpActivities({ db, fetch: fetchImpl = fetch }: HttpActivityDeps) {
+  return {
+    async postWebhook(input: {
+      url: string;
+      timeoutSeconds: number;
+      interactionId: number;
+      messageId: number;
+      workflowId: string;
+      step: number;
+    }) {
+      const interaction = await db.interaction.findUnique({
+        where: { id: input.interactionId },
+        include: { account: { select: { key: true } } },
+      });
+      if (!interaction) {
+        throw ApplicationFailure.create({
+          message: `interaction ${input.interactionId} not found`,
+          type: RoutingErrorType.NotFound,
+          nonRetryable: true,
+        });
+      }
+      const payload = {
+        event: 'interaction.routing',
+        step: input.step,
+        workflowId: input.workflowId,
+        messageId: input.messageId,
+        interaction: {
+          id: interaction.id,
+          accountKey: interaction.account.key,
+          subject: interaction.subject,
+          customerEmail: interaction.customerEmail,
+          customerName: interaction.customerName,
+          priority: interaction.priority,
+          tags: interaction.tags,
+          routingState: interaction.routingState,
+          queueId: interaction.queueId,
+          agentId: interaction.agentId,
+        },
+      };
+      const response = await fetchImpl(input.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'mailroute-webhook', 'x-mailroute-workflow-id': input.workflowId },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(input.timeoutSeconds * 1000),
+        redirect: 'manual',
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status >= 400 && response.status < 500) {
+        throw ApplicationFailure.create({
+          message: `webhook ${input.url} answered ${response.status}`,
+          type: RoutingErrorType.InvalidConfiguration,
+          nonRetryable: true,
+        });
+      }
+      if (response.status >= 500) throw new Error(`webhook ${input.url} answered ${response.status}`);
+      return { status: response.status };
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The action plan's autoreply and webhook steps on the real Temporal dev server, with an SMTP sink and a local
+ * HTTP receiver.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { recordHistoryIfAsked } from '../support/histories';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { createScenario, routeNewEmail, sleep } from './routing-scenario';
+
+let platform: TestPlatform;
+let smtp: SmtpSink;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  platform = await startTestPlatform();
+});
+afterAll(async () => {
+  await platform?.close();
+  await smtp?.close();
+});
+
+async function eventsOf(interactionId: number, type: string) {
+  return platform.db.routingEvent.findMany({ where: { interactionId, type }, orderBy: { id: 'asc' } });
+}
+
+describe('autoreply step', () => {
+  it('answers with the rendered template, threaded, marked auto-replied, copying the other recipients; once per sender', async () => {
+    const scenario = await createScenario(platform, {
+      account: { smtpPort: smtp.port },
+      plan: () => [
+        {
+          type: 'autoreply',
+          template: 'Hello {{customer.name}}, we got "{{subject}}" ({{account.name}}).',
+          mode: 'once-per-sender',
+          replyAll: true,
+        },
+      ],
+    });
+    const accountAddress = `routing-${scenario.key.toLowerCase()}@example.test`;
+    const sender = `eve-${scenario.key.toLowerCase()}@customer.test`;
+    const first = await routeNewEmail(platform, scenario, {
+      from: sender,
+      to: [accountAddress, 'bob@customer.test'],
+      cc: ['dan@customer.test', sender],
+      subject: 'Broken parcel',
+    });
+    expect(await first.result()).toMatchObject({ state: 'ended-without-agent' });
+    const mine = () => smtp.messages.filter((email) => email.envelope.rcptTo.includes(sender));
+    expect(mine()).toHaveLength(1);
+    const [sent] = mine();
+    expect(sent!.text?.trim()).toBe(`Hello Carla Customer, we got "Broken parcel" (Routing ${scenario.key}).`);
+    expect(sent!.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(sent!.headers.get('x-auto-response-suppress')).toBe('All');
+    expect(sent!.inReplyTo).toMatch(/^<m\d+@customer\.test>$/);
+    expect(sent!.cc.map((address) => address.address)).toEqual(['bob@customer.test', 'dan@customer.test']);
+    expect(sent!.envelope.rcptTo.sort()).toEqual(['bob@customer.test', 'dan@customer.test', sender].sort());
+    expect((await eventsOf(first.interactionId, 'autoreply-sent')).length).toBe(1);
+    recordHistoryIfAsked(first.workflowId, 'route-email-plan-autoreply-sent');
+
+    // The same sender writes again, on a new interaction: once-per-sender stays silent.
+    const second = await routeNewEmail(platform, scenario, { from: sender, subject: 'Still broken' });
+    expect(await second.result()).toMatchObject({ state: 'ended-without-agent' });
+    await sleep(300);
+    expect(mine()).toHaveLength(1);
+    expect((await eventsOf(second.interactionId, 'autoreply-skipped')).map((event) => event.detail)).toEqual([
+      { step: 1, reason: 'this sender already had an autoreply' },
+    ]);
+  });
+
+  it('never answers auto-submitted, bulk or bounce senders, even in "always" mode', async () => {
+    const scenario = await createScenario(platform, {
+      account: { smtpPort: smtp.port },
+      plan: () => [{ type: 'autoreply', template: 'Thanks!', mode: 'always', replyAll: false }],
+    });
+    const cases: Array<{ from: string; headers: Record<string, string>; reason: RegExp }> = [
+      { from: `ooo-${scenario.key}@customer.test`, headers: { 'auto-submitted': 'auto-replied' }, reason: /Auto-Submitted/ },
+      { from: `news-${scenario.key}@customer.test`, headers: { precedence: 'bulk' }, reason: /Precedence: bulk/ },
+      { from: `MAILER-DAEMON@${scenario.key}.customer.test`, headers: {}, reason: /does not take replies/ },
+    ];
+    for (const entry of cases) {
+      const routed = await routeNewEmail(platform, scenario, { from: entry.from, headers: entry.headers });
+      expect(await routed.result()).toMatchObject({ state: 'ended-without-agent' });
+      const [skipped] = await eventsOf(routed.interactionId, 'autoreply-skipped');
+      expect((skipped!.detail as { reason: string }).reason).toMatch(entry.reason);
+      expect(smtp.messages.filter((email) => email.envelope.rcptTo.includes(entry.from))).toEqual([]);
+    }
+  });
+});
+
+describe('webhook step', () => {
+  it('POSTs the interaction as JSON, and a failing webhook does not stop the plan', async () => {
+    const received: Array<{ path: string; contentType: string | undefined; body: any }> = [];
+    const server = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ path: request.url ?? '', contentType: request.headers['content-type'], body: JSON.parse(body) });
+        response.writeHead(request.url === '/broken' ? 404 : 200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const scenario = await createScenario(platform, {
+        plan: () => [
+          { type: 'webhook', url: `${base}/hook`, timeoutSeconds: 5 },
+          { type: 'webhook', url: `${base}/broken`, timeoutSeconds: 5 },
+          { type: 'tag', tags: ['after-webhooks'] },
+        ],
+      });
+      const routed = await routeNewEmail(platform, scenario, { subject: 'Hooked' });
+      expect(await routed.result()).toMatchObject({ state: 'ended-without-agent' });
+
+      expect(received.map((entry) => entry.path)).toEqual(['/hook', '/broken']);
+      expect(received[0]!.contentType).toBe('application/json');
+      expect(received[0]!.body).toMatchObject({
+        event: 'interaction.routing',
+        step: 1,
+        workflowId: routed.workflowId,
+        interaction: { id: routed.interactionId, accountKey: scenario.key, subject: 'Hooked', customerEmail: 'carla@customer.test' },
+      });
+      expect((await eventsOf(routed.interactionId, 'webhook-sent')).map((event) => event.detail)).toEqual([{ step: 1, status: 200 }]);
+      const [failed] = await eventsOf(routed.interactionId, 'webhook-failed');
+      expect((failed!.detail as { error: string }).error).toMatch(/answered 404/);
+      expect((await platform.db.interaction.findUniqueOrThrow({ where: { id: routed.interactionId } })).tags).toEqual(['after-webhooks']);
+      recordHistoryIfAsked(routed.workflowId, 'route-email-plan-webhooks-then-tag');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
