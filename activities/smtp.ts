@@ -11,7 +11,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { openSmtpSession, SmtpConfigurationError } from '../lib/smtp-session';
 import type { Pool } from 'pg';
 import type { Database } from '../lib/db';
 import { RoutingErrorType } from '../lib/errors';
@@ -28,50 +29,8 @@ export interface SmtpActivityDeps {
 /** Namespace of the advisory locks taken on outbox rows. */
 const OUTBOUND_LOCK_NAMESPACE = 7301;
 
-export interface SmtpAccountSettings {
-  smtpHost: string | null;
-  smtpPort: number;
-  smtpSecure: boolean;
-  smtpAuth: boolean;
-  smtpUsername: string | null;
-  smtpPasswordEnc: string | null;
-  connectionTimeoutSeconds: number;
-}
-
-function smtpOptions(account: SmtpAccountSettings) {
-  if (!account.smtpHost) {
-    throw ApplicationFailure.create({
-      message: 'the account has no SMTP host',
-      type: RoutingErrorType.InvalidConfiguration,
-      nonRetryable: true,
-    });
-  }
-  return {
-    host: account.smtpHost,
-    port: account.smtpPort,
-    secure: account.smtpSecure,
-    connectionTimeout: account.connectionTimeoutSeconds * 1000,
-    greetingTimeout: account.connectionTimeoutSeconds * 1000,
-    socketTimeout: 60_000,
-    // Plain SMTP on loopback test servers must not be upgraded with STARTTLS they cannot do.
-    ignoreTLS: !account.smtpSecure && ['127.0.0.1', 'localhost', '::1'].includes(account.smtpHost),
-  };
-}
-
 function promisify<T>(start: (callback: (error: Error | null, value: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
-}
-
-/** Opens an SMTP session (connect + login) with the account's settings; the caller must `quit()` it. */
-export async function openSmtpSession(account: SmtpAccountSettings, secrets: SecretBox): Promise<SMTPConnection> {
-  const connection = new SMTPConnection(smtpOptions(account));
-  connection.on('error', () => undefined);
-  await promisify<void>((callback) => connection.connect(() => callback(null, undefined)));
-  if (account.smtpAuth && account.smtpUsername) {
-    const password = account.smtpPasswordEnc ? secrets.open(account.smtpPasswordEnc) : '';
-    await promisify<boolean | undefined>((callback) => connection.login({ user: account.smtpUsername!, pass: password }, callback));
-  }
-  return connection;
 }
 
 export function composeMessage(envelope: OutboundEnvelope): Promise<Buffer> {
@@ -135,7 +94,12 @@ export function createSmtpActivities({ db, pool, secrets }: SmtpActivityDeps) {
         const raw = await composeMessage(envelope);
         await db.outboundEmail.update({ where: { id: outbound.id }, data: { status: 'sending', attempts: { increment: 1 } } });
 
-        const connection = await openSmtpSession(account, secrets);
+        const connection = await openSmtpSession(account, secrets).catch((error: unknown) => {
+          if (error instanceof SmtpConfigurationError) {
+            throw ApplicationFailure.create({ message: error.message, type: RoutingErrorType.InvalidConfiguration, nonRetryable: true });
+          }
+          throw error;
+        });
         try {
           Context.current().heartbeat('connected');
           const recipients = [...envelope.to, ...envelope.cc].map((recipient) => recipient.address);
