@@ -4,12 +4,10 @@
  * Agents then act over the REST API, like a desk does.
  */
 import { randomBytes } from 'node:crypto';
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { waitFor } from '../../scripts/services/process-tools';
 import type { ActionStep, QueueStrategy } from '../../lib/domain';
-import { routingWorkflowId } from '../../workflows/ids';
+import { startRoutingWorkflow } from '../../lib/routing-start';
 import type { RouteEmailResult } from '../../workflows/route-email';
-import { accountKeyAttribute, interactionIdAttribute, stateAttribute } from '../../workflows/search-attributes';
 import { uniqueAccountKey, type ApiClient, type TestPlatform } from '../support/platform';
 
 export interface ScenarioAgent {
@@ -148,20 +146,19 @@ export async function routeNewEmail(
       text: 'Order 42 has not arrived.',
     },
   });
-  const workflowId = routingWorkflowId({ accountKey: scenario.key, uidValidity: 1, uid });
-  const handle = await platform.temporal.workflow.start('routeEmail', {
-    taskQueue: platform.taskQueue,
-    workflowId,
-    args: [{ accountId: scenario.accountId, accountKey: scenario.key, interactionId: interaction.id, messageId: message.id }],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    typedSearchAttributes: [
-      { key: accountKeyAttribute, value: scenario.key },
-      { key: interactionIdAttribute, value: interaction.id },
-      { key: stateAttribute, value: 'new' },
-    ],
-    memo: { from: options.from ?? 'carla@customer.test', subject: interaction.subject },
-  });
-  await db.message.update({ where: { id: message.id }, data: { workflowId } });
+  // Started exactly as the mailbox watcher starts it (lib/routing-start.ts).
+  const workflowId = await startRoutingWorkflow(
+    { db, temporal: platform.temporal, taskQueue: platform.taskQueue },
+    {
+      accountId: scenario.accountId,
+      accountKey: scenario.key,
+      uidValidity: 1n,
+      uid: BigInt(uid),
+      messageId: message.id,
+      interactionId: interaction.id,
+    },
+  );
+  const handle = platform.temporal.workflow.getHandle(workflowId);
   return {
     workflowId,
     interactionId: interaction.id,
