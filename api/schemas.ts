@@ -165,16 +165,6 @@ export const presenceSchema = z
 
 export const queueStrategies = ['beepall', 'rrmemory', 'leastrecent', 'fewestcalls', 'random'] as const;
 
-export const queueCreateSchema = z
-  .object({
-    name: z.string().trim().min(1).max(255),
-    description: z.string().max(2000).nullable().default(null),
-    strategy: z.enum(queueStrategies).default('beepall'),
-    offerTimeoutSeconds: seconds(30, 1, 86400),
-  })
-  .strict()
-  .openapi('QueueCreate');
-
 export const queueMembersSchema = z
   .object({
     members: z
@@ -317,7 +307,10 @@ const queueFields = {
   description: z.string().max(2000).nullable().default(null),
   strategy: z.enum(queueStrategies).default('beepall'),
   offerTimeoutSeconds: seconds(30, 1, 86400),
+  /** The "not responding" pause applied to an agent who lets an offer of this queue time out (null: none). */
+  notRespondingPauseStatusId: dbId.nullable().default(null),
 };
+export const queueCreateSchema = z.object(queueFields).strict().openapi('QueueCreate');
 export const queueUpdateSchema = patchOf(queueFields).openapi('QueueUpdate');
 export const queueSchema = z
   .object({
@@ -326,6 +319,7 @@ export const queueSchema = z
     description: z.string().nullable(),
     strategy: z.enum(queueStrategies),
     offerTimeoutSeconds: z.number().int(),
+    notRespondingPauseStatusId: z.number().int().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

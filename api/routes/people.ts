@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { agentsAvailableSignal, agentUnavailableSignal } from '../../workflows/messages';
 import { hashPassword, issueToken, verifyPassword } from '../auth';
 import type { RouterContext } from '../deps';
+import { checkPauseStatus } from '../services/references';
 import { AppError, checkIfMatch, etagOf, idParams, z } from '../http';
 import {
   loginSchema,
@@ -135,8 +136,7 @@ export function registerPeopleRoutes({ route, deps }: RouterContext): void {
         data.email = lower;
       }
       if (password !== undefined) data.passwordHash = await hashPassword(password);
-      if (pauseStatusId != null && !(await db.pauseStatus.findUnique({ where: { id: pauseStatusId } })))
-        throw AppError.badRequest('pauseStatusId is not a pause status', [{ field: 'pauseStatusId', reason: 'unknown pause status' }]);
+      await checkPauseStatus(db, pauseStatusId, 'pauseStatusId');
       const nextPresence = presence ?? current.presence;
       if (pauseStatusId != null && nextPresence !== 'paused')
         throw AppError.badRequest('pauseStatusId is only for a paused user', [
@@ -187,13 +187,7 @@ export function registerPeopleRoutes({ route, deps }: RouterContext): void {
       response: userSchema,
     },
     async ({ user, body }) => {
-      if (
-        body.presence === 'paused' &&
-        body.pauseStatusId !== undefined &&
-        !(await db.pauseStatus.findUnique({ where: { id: body.pauseStatusId } }))
-      ) {
-        throw AppError.badRequest('pauseStatusId is not a pause status', [{ field: 'pauseStatusId', reason: 'unknown pause status' }]);
-      }
+      if (body.presence === 'paused') await checkPauseStatus(db, body.pauseStatusId, 'pauseStatusId');
       const updated = await db.user.update({
         where: { id: user.id },
         data: { presence: body.presence, pauseStatusId: body.presence === 'paused' ? (body.pauseStatusId ?? null) : null },
@@ -245,6 +239,7 @@ export function registerPeopleRoutes({ route, deps }: RouterContext): void {
     },
     async ({ body }) => {
       if (await db.queue.findUnique({ where: { name: body.name } })) throw AppError.conflict(`a queue named ${body.name} already exists`);
+      await checkPauseStatus(db, body.notRespondingPauseStatusId, 'notRespondingPauseStatusId');
       return presentQueue(await db.queue.create({ data: body }));
     },
   );
@@ -308,6 +303,7 @@ export function registerPeopleRoutes({ route, deps }: RouterContext): void {
       checkIfMatch(request, current.updatedAt, `queue ${params.id}`);
       if (body.name && body.name !== current.name && (await db.queue.findUnique({ where: { name: body.name } })))
         throw AppError.conflict(`a queue named ${body.name} already exists`);
+      await checkPauseStatus(db, body.notRespondingPauseStatusId, 'notRespondingPauseStatusId');
       const updated = await db.queue.updateMany({ where: { id: params.id, updatedAt: current.updatedAt }, data: body });
       if (updated.count === 0) throw AppError.preconditionFailed(`queue ${params.id} changed while you were saving it`);
       const queue = await requireQueue(params.id);

@@ -11,6 +11,7 @@ import type { ActionStep } from '../../lib/domain';
 import type { SecretBox } from '../../lib/secrets';
 import type { EmailAccount } from '../../generated/prisma/client';
 import { AppError, type AuthenticatedUser } from '../http';
+import { checkPauseStatus } from './references';
 import type { Prisma } from '../../generated/prisma/client';
 import type { AccountCreate, AccountUpdate } from '../schemas';
 
@@ -142,10 +143,7 @@ export async function requireVisibleAccount(db: Database, id: number, user: Auth
 export async function checkAccountReferences(db: Database, input: AccountUpdate): Promise<void> {
   if (input.contactListId != null && !(await db.contactList.findUnique({ where: { id: input.contactListId } })))
     throw AppError.badRequest('contactListId: no such contact list', [{ field: 'contactListId', reason: 'no such contact list' }]);
-  if (input.dispositionPauseStatusId != null && !(await db.pauseStatus.findUnique({ where: { id: input.dispositionPauseStatusId } })))
-    throw AppError.badRequest('dispositionPauseStatusId: no such pause status', [
-      { field: 'dispositionPauseStatusId', reason: 'no such pause status' },
-    ]);
+  await checkPauseStatus(db, input.dispositionPauseStatusId, 'dispositionPauseStatusId');
 }
 
 /** Every queue, agent and disposition an action plan names must exist (dispositions: of this account). */

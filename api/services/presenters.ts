@@ -23,11 +23,21 @@ export function presentQueue(queue: {
   description: string | null;
   strategy: string;
   offerTimeoutSeconds: number;
+  notRespondingPauseStatusId: number | null;
   createdAt: Date;
   updatedAt: Date;
 }) {
-  const { id, name, description, strategy, offerTimeoutSeconds, createdAt, updatedAt } = queue;
-  return { id, name, description, strategy, offerTimeoutSeconds, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+  const { id, name, description, strategy, offerTimeoutSeconds, notRespondingPauseStatusId, createdAt, updatedAt } = queue;
+  return {
+    id,
+    name,
+    description,
+    strategy,
+    offerTimeoutSeconds,
+    notRespondingPauseStatusId,
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+  };
 }
 
 export function presentCannedAnswer(answer: {

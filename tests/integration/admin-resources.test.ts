@@ -67,6 +67,15 @@ test('queues: create with strategy and offer timeout, read, list, update, member
     expect((await admin()('PATCH', `/api/queues/${id}`, { strategy })).body.strategy).toBe(strategy);
   expect((await admin()('PATCH', `/api/queues/${id}`, { strategy: 'ringall' })).body.errors[0].field).toBe('strategy');
   expect((await admin()('PATCH', `/api/queues/${id}`, {})).status).toBe(400);
+  // The "not responding" pause of the queue: a known pause status is kept, an unknown one is refused by name.
+  expect(defaults.body.notRespondingPauseStatusId).toBeNull();
+  const notResponding = await admin()('POST', '/api/pause-statuses', { name: `Not responding ${unique()}` });
+  expect(
+    (await admin()('PATCH', `/api/queues/${id}`, { notRespondingPauseStatusId: notResponding.body.id })).body.notRespondingPauseStatusId,
+  ).toBe(notResponding.body.id);
+  const unknownPause = await admin()('PATCH', `/api/queues/${id}`, { notRespondingPauseStatusId: 2147483000 });
+  expect(unknownPause.status).toBe(400);
+  expect(unknownPause.body.errors).toEqual([{ field: 'notRespondingPauseStatusId', reason: 'no such pause status' }]);
 
   const agent = await api.newUser('agent');
   const other = await api.newUser('agent');

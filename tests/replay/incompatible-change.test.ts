@@ -3,11 +3,10 @@
  * the workflow code, and fail with nondeterminism against the same copy with one extra activity call at the
  * start of routing (a change that would need `patched()`).
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { HISTORIES_DIR } from '../support/histories';
-import { testEnvironment } from '../support/test-environment';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -27,7 +26,8 @@ const silent = {
 
 /** Copies workflows/ and lib/ next to each other (inside the repository, so node_modules resolve), optionally altered. */
 async function bundleCopy(name: string, alter: (routeEmailSource: string) => string): Promise<string> {
-  const dir = path.join(testEnvironment().runDir, name);
+  // Not under the test run directory: that may lie outside the checkout (see serverStateDir), where node_modules do not resolve.
+  const dir = path.join(ROOT, '.data', 'replay-copies', `${name}-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   for (const folder of ['workflows', 'lib']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
   const routeEmail = path.join(dir, 'workflows', 'route-email.ts');
@@ -47,6 +47,11 @@ async function replayAll(bundlePath: string): Promise<Array<{ workflowId: string
 }
 
 describe('the replay suite catches incompatible workflow changes', () => {
+  afterAll(() => {
+    for (const name of ['replay-unaltered', 'replay-altered'])
+      rmSync(path.join(ROOT, '.data', 'replay-copies', `${name}-${process.pid}`), { recursive: true, force: true });
+  });
+
   it('replays every routing history against an unaltered copy, and fails each one against a copy with an extra activity', async () => {
     expect(routingHistories.length).toBeGreaterThan(5);
     const unaltered = await replayAll(await bundleCopy('replay-unaltered', (source) => source));
