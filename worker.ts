@@ -37,6 +37,7 @@ export async function runWorker(): Promise<void> {
       secrets,
       logger,
       maxEmailBytes: config.MAX_EMAIL_BYTES,
+      maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES,
     }),
   };
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;

@@ -9,7 +9,7 @@ import { ImapFlow } from 'imapflow';
 import type { Database } from '../lib/db';
 import { storeBlob } from '../lib/blobs';
 import { headersFilterToImapflowQuery, messageMatchesHeadersFilter, type HeaderFilterRule } from '../lib/headers-filter';
-import { EmailParseError, storeIncomingEmail } from '../lib/ingest';
+import { EmailParseError, EmailRejectedError, storeIncomingEmail } from '../lib/ingest';
 import type { Logger } from '../lib/logger';
 import type { SecretBox } from '../lib/secrets';
 import { nextReconnectDelayMs } from '../lib/backoff';
@@ -24,6 +24,7 @@ export interface ImapActivityDeps {
   secrets: SecretBox;
   logger: Logger;
   maxEmailBytes: number;
+  maxAttachmentBytes: number;
 }
 
 const HEARTBEAT_INTERVAL_MS = 2_000;
@@ -326,9 +327,13 @@ export function createImapActivities(deps: ImapActivityDeps) {
       let outcome;
       for (;;) {
         try {
-          outcome = await storeIncomingEmail(db, identity, raw);
+          outcome = await storeIncomingEmail(db, identity, raw, undefined, { maxAttachmentBytes: deps.maxAttachmentBytes });
           break;
         } catch (error) {
+          if (error instanceof EmailRejectedError) {
+            await quarantine(identity, error.message, raw);
+            return;
+          }
           // Parse errors, and any other failure to store this one email (e.g. a value the database refuses), count
           // against the email: after MAX_PARSE_ATTEMPTS it is quarantined and the mailbox keeps flowing. Parsing is
           // retried here at once; other failures go through a reconnect with backoff first.

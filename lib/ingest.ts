@@ -24,6 +24,9 @@ export type StoreOutcome =
 
 export class EmailParseError extends Error {}
 
+/** The email parsed, but breaks a limit (e.g. an attachment too large): it is quarantined with this reason, not retried. */
+export class EmailRejectedError extends Error {}
+
 interface Address {
   name?: string;
   address: string;
@@ -100,11 +103,17 @@ export interface Redownload {
   modseq: bigint;
 }
 
+export interface IngestLimits {
+  /** Largest attachment stored; a larger one rejects the email (EmailRejectedError). */
+  maxAttachmentBytes?: number;
+}
+
 export async function storeIncomingEmail(
   db: Database,
   identity: MailboxIdentity,
   raw: Buffer,
   redownload?: Redownload,
+  limits: IngestLimits = {},
 ): Promise<StoreOutcome> {
   const identityWhere = {
     accountId_mailbox_uidValidity_uid: {
@@ -124,6 +133,15 @@ export async function storeIncomingEmail(
 
   const account = await db.emailAccount.findUniqueOrThrow({ where: { id: identity.accountId } });
   const parsed = await parseEmail(raw);
+  const oversized =
+    limits.maxAttachmentBytes === undefined
+      ? undefined
+      : parsed.attachments.find((attachment) => attachment.size > limits.maxAttachmentBytes!);
+  if (oversized) {
+    throw new EmailRejectedError(
+      `attachment "${oversized.filename ?? oversized.contentType}" of ${oversized.size} bytes exceeds the attachment limit of ${limits.maxAttachmentBytes} bytes`,
+    );
+  }
   const messageIdHeader = normaliseMessageId(parsed.messageId);
   const rawSha256 = sha256Hex(raw);
 

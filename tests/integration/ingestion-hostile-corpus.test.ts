@@ -12,6 +12,7 @@ import { startTestPlatform, type TestPlatform, type WorkerProcess } from '../sup
 
 const CORPUS_DIR = path.resolve(__dirname, '../fixtures/hostile');
 const MAX_EMAIL_BYTES = 2_000_000;
+const MAX_ATTACHMENT_BYTES = 500_000;
 
 describe('ingestion: the hostile corpus', () => {
   let platform: TestPlatform;
@@ -21,7 +22,7 @@ describe('ingestion: the hostile corpus', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform({ worker: false });
-    worker = extraWorker(platform, 5, { MAX_EMAIL_BYTES: String(MAX_EMAIL_BYTES) });
+    worker = extraWorker(platform, 5, { MAX_EMAIL_BYTES: String(MAX_EMAIL_BYTES), MAX_ATTACHMENT_BYTES: String(MAX_ATTACHMENT_BYTES) });
     await worker.start();
     // Duplicate check off: the two different emails sharing one Message-ID must both arrive.
     account = await createWatchedAccount(platform, { disableDuplicateCheck: true });
@@ -72,6 +73,31 @@ describe('ingestion: the hostile corpus', () => {
       Buffer.from(Buffer.alloc(MAX_EMAIL_BYTES, 7).toString('base64').replace(/.{76}/g, '$&\r\n')),
     ]);
     await ingest('oversize-attachment', oversize);
+    // Under the email limit, but one attachment is over the attachment limit.
+    const bigAttachment = [
+      'From: files@customer.test',
+      'To: support@example.test',
+      'Subject: big attachment',
+      'Message-ID: <big-attachment@hostile.test>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="att"',
+      '',
+      '--att',
+      'Content-Type: text/plain',
+      '',
+      'See the scan.',
+      '--att',
+      'Content-Type: application/pdf; name="scan.pdf"',
+      'Content-Disposition: attachment; filename="scan.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.alloc(MAX_ATTACHMENT_BYTES + 1, 1)
+        .toString('base64')
+        .replace(/.{76}/g, '$&\r\n'),
+      '--att--',
+      '',
+    ].join('\r\n');
+    await ingest('attachment-over-limit', Buffer.from(bigAttachment));
     await ingest('plain-after-corpus', Buffer.from(account.email({ subject: 'still flowing' })));
 
     const slow = [...outcomes].filter(([, outcome]) => outcome.ms > 2_000);
@@ -83,6 +109,7 @@ describe('ingestion: the hostile corpus', () => {
       [outcomes.get('13-three-thousand-parts.eml')!.uid, 'could not be parsed after N attempts: Max allowed child nodes exceeded'],
       [outcomes.get('14-one-megabyte-header.eml')!.uid, 'could not be parsed after N attempts: Max header size for a MIME node exceeded'],
       [outcomes.get('oversize-attachment')!.uid, 'email of N bytes exceeds the limit of N bytes'],
+      [outcomes.get('attachment-over-limit')!.uid, 'attachment "scan.pdf" of N bytes exceeds the attachment limit of N bytes'],
     ]);
     expect(outcomes.get('plain-after-corpus')!.kind).toBe('message');
     const state = await platform.admin.get(`/api/accounts/${account.id}/mailbox-state`);
