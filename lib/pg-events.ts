@@ -1,8 +1,9 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Notification, Pool, PoolClient } from 'pg';
 import { LIVE_EVENTS_CHANNEL, type EventBus, type LiveEvent } from './events';
 
 /** Live events over PostgreSQL NOTIFY: workers publish, every API process listens. */
 export function createPgEventBus(pool: Pool): EventBus {
+  ignoreDroppedIdleConnections(pool);
   return {
     async publish(event: LiveEvent) {
       await pool.query('SELECT pg_notify($1, $2)', [LIVE_EVENTS_CHANNEL, JSON.stringify(event)]);
@@ -10,21 +11,71 @@ export function createPgEventBus(pool: Pool): EventBus {
   };
 }
 
+/**
+ * An idle pooled connection that PostgreSQL drops (restart, pg_terminate_backend) is an 'error' on the pool;
+ * without a listener it would kill the process. The pool discards that connection and opens a new one on demand.
+ */
+function ignoreDroppedIdleConnections(pool: Pool): void {
+  if (pool.listenerCount('error') === 0) pool.on('error', () => undefined);
+}
+
+/**
+ * LISTENs on one pooled connection. When PostgreSQL drops it, the connection is discarded and LISTEN starts again
+ * on a new one (backing off up to 5 s); events published in between are lost, which is fine: events are hints,
+ * the database is the truth.
+ */
 export async function listenToLiveEvents(pool: Pool, onEvent: (event: LiveEvent) => void): Promise<{ close(): Promise<void> }> {
-  const client: PoolClient = await pool.connect();
-  client.on('notification', (notification) => {
+  ignoreDroppedIdleConnections(pool);
+  let client: PoolClient | undefined;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const onNotification = (notification: Notification) => {
     if (notification.channel !== LIVE_EVENTS_CHANNEL || !notification.payload) return;
     try {
       onEvent(JSON.parse(notification.payload) as LiveEvent);
     } catch {
-      // A malformed payload is dropped; events are hints, the database is the truth.
+      // A malformed payload is dropped.
     }
-  });
-  await client.query(`LISTEN ${LIVE_EVENTS_CHANNEL}`);
+  };
+  const listen = async () => {
+    const next = await pool.connect();
+    let released = false;
+    const discard = () => {
+      if (!released) next.release(true);
+      released = true;
+      if (client === next) client = undefined;
+    };
+    next.on('notification', onNotification);
+    next.once('error', () => {
+      discard();
+      reconnect(250);
+    });
+    try {
+      await next.query(`LISTEN ${LIVE_EVENTS_CHANNEL}`);
+    } catch (error) {
+      discard();
+      throw error;
+    }
+    client = next;
+  };
+  /** At most one reconnection pending at a time. */
+  const reconnect = (delayMs: number) => {
+    if (closed || retryTimer !== undefined) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      listen().catch(() => reconnect(Math.min(delayMs * 2, 5_000)));
+    }, delayMs);
+  };
+  await listen();
   return {
     async close() {
-      await client.query(`UNLISTEN ${LIVE_EVENTS_CHANNEL}`).catch(() => undefined);
-      client.release();
+      closed = true;
+      clearTimeout(retryTimer);
+      const current = client;
+      client = undefined;
+      if (!current) return;
+      await current.query(`UNLISTEN ${LIVE_EVENTS_CHANNEL}`).catch(() => undefined);
+      current.release();
     },
   };
 }

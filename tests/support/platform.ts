@@ -103,6 +103,11 @@ export class WorkerProcess {
   get log(): string {
     return this.output;
   }
+
+  /** The child's pid while it runs (benchmarks read its memory); undefined once it exited. */
+  get pid(): number | undefined {
+    return this.child && this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+  }
 }
 
 export interface TestPlatform {
