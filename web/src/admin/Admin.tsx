@@ -1,3 +1,47 @@
+/** The admin pages: accounts and memberships, agents, queues, pause statuses, dispositions, canned answers, action plans. */
+import { useState } from 'preact/hooks';
+import { Accounts } from './Accounts';
+import { ActionPlanEditor } from './ActionPlan';
+import { CannedAnswers, Dispositions, PauseStatuses, Queues, Users } from './Resources';
+
+const SECTIONS = {
+  accounts: ['Accounts', Accounts],
+  users: ['Agents', Users],
+  queues: ['Queues', Queues],
+  pauses: ['Pause statuses', PauseStatuses],
+  dispositions: ['Dispositions', Dispositions],
+  canned: ['Canned answers', CannedAnswers],
+  plan: ['Action plan', ActionPlanEditor],
+} as const;
+type Section = keyof typeof SECTIONS;
+
 export function Admin() {
-  return <main class="admin">Admin</main>;
+  const [section, setSection] = useState<Section>(() => {
+    const wanted = new URLSearchParams(location.search).get('section');
+    return wanted && wanted in SECTIONS ? (wanted as Section) : 'accounts';
+  });
+  const [, Component] = SECTIONS[section];
+  return (
+    <main class="admin">
+      <nav class="admin-nav" role="tablist" aria-label="Admin sections" aria-orientation="vertical">
+        {(Object.keys(SECTIONS) as Section[]).map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={name === section}
+            onClick={() => {
+              setSection(name);
+              history.replaceState(null, '', `?section=${name}`);
+            }}
+          >
+            {SECTIONS[name][0]}
+          </button>
+        ))}
+      </nav>
+      <div role="tabpanel" aria-label={SECTIONS[section][0]}>
+        <Component />
+      </div>
+    </main>
+  );
 }

@@ -36,14 +36,15 @@ export function Composer({
   interaction: InteractionDetail;
   account: Account | undefined;
   user: User;
-  suggested: { text: string; cannedAnswerId?: number; at: number } | null;
+  suggested: { title: string; text: string; cannedAnswerId?: number; at: number } | null;
   onSent: () => void;
 }) {
   const cannedAnswers = useLoad(() => listAll<CannedAnswer>(`/accounts/${interaction.accountId}/canned-answers`), [interaction.accountId]);
   const accepts = useLoad(() => capabilities(), []);
   const [search, setSearch] = useState('');
   const [text, setText] = useState('');
-  const [cannedAnswerId, setCannedAnswerId] = useState<number | null>(null);
+  /** The canned answer the server appends to the agent's words (when it takes cannedAnswerId). */
+  const [canned, setCanned] = useState<{ id: number; name: string; body: string } | null>(null);
   const [files, setFiles] = useState<File[]>([]);
   const [to, setTo] = useState('');
   const [cc, setCc] = useState('');
@@ -53,21 +54,31 @@ export function Composer({
   const [error, setError] = useState<unknown>(null);
   const [draftId, setDraftId] = useState(requestId);
 
+  const fields = mode === 'reply' ? accepts.data?.replyFields : accepts.data?.forwardFields;
   const templateData = {
     subject: interaction.subject,
     customer: { name: interaction.customerName ?? '', email: interaction.customerEmail },
     agent: { name: user.name, email: user.email },
+    interaction: { id: interaction.id, subject: interaction.subject },
     account: { key: account?.key ?? '', name: account?.name ?? '', email: account?.emailAddress ?? '' },
   };
-  const insert = (body: string, id: number | null) => {
+  const insertText = (body: string) => {
     const rendered = renderTemplate(body, templateData);
     setText((current) => (current.trim() ? `${current.replace(/\s+$/, '')}\n\n${rendered}` : rendered));
-    setCannedAnswerId(id);
     setSent(false);
+  };
+  /** A server that takes cannedAnswerId renders and appends the answer itself; an older one gets it as text. */
+  const chooseCanned = (answer: { id: number; name: string; body: string }) => {
+    if (fields?.has('cannedAnswerId')) {
+      setCanned(answer);
+      setSent(false);
+    } else insertText(answer.body);
   };
 
   useEffect(() => {
-    if (suggested) insert(suggested.text, suggested.cannedAnswerId ?? null);
+    if (!suggested) return;
+    if (suggested.cannedAnswerId !== undefined) chooseCanned({ id: suggested.cannedAnswerId, name: suggested.title, body: suggested.text });
+    else insertText(suggested.text);
   }, [suggested?.at]);
 
   const matching = useMemo(() => {
@@ -77,7 +88,6 @@ export function Composer({
     );
   }, [cannedAnswers.data, search]);
 
-  const fields = mode === 'reply' ? accepts.data?.replyFields : accepts.data?.forwardFields;
   const canAttach = fields?.has('attachments') === true;
   const forwardMissing = mode === 'forward' && accepts.data && !accepts.data.forward;
   const bodyTemplate = account?.bodyTemplate as { text?: string } | null | undefined;
@@ -92,7 +102,7 @@ export function Composer({
         try {
           const attachments = canAttach && files.length > 0 ? await Promise.all(files.map(fileToAttachment)) : undefined;
           const optional = {
-            ...(cannedAnswerId !== null && fields?.has('cannedAnswerId') ? { cannedAnswerId } : {}),
+            ...(canned ? { cannedAnswerId: canned.id } : {}),
             ...(attachments ? { attachments } : {}),
           };
           if (mode === 'reply') {
@@ -108,7 +118,7 @@ export function Composer({
           }
           setText('');
           setFiles([]);
-          setCannedAnswerId(null);
+          setCanned(null);
           setDraftId(requestId());
           setSent(true);
           setError(null);
@@ -152,7 +162,7 @@ export function Composer({
         <ul class="canned-list" aria-label="Canned answers">
           {matching.map((answer) => (
             <li key={answer.id}>
-              <button type="button" class="link" onClick={() => insert(answer.body, answer.id)} title={answer.body}>
+              <button type="button" class="link" onClick={() => chooseCanned(answer)} title={answer.body}>
                 {answer.name}
               </button>
               <span class="badge">{answer.accountId === null ? 'global' : (account?.key ?? 'account')}</span>
@@ -167,7 +177,7 @@ export function Composer({
         <textarea
           name="text"
           rows={8}
-          required
+          required={!canned}
           value={text}
           onInput={(event) => {
             setText(event.currentTarget.value);
@@ -175,6 +185,17 @@ export function Composer({
           }}
         />
       </label>
+      {canned && (
+        <section class="canned-chosen" aria-label="Canned answer to append">
+          <p>
+            <strong>Canned answer:</strong> {canned.name}{' '}
+            <button type="button" class="small" onClick={() => setCanned(null)} aria-label={`Remove canned answer ${canned.name}`}>
+              Remove
+            </button>
+          </p>
+          <pre class="text-body">{renderTemplate(canned.body, templateData)}</pre>
+        </section>
+      )}
       {bodyTemplate?.text && <p class="muted">Sent with the account's template (signature: “{bodyTemplate.text.slice(0, 80)}”).</p>}
       <label>
         Attachments

@@ -37,7 +37,7 @@ function PresenceControl({ user, onUserChange }: { user: User; onUserChange: (us
       </button>
       <label>
         Pause reason
-        <select value={pauseStatusId} onChange={(event) => setPauseStatusId(event.currentTarget.value)}>
+        <select aria-label="Pause reason" value={pauseStatusId} onChange={(event) => setPauseStatusId(event.currentTarget.value)}>
           <option value="">(none)</option>
           {pauseStatuses.data?.map((status) => (
             <option key={status.id} value={status.id}>

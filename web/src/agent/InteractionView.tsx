@@ -66,6 +66,7 @@ function ClosePanel({
       <label>
         Disposition{mandatory ? ' (required)' : ''}
         <select
+          aria-label={`Disposition${mandatory ? ' (required)' : ''}`}
           name="disposition"
           required={mandatory}
           value={dispositionId}
@@ -103,7 +104,7 @@ function TransferPanel({ interaction, accounts, onDone }: { interaction: Interac
     try {
       if (kind === 'agent')
         return (await listAll<User>(`/users?accountId=${interaction.accountId}`)).map((user) => ({ id: user.id, name: user.name }));
-      if (kind === 'queue') return await listAll<Option>(`/accounts/${interaction.accountId}/queues`);
+      if (kind === 'queue') return (await get<{ items: Option[] }>(`/accounts/${interaction.accountId}/queues`)).items;
       return accounts
         .filter((account) => account.id !== interaction.accountId)
         .map((account) => ({ id: account.id, name: `${account.key} · ${account.name}` }));
@@ -148,7 +149,7 @@ function TransferPanel({ interaction, accounts, onDone }: { interaction: Interac
       {options.data ? (
         <label>
           Target {kind}
-          <select required value={target} onChange={(event) => setTarget(event.currentTarget.value)}>
+          <select aria-label={`Target ${kind}`} required value={target} onChange={(event) => setTarget(event.currentTarget.value)}>
             <option value="">Choose…</option>
             {options.data.map((option) => (
               <option key={option.id} value={option.id}>
@@ -241,7 +242,7 @@ export function InteractionView({
   const [localVersion, setLocalVersion] = useState(0);
   const detail = useLoad(() => get<InteractionDetail>(`/interactions/${interactionId}`), [interactionId, version, localVersion]);
   const [tool, setTool] = useState<'reply' | 'forward' | 'note' | 'transfer'>('reply');
-  const [suggested, setSuggested] = useState<{ text: string; cannedAnswerId?: number; at: number } | null>(null);
+  const [suggested, setSuggested] = useState<{ title: string; text: string; cannedAnswerId?: number; at: number } | null>(null);
   const refresh = () => {
     setLocalVersion((value) => value + 1);
     onChanged();
@@ -291,6 +292,7 @@ export function InteractionView({
               onUse={(suggestion) => {
                 setTool((current) => (current === 'forward' ? 'forward' : 'reply'));
                 setSuggested({
+                  title: suggestion.title,
                   text: suggestion.text,
                   ...(suggestion.kind === 'canned-answer' ? { cannedAnswerId: suggestion.id } : {}),
                   at: Date.now(),

@@ -127,7 +127,7 @@ export function Spy({
             >
               <label>
                 Reassign to
-                <select required value={agentId} onChange={(event) => setAgentId(event.currentTarget.value)}>
+                <select aria-label="Reassign to" required value={agentId} onChange={(event) => setAgentId(event.currentTarget.value)}>
                   <option value="">Choose…</option>
                   {users
                     .filter((person) => person.role !== 'admin')

@@ -118,6 +118,7 @@ function SearchBuilder({
               <label>
                 <span class="sr-only">Condition {n} field</span>
                 <select
+                  aria-label={`Condition ${n} field`}
                   value={condition.field}
                   onChange={(event) => update(condition.key, { field: event.currentTarget.value, value: '' })}
                 >
@@ -130,7 +131,11 @@ function SearchBuilder({
               </label>
               <label>
                 <span class="sr-only">Condition {n} operator</span>
-                <select value={condition.operator} onChange={(event) => update(condition.key, { operator: event.currentTarget.value })}>
+                <select
+                  aria-label={`Condition ${n} operator`}
+                  value={condition.operator}
+                  onChange={(event) => update(condition.key, { operator: event.currentTarget.value })}
+                >
                   {operators.map((operator) => (
                     <option key={operator} value={operator}>
                       {operator}
@@ -142,7 +147,11 @@ function SearchBuilder({
                 <label>
                   <span class="sr-only">Condition {n} value</span>
                   {kind === 'boolean' || kind === 'status' ? (
-                    <select value={condition.value} onChange={(event) => update(condition.key, { value: event.currentTarget.value })}>
+                    <select
+                      aria-label={`Condition ${n} value`}
+                      value={condition.value}
+                      onChange={(event) => update(condition.key, { value: event.currentTarget.value })}
+                    >
                       <option value="">Choose…</option>
                       {(kind === 'boolean' ? ['true', 'false'] : ['open', 'closed']).map((value) => (
                         <option key={value} value={value}>
@@ -277,7 +286,7 @@ export function Supervisor({ user }: { user: User }) {
       <div class="toolbar">
         <label>
           Account
-          <select value={accountId ?? ''} onChange={(event) => setAccountId(Number(event.currentTarget.value))}>
+          <select aria-label="Account" value={accountId ?? ''} onChange={(event) => setAccountId(Number(event.currentTarget.value))}>
             {accounts.data?.map((account) => (
               <option key={account.id} value={account.id}>
                 {account.key} · {account.name}
@@ -306,6 +315,7 @@ export function Supervisor({ user }: { user: User }) {
             <label>
               Status
               <select
+                aria-label="Status"
                 value={filters.status}
                 onChange={(event) => setFilters({ ...filters, status: event.currentTarget.value as SimpleFilters['status'] })}
               >
@@ -317,6 +327,7 @@ export function Supervisor({ user }: { user: User }) {
             <label>
               Read
               <select
+                aria-label="Read"
                 value={filters.read ?? ''}
                 onChange={(event) => setFilters({ ...filters, read: event.currentTarget.value as SimpleFilters['read'] })}
               >
@@ -327,7 +338,11 @@ export function Supervisor({ user }: { user: User }) {
             </label>
             <label>
               Agent
-              <select value={filters.agentId ?? ''} onChange={(event) => setFilters({ ...filters, agentId: event.currentTarget.value })}>
+              <select
+                aria-label="Agent"
+                value={filters.agentId ?? ''}
+                onChange={(event) => setFilters({ ...filters, agentId: event.currentTarget.value })}
+              >
                 <option value="">any</option>
                 {users.data
                   ?.filter((person) => person.role !== 'admin')

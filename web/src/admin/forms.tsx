@@ -1,0 +1,199 @@
+/**
+ * A form described by its fields, for the admin pages: it converts inputs to the API's JSON types,
+ * sends only changed fields when editing, and shows the API's validation message next to each field.
+ */
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiError, describeError } from '../api';
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  kind: 'text' | 'email' | 'password' | 'number' | 'checkbox' | 'select' | 'textarea' | 'heading';
+  options?: Array<[value: string, label: string]>;
+  required?: boolean;
+  /** Empty input means null (instead of leaving the field out). */
+  nullable?: boolean;
+  wide?: boolean;
+  hint?: string;
+}
+
+type Values = Record<string, string | boolean>;
+
+function toValues(fields: FieldSpec[], record: Record<string, unknown> | undefined): Values {
+  const values: Values = {};
+  for (const field of fields) {
+    if (field.kind === 'heading') continue;
+    const value = record?.[field.name];
+    values[field.name] =
+      field.kind === 'checkbox' ? value === true : value === null || value === undefined || field.kind === 'password' ? '' : String(value);
+  }
+  return values;
+}
+
+function toJson(field: FieldSpec, value: string | boolean): unknown {
+  if (field.kind === 'checkbox') return value === true;
+  const text = String(value);
+  if (text.trim() === '') return field.nullable ? null : undefined;
+  if (field.kind === 'number' || (field.kind === 'select' && /^\d+$/.test(text) && field.nullable)) return Number(text);
+  return text;
+}
+
+export function ResourceForm({
+  fields,
+  record,
+  defaults,
+  submitLabel,
+  onSubmit,
+  children,
+  label,
+}: {
+  fields: FieldSpec[];
+  /** The record being edited (PATCH sends only what changed), or undefined to create. */
+  record?: Record<string, unknown>;
+  /** Starting values when creating. */
+  defaults?: Record<string, unknown>;
+  submitLabel: string;
+  onSubmit: (body: Record<string, unknown>) => Promise<void>;
+  children?: ComponentChildren;
+  label: string;
+}) {
+  const initial = toValues(fields, record ?? defaults);
+  const [values, setValues] = useState<Values>(initial);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const problems = error instanceof ApiError ? error.problems : [];
+  const problemFor = (name: string) => problems.find((problem) => problem.field === name || problem.field.startsWith(`${name}.`));
+  const unplaced = problems.filter((problem) => !fields.some((field) => problemFor(field.name) === problem));
+  const set = (name: string, value: string | boolean) => {
+    setValues({ ...values, [name]: value });
+    setSaved(false);
+  };
+  return (
+    <form
+      class="grid"
+      aria-label={label}
+      onSubmit={async (event) => {
+        event.preventDefault();
+        const body: Record<string, unknown> = {};
+        for (const field of fields) {
+          if (field.kind === 'heading') continue;
+          const value = values[field.name]!;
+          if (record && value === initial[field.name]) continue;
+          const json = toJson(field, value);
+          if (json !== undefined) body[field.name] = json;
+        }
+        try {
+          await onSubmit(body);
+          setError(null);
+          setSaved(true);
+        } catch (failure) {
+          setError(failure);
+        }
+      }}
+    >
+      {fields.map((field) => {
+        if (field.kind === 'heading')
+          return (
+            <h3 key={field.name} class="wide">
+              {field.label}
+            </h3>
+          );
+        const id = `field-${label.replace(/\W+/g, '-')}-${field.name}`;
+        const problem = problemFor(field.name);
+        const common = {
+          id,
+          name: field.name,
+          'aria-invalid': problem ? true : undefined,
+          'aria-describedby': problem ? `${id}-error` : undefined,
+        };
+        const value = values[field.name];
+        let input;
+        if (field.kind === 'checkbox')
+          input = (
+            <input
+              type="checkbox"
+              {...common}
+              checked={value === true}
+              onChange={(event) => set(field.name, event.currentTarget.checked)}
+            />
+          );
+        else if (field.kind === 'select')
+          input = (
+            <select
+              aria-label={field.label}
+              {...common}
+              required={field.required}
+              value={String(value)}
+              onChange={(event) => set(field.name, event.currentTarget.value)}
+            >
+              {field.options?.map(([optionValue, optionLabel]) => (
+                <option key={optionValue} value={optionValue}>
+                  {optionLabel}
+                </option>
+              ))}
+            </select>
+          );
+        else if (field.kind === 'textarea')
+          input = (
+            <textarea
+              {...common}
+              rows={3}
+              required={field.required}
+              value={String(value)}
+              onInput={(event) => set(field.name, event.currentTarget.value)}
+            />
+          );
+        else
+          input = (
+            <input
+              {...common}
+              type={field.kind as 'text'}
+              required={field.required}
+              autoComplete={field.kind === 'password' ? 'new-password' : 'off'}
+              placeholder={field.kind === 'password' && record ? '(unchanged)' : undefined}
+              value={String(value)}
+              onInput={(event) => set(field.name, event.currentTarget.value)}
+            />
+          );
+        return (
+          <div key={field.name} class={field.wide || field.kind === 'textarea' ? 'wide' : undefined}>
+            <label for={id} class={field.kind === 'checkbox' ? 'inline' : undefined}>
+              {field.kind === 'checkbox' && input}
+              {field.label}
+              {field.required ? ' *' : ''}
+              {field.kind !== 'checkbox' && input}
+            </label>
+            {field.hint && <small class="muted">{field.hint}</small>}
+            {problem && (
+              <p class="error" id={`${id}-error`}>
+                {problem.reason}
+              </p>
+            )}
+          </div>
+        );
+      })}
+      <div class="wide actions">
+        <button type="submit" class="primary">
+          {submitLabel}
+        </button>
+        {children}
+        {saved && (
+          <span class="notice" role="status">
+            Saved.
+          </span>
+        )}
+      </div>
+      {error !== null && (problems.length === 0 || unplaced.length > 0) && (
+        <p class="error wide" role="alert">
+          {describeError(error)}
+        </p>
+      )}
+      {error !== null && problems.length > 0 && unplaced.length === 0 && (
+        <p class="error wide" role="alert">
+          Please correct the fields marked above.
+        </p>
+      )}
+    </form>
+  );
+}
