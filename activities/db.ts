@@ -4,10 +4,19 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../lib/db';
-import type { ActionStep, OfferRef, OfferState, RoutingContext, TransferTarget } from '../lib/domain';
+import type { ActionStep, ForwardRequest, OfferRef, OfferState, OutboundRequest, RoutingContext, TransferTarget } from '../lib/domain';
 import { RoutingErrorType } from '../lib/errors';
 import { orderQueueMembers } from '../lib/offer-order';
-import { buildReplyEnvelope, outboundMessageId } from '../lib/outbound';
+import {
+  buildForwardEnvelope,
+  buildReplyEnvelope,
+  composeAgentBody,
+  outboundMessageId,
+  type BodyTemplate,
+  type OutboundEnvelope,
+  type QuotedMessage,
+} from '../lib/outbound';
+import { sanitizeEmailHtml } from '../lib/sanitize';
 import type { EventBus } from '../lib/events';
 import { DEFAULT_TRANSFER_TEMPLATE, renderTemplate } from '../lib/templates';
 import { AUTOREPLY_HEADERS, autoreplyBlockReason, autoreplyCc, autoreplyModeBlock, type AutoreplyMode } from '../lib/autoreply';
@@ -23,6 +32,17 @@ const MAX_BODY_FACT_CHARS = 32_768;
 
 function notFound(what: string): never {
   throw ApplicationFailure.create({ message: `${what} not found`, type: RoutingErrorType.NotFound, nonRetryable: true });
+}
+
+/** An outbox row as the workflow knows it. */
+interface OutboundRow {
+  outboundId: number;
+  messageIdHeader: string;
+}
+
+/** Addresses stored as JSON on a message, as plain strings. */
+function jsonAddresses(value: unknown): string[] {
+  return Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : [];
 }
 
 export function createDbActivities({ db, events }: DbActivityDeps) {
@@ -51,6 +71,76 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
       detail: input.detail ?? {},
       at: event.createdAt.toISOString(),
     });
+  }
+
+  /**
+   * What every agent-written outbound email starts from: the interaction, its account and thread, the agent,
+   * the canned answer (global or the account's), the deterministic Message-ID, and how to write the row.
+   * When a row for this request exists already, that row (the request was retried).
+   */
+  async function outboundDraft(input: { interactionId: number } & OutboundRequest) {
+    const interaction = await db.interaction.findUnique({
+      where: { id: input.interactionId },
+      include: { account: true, messages: { orderBy: { id: 'asc' } } },
+    });
+    if (!interaction) notFound(`interaction ${input.interactionId}`);
+    const { account } = interaction;
+    const messageIdHeader = outboundMessageId({
+      accountEmail: account.emailAddress,
+      interactionId: interaction.id,
+      requestId: input.requestId,
+    });
+    const existing = await db.outboundEmail.findUnique({ where: { messageIdHeader } });
+    if (existing) return { existing: { outboundId: existing.id, messageIdHeader } as OutboundRow } as const;
+
+    const agent = await db.user.findUnique({ where: { id: input.agentId } });
+    const canned =
+      input.cannedAnswerId === undefined
+        ? null
+        : await db.cannedAnswer.findFirst({ where: { id: input.cannedAnswerId, OR: [{ accountId: null }, { accountId: account.id }] } });
+    if (input.cannedAnswerId !== undefined && !canned) notFound(`canned answer ${input.cannedAnswerId} of account ${account.key}`);
+    const previousMessage =
+      [...interaction.messages].reverse().find((message) => message.direction === 'inbound') ?? interaction.messages.at(-1) ?? null;
+    const variables = {
+      customer: { name: interaction.customerName ?? '', email: interaction.customerEmail },
+      agent: { name: agent?.name ?? '', email: agent?.email ?? '' },
+      interaction: { id: interaction.id, subject: interaction.subject },
+      account: { name: account.name, key: account.key, email: account.emailAddress },
+      subject: interaction.subject,
+    };
+    return {
+      existing: null,
+      account,
+      interaction,
+      thread: interaction.messages,
+      agentName: agent?.name ?? null,
+      previousMessage,
+      messageIdHeader,
+      composeBody: (forwarded: QuotedMessage | null) =>
+        composeAgentBody({
+          agentText: input.text,
+          ...(input.html !== undefined ? { agentHtml: sanitizeEmailHtml(input.html) } : {}),
+          cannedAnswer: canned?.body ?? null,
+          template: (account.bodyTemplate ?? null) as BodyTemplate | null,
+          variables,
+          forwarded,
+        }),
+      async write(kind: 'reply' | 'forward', envelope: OutboundEnvelope): Promise<OutboundRow> {
+        const row = await db.outboundEmail.upsert({
+          where: { messageIdHeader },
+          create: {
+            interactionId: interaction.id,
+            accountId: account.id,
+            kind,
+            authorId: input.agentId,
+            messageIdHeader,
+            envelope: envelope as object,
+          },
+          update: {},
+        });
+        return { outboundId: row.id, messageIdHeader };
+      },
+    };
   }
 
   async function agentLoad(agentIds: number[]): Promise<Map<number, number>> {
@@ -152,8 +242,6 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
             version: 0,
             steps: accountQueueIds.map((queueId): ActionStep => ({ type: 'queue', queueId, timeoutSeconds: DEFAULT_QUEUE_STEP_SECONDS })),
           };
-      const addresses = (value: unknown) =>
-        Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : [];
       return {
         accountKey: account.key,
         waitForAssignedAgentSeconds: account.waitForAssignedAgentSeconds,
@@ -172,8 +260,8 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
         plan,
         message: {
           from: message.fromAddress ?? '',
-          to: addresses(message.toAddresses),
-          cc: addresses(message.ccAddresses),
+          to: jsonAddresses(message.toAddresses),
+          cc: jsonAddresses(message.ccAddresses),
           subject: message.subject,
           body: (message.text ?? '').slice(0, MAX_BODY_FACT_CHARS),
           headers: (message.headers ?? {}) as Record<string, string>,
@@ -470,11 +558,9 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
       });
       envelope.headers = { ...envelope.headers, ...AUTOREPLY_HEADERS };
       if (input.replyAll) {
-        const addresses = (value: unknown) =>
-          Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : [];
         envelope.cc = autoreplyCc({
-          to: addresses(message.toAddresses),
-          cc: addresses(message.ccAddresses),
+          to: jsonAddresses(message.toAddresses),
+          cc: jsonAddresses(message.ccAddresses),
           sender,
           accountAddress: account.emailAddress,
         }).map((address) => ({ address }));
@@ -602,49 +688,59 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
     },
 
     /** Writes the outbox row for a reply before anything is sent; the same request id gives the same row. */
-    async createOutboundReply(input: { interactionId: number; agentId: number; requestId: string; text: string; html?: string }) {
-      const interaction = await db.interaction.findUnique({
-        where: { id: input.interactionId },
-        include: { account: true, messages: { orderBy: { id: 'asc' } } },
-      });
-      if (!interaction) notFound(`interaction ${input.interactionId}`);
-      const agent = await db.user.findUnique({ where: { id: input.agentId } });
-      const messageIdHeader = outboundMessageId({
-        accountEmail: interaction.account.emailAddress,
-        interactionId: interaction.id,
-        requestId: input.requestId,
-      });
+    async createOutboundReply(input: { interactionId: number } & OutboundRequest): Promise<OutboundRow> {
+      const draft = await outboundDraft(input);
+      if (draft.existing) return draft.existing;
       const envelope = buildReplyEnvelope({
-        account: { key: interaction.account.key, name: interaction.account.name, emailAddress: interaction.account.emailAddress },
-        interaction: {
-          id: interaction.id,
-          subject: interaction.subject,
-          customerEmail: interaction.customerEmail,
-          customerName: interaction.customerName,
-        },
-        thread: interaction.messages.map((message) => ({
-          direction: message.direction,
-          messageIdHeader: message.messageIdHeader,
-          references: message.references,
-        })),
-        agentName: agent?.name ?? null,
-        text: input.text,
-        html: input.html,
-        messageIdHeader,
+        account: draft.account,
+        interaction: draft.interaction,
+        thread: draft.thread,
+        agentName: draft.agentName,
+        ...draft.composeBody(null),
+        messageIdHeader: draft.messageIdHeader,
+        attachments: input.attachments ?? [],
       });
-      const row = await db.outboundEmail.upsert({
-        where: { messageIdHeader },
-        create: {
-          interactionId: interaction.id,
-          accountId: interaction.accountId,
-          kind: 'reply',
-          authorId: input.agentId,
-          messageIdHeader,
-          envelope: envelope as object,
-        },
-        update: {},
+      return draft.write('reply', envelope);
+    },
+
+    /**
+     * Writes the outbox row for a forward: new recipients, "Fwd:" subject, and the newest customer message
+     * quoted with its attachments when asked (by default when the account includes the message on forward).
+     */
+    async createOutboundForward(input: { interactionId: number } & ForwardRequest): Promise<OutboundRow> {
+      const draft = await outboundDraft(input);
+      if (draft.existing) return draft.existing;
+      const include = input.includePreviousMessage ?? draft.account.includeMessageOnForward;
+      const previous = include ? draft.previousMessage : null;
+      const previousAttachments = previous
+        ? (await db.attachment.findMany({ where: { messageId: previous.id }, orderBy: { id: 'asc' } })).map((attachment) => ({
+            filename: attachment.filename ?? 'attachment',
+            contentType: attachment.contentType,
+            sha256: attachment.sha256,
+            size: attachment.size,
+          }))
+        : [];
+      const envelope = buildForwardEnvelope({
+        account: draft.account,
+        interaction: draft.interaction,
+        thread: draft.thread,
+        to: input.to,
+        cc: input.cc ?? [],
+        ...draft.composeBody(
+          previous && {
+            fromName: previous.fromName,
+            fromAddress: previous.fromAddress,
+            to: jsonAddresses(previous.toAddresses),
+            subject: previous.subject ?? '',
+            date: previous.receivedAt,
+            text: previous.text ?? '',
+            html: previous.htmlSanitized,
+          },
+        ),
+        messageIdHeader: draft.messageIdHeader,
+        attachments: [...(input.attachments ?? []), ...previousAttachments],
       });
-      return { outboundId: row.id, messageIdHeader };
+      return draft.write('forward', envelope);
     },
   };
 }

@@ -7,7 +7,9 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ImapFlow } from 'imapflow';
 import type { Database } from '../lib/db';
-import { storeBlob } from '../lib/blobs';
+import { ApplicationFailure } from '@temporalio/common';
+import { readBlob, storeBlob } from '../lib/blobs';
+import { RoutingErrorType } from '../lib/errors';
 import { headersFilterToImapflowQuery, messageMatchesHeadersFilter, type HeaderFilterRule } from '../lib/headers-filter';
 import { EmailParseError, EmailRejectedError, storeIncomingEmail } from '../lib/ingest';
 import type { Logger } from '../lib/logger';
@@ -58,6 +60,51 @@ export function createImapActivities(deps: ImapActivityDeps) {
   const startRouting = (input: RoutingStart) => startRoutingWorkflow({ db, temporal, taskQueue }, input);
 
   return {
+    /**
+     * Keeps a copy of a sent email in the account's Sent folder (the configured one, else the folder marked
+     * \\Sent, else "Sent", created when missing), marked \\Seen. Idempotent: a copy already there (same
+     * Message-ID) is not appended again, so a retry after a lost answer leaves one copy.
+     */
+    async appendToSentFolder(input: { outboundId: number }): Promise<{ folder: string | null; appended: boolean }> {
+      const outbound = await db.outboundEmail.findUnique({ where: { id: input.outboundId } });
+      if (!outbound) throw ApplicationFailure.create({ message: `outbound ${input.outboundId} not found`, type: RoutingErrorType.NotFound, nonRetryable: true });
+      if (outbound.sentFolderAt) return { folder: outbound.sentFolder, appended: false };
+      const sent = outbound.sentMessageId === null ? null : await db.message.findUnique({ where: { id: outbound.sentMessageId } });
+      const raw = sent?.rawSha256 ? await readBlob(db, sent.rawSha256) : null;
+      if (outbound.status !== 'sent' || !raw) {
+        throw ApplicationFailure.create({
+          message: `outbound ${outbound.id} has no sent copy to keep (status ${outbound.status})`,
+          type: RoutingErrorType.NotFound,
+          nonRetryable: true,
+        });
+      }
+      const account = await db.emailAccount.findUniqueOrThrow({ where: { id: outbound.accountId } });
+      if (!account.imapHost) return { folder: null, appended: false };
+      const client = new ImapFlow(connectionOptions(account, await imapAuth(account)));
+      client.on('error', (error: Error) => logger.warn({ accountId: account.id, err: error.message }, 'IMAP connection error (Sent folder)'));
+      try {
+        await client.connect();
+        const folders = await client.list();
+        const folder = account.sentMailbox ?? folders.find((entry) => entry.specialUse === '\\Sent')?.path ?? 'Sent';
+        if (!folders.some((entry) => entry.path === folder)) await client.mailboxCreate(folder);
+        const lock = await client.getMailboxLock(folder);
+        let appended = false;
+        try {
+          const already = await client.search({ header: { 'message-id': outbound.messageIdHeader } }, { uid: true });
+          if (!already || already.length === 0) {
+            await client.append(folder, raw, ['\\Seen'], outbound.sentAt ?? new Date());
+            appended = true;
+          }
+        } finally {
+          lock.release();
+        }
+        await db.outboundEmail.update({ where: { id: outbound.id }, data: { sentFolder: folder, sentFolderAt: new Date() } });
+        return { folder, appended };
+      } finally {
+        await closeQuietly(client);
+      }
+    },
+
     async watchMailbox(input: { accountId: number }): Promise<{ reason: string }> {
       const context = Context.current();
       const log = logger.child({ accountId: input.accountId });
@@ -87,13 +134,7 @@ export function createImapActivities(deps: ImapActivityDeps) {
           continue;
         }
         const client = new ImapFlow({
-          host: account.imapHost ?? '127.0.0.1',
-          port: account.imapPort,
-          secure: account.imapSsl,
-          auth,
-          logger: false,
-          connectionTimeout: account.connectionTimeoutSeconds * 1000,
-          greetingTimeout: account.authTimeoutSeconds * 1000,
+          ...connectionOptions(account, auth),
           // We hold the mailbox lock for the whole watch, and imapflow never auto-IDLEs under a held lock:
           // the watch loop starts IDLE itself; any command it runs breaks IDLE first.
           disableAutoIdle: true,
@@ -377,6 +418,22 @@ export function createImapActivities(deps: ImapActivityDeps) {
     });
     logger.warn({ accountId: identity.accountId, uid: String(identity.uid), reason }, 'email quarantined');
   }
+}
+
+/** How to reach an account's IMAP server, within its connection and authentication timeouts. */
+function connectionOptions(
+  account: { imapHost: string | null; imapPort: number; imapSsl: boolean; connectionTimeoutSeconds: number; authTimeoutSeconds: number },
+  auth: { user: string; pass?: string; accessToken?: string },
+) {
+  return {
+    host: account.imapHost ?? '127.0.0.1',
+    port: account.imapPort,
+    secure: account.imapSsl,
+    auth,
+    logger: false as const,
+    connectionTimeout: account.connectionTimeoutSeconds * 1000,
+    greetingTimeout: account.authTimeoutSeconds * 1000,
+  };
 }
 
 /** LOGOUT when the connection still works, bounded; the socket is closed in every case (a dead one can hang LOGOUT). */

@@ -16,9 +16,9 @@ import { openSmtpSession, SmtpConfigurationError } from '../lib/smtp-session';
 import type { Pool } from 'pg';
 import type { Database } from '../lib/db';
 import { RoutingErrorType } from '../lib/errors';
-import type { OutboundEnvelope } from '../lib/outbound';
+import { assertSafeExtraHeaders, headerSafe, type OutboundEnvelope } from '../lib/outbound';
 import type { SecretBox } from '../lib/secrets';
-import { storeBlob } from '../lib/blobs';
+import { readBlob, storeBlob } from '../lib/blobs';
 
 export interface SmtpActivityDeps {
   db: Database;
@@ -33,18 +33,31 @@ function promisify<T>(start: (callback: (error: Error | null, value: T) => void)
   return new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
 }
 
-export function composeMessage(envelope: OutboundEnvelope): Promise<Buffer> {
+/**
+ * The MIME bytes of an outbound envelope. Attachment bytes come from `loadBlob`; the extra headers are checked
+ * again here, so no outbox row (however it was written) can carry a header mailroute does not set itself.
+ */
+export async function composeMessage(envelope: OutboundEnvelope, loadBlob: (sha256: string) => Promise<Buffer | null>): Promise<Buffer> {
+  assertSafeExtraHeaders(envelope.headers);
+  const attachments = await Promise.all(
+    (envelope.attachments ?? []).map(async (attachment) => {
+      const content = await loadBlob(attachment.sha256);
+      if (!content) throw new Error(`attachment ${attachment.filename} (${attachment.sha256}) is missing from storage`);
+      return { filename: headerSafe(attachment.filename), contentType: headerSafe(attachment.contentType), content };
+    }),
+  );
   const composer = new MailComposer({
     from: envelope.from,
     to: envelope.to,
     cc: envelope.cc,
-    subject: envelope.subject,
+    subject: headerSafe(envelope.subject),
     text: envelope.text,
     ...(envelope.html !== undefined ? { html: envelope.html } : {}),
     messageId: envelope.messageId,
     ...(envelope.inReplyTo ? { inReplyTo: envelope.inReplyTo } : {}),
     references: envelope.references,
     headers: envelope.headers,
+    attachments,
     // Display names and subjects are encoded by the composer; CR/LF never reaches a header line.
     disableFileAccess: true,
     disableUrlAccess: true,
@@ -91,7 +104,12 @@ export function createSmtpActivities({ db, pool, secrets }: SmtpActivityDeps) {
         }
         const account = await db.emailAccount.findUniqueOrThrow({ where: { id: outbound.accountId } });
         const envelope = outbound.envelope as unknown as OutboundEnvelope;
-        const raw = await composeMessage(envelope);
+        const raw = await composeMessage(envelope, (sha256) => readBlob(db, sha256)).catch(async (error: unknown) => {
+          // A row that can never be composed (a refused header, a lost attachment) fails now, not after ten tries.
+          const reason = error instanceof Error ? error.message : String(error);
+          await db.outboundEmail.update({ where: { id: outbound.id }, data: { status: 'failed', error: reason } });
+          throw ApplicationFailure.create({ message: reason, type: RoutingErrorType.InvalidConfiguration, nonRetryable: true });
+        });
         await db.outboundEmail.update({ where: { id: outbound.id }, data: { status: 'sending', attempts: { increment: 1 } } });
 
         const connection = await openSmtpSession(account, secrets).catch((error: unknown) => {

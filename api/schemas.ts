@@ -60,6 +60,11 @@ const accountFields = {
   imapUsername: z.string().max(320).nullable().default(null),
   imapPassword: z.string().max(1024).optional().openapi({ description: 'write-only; never returned' }),
   mailbox: z.string().min(1).max(255).default('INBOX'),
+  sentMailbox: noControlCharacters(255)
+    .min(1)
+    .nullable()
+    .default(null)
+    .openapi({ description: 'folder for copies of sent email; null: the folder the server marks \\Sent, else "Sent"' }),
   connectionTimeoutSeconds: seconds(10, 1, 600),
   authTimeoutSeconds: seconds(5, 1, 600),
   smtpHost: hostname.nullable().default(null),
@@ -258,18 +263,62 @@ export const actionPlanSchema = z
 
 export const offerAnswerSchema = z.object({}).strict();
 
-export const replySchema = z
+const requestId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, - or _')
+  .optional()
+  .openapi({ description: 'idempotency key: the same requestId never sends twice' });
+
+/** Attachment bytes travel base64-encoded in the request; the whole request is limited to 35 MB. */
+export const outboundAttachmentSchema = z
   .object({
-    text: z.string().min(1).max(1_000_000),
-    html: z.string().max(5_000_000).optional(),
-    requestId: z
+    filename: noControlCharacters(255).min(1),
+    contentType: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, - or _')
-      .optional()
-      .openapi({ description: 'idempotency key: the same requestId never sends twice' }),
+      .regex(/^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+$/, 'must be a MIME type like application/pdf')
+      .default('application/octet-stream'),
+    contentBase64: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
   })
   .strict()
-  .openapi('Reply');
+  .openapi('OutboundAttachment');
+
+const outboundFields = {
+  text: z.string().max(1_000_000).default('').openapi({ description: "the agent's words (plain text)" }),
+  html: z.string().max(5_000_000).optional().openapi({ description: 'HTML version of the words; sanitized before sending' }),
+  cannedAnswerId: dbId.optional().openapi({ description: "a canned answer (global or the account's), variables rendered" }),
+  attachments: z.array(outboundAttachmentSchema).max(20).default([]),
+  requestId,
+};
+
+function needsWords(body: { text: string; html?: string | undefined; cannedAnswerId?: number | undefined }, context: z.RefinementCtx) {
+  if (body.text.trim() === '' && body.html === undefined && body.cannedAnswerId === undefined) {
+    context.addIssue({ code: 'custom', path: ['text'], message: 'give text, html or cannedAnswerId' });
+  }
+}
+
+export const replySchema = z.object(outboundFields).strict().superRefine(needsWords).openapi('Reply');
+
+/** A recipient: the display name may not hold line breaks (no header injection), the address must be one. */
+const recipientSchema = z
+  .object({ name: noControlCharacters(200).optional(), address: z.string().email().max(254) })
+  .strict()
+  .openapi('Recipient');
+
+export const forwardSchema = z
+  .object({
+    ...outboundFields,
+    to: z.array(recipientSchema).min(1).max(50),
+    cc: z.array(recipientSchema).max(50).default([]),
+    includePreviousMessage: z
+      .boolean()
+      .optional()
+      .openapi({ description: "quote the customer's latest message with its attachments; default: the account's includeMessageOnForward" }),
+  })
+  .strict()
+  .superRefine(needsWords)
+  .openapi('Forward');
+
+export const reassignSchema = z.object({ agentId: dbId }).strict().openapi('Reassign');
 
 export const closeSchema = z.object({ dispositionId: dbId.optional() }).strict().openapi('Close');
 

@@ -20,13 +20,13 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Heartbeat timeout of the mailbox watcher: how fast a dead worker's watch moves elsewhere. */
   WATCHER_HEARTBEAT_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
-  /** Largest email accepted for routing; larger ones are quarantined with a notice. */
   /** Largest single attachment accepted; an email carrying a larger one is quarantined with the reason. */
   MAX_ATTACHMENT_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .default(20 * 1024 * 1024),
+  /** Largest email accepted for routing; larger ones are quarantined with a notice. */
   MAX_EMAIL_BYTES: z.coerce
     .number()
     .int()

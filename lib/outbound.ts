@@ -1,4 +1,15 @@
+/**
+ * Outbound email, pure: what a reply or a forward says and to whom, decided before anything is sent.
+ *
+ * The envelope is stored on the outbox row and composed into MIME by the SMTP activity, so everything that
+ * reaches a header line passes through here first: subjects and display names lose their line breaks and
+ * control characters, and only the few extra headers mailroute itself sets are allowed at all.
+ */
 import { createHash } from 'node:crypto';
+import type { OutboundAttachment } from './domain';
+import { renderTemplate, type TemplateData } from './templates';
+
+export type { OutboundAttachment };
 
 export interface OutboundEnvelope {
   from: { name: string; address: string };
@@ -11,6 +22,26 @@ export interface OutboundEnvelope {
   inReplyTo?: string;
   references: string[];
   headers: Record<string, string>;
+  /** Absent on rows written before attachments existed. */
+  attachments?: OutboundAttachment[];
+}
+
+/** The only extra header fields an outbound email may carry; anything else (List-*, Bcc, …) is refused. */
+const ALLOWED_EXTRA_HEADERS = new Set(['x-mailroute-interaction', 'auto-submitted', 'x-auto-response-suppress']);
+
+export class OutboundHeaderError extends Error {}
+
+/** Text that goes into a header line: no CR, LF or other control characters, whatever the source. */
+export function headerSafe(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+/** Throws unless every extra header is one mailroute sets itself and no value can break a header line. */
+export function assertSafeExtraHeaders(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!ALLOWED_EXTRA_HEADERS.has(name.toLowerCase())) throw new OutboundHeaderError(`header ${name} may not be set on outbound email`);
+    if (headerSafe(value) !== value) throw new OutboundHeaderError(`header ${name} contains a line break or control character`);
+  }
 }
 
 /** Our Message-IDs are deterministic: the same outbound request always carries the same one. */
@@ -20,29 +51,184 @@ export function outboundMessageId(input: { accountEmail: string; interactionId: 
   return `<mailroute.${input.interactionId}.${digest}@${domain}>`;
 }
 
+interface ThreadMessage {
+  direction: string;
+  messageIdHeader: string | null;
+  references: string[];
+}
+
+function address(entry: { name?: string | null; address: string }): { name?: string; address: string } {
+  const name = entry.name ? headerSafe(entry.name) : '';
+  return { ...(name ? { name } : {}), address: headerSafe(entry.address) };
+}
+
+function subjectWithPrefix(prefix: 'Re' | 'Fwd', subject: string): string {
+  const clean = headerSafe(subject);
+  return new RegExp(`^${prefix}:`, 'i').test(clean) ? clean : `${prefix}: ${clean}`;
+}
+
 /** A reply threads under the newest inbound message: In-Reply-To it, References its chain plus it. */
 export function buildReplyEnvelope(input: {
   account: { key: string; name: string; emailAddress: string };
   interaction: { id: number; subject: string; customerEmail: string; customerName: string | null };
-  thread: Array<{ direction: string; messageIdHeader: string | null; references: string[] }>;
+  thread: ThreadMessage[];
   agentName: string | null;
   text: string;
   html?: string;
   messageIdHeader: string;
+  attachments?: OutboundAttachment[];
 }): OutboundEnvelope {
   const lastInbound = [...input.thread].reverse().find((message) => message.direction === 'inbound' && message.messageIdHeader);
   const references = lastInbound ? [...lastInbound.references, lastInbound.messageIdHeader!] : [];
-  const subject = /^re:/i.test(input.interaction.subject) ? input.interaction.subject : `Re: ${input.interaction.subject}`;
   return {
-    from: { name: input.account.name, address: input.account.emailAddress },
-    to: [{ ...(input.interaction.customerName ? { name: input.interaction.customerName } : {}), address: input.interaction.customerEmail }],
+    from: address({ name: input.account.name, address: input.account.emailAddress }) as { name: string; address: string },
+    to: [address({ name: input.interaction.customerName, address: input.interaction.customerEmail })],
     cc: [],
-    subject,
+    subject: subjectWithPrefix('Re', input.interaction.subject),
     text: input.text,
     ...(input.html !== undefined ? { html: input.html } : {}),
     messageId: input.messageIdHeader,
     ...(lastInbound ? { inReplyTo: lastInbound.messageIdHeader! } : {}),
     references: [...new Set(references)],
     headers: { 'X-Mailroute-Interaction': `${input.account.key}-${input.interaction.id}` },
+    attachments: input.attachments ?? [],
   };
+}
+
+/**
+ * A forward goes to new recipients as a new conversation (no In-Reply-To), keeping References so our own
+ * mailbox still threads it with the interaction.
+ */
+export function buildForwardEnvelope(input: {
+  account: { key: string; name: string; emailAddress: string };
+  interaction: { id: number; subject: string };
+  thread: ThreadMessage[];
+  to: Array<{ name?: string; address: string }>;
+  cc: Array<{ name?: string; address: string }>;
+  text: string;
+  html?: string;
+  messageIdHeader: string;
+  attachments: OutboundAttachment[];
+}): OutboundEnvelope {
+  const last = [...input.thread].reverse().find((message) => message.messageIdHeader);
+  return {
+    from: address({ name: input.account.name, address: input.account.emailAddress }) as { name: string; address: string },
+    to: input.to.map(address),
+    cc: input.cc.map(address),
+    subject: subjectWithPrefix('Fwd', input.interaction.subject),
+    text: input.text,
+    ...(input.html !== undefined ? { html: input.html } : {}),
+    messageId: input.messageIdHeader,
+    references: last ? [...new Set([...last.references, last.messageIdHeader!])] : [],
+    headers: { 'X-Mailroute-Interaction': `${input.account.key}-${input.interaction.id}` },
+    attachments: input.attachments,
+  };
+}
+
+/** The account's body template (seed: "a default body (font family, size and text) of all email messages"). */
+export interface BodyTemplate {
+  fontFamily?: string;
+  fontSize?: number;
+  text?: string;
+  logoUrl?: string;
+}
+
+/** The placeholder of a body template where the agent's own words go; without it they come first. */
+const MESSAGE_PLACEHOLDER = /\{\{\s*message\s*\}\}/;
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function textToHtml(text: string): string {
+  return escapeHtml(text).replace(/\r?\n/g, '<br>\n');
+}
+
+/** The quoted previous message a forward carries when "include message on forward" applies. */
+export interface QuotedMessage {
+  fromName: string | null;
+  fromAddress: string | null;
+  to: string[];
+  subject: string;
+  date: Date;
+  text: string;
+  /** Already sanitized HTML, when the message had an HTML part. */
+  html: string | null;
+}
+
+function forwardedBlock(quoted: QuotedMessage): { text: string; html: string } {
+  const from = quoted.fromName ? `${quoted.fromName} <${quoted.fromAddress ?? ''}>` : (quoted.fromAddress ?? '');
+  const lines = [
+    '---------- Forwarded message ---------',
+    `From: ${from}`,
+    `Date: ${quoted.date.toUTCString()}`,
+    `Subject: ${quoted.subject}`,
+    `To: ${quoted.to.join(', ')}`,
+  ];
+  return {
+    text: `${lines.join('\n')}\n\n${quoted.text}`,
+    html:
+      `<div class="mailroute-forwarded">${lines.map(escapeHtml).join('<br>\n')}<br><br>\n` +
+      `<blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${quoted.html ?? textToHtml(quoted.text)}</blockquote></div>`,
+  };
+}
+
+/**
+ * The body an agent sends: their words (with a canned answer, variables rendered), framed by the account's
+ * body template (font, size, logo, text with `{{message}}` where the words go), then the forwarded message.
+ * `agentHtml` must already be sanitized; without it the HTML part is made from the text.
+ */
+export function composeAgentBody(input: {
+  agentText: string;
+  agentHtml?: string;
+  cannedAnswer: string | null;
+  template: BodyTemplate | null;
+  variables: TemplateData;
+  forwarded: QuotedMessage | null;
+}): { text: string; html: string } {
+  const canned = input.cannedAnswer === null ? '' : renderTemplate(input.cannedAnswer, input.variables);
+  const wordsText = [input.agentText.trim(), canned.trim()].filter((part) => part !== '').join('\n\n');
+  const wordsHtml = [
+    input.agentHtml ?? (input.agentText.trim() ? textToHtml(input.agentText.trim()) : ''),
+    canned ? textToHtml(canned.trim()) : '',
+  ]
+    .filter((part) => part !== '')
+    .join('<br><br>\n');
+
+  let text = wordsText;
+  let html = wordsHtml;
+  const template = input.template?.text ?? '';
+  if (template.trim() !== '') {
+    if (MESSAGE_PLACEHOLDER.test(template)) {
+      // Split before rendering: the rendered variables could not then pose as the placeholder.
+      const [before, after] = template.split(MESSAGE_PLACEHOLDER, 2).map((part) => renderTemplate(part, input.variables)) as [
+        string,
+        string,
+      ];
+      text = `${before}${wordsText}${after}`;
+      html = `${textToHtml(before)}${wordsHtml}${textToHtml(after)}`;
+    } else {
+      const rendered = renderTemplate(template, input.variables);
+      text = `${wordsText}\n\n${rendered}`;
+      html = `${wordsHtml}<br><br>\n${textToHtml(rendered)}`;
+    }
+  }
+  if (input.forwarded) {
+    const block = forwardedBlock(input.forwarded);
+    text = `${text}\n\n${block.text}`;
+    html = `${html}<br><br>\n${block.html}`;
+  }
+  const style = [
+    input.template?.fontFamily ? `font-family:${cssValue(input.template.fontFamily)}` : '',
+    input.template?.fontSize ? `font-size:${input.template.fontSize}px` : '',
+  ]
+    .filter(Boolean)
+    .join(';');
+  const logo = input.template?.logoUrl ? `<p><img src="${escapeHtml(input.template.logoUrl)}" alt="" style="max-height:64px"></p>\n` : '';
+  return { text, html: `<div${style ? ` style="${escapeHtml(style)}"` : ''}>\n${logo}${html}\n</div>` };
+}
+
+/** A CSS value from configuration that cannot leave its declaration. */
+function cssValue(value: string): string {
+  return value.replace(/[;{}<>"\\]/g, '');
 }

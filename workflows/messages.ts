@@ -1,15 +1,21 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { RoutingStatus, TransferTarget } from '../lib/domain';
+import type { ForwardRequest, OutboundRequest, RoutingStatus, TransferTarget } from '../lib/domain';
 
 /** An agent takes an offer. Exactly one accept wins; the validator refuses the others (HTTP 409). */
 export const acceptOfferUpdate = defineUpdate<{ interactionId: number }, [{ reservation: string; agentId: number }]>('acceptOffer');
 /** An agent declines an offer; routing moves on at once. */
 export const rejectOfferUpdate = defineUpdate<void, [{ reservation: string; agentId: number }]>('rejectOffer');
+/**
+ * Start-to-close timeout of one send attempt, 1–120 s (default 120). The API never sets it; tests use a short one
+ * to prove that an attempt timed out after the server's 250 does not send a second email.
+ */
+interface SendTiming {
+  sendTimeoutSeconds?: number;
+}
 /** The holding agent replies to the customer; resolves once the SMTP server accepted the message. */
-export const replyUpdate = defineUpdate<
-  { outboundId: number; messageIdHeader: string },
-  [{ agentId: number; requestId: string; text: string; html?: string }]
->('reply');
+export const replyUpdate = defineUpdate<{ outboundId: number; messageIdHeader: string }, [OutboundRequest & SendTiming]>('reply');
+/** The holding agent forwards the interaction to other recipients; resolves once the SMTP server accepted it. */
+export const forwardUpdate = defineUpdate<{ outboundId: number; messageIdHeader: string }, [ForwardRequest & SendTiming]>('forward');
 /** The holding agent (or a supervisor) closes the interaction, with a disposition when the account requires one. */
 export const closeUpdate = defineUpdate<
   { state: 'closed' | 'disposing' },
@@ -19,10 +25,14 @@ export const closeUpdate = defineUpdate<
  * The holding agent (or a supervisor) transfers the interaction to an agent, a queue or another account. The
  * transferee has the account's transfer timeout to accept; otherwise it returns to the transferring agent, unread.
  */
-export const transferUpdate = defineUpdate<
-  { state: 'transferring' },
-  [{ actorId: number; asSupervisor?: boolean; target: TransferTarget }]
->('transfer');
+export interface TransferRequest {
+  actorId: number;
+  asSupervisor?: boolean;
+  target: TransferTarget;
+  /** A supervisor reassigns to an agent: allowed whatever the account's transfer settings. */
+  reassign?: boolean;
+}
+export const transferUpdate = defineUpdate<{ state: 'transferring' }, [TransferRequest]>('transfer');
 /** Offers of an agent who paused or went offline are taken back. */
 export const agentUnavailableSignal = defineSignal<[{ agentId: number }]>('agentUnavailable');
 /** An agent became available: a workflow waiting for agents looks again at once. */

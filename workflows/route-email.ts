@@ -7,6 +7,8 @@
  *   5. once an agent accepts, carry replies until the interaction is closed with a disposition.
  */
 import {
+  ActivityFailure,
+  type ActivityOptions,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
@@ -18,6 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { createDbActivities } from '../activities/db';
 import type { createHttpActivities } from '../activities/http';
+import type { createImapActivities } from '../activities/imap';
 import type { createSmtpActivities } from '../activities/smtp';
 import { evaluateCondition, findStepIndex, isWorkingTime, PLAN_STEP_BUDGET } from '../lib/action-plan';
 import type { ActionStep, InteractionRoutingState, RouteEmailInput, RoutingContext, RoutingStatus, TransferTarget } from '../lib/domain';
@@ -27,11 +30,13 @@ import {
   agentsAvailableSignal,
   agentUnavailableSignal,
   closeUpdate,
+  forwardUpdate,
   messageAddedSignal,
   rejectOfferUpdate,
   replyUpdate,
   routingStatusQuery,
   transferUpdate,
+  type TransferRequest,
 } from './messages';
 import { accountKeyAttribute, agentAttribute, queueAttribute, stateAttribute } from './search-attributes';
 
@@ -40,7 +45,7 @@ const db = proxyActivities<ReturnType<typeof createDbActivities>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: [RoutingErrorType.NotFound] },
 });
-const smtp = proxyActivities<ReturnType<typeof createSmtpActivities>>({
+const smtpOptions = {
   startToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '2 seconds',
@@ -48,6 +53,18 @@ const smtp = proxyActivities<ReturnType<typeof createSmtpActivities>>({
     maximumInterval: '1 minute',
     maximumAttempts: 10,
     nonRetryableErrorTypes: [RoutingErrorType.SmtpRejected, RoutingErrorType.DeliveryUncertain, RoutingErrorType.NotFound],
+  },
+} satisfies ActivityOptions;
+const smtp = proxyActivities<ReturnType<typeof createSmtpActivities>>(smtpOptions);
+
+/** The copy of a sent email in the mailbox's Sent folder: a few tries, then it is recorded as missing. */
+const sentFolder = proxyActivities<ReturnType<typeof createImapActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [RoutingErrorType.InvalidConfiguration, RoutingErrorType.NotFound],
   },
 });
 
@@ -170,21 +187,28 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
       },
     },
   );
+  const mayReply = (kind: 'reply' | 'forward') => ({
+    validator: ({ agentId }: { agentId: number }) => {
+      if (status.state !== 'accepted' || status.holderAgentId !== agentId) {
+        throw new Error(`agent ${agentId} does not hold interaction ${input.interactionId} (routing state: ${status.state}): no ${kind}`);
+      }
+    },
+  });
   setHandler(
     replyUpdate,
-    async ({ agentId, requestId, text, html }) => {
-      const outbound = await db.createOutboundReply({ interactionId: input.interactionId, agentId, requestId, text, html });
-      await smtp.sendOutbound({ outboundId: outbound.outboundId });
-      await db.recordRoutingEvent({ ...eventBase(), type: 'reply-sent', detail: { agentId, outboundId: outbound.outboundId } });
-      return outbound;
-    },
-    {
-      validator: ({ agentId }) => {
-        if (status.state !== 'accepted' || status.holderAgentId !== agentId) {
-          throw new Error(`agent ${agentId} does not hold interaction ${input.interactionId} (routing state: ${status.state})`);
-        }
-      },
-    },
+    ({ sendTimeoutSeconds, ...request }) =>
+      sendAgentEmail('reply', request.agentId, sendTimeoutSeconds, () =>
+        db.createOutboundReply({ interactionId: input.interactionId, ...request }),
+      ),
+    mayReply('reply'),
+  );
+  setHandler(
+    forwardUpdate,
+    ({ sendTimeoutSeconds, ...request }) =>
+      sendAgentEmail('forward', request.agentId, sendTimeoutSeconds, () =>
+        db.createOutboundForward({ interactionId: input.interactionId, ...request }),
+      ),
+    mayReply('forward'),
   );
   setHandler(
     closeUpdate,
@@ -232,12 +256,17 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
       return { state: 'transferring' as const };
     },
     {
-      validator: ({ actorId, asSupervisor, target }: { actorId: number; asSupervisor?: boolean; target: TransferTarget }) => {
+      validator: ({ actorId, asSupervisor, target, reassign }: TransferRequest) => {
         if (status.state !== 'accepted') {
-          throw new Error(`interaction ${input.interactionId} cannot be transferred in routing state ${status.state}`);
+          throw new Error(
+            `interaction ${input.interactionId} cannot be ${reassign ? 'reassigned' : 'transferred'} in routing state ${status.state}`,
+          );
         }
         if (!asSupervisor && status.holderAgentId !== actorId)
           throw new Error(`agent ${actorId} does not hold interaction ${input.interactionId}`);
+        if (target.kind === 'agent' && target.agentId === status.holderAgentId) throw new Error(`agent ${target.agentId} already holds it`);
+        // A supervisor's reassignment to an agent is not bound by the account's transfer settings.
+        if (reassign && asSupervisor && target.kind === 'agent') return;
         const rules = loaded.context?.transfer;
         if (!rules?.enabled) throw new Error(`transfers are not enabled on account ${input.accountKey}`);
         const allowed = { agent: rules.toAgent, queue: rules.toQueue, account: rules.toAccount }[target.kind];
@@ -245,10 +274,45 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
           throw new Error(
             `account ${input.accountKey} does not allow transfers to ${target.kind === 'account' ? 'an' : 'a'} ${target.kind}`,
           );
-        if (target.kind === 'agent' && target.agentId === status.holderAgentId) throw new Error(`agent ${target.agentId} already holds it`);
       },
     },
   );
+
+  /**
+   * An agent's reply or forward: the outbox row (fixed Message-ID) first, then the send (at most once), then a
+   * copy in the mailbox's Sent folder. A Sent folder that cannot be written is recorded, never fails the send.
+   */
+  async function sendAgentEmail(
+    kind: 'reply' | 'forward',
+    agentId: number,
+    sendTimeoutSeconds: number | undefined,
+    writeOutbox: () => Promise<{ outboundId: number; messageIdHeader: string }>,
+  ): Promise<{ outboundId: number; messageIdHeader: string }> {
+    const outbound = await writeOutbox();
+    // Same command, same activity type: only the attempt's timeout differs, so histories replay unchanged.
+    const sender =
+      sendTimeoutSeconds === undefined
+        ? smtp
+        : proxyActivities<ReturnType<typeof createSmtpActivities>>({
+            ...smtpOptions,
+            startToCloseTimeout: Math.min(120, Math.max(1, Math.floor(sendTimeoutSeconds))) * 1000,
+          });
+    await sender.sendOutbound({ outboundId: outbound.outboundId });
+    await db.recordRoutingEvent({ ...eventBase(), type: `${kind}-sent`, detail: { agentId, outboundId: outbound.outboundId } });
+    if (patched('sent-folder-append')) {
+      try {
+        await sentFolder.appendToSentFolder({ outboundId: outbound.outboundId });
+      } catch (error) {
+        const reason = error instanceof ActivityFailure && error.cause ? error.cause.message : String(error);
+        await db.recordRoutingEvent({
+          ...eventBase(),
+          type: 'sent-folder-append-failed',
+          detail: { outboundId: outbound.outboundId, reason },
+        });
+      }
+    }
+    return outbound;
+  }
 
   function eventBase() {
     return { interactionId: input.interactionId, messageId: input.messageId, workflowId };

@@ -1,21 +1,15 @@
 /** The agent's routing actions: offers (accept / reject), replies, closing; and reading an interaction. */
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { acceptOfferUpdate, closeUpdate, rejectOfferUpdate, replyUpdate } from '../../workflows/messages';
+import type { OutboundRequest } from '../../lib/domain';
+import { storeBlob } from '../../lib/blobs';
+import { acceptOfferUpdate, closeUpdate, forwardUpdate, rejectOfferUpdate, replyUpdate } from '../../workflows/messages';
 import type { RouterContext } from '../deps';
+import { asConflict } from '../workflow-answers';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
-import { closeSchema, offerAnswerSchema, replySchema } from '../schemas';
+import { closeSchema, forwardSchema, offerAnswerSchema, replySchema } from '../schemas';
 
-/** A workflow update refused by its validator (or failed) is a conflict for the caller, with the workflow's reason. */
-async function asConflict<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw AppError.conflict(error.cause?.message ?? error.message);
-    if (error instanceof WorkflowNotFoundError) throw AppError.conflict('the routing of this interaction has ended');
-    throw error;
-  }
-}
+/** At most this much may be attached to one outbound email (what common SMTP servers accept). */
+export const OUTBOUND_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024;
 
 export function registerInteractionRoutes({ route, deps }: RouterContext): void {
   const { db, temporal, links } = deps;
@@ -134,32 +128,99 @@ export function registerInteractionRoutes({ route, deps }: RouterContext): void 
     },
   );
 
+  /**
+   * Attachments are stored (content-addressed) before the workflow hears of them: only their names and hashes
+   * travel in the update, never their bytes.
+   */
+  async function storeAttachments(attachments: Array<{ filename: string; contentType: string; contentBase64: string }>) {
+    const decoded = attachments.map((attachment) => ({ ...attachment, content: Buffer.from(attachment.contentBase64, 'base64') }));
+    const total = decoded.reduce((sum, attachment) => sum + attachment.content.length, 0);
+    if (total > OUTBOUND_ATTACHMENTS_MAX_BYTES) {
+      throw AppError.badRequest('attachments are too large', [
+        { field: 'attachments', reason: `${total} bytes in all; at most ${OUTBOUND_ATTACHMENTS_MAX_BYTES} bytes may be sent` },
+      ]);
+    }
+    return Promise.all(
+      decoded.map(async ({ filename, contentType, content }) => ({
+        filename,
+        contentType,
+        size: content.length,
+        sha256: await storeBlob(db, content),
+      })),
+    );
+  }
+
+  /** The parts of a reply or forward every request shares, checked against the interaction's account. */
+  async function outboundRequest(
+    interaction: { accountId: number },
+    user: AuthenticatedUser,
+    body: z.infer<typeof replySchema>,
+  ): Promise<OutboundRequest> {
+    if (
+      body.cannedAnswerId !== undefined &&
+      !(await db.cannedAnswer.findFirst({
+        where: { id: body.cannedAnswerId, OR: [{ accountId: null }, { accountId: interaction.accountId }] },
+      }))
+    ) {
+      throw AppError.badRequest('cannedAnswerId is not a canned answer of this account', [
+        { field: 'cannedAnswerId', reason: 'neither a global canned answer nor one of this account' },
+      ]);
+    }
+    return {
+      agentId: user.id,
+      requestId: body.requestId ?? randomUUID(),
+      text: body.text,
+      ...(body.html !== undefined ? { html: body.html } : {}),
+      ...(body.cannedAnswerId !== undefined ? { cannedAnswerId: body.cannedAnswerId } : {}),
+      attachments: await storeAttachments(body.attachments),
+    };
+  }
+
+  const sentResponse = z.object({ outboundId: z.number(), messageIdHeader: z.string() });
+
   route(
     {
       method: 'post',
       path: '/interactions/:id/reply',
-      summary: 'Reply to the customer (idempotent per requestId)',
+      summary: "Reply to the customer with the account's body template (idempotent per requestId)",
       tags: ['Agent desk'],
       roles: ['admin', 'supervisor', 'agent'],
       params: idParams,
       body: replySchema,
       status: 200,
-      response: z.object({ outboundId: z.number(), messageIdHeader: z.string() }),
+      response: sentResponse,
     },
     async ({ params, body, user }) => {
       const interaction = await visibleInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
+      const request = await outboundRequest(interaction, user, body);
+      return asConflict(() => temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(replyUpdate, { args: [request] }));
+    },
+  );
+
+  route(
+    {
+      method: 'post',
+      path: '/interactions/:id/forward',
+      summary: "Forward the interaction to other recipients, with the customer's latest message when asked (idempotent per requestId)",
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: forwardSchema,
+      status: 200,
+      response: sentResponse,
+    },
+    async ({ params, body, user }) => {
+      const interaction = await visibleInteraction(params.id, user);
+      if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
+      const request = {
+        ...(await outboundRequest(interaction, user, body)),
+        to: body.to,
+        cc: body.cc,
+        ...(body.includePreviousMessage !== undefined ? { includePreviousMessage: body.includePreviousMessage } : {}),
+      };
       return asConflict(() =>
-        temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(replyUpdate, {
-          args: [
-            {
-              agentId: user.id,
-              requestId: body.requestId ?? randomUUID(),
-              text: body.text,
-              ...(body.html !== undefined ? { html: body.html } : {}),
-            },
-          ],
-        }),
+        temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(forwardUpdate, { args: [request] }),
       );
     },
   );

@@ -1,9 +1,10 @@
 /** Transfers of interactions (issue 5): the holding agent hands an interaction to an agent, a queue or another account. */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TransferTarget } from '../../lib/domain';
-import { transferUpdate } from '../../workflows/messages';
+import { transferUpdate, type TransferRequest } from '../../workflows/messages';
 import type { RouterContext } from '../deps';
-import { AppError, idParams, z } from '../http';
+import { asConflict } from '../workflow-answers';
+import { AppError, idParams, z, type AuthenticatedUser } from '../http';
+import { reassignSchema } from '../schemas';
 
 const id = z.number().int().positive();
 
@@ -42,23 +43,12 @@ export function registerTransferRoutes({ route, deps }: RouterContext): void {
       response: z.object({ state: z.literal('transferring') }),
     },
     async ({ params, body, user }) => {
-      const interaction = await db.interaction.findUnique({ where: { id: params.id } });
-      const visible =
-        interaction &&
-        (user.role === 'admin' ||
-          (await db.accountAgent.findUnique({ where: { accountId_userId: { accountId: interaction.accountId, userId: user.id } } })));
-      if (!interaction || !visible) throw AppError.notFound(`interaction ${params.id}`);
+      const interaction = await visibleInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
 
       let target: TransferTarget;
       if (body.agentId !== undefined) {
-        const member = await db.accountAgent.findUnique({
-          where: { accountId_userId: { accountId: interaction.accountId, userId: body.agentId } },
-        });
-        if (!member)
-          throw AppError.badRequest('agentId is not an agent of this account', [
-            { field: 'agentId', reason: 'not an agent of this account' },
-          ]);
+        await requireAccountAgent(interaction.accountId, body.agentId);
         target = { kind: 'agent', agentId: body.agentId };
       } else if (body.queueId !== undefined) {
         const link = await db.accountQueue.findUnique({
@@ -79,15 +69,53 @@ export function registerTransferRoutes({ route, deps }: RouterContext): void {
         target = { kind: 'account', accountId: account.id };
       }
 
-      try {
-        return await temporal.workflow
-          .getHandle(interaction.routingWorkflowId)
-          .executeUpdate(transferUpdate, { args: [{ actorId: user.id, asSupervisor: user.role !== 'agent', target }] });
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) throw AppError.conflict(error.cause?.message ?? error.message);
-        if (error instanceof WorkflowNotFoundError) throw AppError.conflict('the routing of this interaction has ended');
-        throw error;
-      }
+      return askWorkflow(interaction.routingWorkflowId, { actorId: user.id, asSupervisor: user.role !== 'agent', target });
     },
   );
+
+  route(
+    {
+      method: 'post',
+      path: '/interactions/:id/reassign',
+      summary:
+        "Supervisor: hand a held interaction to another agent of the account (whatever the account's transfer settings); it returns to the holder if they do not accept within the transfer timeout",
+      tags: ['Supervisor'],
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      body: reassignSchema,
+      status: 200,
+      response: z.object({ state: z.literal('transferring') }),
+    },
+    async ({ params, body, user }) => {
+      const interaction = await visibleInteraction(params.id, user);
+      if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
+      await requireAccountAgent(interaction.accountId, body.agentId);
+      return askWorkflow(interaction.routingWorkflowId, {
+        actorId: user.id,
+        asSupervisor: true,
+        reassign: true,
+        target: { kind: 'agent', agentId: body.agentId },
+      });
+    },
+  );
+
+  async function visibleInteraction(id: number, user: AuthenticatedUser) {
+    const interaction = await db.interaction.findUnique({ where: { id } });
+    const visible =
+      interaction &&
+      (user.role === 'admin' ||
+        (await db.accountAgent.findUnique({ where: { accountId_userId: { accountId: interaction.accountId, userId: user.id } } })));
+    if (!interaction || !visible) throw AppError.notFound(`interaction ${id}`);
+    return interaction;
+  }
+
+  async function requireAccountAgent(accountId: number, agentId: number): Promise<void> {
+    const member = await db.accountAgent.findUnique({ where: { accountId_userId: { accountId, userId: agentId } } });
+    if (!member)
+      throw AppError.badRequest('agentId is not an agent of this account', [{ field: 'agentId', reason: 'not an agent of this account' }]);
+  }
+
+  function askWorkflow(workflowId: string, request: TransferRequest) {
+    return asConflict(() => temporal.workflow.getHandle(workflowId).executeUpdate(transferUpdate, { args: [request] }));
+  }
 }

@@ -2,89 +2,15 @@
  * One email through every real part: Dovecot (IMAP IDLE) → watcher → Temporal routing workflow →
  * offer to an online queue agent → accept, reply (SMTP capture), close with disposition → PostgreSQL.
  */
-import { addMailUser } from '../../scripts/services/dovecot';
 import { waitFor } from '../../scripts/services/process-tools';
 import { routingWorkflowId } from '../../workflows/ids';
 import { recordHistoryIfAsked } from '../support/histories';
 import { openLiveEvents } from '../support/live-events';
-import { appendEmail, buildEmail, uniqueMailUser } from '../support/mailbox';
-import { startTestPlatform, uniqueAccountKey, type ApiClient, type TestPlatform } from '../support/platform';
+import { appendEmail, buildEmail } from '../support/mailbox';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { createRoutedAccount, waitForOffer } from '../support/routed-account';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { testEnvironment } from '../support/test-environment';
-
-interface Scenario {
-  platform: TestPlatform;
-  smtp: SmtpSink;
-  agent: ApiClient;
-  agentId: number;
-  account: { id: number; key: string; emailAddress: string };
-  dispositionId: number;
-  mailUser: { user: string; password: string };
-}
-
-async function setUpScenario(platform: TestPlatform, smtp: SmtpSink): Promise<Scenario> {
-  const { dovecot } = testEnvironment();
-  const mailUser = { user: uniqueMailUser('skeleton'), password: 'secret-password' };
-  await addMailUser(dovecot, mailUser);
-  const key = uniqueAccountKey();
-  const admin = platform.admin;
-
-  const agentUser = await admin.post('/api/users', {
-    name: 'Alice Agent',
-    email: `alice-${key}@test.invalid`,
-    role: 'agent',
-    password: 'agent-password',
-  });
-  expect(agentUser.status).toBe(201);
-  const queue = await admin.post('/api/queues', { name: `support-${key}`, strategy: 'beepall', offerTimeoutSeconds: 60 });
-  expect(queue.status).toBe(201);
-  expect((await admin.put(`/api/queues/${queue.body.id}/members`, { members: [{ agentId: agentUser.body.id }] })).status).toBe(200);
-
-  const account = await admin.post('/api/accounts', {
-    name: `Support ${key}`,
-    key,
-    emailAddress: `support-${key.toLowerCase()}@example.test`,
-    imapHost: '127.0.0.1',
-    imapPort: dovecot.port,
-    imapSsl: false,
-    imapUsername: mailUser.user,
-    imapPassword: mailUser.password,
-    smtpHost: '127.0.0.1',
-    smtpPort: smtp.port,
-    smtpSecure: false,
-    smtpAuth: false,
-    mandatoryDisposition: true,
-  });
-  expect(account.status).toBe(201);
-  expect(account.body).not.toHaveProperty('imapPassword');
-  expect((await admin.put(`/api/accounts/${account.body.id}/agents`, { agentIds: [agentUser.body.id] })).status).toBe(200);
-  expect((await admin.put(`/api/accounts/${account.body.id}/queues`, { queueIds: [queue.body.id] })).status).toBe(200);
-  const disposition = await admin.post(`/api/accounts/${account.body.id}/dispositions`, { name: 'Solved' });
-  expect(disposition.status).toBe(201);
-  const plan = await admin.put(`/api/accounts/${account.body.id}/action-plan`, {
-    steps: [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }],
-  });
-  expect(plan.status).toBe(201);
-  // Activating starts the account's watcher.
-  expect((await admin.patch(`/api/accounts/${account.body.id}`, { active: true })).status).toBe(200);
-
-  const agent = await platform.clientFor(agentUser.body.id);
-  return { platform, smtp, agent, agentId: agentUser.body.id, account: account.body, dispositionId: disposition.body.id, mailUser };
-}
-
-async function waitForOffer(agent: ApiClient): Promise<{ id: number; interactionId: number; accountKey: string }> {
-  let offer: { id: number; interactionId: number; accountKey: string } | undefined;
-  await waitFor(
-    'an offer for the agent',
-    async () => {
-      const offers = await agent.get('/api/me/offers');
-      offer = offers.body[0];
-      return offer !== undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 100 },
-  );
-  return offer!;
-}
 
 describe('walking skeleton: one email routed end to end through real Temporal, PostgreSQL, Dovecot and SMTP', () => {
   let platform: TestPlatform;
@@ -100,7 +26,7 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
   });
 
   it('offers the email to the online queue agent, sends the threaded reply, and closes with the disposition', async () => {
-    const scenario = await setUpScenario(platform, smtp);
+    const scenario = await createRoutedAccount(platform, smtp);
     const { agent, account } = scenario;
     const liveEvents = await openLiveEvents(platform.apiUrl, agent.token!);
     expect((await agent.put('/api/me/presence', { presence: 'online' })).status).toBe(200);
@@ -186,7 +112,7 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
   });
 
   it('still ends with one offer, one reply and one completed workflow when the worker is SIGKILLed while the email waits for an agent', async () => {
-    const scenario = await setUpScenario(platform, smtp);
+    const scenario = await createRoutedAccount(platform, smtp);
     const { agent, account } = scenario;
     // The agent is offline: the email waits in the queue.
     const appended = await appendEmail(

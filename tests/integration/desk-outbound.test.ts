@@ -1,0 +1,454 @@
+/**
+ * Replies and forwards end to end (real Temporal, PostgreSQL, Dovecot, SMTP capture): the account's body
+ * template and canned answers, attachments, threading headers, the Sent folder copy, header injection refused,
+ * one email per request whatever fails after the server's 250, and the supervisor's reassignment.
+ */
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { Pool, type PoolClient } from 'pg';
+import { createImapActivities } from '../../activities/imap';
+import { rootReason } from '../../api/workflow-answers';
+import { createLogger } from '../../lib/logger';
+import { createSecretBox } from '../../lib/secrets';
+import { waitFor } from '../../scripts/services/process-tools';
+import { forwardUpdate, replyUpdate } from '../../workflows/messages';
+import { buildEmail, listMessages, uniqueMessageId } from '../support/mailbox';
+import { recordHistoryIfAsked } from '../support/histories';
+import { startTestPlatform, type ApiClient, type TestPlatform } from '../support/platform';
+import { acceptNextOffer, createRoutedAccount, waitForOffer, type RoutedAccount } from '../support/routed-account';
+import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../support/smtp-sink';
+import { testEnvironment } from '../support/test-environment';
+
+let platform: TestPlatform;
+let pool: Pool;
+const sinks: SmtpSink[] = [];
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  pool = new Pool({ connectionString: testEnvironment().databaseUrl, max: 4 });
+});
+afterAll(async () => {
+  await platform?.close();
+  await pool?.end();
+  await Promise.all(sinks.map((sink) => sink.close()));
+});
+
+async function sink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
+  const started = await startSmtpSink(options);
+  sinks.push(started);
+  return started;
+}
+
+function compose(options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    new MailComposer(options).compile().build((error, message) => (error ? reject(error) : resolve(message))),
+  );
+}
+
+/** The header section of a raw message, one logical line per header field. */
+function headerLines(raw: Buffer): string[] {
+  const head = raw.toString('latin1').split(/\r?\n\r?\n/)[0]!;
+  return head.split(/\r?\n(?![ \t])/);
+}
+
+/** Closes with the disposition, waits for the workflow to complete, and records its history when asked. */
+async function closeAndRecord(agent: ApiClient, interactionId: number, dispositionId: number, historyName: string): Promise<void> {
+  const workflowId = await workflowIdOf(interactionId);
+  const closed = await agent.post(`/api/interactions/${interactionId}/close`, { dispositionId });
+  expect(closed.body).toEqual({ state: 'closed' });
+  expect(await platform.temporal.workflow.getHandle(workflowId).result()).toMatchObject({ state: 'closed' });
+  recordHistoryIfAsked(workflowId, historyName);
+}
+
+async function workflowIdOf(interactionId: number): Promise<string> {
+  const interaction = await platform.db.interaction.findUniqueOrThrow({ where: { id: interactionId } });
+  return interaction.routingWorkflowId!;
+}
+
+describe('reply', () => {
+  it("sends the agent's words with a canned answer and an attachment in the account's body template, threaded, with a copy in Sent", async () => {
+    const smtp = await sink();
+    const routed = await createRoutedAccount(platform, smtp, {
+      agentNames: ['Alice Agent'],
+      account: {
+        bodyTemplate: {
+          fontFamily: 'Georgia',
+          fontSize: 15,
+          text: 'Hello {{customer.name}},\n\n{{message}}\n\n-- {{agent.name}}, ticket {{interaction.id}}',
+          logoUrl: 'https://cdn.example.test/logo.png',
+        },
+      },
+    });
+    const { account, agent } = routed;
+    const globalAnswer = await platform.admin.post('/api/canned-answers', { name: 'Thanks', body: 'Thank you for writing.' });
+    expect(globalAnswer.status).toBe(201);
+    const ownAnswer = await platform.admin.post('/api/canned-answers', {
+      accountId: account.id,
+      name: 'In progress',
+      body: 'Ticket {{interaction.id}} for {{customer.email}} is in progress.',
+    });
+    expect(ownAnswer.status).toBe(201);
+    const other = await createRoutedAccount(platform, smtp);
+    const foreignAnswer = await platform.admin.post('/api/canned-answers', { accountId: other.account.id, name: 'Other', body: 'nope' });
+    expect(foreignAnswer.status).toBe(201);
+
+    // The agent's blended list: global and this account's answers, not another account's.
+    const blended = await agent.get(`/api/accounts/${account.id}/canned-answers`);
+    expect(blended.status).toBe(200);
+    const blendedIds = (blended.body.items ?? blended.body).map((answer: { id: number }) => answer.id);
+    expect(blendedIds).toEqual(expect.arrayContaining([globalAnswer.body.id, ownAnswer.body.id]));
+    expect(blendedIds).not.toContain(foreignAnswer.body.id);
+
+    const customerMessageId = uniqueMessageId('customer.test');
+    const earlierReference = uniqueMessageId('customer.test');
+    await routed.deliver(
+      buildEmail({
+        from: 'Carla Customer <carla@customer.test>',
+        to: account.emailAddress,
+        subject: 'Order 42',
+        text: 'Where is order 42?',
+        messageId: customerMessageId,
+        references: earlierReference,
+      }),
+    );
+    const offer = await acceptNextOffer(agent);
+
+    const foreign = await agent.post(`/api/interactions/${offer.interactionId}/reply`, { cannedAnswerId: foreignAnswer.body.id });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors).toEqual([expect.objectContaining({ field: 'cannedAnswerId' })]);
+    const empty = await agent.post(`/api/interactions/${offer.interactionId}/reply`, { text: '  ' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors).toEqual([expect.objectContaining({ field: 'text' })]);
+
+    const invoice = Buffer.from('%PDF-1.4 invoice 42\n');
+    const reply = await agent.post(`/api/interactions/${offer.interactionId}/reply`, {
+      text: 'It ships <today>.',
+      cannedAnswerId: ownAnswer.body.id,
+      attachments: [{ filename: 'invoice-42.pdf', contentType: 'application/pdf', contentBase64: invoice.toString('base64') }],
+    });
+    expect(reply.status).toBe(200);
+    const [sent] = await smtp.waitForMessages(1, 15_000);
+    expect(sent!.messageId).toBe(reply.body.messageIdHeader);
+    expect(reply.body.messageIdHeader).toMatch(new RegExp(`^<mailroute\\.${offer.interactionId}\\.[0-9a-f]{24}@example\\.test>$`));
+    expect(sent!.inReplyTo).toBe(customerMessageId);
+    expect(sent!.references).toEqual([earlierReference, customerMessageId]);
+    expect(sent!.subject).toBe('Re: Order 42');
+    expect(sent!.from).toEqual({ address: account.emailAddress, name: account.name });
+    expect(sent!.to).toEqual([{ address: 'carla@customer.test', name: 'Carla Customer' }]);
+    expect(sent!.text).toBe(
+      `Hello Carla Customer,\n\nIt ships <today>.\n\nTicket ${offer.interactionId} for carla@customer.test is in progress.\n\n` +
+        `-- Alice Agent, ticket ${offer.interactionId}`,
+    );
+    expect(sent!.html).toContain('font-family:Georgia;font-size:15px');
+    expect(sent!.html).toContain('<img src="https://cdn.example.test/logo.png"');
+    expect(sent!.html).toContain('It ships &lt;today&gt;.');
+    expect(sent!.parsed.attachments.map((attachment) => [attachment.filename, attachment.contentType])).toEqual([
+      ['invoice-42.pdf', 'application/pdf'],
+    ]);
+    expect(sent!.parsed.attachments[0]!.content.equals(invoice)).toBe(true);
+
+    // A copy in the mailbox's Sent folder (created, as Dovecot had none), marked \Seen, exactly once.
+    const sentFolder = await listMessages(testEnvironment().dovecot, routed.mailUser.user, routed.mailUser.password, 'Sent');
+    expect(sentFolder.map((message) => [message.messageId, message.flags])).toEqual([[reply.body.messageIdHeader, ['\\Seen']]]);
+    const outbound = await platform.db.outboundEmail.findUniqueOrThrow({ where: { id: reply.body.outboundId } });
+    expect(outbound).toMatchObject({ status: 'sent', sentFolder: 'Sent', kind: 'reply' });
+    // Appending again (a retry after a lost answer) finds the copy and leaves it alone.
+    await platform.db.outboundEmail.update({ where: { id: outbound.id }, data: { sentFolderAt: null } });
+    const imap = createImapActivities({
+      db: platform.db,
+      temporal: platform.temporal,
+      taskQueue: platform.taskQueue,
+      secrets: createSecretBox(testEnvironment().secretKey),
+      logger: createLogger({ level: 'silent', name: 'test' }),
+      maxEmailBytes: 1 << 20,
+      maxAttachmentBytes: 1 << 20,
+    });
+    expect(await imap.appendToSentFolder({ outboundId: outbound.id })).toEqual({ folder: 'Sent', appended: false });
+    expect(await listMessages(testEnvironment().dovecot, routed.mailUser.user, routed.mailUser.password, 'Sent')).toHaveLength(1);
+
+    // The same requestId twice sends once.
+    const again = { text: 'Once only.', requestId: 'retry-request-0001' };
+    const first = await agent.post(`/api/interactions/${offer.interactionId}/reply`, again);
+    const second = await agent.post(`/api/interactions/${offer.interactionId}/reply`, again);
+    expect(second.body).toEqual(first.body);
+    await smtp.waitForMessages(2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(smtp.messages.map((message) => message.messageId)).toEqual([reply.body.messageIdHeader, first.body.messageIdHeader]);
+
+    // The thread shows the sent reply, and the routing history says so.
+    const detail = await agent.get(`/api/interactions/${offer.interactionId}`);
+    expect(detail.body.messages.map((message: { direction: string }) => message.direction)).toEqual(['inbound', 'outbound', 'outbound']);
+    expect(detail.body.events.map((event: { type: string }) => event.type)).toEqual(expect.arrayContaining(['reply-sent']));
+    await closeAndRecord(agent, offer.interactionId, routed.dispositionId, 'route-email-reply-template-canned-attachment-sent-folder');
+  });
+});
+
+describe('forward', () => {
+  it("forwards with the customer's message and its attachments by the account's default, and without them when asked", async () => {
+    const smtp = await sink();
+    const routed = await createRoutedAccount(platform, smtp, { account: { includeMessageOnForward: true } });
+    const { account, agent } = routed;
+    const photo = Buffer.from('not really a jpeg');
+    await routed.deliver(
+      await compose({
+        from: 'Dora Customer <dora@customer.test>',
+        to: account.emailAddress,
+        subject: 'Broken parcel',
+        text: 'The parcel arrived broken, photo attached.',
+        html: '<p>The parcel arrived <b>broken</b>, photo attached.</p><script>alert(1)</script>',
+        messageId: uniqueMessageId('customer.test'),
+        attachments: [{ filename: 'parcel.jpg', contentType: 'image/jpeg', content: photo }],
+      }),
+    );
+    const offer = await acceptNextOffer(agent);
+
+    const withMessage = await agent.post(`/api/interactions/${offer.interactionId}/forward`, {
+      to: [{ name: 'Claims Desk', address: 'claims@carrier.test' }],
+      cc: [{ address: 'quality@shop.test' }],
+      text: 'Please open a claim.',
+    });
+    expect(withMessage.status).toBe(200);
+    const [forwarded] = await smtp.waitForMessages(1, 15_000);
+    expect(forwarded!.subject).toBe('Fwd: Broken parcel');
+    expect(forwarded!.to).toEqual([{ address: 'claims@carrier.test', name: 'Claims Desk' }]);
+    expect(forwarded!.cc).toEqual([{ address: 'quality@shop.test', name: '' }]);
+    expect(forwarded!.envelope.rcptTo).toEqual(['claims@carrier.test', 'quality@shop.test']);
+    expect(forwarded!.inReplyTo).toBeUndefined();
+    expect(forwarded!.text).toContain('Please open a claim.');
+    expect(forwarded!.text).toContain('---------- Forwarded message ---------');
+    expect(forwarded!.text).toContain('From: Dora Customer <dora@customer.test>');
+    expect(forwarded!.text).toContain('The parcel arrived broken, photo attached.');
+    expect(forwarded!.html).toContain('<b>broken</b>');
+    expect(forwarded!.html).not.toContain('<script');
+    expect(forwarded!.parsed.attachments.map((attachment) => attachment.filename)).toEqual(['parcel.jpg']);
+    expect(forwarded!.parsed.attachments[0]!.content.equals(photo)).toBe(true);
+
+    const withoutMessage = await agent.post(`/api/interactions/${offer.interactionId}/forward`, {
+      to: [{ address: 'claims@carrier.test' }],
+      text: 'Just a heads-up, no details.',
+      includePreviousMessage: false,
+    });
+    expect(withoutMessage.status).toBe(200);
+    const [, bare] = await smtp.waitForMessages(2, 15_000);
+    expect(bare!.text?.trim()).toBe('Just a heads-up, no details.');
+    expect(bare!.text).not.toContain('Forwarded message');
+    expect(bare!.parsed.attachments).toEqual([]);
+
+    const sentFolder = await listMessages(testEnvironment().dovecot, routed.mailUser.user, routed.mailUser.password, 'Sent');
+    expect(sentFolder.map((message) => message.messageId)).toEqual([withMessage.body.messageIdHeader, withoutMessage.body.messageIdHeader]);
+    const events = await platform.db.routingEvent.findMany({ where: { interactionId: offer.interactionId, type: 'forward-sent' } });
+    expect(events).toHaveLength(2);
+    await closeAndRecord(agent, offer.interactionId, routed.dispositionId, 'route-email-forward-with-and-without-message');
+  });
+});
+
+describe('outbound headers', () => {
+  it('cannot be injected through the customer subject or name, forward recipients, or extra headers', async () => {
+    const smtp = await sink();
+    const routed = await createRoutedAccount(platform, smtp);
+    const encoded = (text: string) => `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`;
+    const raw = buildEmail({ from: 'x@customer.test', to: routed.account.emailAddress, subject: 'placeholder', text: 'Hi' })
+      .replace(/^Subject: placeholder$/m, `Subject: ${encoded('Help\r\nBcc: evil@attacker.test')}`)
+      .replace(/^From: x@customer.test$/m, `From: ${encoded('Eve\r\nList-Unsubscribe: <mailto:evil@attacker.test>')} <eve@customer.test>`);
+    await routed.deliver(raw);
+    const offer = await acceptNextOffer(routed.agent);
+
+    const reply = await routed.agent.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Sure.' });
+    expect(reply.status).toBe(200);
+    const [sent] = await smtp.waitForMessages(1, 15_000);
+    const lines = headerLines(sent!.raw);
+    expect(lines.filter((line) => /^(bcc|list-unsubscribe):/i.test(line))).toEqual([]);
+    expect(sent!.envelope.rcptTo).toEqual(['eve@customer.test']);
+    expect(sent!.subject).toBe('Re: Help Bcc: evil@attacker.test');
+
+    const injectedName = await routed.agent.post(`/api/interactions/${offer.interactionId}/forward`, {
+      to: [{ name: 'Claims\r\nBcc: evil@attacker.test', address: 'claims@carrier.test' }],
+      text: 'x',
+    });
+    expect(injectedName.status).toBe(400);
+    expect(injectedName.body.errors).toEqual([expect.objectContaining({ field: 'to.0.name' })]);
+    const extraHeader = await routed.agent.post(`/api/interactions/${offer.interactionId}/reply`, {
+      text: 'x',
+      headers: { 'List-Unsubscribe': '<mailto:evil@attacker.test>' },
+    });
+    expect(extraHeader.status).toBe(400);
+    const badAddress = await routed.agent.post(`/api/interactions/${offer.interactionId}/forward`, {
+      to: [{ address: 'claims@carrier.test\r\nBcc: evil@attacker.test' }],
+      text: 'x',
+    });
+    expect(badAddress.status).toBe(400);
+    expect(smtp.messages).toHaveLength(1);
+  });
+});
+
+describe('sending is idempotent after the server answered 250', () => {
+  /**
+   * Holds the outbox row locked from just before the server's 250 until `release`: the sending attempt has its
+   * 250 but cannot record it, which is the window in which a crash or a timeout would tempt a second send.
+   */
+  function holdRowAcross250(): { options: SmtpSinkOptions; held: Promise<void>; release(): Promise<void> } {
+    let client: PoolClient | undefined;
+    let markHeld: () => void;
+    const held = new Promise<void>((resolve) => (markHeld = resolve));
+    return {
+      held,
+      options: {
+        async beforeAccept(email) {
+          client = await pool.connect();
+          await client.query('BEGIN');
+          await client.query('SELECT id FROM "OutboundEmail" WHERE "messageIdHeader" = $1 FOR UPDATE', [email.messageId]);
+        },
+        afterAccept() {
+          markHeld();
+        },
+      },
+      async release() {
+        await client?.query('COMMIT');
+        client?.release();
+      },
+    };
+  }
+
+  it('when the worker is killed: the retry finds the attempt past DATA and does not send again', async () => {
+    const window = holdRowAcross250();
+    const smtp = await sink(window.options);
+    const routed = await createRoutedAccount(platform, smtp);
+    await routed.deliver(buildEmail({ from: 'fay@customer.test', to: routed.account.emailAddress, subject: 'Kill', text: 'Hi' }));
+    const offer = await acceptNextOffer(routed.agent);
+    const handle = platform.temporal.workflow.getHandle(await workflowIdOf(offer.interactionId));
+
+    // Through the workflow directly, with a 5 s attempt timeout, so the dead worker's attempt is retried quickly.
+    const replying = handle
+      .executeUpdate(replyUpdate, {
+        args: [{ agentId: routed.agentId, requestId: 'kill-after-250', text: 'Once.', sendTimeoutSeconds: 5 }],
+      })
+      .then(
+        () => 'completed',
+        (error: Error) => `failed: ${rootReason(error)}`,
+      );
+    await window.held;
+    await platform.worker.kill();
+    await window.release();
+    await platform.worker.start();
+
+    expect(await replying).toMatch(/^failed: .*may already have been delivered/);
+    const outbound = await platform.db.outboundEmail.findFirstOrThrow({ where: { interactionId: offer.interactionId } });
+    expect(outbound.status).toBe('uncertain');
+    expect(outbound.attempts).toBe(1);
+    // Another try with the same request is refused too: the row stays uncertain until a person decides.
+    const retried = await handle
+      .executeUpdate(replyUpdate, {
+        args: [{ agentId: routed.agentId, requestId: 'kill-after-250', text: 'Once.', sendTimeoutSeconds: 5 }],
+      })
+      .catch((error: Error) => error);
+    expect(retried).toBeInstanceOf(Error);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(smtp.messages.map((message) => message.messageId)).toEqual([outbound.messageIdHeader]);
+    // The interaction is still held: the agent can go on (and close it).
+    expect(
+      (await routed.agent.post(`/api/interactions/${offer.interactionId}/close`, { dispositionId: routed.dispositionId })).body,
+    ).toEqual({
+      state: 'closed',
+    });
+  });
+
+  it('when the attempt times out: the retry waits for the first attempt, sees it sent, and does not send again', async () => {
+    const window = holdRowAcross250();
+    const smtp = await sink(window.options);
+    const routed = await createRoutedAccount(platform, smtp);
+    await routed.deliver(buildEmail({ from: 'gus@customer.test', to: routed.account.emailAddress, subject: 'Slow', text: 'Hi' }));
+    const offer = await acceptNextOffer(routed.agent);
+    const handle = platform.temporal.workflow.getHandle(await workflowIdOf(offer.interactionId));
+
+    const replying = handle.executeUpdate(replyUpdate, {
+      args: [{ agentId: routed.agentId, requestId: 'timeout-after-250', text: 'Once.', sendTimeoutSeconds: 2 }],
+    });
+    await window.held;
+    // Past the 2 s timeout and the 2 s retry interval: the second attempt has started and waits on the first.
+    await waitFor(
+      'a second send attempt',
+      async () => {
+        const description = await handle.describe();
+        return (description.raw.pendingActivities ?? []).some((activity) => (activity.attempt ?? 0) >= 2);
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+    await window.release();
+    const result = await replying;
+
+    const outbound = await platform.db.outboundEmail.findFirstOrThrow({ where: { interactionId: offer.interactionId } });
+    expect(result.messageIdHeader).toBe(outbound.messageIdHeader);
+    expect(outbound.status).toBe('sent');
+    expect(outbound.attempts).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(smtp.messages.map((message) => message.messageId)).toEqual([outbound.messageIdHeader]);
+    const history = await handle.fetchHistory();
+    const retried = history.events?.some((event) => (event.activityTaskStartedEventAttributes?.attempt ?? 1) >= 2);
+    expect(retried).toBe(true);
+  });
+
+  it('a forward through the workflow is idempotent per request id as well', async () => {
+    const smtp = await sink();
+    const routed = await createRoutedAccount(platform, smtp);
+    await routed.deliver(buildEmail({ from: 'hal@customer.test', to: routed.account.emailAddress, subject: 'Twice', text: 'Hi' }));
+    const offer = await acceptNextOffer(routed.agent);
+    const handle = platform.temporal.workflow.getHandle(await workflowIdOf(offer.interactionId));
+    const request = { agentId: routed.agentId, requestId: 'forward-once', text: 'FYI', to: [{ address: 'team@shop.test' }] };
+    const [first, second] = await Promise.all([
+      handle.executeUpdate(forwardUpdate, { args: [request] }),
+      handle.executeUpdate(forwardUpdate, { args: [request] }),
+    ]);
+    expect(second).toEqual(first);
+    await smtp.waitForMessages(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(smtp.messages).toHaveLength(1);
+  });
+});
+
+describe('supervisor reassign', () => {
+  it('hands a held interaction to another agent of the account, even with transfers off; others get 403/404', async () => {
+    const smtp = await sink();
+    const routed = await createRoutedAccount(platform, smtp, { agentNames: ['Ann Agent', 'Ben Agent'] });
+    const [ann, ben] = routed.agents as [RoutedAccount['agents'][0], RoutedAccount['agents'][0]];
+    const supervisorUser = await platform.admin.post('/api/users', {
+      name: 'Sue Supervisor',
+      email: `sue-${routed.account.key}@test.invalid`,
+      role: 'supervisor',
+      password: 'supervisor-password',
+    });
+    const outsiderUser = await platform.admin.post('/api/users', {
+      name: 'Olly Outsider',
+      email: `olly-${routed.account.key}@test.invalid`,
+      role: 'supervisor',
+      password: 'supervisor-password',
+    });
+    const agentIds = [ann.id, ben.id, supervisorUser.body.id];
+    expect((await platform.admin.put(`/api/accounts/${routed.account.id}/agents`, { agentIds })).status).toBe(200);
+    const supervisor = await platform.clientFor(supervisorUser.body.id);
+    const outsider = await platform.clientFor(outsiderUser.body.id);
+
+    await routed.deliver(buildEmail({ from: 'ida@customer.test', to: routed.account.emailAddress, subject: 'Reassign me', text: 'Hi' }));
+    expect((await ann.client.put('/api/me/presence', { presence: 'online' })).status).toBe(200);
+    const offer = await waitForOffer(ann.client);
+    expect((await ann.client.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
+
+    expect((await ann.client.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: ben.id })).status).toBe(403);
+    expect((await outsider.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: ben.id })).status).toBe(404);
+    const notMember = await supervisor.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: outsiderUser.body.id });
+    expect(notMember.status).toBe(400);
+    expect(notMember.body.errors).toEqual([expect.objectContaining({ field: 'agentId' })]);
+
+    expect((await ben.client.put('/api/me/presence', { presence: 'online' })).status).toBe(200);
+    const reassigned = await supervisor.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: ben.id });
+    expect(reassigned.status).toBe(200);
+    expect(reassigned.body).toEqual({ state: 'transferring' });
+    expect((await ann.client.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Still mine?' })).status).toBe(409);
+
+    const bensOffer = await waitForOffer(ben.client);
+    expect(bensOffer.interactionId).toBe(offer.interactionId);
+    expect((await ben.client.post(`/api/offers/${bensOffer.id}/accept`)).status).toBe(200);
+    expect((await ben.client.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Ben here.' })).status).toBe(200);
+    const [sent] = await smtp.waitForMessages(1, 15_000);
+    expect(sent!.text).toContain('Ben here.');
+    expect((await platform.db.interaction.findUniqueOrThrow({ where: { id: offer.interactionId } })).agentId).toBe(ben.id);
+    await closeAndRecord(ben.client, offer.interactionId, routed.dispositionId, 'route-email-supervisor-reassign');
+  });
+});
