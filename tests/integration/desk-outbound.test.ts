@@ -118,6 +118,10 @@ describe('reply', () => {
     expect(empty.status).toBe(400);
     expect(empty.body.errors).toEqual([expect.objectContaining({ field: 'text' })]);
 
+    // A supervisor spying on the thread leaves an internal note: the customer never sees it.
+    const note = await platform.admin.post(`/api/interactions/${offer.interactionId}/notes`, { text: 'VIP customer: be generous' });
+    expect(note.status).toBe(201);
+
     const invoice = Buffer.from('%PDF-1.4 invoice 42\n');
     const reply = await agent.post(`/api/interactions/${offer.interactionId}/reply`, {
       text: 'It ships <today>.',
@@ -144,6 +148,7 @@ describe('reply', () => {
       ['invoice-42.pdf', 'application/pdf'],
     ]);
     expect(sent!.parsed.attachments[0]!.content.equals(invoice)).toBe(true);
+    expect(sent!.raw.toString('latin1')).not.toContain('VIP customer');
 
     // A copy in the mailbox's Sent folder (created, as Dovecot had none), marked \Seen, exactly once.
     const sentFolder = await listMessages(testEnvironment().dovecot, routed.mailUser.user, routed.mailUser.password, 'Sent');
@@ -175,7 +180,12 @@ describe('reply', () => {
 
     // The thread shows the sent reply, and the routing history says so.
     const detail = await agent.get(`/api/interactions/${offer.interactionId}`);
-    expect(detail.body.messages.map((message: { direction: string }) => message.direction)).toEqual(['inbound', 'outbound', 'outbound']);
+    expect(detail.body.messages.map((message: { direction: string }) => message.direction)).toEqual([
+      'inbound',
+      'note',
+      'outbound',
+      'outbound',
+    ]);
     expect(detail.body.events.map((event: { type: string }) => event.type)).toEqual(expect.arrayContaining(['reply-sent']));
     await closeAndRecord(agent, offer.interactionId, routed.dispositionId, 'route-email-reply-template-canned-attachment-sent-folder');
   });
