@@ -58,7 +58,7 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
     expect(sent!.inReplyTo).toBe(customerMessageId);
     expect(sent!.references).toEqual([customerMessageId]);
     expect(sent!.from?.address).toBe(account.emailAddress);
-    expect(sent!.from?.name).toBe(`Support ${account.key}`);
+    expect(sent!.from?.name).toBe(account.name);
     expect(sent!.envelope.rcptTo).toEqual(['carla@customer.test']);
     expect(sent!.envelope.mailFrom).toBe(account.emailAddress);
     expect(sent!.text).toContain('It ships today.');

@@ -3,12 +3,12 @@
  * agents, SMTP to the test's sink, a "Solved" disposition; plus the steps every desk test repeats (wait for an
  * offer, accept it).
  */
-import { addMailUser } from '../../scripts/services/dovecot';
+import { randomBytes } from 'node:crypto';
 import { waitFor } from '../../scripts/services/process-tools';
-import { appendEmail, uniqueMailUser, type AppendedEmail } from './mailbox';
-import { uniqueAccountKey, type ApiClient, type TestPlatform } from './platform';
+import { createWatchedAccount } from './ingestion';
+import type { AppendedEmail } from './mailbox';
+import type { ApiClient, TestPlatform } from './platform';
 import type { SmtpSink } from './smtp-sink';
-import { testEnvironment } from './test-environment';
 
 export interface RoutedAgent {
   id: number;
@@ -34,67 +34,51 @@ export async function createRoutedAccount(
   smtp: SmtpSink,
   options: { agentNames?: string[]; account?: Record<string, unknown> } = {},
 ): Promise<RoutedAccount> {
-  const { dovecot } = testEnvironment();
-  const mailUser = { user: uniqueMailUser('routed'), password: 'secret-password' };
-  await addMailUser(dovecot, mailUser);
-  const key = uniqueAccountKey();
   const { admin } = platform;
-
   const agents: RoutedAgent[] = [];
+  const tag = randomBytes(4).toString('hex');
   for (const [index, name] of (options.agentNames ?? ['Alice Agent']).entries()) {
     const created = await admin.post('/api/users', {
       name,
-      email: `agent${index}-${key}@test.invalid`,
+      email: `agent${index}-${tag}@test.invalid`,
       role: 'agent',
       password: 'agent-password',
     });
     expect(created.status).toBe(201);
     agents.push({ id: created.body.id, name, client: await platform.clientFor(created.body.id) });
   }
-  const queue = await admin.post('/api/queues', { name: `support-${key}`, strategy: 'beepall', offerTimeoutSeconds: 60 });
+  const queue = await admin.post('/api/queues', { name: `support-${tag}`, strategy: 'beepall', offerTimeoutSeconds: 60 });
   expect(queue.status).toBe(201);
   const members = agents.map((agent) => ({ agentId: agent.id }));
   expect((await admin.put(`/api/queues/${queue.body.id}/members`, { members })).status).toBe(200);
 
-  const account = await admin.post('/api/accounts', {
-    name: `Support ${key}`,
-    key,
-    emailAddress: `support-${key.toLowerCase()}@example.test`,
-    imapHost: '127.0.0.1',
-    imapPort: dovecot.port,
-    imapSsl: false,
-    imapUsername: mailUser.user,
-    imapPassword: mailUser.password,
-    smtpHost: '127.0.0.1',
-    smtpPort: smtp.port,
-    smtpSecure: false,
-    smtpAuth: false,
-    mandatoryDisposition: true,
-    ...options.account,
-  });
-  expect(account.status).toBe(201);
-  expect(account.body).not.toHaveProperty('imapPassword');
+  const watched = await createWatchedAccount(
+    platform,
+    { smtpHost: '127.0.0.1', smtpPort: smtp.port, smtpSecure: false, smtpAuth: false, mandatoryDisposition: true, ...options.account },
+    { activate: false },
+  );
+  const account = (await admin.get(`/api/accounts/${watched.id}`)).body;
   const agentIds = agents.map((agent) => agent.id);
-  expect((await admin.put(`/api/accounts/${account.body.id}/agents`, { agentIds })).status).toBe(200);
-  expect((await admin.put(`/api/accounts/${account.body.id}/queues`, { queueIds: [queue.body.id] })).status).toBe(200);
-  const disposition = await admin.post(`/api/accounts/${account.body.id}/dispositions`, { name: 'Solved' });
+  expect((await admin.put(`/api/accounts/${account.id}/agents`, { agentIds })).status).toBe(200);
+  expect((await admin.put(`/api/accounts/${account.id}/queues`, { queueIds: [queue.body.id] })).status).toBe(200);
+  const disposition = await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Solved' });
   expect(disposition.status).toBe(201);
-  const plan = await admin.put(`/api/accounts/${account.body.id}/action-plan`, {
+  const plan = await admin.put(`/api/accounts/${account.id}/action-plan`, {
     steps: [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }],
   });
   expect(plan.status).toBe(201);
   // Activating starts the account's watcher.
-  expect((await admin.patch(`/api/accounts/${account.body.id}`, { active: true })).status).toBe(200);
+  expect((await admin.patch(`/api/accounts/${account.id}`, { active: true })).status).toBe(200);
 
   return {
-    account: account.body,
+    account,
     agent: agents[0]!.client,
     agentId: agents[0]!.id,
     agents,
     queueId: queue.body.id,
     dispositionId: disposition.body.id,
-    mailUser,
-    deliver: (raw) => appendEmail(dovecot, mailUser.user, mailUser.password, raw),
+    mailUser: watched.mailUser,
+    deliver: (raw) => watched.append(raw),
   };
 }
 
