@@ -402,6 +402,52 @@ export function registerDeskRoutes({ route, deps }: RouterContext): void {
   route(
     {
       method: 'get',
+      path: '/interactions/:id/workflows',
+      summary: "The routing workflows an interaction went through, newest first, with links to Temporal's Web UI (also once closed)",
+      tags: ['Supervisor'],
+      roles: ['admin', 'supervisor'],
+      params: idParams,
+      status: 200,
+    },
+    async ({ params, user }) => {
+      const [id] = await visibleInteractions([params.id], user);
+      const [interaction, events] = await Promise.all([
+        db.interaction.findUniqueOrThrow({ where: { id: id! }, select: { routingWorkflowId: true } }),
+        db.routingEvent.groupBy({
+          by: ['workflowId'],
+          where: { interactionId: id!, workflowId: { not: null } },
+          _min: { createdAt: true },
+          _max: { createdAt: true },
+        }),
+      ]);
+      const url = (workflowId: string) =>
+        deps.links.temporalUiUrl
+          ? `${deps.links.temporalUiUrl}/namespaces/${deps.links.namespace}/workflows/${encodeURIComponent(workflowId)}`
+          : null;
+      const items = events
+        .map((event) => ({
+          workflowId: event.workflowId!,
+          current: event.workflowId === interaction.routingWorkflowId,
+          url: url(event.workflowId!),
+          firstEventAt: event._min.createdAt?.toISOString() ?? null,
+          lastEventAt: event._max.createdAt?.toISOString() ?? null,
+        }))
+        .sort((a, b) => (b.firstEventAt ?? '').localeCompare(a.firstEventAt ?? ''));
+      if (interaction.routingWorkflowId && !items.some((item) => item.current))
+        items.unshift({
+          workflowId: interaction.routingWorkflowId,
+          current: true,
+          url: url(interaction.routingWorkflowId),
+          firstEventAt: null,
+          lastEventAt: null,
+        });
+      return { items };
+    },
+  );
+
+  route(
+    {
+      method: 'get',
       path: '/accounts/:id/realtime',
       summary: 'Realtime account view: waiting, offered and in progress per queue and agent, longest wait',
       tags: ['Supervisor'],

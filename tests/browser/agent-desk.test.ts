@@ -224,6 +224,38 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     expect(line).toContain(`${interaction.id},${key},My order is late,carla@customer.test,Carla Customer,closed,true,Alice Agent,`);
     expect(line).toContain(',Solved,');
 
+    // Spy: the thread with an internal note, the zip of the thread, the link to the workflow in Temporal's Web UI.
+    await row.getByRole('button', { name: 'My order is late' }).click();
+    const spy = watch.getByRole('region', { name: /^Interaction #/ });
+    await spy.locator('.message.outbound', { hasText: 'your order ships today' }).waitFor();
+    await spy.getByRole('textbox', { name: /^Internal note/ }).fill('Checked with the courier.');
+    await spy.getByRole('button', { name: 'Add note' }).click();
+    await spy.locator('.message.note', { hasText: 'Checked with the courier.' }).waitFor();
+    expect(
+      await platform.db.message.count({ where: { interactionId: interaction.id, direction: 'note', authorId: supervisor.body.id } }),
+    ).toBe(1);
+    const [zip] = await Promise.all([
+      watch.waitForEvent('download'),
+      spy.getByRole('button', { name: 'Download zip', exact: true }).click(),
+    ]);
+    expect(zip.suggestedFilename()).toBe(`interaction-${interaction.id}.zip`);
+    const zipBytes = readFileSync((await zip.path())!);
+    expect(zipBytes.subarray(0, 2).toString()).toBe('PK');
+    expect(zipBytes.includes(Buffer.from('001.eml'))).toBe(true);
+    expect(zipBytes.includes(Buffer.from('002.eml'))).toBe(true);
+    const [textOnly] = await Promise.all([
+      watch.waitForEvent('download'),
+      spy.getByRole('button', { name: 'Download zip without attachments' }).click(),
+    ]);
+    expect(textOnly.suggestedFilename()).toBe(`interaction-${interaction.id}-without-attachments.zip`);
+    // Closed, the interaction has no current workflow, but its link stays: the workflow it was routed by.
+    const workflowId = (
+      await platform.db.routingEvent.findFirstOrThrow({ where: { interactionId: interaction.id, workflowId: { not: null } } })
+    ).workflowId!;
+    expect(await spy.getByRole('link', { name: 'Workflow in Temporal Web UI' }).getAttribute('href')).toBe(
+      `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(workflowId)}`,
+    );
+
     expect([...agentPage.errors, ...supervisorPage.errors]).toEqual([]);
     await agentPage.close();
     await supervisorPage.close();

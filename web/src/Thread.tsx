@@ -33,7 +33,7 @@ export function Thread({ messages, authors }: { messages: Message[]; authors?: M
           message.direction === 'inbound'
             ? `${message.fromName ? `${message.fromName} ` : ''}<${message.fromAddress ?? 'unknown'}>`
             : message.direction === 'note'
-              ? `Internal note${message.authorId !== null ? ` by ${authors?.get(message.authorId) ?? `user ${message.authorId}`}` : ''}`
+              ? `Internal note${message.authorId !== null && authors?.has(message.authorId) ? ` by ${authors.get(message.authorId)}` : ''}`
               : `Sent${message.authorId !== null && authors?.get(message.authorId) ? ` by ${authors.get(message.authorId)}` : ''} to ${message.toAddresses.map((to) => to.address).join(', ')}`;
         return (
           <li key={message.id} class={`message ${message.direction}`} data-direction={message.direction}>
@@ -48,12 +48,12 @@ export function Thread({ messages, authors }: { messages: Message[]; authors?: M
               <pre class="text-body">{message.text ?? ''}</pre>
             )}
             {message.attachments.length > 0 && (
-              <ul class="attachments" aria-label="Attachments">
+              <ul class="attachments thread-attachments" aria-label="Attachments">
                 {message.attachments
                   .filter((attachment) => !attachment.inline)
                   .map((attachment) => (
                     <li key={attachment.id}>
-                      📎 {attachment.filename ?? `attachment ${attachment.id}`} ({attachment.contentType}, {formatBytes(attachment.size)})
+                      {attachment.filename ?? `attachment ${attachment.id}`} ({attachment.contentType}, {formatBytes(attachment.size)})
                     </li>
                   ))}
               </ul>

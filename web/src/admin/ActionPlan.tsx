@@ -495,7 +495,11 @@ export function ActionPlanEditor() {
                 <ul>
                   {problems.map((problem) => (
                     <li key={problem.field + problem.reason}>
-                      {problem.field}: {problem.reason}
+                      {problem.field.replace(
+                        /^(body\.)?steps\.(\d+)\.?(.*)$/,
+                        (_, _body, index: string, rest: string) => `Step ${Number(index) + 1}${rest ? ` (${rest})` : ''}`,
+                      )}
+                      : {problem.reason}
                     </li>
                   ))}
                 </ul>

@@ -2,7 +2,7 @@
  * One interaction on the agent desk: the thread, reply and forward (canned answers, attachments),
  * internal notes, the assistant's suggestions, transfer, and close with a disposition.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { get, listAll, post } from '../api';
 import { Thread } from '../Thread';
 import type { Account, Disposition, InteractionDetail, User } from '../types';
@@ -243,6 +243,11 @@ export function InteractionView({
   const detail = useLoad(() => get<InteractionDetail>(`/interactions/${interactionId}`), [interactionId, version, localVersion]);
   const [tool, setTool] = useState<'reply' | 'forward' | 'note' | 'transfer'>('reply');
   const [suggested, setSuggested] = useState<{ title: string; text: string; cannedAnswerId?: number; at: number } | null>(null);
+  // Notes by a supervisor arrive without a live event: look again now and then.
+  useEffect(() => {
+    const timer = setInterval(() => setLocalVersion((value) => value + 1), 15_000);
+    return () => clearInterval(timer);
+  }, []);
   const refresh = () => {
     setLocalVersion((value) => value + 1);
     onChanged();

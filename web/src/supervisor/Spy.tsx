@@ -22,6 +22,10 @@ export function Spy({
   const [localVersion, setLocalVersion] = useState(0);
   const detail = useLoad(() => get<InteractionDetail>(`/interactions/${interactionId}`), [interactionId, version, localVersion]);
   const accepts = useLoad(() => capabilities(), []);
+  const workflows = useLoad(
+    () => get<{ items: Array<{ workflowId: string; url: string | null; current: boolean }> }>(`/interactions/${interactionId}/workflows`),
+    [interactionId, version],
+  );
   const [note, setNote] = useState('');
   const [agentId, setAgentId] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -70,12 +74,17 @@ export function Spy({
             >
               Download zip without attachments
             </button>
-            {interaction.workflowUrl ? (
-              <a href={interaction.workflowUrl} target="_blank" rel="noreferrer">
-                Workflow in Temporal Web UI
-              </a>
-            ) : (
-              <span class="muted">{interaction.routingWorkflowId ? 'Temporal Web UI not configured' : 'No routing workflow now'}</span>
+            {workflows.data?.items.length === 0 && <span class="muted">No routing workflow yet</span>}
+            {workflows.data?.items.map((workflow, index) =>
+              workflow.url ? (
+                <a key={workflow.workflowId} href={workflow.url} target="_blank" rel="noreferrer" title={workflow.workflowId}>
+                  {index === 0 ? 'Workflow in Temporal Web UI' : `Earlier workflow ${workflow.workflowId}`}
+                </a>
+              ) : (
+                <span key={workflow.workflowId} class="muted">
+                  Workflow {workflow.workflowId} (Temporal Web UI not configured)
+                </span>
+              ),
             )}
           </div>
           <Thread messages={interaction.messages} authors={authors} />

@@ -264,12 +264,15 @@ export function Supervisor({ user }: { user: User }) {
     return () => clearInterval(poll);
   }, [accountId]);
 
+  // Timers call the latest render's functions, so a refresh uses the filters shown now, not those of the event's time.
+  const latest = useRef({ loadRealtime, search });
+  latest.current = { loadRealtime, search };
   useLiveEvents((event) => {
     if (event.event !== 'connected' && event.data.accountId !== accountId) return;
     clearTimeout(timers.current.realtime);
-    timers.current.realtime = setTimeout(() => void loadRealtime(), 150);
+    timers.current.realtime = setTimeout(() => void latest.current.loadRealtime(), 150);
     clearTimeout(timers.current.list);
-    timers.current.list = setTimeout(() => void search(), 600);
+    timers.current.list = setTimeout(() => void latest.current.search(), 600);
     if (event.data.interactionId === spyId) setSpyVersion((value) => value + 1);
   });
 

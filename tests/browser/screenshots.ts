@@ -1,0 +1,216 @@
+/**
+ * `npm run screenshots`: the README's pictures of the web client, taken in Chromium against the real platform
+ * (a jest file outside `npm test`'s pattern, so it gets global setup's servers). Writes docs/screenshots/*.png.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Browser } from 'playwright-core';
+import { addMailUser } from '../../scripts/services/dovecot';
+import { waitFor } from '../../scripts/services/process-tools';
+import { appendEmail, uniqueMailUser } from '../support/mailbox';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { testEnvironment } from '../support/test-environment';
+import { ensureWebBuild, launchChromium, logIn, openPage } from './browser';
+
+const OUT = path.resolve(__dirname, '../../docs/screenshots');
+
+function email(options: {
+  from: string;
+  subject: string;
+  text: string;
+  html?: string;
+  attachment?: { filename: string; content: string };
+}): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: options.from,
+    to: 'support@shop.example',
+    subject: options.subject,
+    text: options.text,
+    ...(options.html ? { html: options.html } : {}),
+    ...(options.attachment ? { attachments: [{ ...options.attachment, contentType: 'application/pdf' }] } : {}),
+  });
+  return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
+}
+
+describe('screenshots of the web client', () => {
+  let platform: TestPlatform;
+  let smtp: SmtpSink;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    [smtp, platform, browser] = await Promise.all([startSmtpSink(), startTestPlatform(), launchChromium()]);
+    mkdirSync(OUT, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+    await smtp?.close();
+  });
+
+  it('takes the agent desk, the supervisor view and the action plan editor', async () => {
+    const { dovecot } = testEnvironment();
+    const admin = platform.admin;
+    const mailUser = { user: uniqueMailUser('screens'), password: 'secret-password' };
+    await addMailUser(dovecot, mailUser);
+
+    const password = 'password-123';
+    const alice = (
+      await admin.post('/api/users', { name: 'Alice Martin', email: 'alice@shop.example', role: 'agent', password, capacity: 3 })
+    ).body;
+    const bruno = (await admin.post('/api/users', { name: 'Bruno Rossi', email: 'bruno@shop.example', role: 'agent', password })).body;
+    const sam = (await admin.post('/api/users', { name: 'Sam Lee', email: 'sam@shop.example', role: 'supervisor', password })).body;
+    await admin.post('/api/users', { name: 'Ada Admin', email: 'ada@shop.example', role: 'admin', password });
+    await admin.post('/api/pause-statuses', { name: 'Lunch' });
+    await admin.post('/api/pause-statuses', { name: 'Training' });
+    const firstLine = (await admin.post('/api/queues', { name: 'First line', strategy: 'beepall', offerTimeoutSeconds: 600 })).body;
+    const refunds = (await admin.post('/api/queues', { name: 'Refunds', strategy: 'rrmemory' })).body;
+    await admin.put(`/api/queues/${firstLine.id}/members`, { members: [{ agentId: alice.id }] });
+    await admin.put(`/api/queues/${refunds.id}/members`, { members: [{ agentId: bruno.id }] });
+    const account = (
+      await admin.post('/api/accounts', {
+        name: 'Shop support',
+        key: 'SHOP',
+        emailAddress: 'support@shop.example',
+        imapHost: '127.0.0.1',
+        imapPort: dovecot.port,
+        imapSsl: false,
+        imapUsername: mailUser.user,
+        imapPassword: mailUser.password,
+        smtpHost: '127.0.0.1',
+        smtpPort: smtp.port,
+        smtpSecure: false,
+        smtpAuth: false,
+        mandatoryDisposition: true,
+        notificationShake: true,
+        notificationTemplate: '{{account.key}} · {{customer.email}} writes: {{subject}}',
+      })
+    ).body;
+    await admin.put(`/api/accounts/${account.id}/agents`, { agentIds: [alice.id, bruno.id, sam.id] });
+    await admin.put(`/api/accounts/${account.id}/queues`, { queueIds: [firstLine.id, refunds.id] });
+    const solved = (await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Solved' })).body;
+    await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Refund issued', parentId: solved.id });
+    await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Needs follow-up' });
+    await admin.post('/api/canned-answers', {
+      name: 'Thanks for writing',
+      body: 'Thank you for writing to us, {{customer.name}}.',
+      accountId: null,
+    });
+    await admin.post('/api/canned-answers', {
+      name: 'Order shipped today',
+      body: 'Hello {{customer.name}}, your order left our warehouse today; the tracking link follows by email.',
+      accountId: account.id,
+    });
+    await admin.post('/api/canned-answers', {
+      name: 'Refund policy',
+      body: 'Refunds reach your card within 5 working days.',
+      accountId: account.id,
+    });
+    await admin.put(`/api/accounts/${account.id}/action-plan`, {
+      steps: [
+        { type: 'tag', tags: ['web'], label: 'start' },
+        { type: 'queue', queueId: firstLine.id, timeoutSeconds: 600 },
+        { type: 'queue', queueId: refunds.id, timeoutSeconds: 600 },
+      ],
+    });
+    await admin.patch(`/api/accounts/${account.id}`, { active: true });
+    const agentApi = await platform.clientFor(alice.id);
+    await agentApi.put('/api/me/presence', { presence: 'online' });
+
+    const customers = [
+      {
+        from: 'Carla Bianchi <carla@example.org>',
+        subject: 'My order #4821 has not arrived',
+        text: 'Hello, I ordered a lamp two weeks ago and it has not arrived. The invoice is attached.',
+        html: '<p>Hello,</p><p>I ordered a <b>desk lamp</b> two weeks ago and it has <i>not arrived</i>.</p><table border="1" cellpadding="4"><tr><th>Order</th><th>Date</th></tr><tr><td>#4821</td><td>10 Nov</td></tr></table><p>The invoice is attached.</p><p>Carla</p>',
+        attachment: { filename: 'invoice-4821.pdf', content: '%PDF-1.4 invoice' },
+      },
+      { from: 'Dev Patel <dev@example.net>', subject: 'Refund for a damaged chair', text: 'The chair arrived broken. Can I get a refund?' },
+    ];
+    for (const customer of customers) {
+      await appendEmail(dovecot, mailUser.user, mailUser.password, await email(customer));
+      await waitFor('the offer', async () => (await agentApi.get('/api/me/offers')).body.length > 0, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      });
+      if (customer === customers[0]) {
+        const [offer] = (await agentApi.get('/api/me/offers')).body;
+        await agentApi.post(`/api/offers/${offer.id}/accept`);
+        await agentApi.post(`/api/interactions/${offer.interactionId}/reply`, {
+          text: 'Hello Carla, I am sorry for the wait: I am checking with the courier now.',
+        });
+        await smtp.waitForMessages(1, 15_000);
+        const samApi = await platform.clientFor(sam.id);
+        await samApi.post(`/api/interactions/${offer.interactionId}/notes`, {
+          text: 'Courier confirmed a delay in Milan; offer free shipping next time.',
+        });
+      }
+    }
+    await appendEmail(
+      dovecot,
+      mailUser.user,
+      mailUser.password,
+      await email({ from: 'Lena Vogel <lena@example.de>', subject: 'Wrong size delivered', text: 'I got an M instead of an L.' }),
+    );
+
+    // The agent desk: the held interaction open, the reply form with canned answers, the offer waiting.
+    const agentPage = await openPage(browser, platform.apiUrl);
+    await logIn(agentPage.page, 'alice@shop.example', password);
+    await agentPage.page.locator('.offer').first().waitFor();
+    await agentPage.page.getByRole('tab', { name: /My order #4821/ }).click();
+    await agentPage.page.locator('.message.note').waitFor();
+    await agentPage.page.getByRole('button', { name: 'Order shipped today' }).click();
+    await agentPage.page.getByLabel(/^Reply to/).fill('Good news: the courier found your parcel.');
+    await agentPage.page.waitForTimeout(800);
+    await agentPage.page.screenshot({ path: path.join(OUT, 'agent-desk.png') });
+
+    // The supervisor view: realtime counts, the list with an advanced search condition, spying on the thread.
+    const supervisorPage = await openPage(browser, platform.apiUrl);
+    const watch = supervisorPage.page;
+    await logIn(watch, 'sam@shop.example', password);
+    await watch.locator('[data-testid="realtime-in-progress"] dd', { hasText: /^1$/ }).waitFor();
+    await watch.getByRole('button', { name: 'Add condition' }).click();
+    await watch.getByRole('combobox', { name: 'Condition 1 field' }).selectOption('subject');
+    await watch.getByRole('textbox', { name: 'Condition 1 value' }).fill('order');
+    await watch.getByRole('button', { name: 'Add condition' }).click();
+    await watch.getByRole('combobox', { name: 'Condition 2 field' }).selectOption('priority');
+    await watch.getByRole('combobox', { name: 'Condition 2 operator' }).selectOption('greaterThan');
+    await watch.getByRole('spinbutton', { name: 'Condition 2 value' }).fill('5');
+    await watch.getByRole('checkbox', { name: 'enabled' }).nth(1).uncheck();
+    await watch.getByRole('radio', { name: 'any condition' }).check();
+    await watch.getByRole('button', { name: 'Search' }).click();
+    await watch.getByRole('button', { name: /My order #4821/ }).click();
+    await watch.locator('.spy .message.note').waitFor();
+    await watch
+      .getByRole('checkbox', { name: /Select interaction/ })
+      .first()
+      .check();
+    await watch.evaluate('window.scrollTo(0, 0)');
+    await watch.waitForTimeout(800);
+    await watch.screenshot({ path: path.join(OUT, 'supervisor.png') });
+
+    // The action plan editor, with the API's message on a jump that lands nowhere.
+    const adminPage = await openPage(browser, platform.apiUrl);
+    await logIn(adminPage.page, 'ada@shop.example', password);
+    await adminPage.page.goto('/app/admin?section=plan');
+    await adminPage.page.getByRole('combobox', { name: 'Account' }).selectOption({ label: 'SHOP · Shop support' });
+    const steps = adminPage.page.getByRole('form', { name: 'Action plan steps' });
+    await steps.getByRole('listitem', { name: 'Step 3' }).waitFor();
+    await steps.getByRole('button', { name: 'Add step' }).click();
+    const fourth = steps.getByRole('listitem', { name: 'Step 4' });
+    await fourth.getByLabel('Type').selectOption('gotoif');
+    await fourth.getByLabel('Field').selectOption('subject');
+    await fourth.getByLabel('Value').fill('refund');
+    await fourth.getByLabel('Then go to (label or step number)').fill('refunds');
+    await steps.getByRole('button', { name: 'Publish new version' }).click();
+    await fourth.locator('.error').waitFor();
+    await adminPage.page.screenshot({ path: path.join(OUT, 'action-plan.png') });
+
+    for (const opened of [agentPage, supervisorPage, adminPage]) {
+      expect(opened.errors).toEqual([]);
+      await opened.close();
+    }
+  });
+});
