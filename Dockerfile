@@ -4,7 +4,7 @@
 #   API (default):  node --import tsx api/server.ts     (PORT, default 3000; GET /health)
 #   worker:         node --import tsx worker.ts         (HEALTH_PORT, default 3001; GET /health)
 # TypeScript runs through tsx at run time, so there is no compile step: the build only installs
-# the dependencies and generates the Prisma client.
+# the dependencies, generates the Prisma client and builds the web client.
 #
 # Debian (glibc) rather than Alpine: @temporalio/core-bridge ships native builds for glibc Linux
 # only (x86_64 and aarch64), none for musl.
@@ -24,6 +24,10 @@ COPY prisma ./prisma
 ENV PRISMA_SCHEMA_ENGINE_BINARY=/bin/true \
     CHECKPOINT_DISABLE=1
 RUN npx prisma generate
+# The web client (served by the API at /app), built with Vite from web/ and the template renderer it shares.
+COPY web ./web
+COPY lib/templates.ts lib/domain.ts ./lib/
+RUN npx vite build --config web/vite.config.mts
 
 # ---- production dependencies only ----
 FROM ${NODE_IMAGE} AS prod-deps
@@ -40,6 +44,7 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/generated ./generated
 COPY . .
+COPY --from=build /app/dist/web ./dist/web
 # The official image's unprivileged user (uid 1000).
 USER node
 EXPOSE 3000 3001

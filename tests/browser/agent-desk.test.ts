@@ -164,7 +164,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     expect(await desk.title()).toContain(key);
     expect(await offerCard.locator('.notification').textContent()).toBe(`Mail for ${key} from carla@customer.test: My order is late`);
     expect(await offerCard.getAttribute('data-shake')).toBe('on');
-    expect(await desk.locator('.offers').getAttribute('data-sound-at')).not.toBe('');
+    await desk.locator('.offers:not([data-sound-at=""])').waitFor({ timeout: 2_000 }); // the tone played
     await tileValue(watch, 'offered', '1');
 
     // Accept: the thread opens.
@@ -181,21 +181,16 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     expect(await reply.getByRole('button', { name: `Global greeting ${key}` }).count()).toBe(0);
     await reply.getByRole('button', { name: 'Shipping today' }).click();
     const rendered = 'Hello Carla Customer, your order ships today.';
-    // A server that takes cannedAnswerId renders and appends the answer itself (the form shows what it will add);
-    // otherwise the client puts the rendered answer into the text.
-    const appended = reply.getByRole('region', { name: 'Canned answer to append' });
-    if ((await appended.count()) > 0) expect(await appended.locator('pre').textContent()).toBe(rendered);
-    else expect(await reply.getByLabel('Reply to carla@customer.test').inputValue()).toBe(rendered);
-    const attachments = reply.getByLabel('Attachments');
-    const withAttachment = await attachments.isEnabled();
-    if (withAttachment) await attachments.setInputFiles({ name: 'label.txt', mimeType: 'text/plain', buffer: Buffer.from('tracking 42') });
+    // The server renders and appends the chosen canned answer; the form shows what it will add.
+    expect(await reply.getByRole('region', { name: 'Canned answer to append' }).locator('pre').textContent()).toBe(rendered);
+    expect(await reply.getByLabel('Reply to carla@customer.test').inputValue()).toBe('');
+    await reply.getByLabel('Attachments').setInputFiles({ name: 'label.txt', mimeType: 'text/plain', buffer: Buffer.from('tracking 42') });
     await reply.getByRole('button', { name: 'Send reply' }).click();
     await reply.getByText('Reply sent.').waitFor();
     const [sent] = await smtp.waitForMessages(1, 15_000);
     expect(sent!.envelope.rcptTo).toEqual(['carla@customer.test']);
     expect(sent!.text?.split(rendered).length).toBe(2); // exactly once
-    if (withAttachment)
-      expect(sent!.parsed.attachments.map((file) => [file.filename, file.content.toString()])).toEqual([['label.txt', 'tracking 42']]);
+    expect(sent!.parsed.attachments.map((file) => [file.filename, file.content.toString()])).toEqual([['label.txt', 'tracking 42']]);
     await desk.locator('.message.outbound', { hasText: 'your order ships today' }).waitFor();
 
     // Close: the disposition is mandatory, so the button waits for one.
@@ -259,5 +254,139 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     expect([...agentPage.errors, ...supervisorPage.errors]).toEqual([]);
     await agentPage.close();
     await supervisorPage.close();
+  });
+
+  it('pauses with a reason, forwards with an attachment, and passes the interaction on by supervisor reassign and agent transfer', async () => {
+    const { dovecot } = testEnvironment();
+    const admin = platform.admin;
+    const mailUser = { user: uniqueMailUser('browser-tools'), password: 'secret-password' };
+    await addMailUser(dovecot, mailUser);
+    const key = uniqueAccountKey();
+    const person = async (name: string, role: string) => {
+      const email = `${name.toLowerCase()}-${key}@test.invalid`;
+      const created = await admin.post('/api/users', { name, email, role, password: AGENT_PASSWORD });
+      expect(created.status).toBe(201);
+      return { id: created.body.id as number, email };
+    };
+    const [ana, ben, sue] = [await person('Ana', 'agent'), await person('Ben', 'agent'), await person('Sue', 'supervisor')];
+    const lunch = await admin.post('/api/pause-statuses', { name: `Lunch ${key}` });
+    const queue = await admin.post('/api/queues', { name: `tools-${key}`, strategy: 'beepall', offerTimeoutSeconds: 120 });
+    await admin.put(`/api/queues/${queue.body.id}/members`, { members: [{ agentId: ana.id }] });
+    const account = await admin.post('/api/accounts', {
+      name: `Tools ${key}`,
+      key,
+      emailAddress: `tools-${key.toLowerCase()}@example.test`,
+      imapHost: '127.0.0.1',
+      imapPort: dovecot.port,
+      imapSsl: false,
+      imapUsername: mailUser.user,
+      imapPassword: mailUser.password,
+      smtpHost: '127.0.0.1',
+      smtpPort: smtp.port,
+      smtpSecure: false,
+      smtpAuth: false,
+      transferEnabled: true,
+      transferToAgent: true,
+      transferToQueue: true,
+      transferTimeoutSeconds: 120,
+    });
+    expect(account.status).toBe(201);
+    const accountId = account.body.id as number;
+    await admin.put(`/api/accounts/${accountId}/agents`, { agentIds: [ana.id, ben.id, sue.id] });
+    await admin.put(`/api/accounts/${accountId}/queues`, { queueIds: [queue.body.id] });
+    await admin.put(`/api/accounts/${accountId}/action-plan`, { steps: [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }] });
+    expect((await admin.patch(`/api/accounts/${accountId}`, { active: true })).status).toBe(200);
+
+    const anaPage = await openPage(browser, platform.apiUrl);
+    const benPage = await openPage(browser, platform.apiUrl);
+    const suePage = await openPage(browser, platform.apiUrl);
+    const desk = anaPage.page;
+    await logIn(desk, ana.email, AGENT_PASSWORD);
+
+    // Pause with a reason, then online.
+    await desk.getByRole('combobox', { name: 'Pause reason' }).selectOption({ label: `Lunch ${key}` });
+    await desk.getByRole('button', { name: 'Pause' }).click();
+    await desk
+      .getByTestId('presence')
+      .filter({ hasText: `Paused: Lunch ${key}` })
+      .waitFor();
+    expect(await platform.db.user.findUniqueOrThrow({ where: { id: ana.id } })).toMatchObject({
+      presence: 'paused',
+      pauseStatusId: lunch.body.id,
+    });
+    await desk.getByRole('button', { name: 'Go online' }).click();
+    await desk.getByTestId('presence').filter({ hasText: 'Online' }).waitFor();
+
+    await appendEmail(
+      dovecot,
+      mailUser.user,
+      mailUser.password,
+      buildEmail({
+        from: 'Dan Customer <dan@customer.test>',
+        to: account.body.emailAddress,
+        subject: 'Parcel damaged',
+        text: 'The box was crushed.',
+      }),
+    );
+    await desk.locator('.offer').getByRole('button', { name: 'Accept' }).click({ timeout: 30_000 });
+    await desk.getByRole('heading', { name: 'Parcel damaged' }).waitFor();
+    const interaction = await platform.db.interaction.findFirstOrThrow({ where: { accountId } });
+
+    // Forward to the warehouse with a photo and the customer's message.
+    await desk.getByRole('tab', { name: 'Forward' }).click();
+    const forward = desk.getByRole('form', { name: 'Forward' });
+    await forward.getByLabel('To', { exact: true }).fill('Warehouse <warehouse@partner.test>');
+    await forward.getByLabel('Message', { exact: true }).fill('Please check this parcel.');
+    await forward.getByLabel('Include the previous message').check();
+    await forward
+      .getByLabel('Attachments')
+      .setInputFiles({ name: 'photo.txt', mimeType: 'text/plain', buffer: Buffer.from('crushed box') });
+    await forward.getByRole('button', { name: 'Forward' }).click();
+    await forward.getByText('Forwarded.').waitFor();
+    const isForward = (message: (typeof smtp.messages)[number]) => message.envelope.rcptTo.includes('warehouse@partner.test');
+    for (let waited = 0; !smtp.messages.some(isForward) && waited < 15_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const forwarded = smtp.messages.find(isForward);
+    expect(forwarded?.to).toEqual([{ address: 'warehouse@partner.test', name: 'Warehouse' }]);
+    expect(forwarded?.text).toContain('Please check this parcel.');
+    expect(forwarded?.text).toContain('The box was crushed.');
+    expect(forwarded?.parsed.attachments.map((file) => file.filename)).toContain('photo.txt');
+
+    // The supervisor reassigns it to Ben, who accepts it on his desk.
+    await logIn(benPage.page, ben.email, AGENT_PASSWORD);
+    await benPage.page.getByRole('button', { name: 'Go online' }).click();
+    await benPage.page.getByTestId('presence').filter({ hasText: 'Online' }).waitFor();
+    const watch = suePage.page;
+    await logIn(watch, sue.email, AGENT_PASSWORD);
+    await watch.getByRole('combobox', { name: /^Account/ }).selectOption({ label: `${key} · Tools ${key}` });
+    await watch.locator(`tr[data-interaction-id="${interaction.id}"]`).getByRole('button', { name: 'Parcel damaged' }).click();
+    const spy = watch.getByRole('region', { name: /^Interaction #/ });
+    await spy.getByRole('combobox', { name: 'Reassign to' }).selectOption({ label: 'Ben' });
+    await spy.getByRole('button', { name: 'Reassign' }).click();
+    await spy.getByText('Reassigned.').waitFor();
+    await benPage.page.locator('.offer', { hasText: 'Parcel damaged' }).getByRole('button', { name: 'Accept' }).click({ timeout: 15_000 });
+    await benPage.page.getByRole('heading', { name: 'Parcel damaged' }).waitFor();
+    await waitForAgent(interaction.id, ben.id);
+
+    // Ben transfers it to the queue (an agent may not list queues, so he gives its id); Ana is offered it again.
+    await benPage.page.getByRole('tab', { name: 'Transfer' }).click();
+    const transfer = benPage.page.getByRole('form', { name: 'Transfer' });
+    await transfer.getByLabel('queue', { exact: true }).check();
+    await transfer.getByLabel('Target queue id').fill(String(queue.body.id));
+    await transfer.getByRole('button', { name: 'Transfer' }).click();
+    await transfer.getByText('Transfer started.').waitFor();
+    await desk.locator('.offer', { hasText: 'Parcel damaged' }).waitFor({ timeout: 15_000 });
+
+    expect([...anaPage.errors, ...benPage.errors, ...suePage.errors]).toEqual([]);
+    for (const opened of [anaPage, benPage, suePage]) await opened.close();
+
+    async function waitForAgent(interactionId: number, agentId: number) {
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        const row = await platform.db.interaction.findUniqueOrThrow({ where: { id: interactionId } });
+        if (row.agentId === agentId && row.routingState === 'accepted') return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`interaction ${interactionId} was not accepted by agent ${agentId}`);
+    }
   });
 });
