@@ -251,6 +251,13 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
       `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(workflowId)}`,
     );
 
+    // Bulk delete of the selection, after the confirmation, removes it for good.
+    watch.once('dialog', (dialog) => void dialog.accept());
+    await watch.getByRole('button', { name: 'Delete selected' }).click();
+    await watch.getByText('Deleted 1 interaction(s).').waitFor();
+    expect(await row.count()).toBe(0);
+    expect(await platform.db.interaction.count({ where: { id: interaction.id } })).toBe(0);
+
     expect([...agentPage.errors, ...supervisorPage.errors]).toEqual([]);
     await agentPage.close();
     await supervisorPage.close();
