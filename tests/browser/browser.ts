@@ -31,7 +31,12 @@ export function ensureWebBuild(): string {
   const index = path.join(webRoot, 'index.html');
   const sources = Math.max(newestMtime(path.join(ROOT, 'web')), newestMtime(path.join(ROOT, 'lib/templates.ts')));
   if (!existsSync(index) || statSync(index).mtimeMs < sources) {
-    execFileSync(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'web/vite.config.mts'], { cwd: ROOT, stdio: 'pipe' });
+    // NODE_ENV=production as `npm run build:web` has it (jest sets "test", which would keep Preact's dev paths).
+    execFileSync(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'web/vite.config.mts'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   }
   return webRoot;
 }
