@@ -67,7 +67,12 @@ export function createImapActivities(deps: ImapActivityDeps) {
      */
     async appendToSentFolder(input: { outboundId: number }): Promise<{ folder: string | null; appended: boolean }> {
       const outbound = await db.outboundEmail.findUnique({ where: { id: input.outboundId } });
-      if (!outbound) throw ApplicationFailure.create({ message: `outbound ${input.outboundId} not found`, type: RoutingErrorType.NotFound, nonRetryable: true });
+      if (!outbound)
+        throw ApplicationFailure.create({
+          message: `outbound ${input.outboundId} not found`,
+          type: RoutingErrorType.NotFound,
+          nonRetryable: true,
+        });
       if (outbound.sentFolderAt) return { folder: outbound.sentFolder, appended: false };
       const sent = outbound.sentMessageId === null ? null : await db.message.findUnique({ where: { id: outbound.sentMessageId } });
       const raw = sent?.rawSha256 ? await readBlob(db, sent.rawSha256) : null;
@@ -81,7 +86,9 @@ export function createImapActivities(deps: ImapActivityDeps) {
       const account = await db.emailAccount.findUniqueOrThrow({ where: { id: outbound.accountId } });
       if (!account.imapHost) return { folder: null, appended: false };
       const client = new ImapFlow(connectionOptions(account, await imapAuth(account)));
-      client.on('error', (error: Error) => logger.warn({ accountId: account.id, err: error.message }, 'IMAP connection error (Sent folder)'));
+      client.on('error', (error: Error) =>
+        logger.warn({ accountId: account.id, err: error.message }, 'IMAP connection error (Sent folder)'),
+      );
       try {
         await client.connect();
         const folders = await client.list();
@@ -117,7 +124,9 @@ export function createImapActivities(deps: ImapActivityDeps) {
         if (!account || !account.active) return { reason: 'account is not active' };
         const interrupted = async (error: unknown) => {
           failures += 1;
-          const message = (error as Error).message;
+          const message = imapErrorText(error);
+          // A refused token may have been revoked before it expired: the next try asks for a new one.
+          if ((error as { authenticationFailed?: boolean }).authenticationFailed) tokens.forget(`account-${account.id}`);
           log.warn({ err: message, failures }, 'mailbox watch interrupted; reconnecting');
           await db.mailboxState.upsert({
             where: { accountId_mailbox: { accountId: account.id, mailbox: account.mailbox } },
@@ -418,6 +427,17 @@ export function createImapActivities(deps: ImapActivityDeps) {
     });
     logger.warn({ accountId: identity.accountId, uid: String(identity.uid), reason }, 'email quarantined');
   }
+}
+
+/**
+ * What went wrong, in words an admin can act on: imapflow's own message is often just "Command failed", the
+ * server's answer (e.g. `[AUTHENTICATIONFAILED] Authentication failed.`) is in the error's fields.
+ */
+export function imapErrorText(error: unknown): string {
+  const details = error as { message?: string; authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string };
+  const server = [details.serverResponseCode ? `[${details.serverResponseCode}]` : '', details.responseText ?? ''].join(' ').trim();
+  const prefix = details.authenticationFailed ? 'authentication failed' : (details.message ?? String(error));
+  return server ? `${prefix}: ${server}` : prefix;
 }
 
 /** How to reach an account's IMAP server, within its connection and authentication timeouts. */

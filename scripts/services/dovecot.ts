@@ -32,6 +32,11 @@ export interface StartDovecotOptions {
   port?: number;
   /** How long to wait for the IMAP greeting. Default 20 s. */
   startTimeoutMs?: number;
+  /**
+   * Also accept XOAUTH2/OAUTHBEARER logins, checking each access token at this RFC 7662 introspection endpoint
+   * (POST token=…; the answer's `username` must be the login name and `active` true), as Microsoft 365 and Gmail do.
+   */
+  oauth2IntrospectionUrl?: string;
 }
 
 export interface MailUserCredentials {
@@ -100,6 +105,7 @@ function instancePaths(baseDir: string) {
     startupLogPath: path.join(baseDir, 'dovecot-startup.log'),
     stateDir: path.join(baseDir, 'state'),
     mailDir: path.join(baseDir, 'mail'),
+    oauth2ConfigPath: path.join(baseDir, 'dovecot-oauth2.conf.ext'),
   };
 }
 
@@ -149,23 +155,38 @@ export interface DovecotConfigSettings {
   mailDir: string;
   mailUid: number;
   mailGid: number;
+  /** With OAuth2 logins: the oauth2 passdb's settings file ({@link renderOAuth2Config}). */
+  oauth2ConfigPath?: string;
 }
 
-/**
- * SASL mechanisms offered to IMAP clients. XOAUTH2 seam: add 'xoauth2' (and 'oauthbearer') here
- * together with an oauth2 passdb in {@link renderPassdbs}; nothing else in the config has to change.
- */
-const AUTH_MECHANISMS: readonly string[] = ['plain', 'login'];
+/** SASL mechanisms offered to IMAP clients: passwords, plus the token mechanisms when OAuth2 is on. */
+function authMechanisms(s: DovecotConfigSettings): string[] {
+  return s.oauth2ConfigPath ? ['plain', 'login', 'xoauth2', 'oauthbearer'] : ['plain', 'login'];
+}
+
+/** The oauth2 passdb's settings: every token is introspected, and must be active and name the user. */
+export function renderOAuth2Config(introspectionUrl: string): string {
+  if (!/^http:\/\/127\.0\.0\.1:\d+\/[\w/-]*$/.test(introspectionUrl)) {
+    throw new Error(`oauth2IntrospectionUrl must be a loopback http URL, got ${introspectionUrl}`);
+  }
+  return [
+    'introspection_mode = post',
+    `introspection_url = ${introspectionUrl}`,
+    'force_introspection = yes',
+    'username_attribute = username',
+    'active_attribute = active',
+    'active_value = true',
+    '',
+  ].join('\n');
+}
 
 function renderPassdbs(s: DovecotConfigSettings): string {
-  // XOAUTH2 seam: an OAuth2 passdb goes *before* the passwd-file one, restricted to the token
-  // mechanisms so that password logins keep using the passwd-file, e.g.
-  //   passdb {
-  //     driver = oauth2
-  //     mechanisms = xoauth2 oauthbearer
-  //     args = <baseDir>/dovecot-oauth2.conf.ext   (introspection_url = http://127.0.0.1:<port>/…)
-  //   }
+  // The oauth2 passdb goes first, restricted to the token mechanisms, so password logins keep using the passwd-file.
+  const oauth2 = s.oauth2ConfigPath
+    ? ['passdb {', '  driver = oauth2', '  mechanisms = xoauth2 oauthbearer', `  args = ${s.oauth2ConfigPath}`, '}', '']
+    : [];
   return [
+    ...oauth2,
     'passdb {',
     '  driver = passwd-file',
     // Hashes are written as {SSHA512}…; the scheme here is only the fallback for unprefixed ones.
@@ -182,6 +203,7 @@ export function renderDovecotConfig(s: DovecotConfigSettings): string {
     logPath: s.logPath,
     passwdFile: s.passwdFile,
     mailDir: s.mailDir,
+    ...(s.oauth2ConfigPath ? { oauth2ConfigPath: s.oauth2ConfigPath } : {}),
   })) {
     assertSafePath(value, name);
   }
@@ -238,7 +260,7 @@ namespace inbox {
 # Plain-text logins over loopback, no TLS.
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = ${AUTH_MECHANISMS.join(' ')}
+auth_mechanisms = ${authMechanisms(s).join(' ')}
 auth_username_format = %Lu
 auth_verbose = yes
 # Tests try wrong passwords on purpose: no 2 s delay before each failure reply (see also the
@@ -353,7 +375,11 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Doveco
       mailDir: paths.mailDir,
       mailUid,
       mailGid,
+      ...(options.oauth2IntrospectionUrl ? { oauth2ConfigPath: paths.oauth2ConfigPath } : {}),
     });
+    if (options.oauth2IntrospectionUrl) {
+      await fs.writeFile(paths.oauth2ConfigPath, renderOAuth2Config(options.oauth2IntrospectionUrl), { mode: 0o644 });
+    }
     await fs.writeFile(paths.configPath, config, { mode: 0o644 });
     try {
       await launchDovecot(dovecotBin, handle, timeoutMs);

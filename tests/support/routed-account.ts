@@ -4,6 +4,7 @@
  * offer, accept it).
  */
 import { randomBytes } from 'node:crypto';
+import type { DovecotHandle } from '../../scripts/services/dovecot';
 import { waitFor } from '../../scripts/services/process-tools';
 import { createWatchedAccount } from './ingestion';
 import type { AppendedEmail } from './mailbox';
@@ -32,7 +33,7 @@ export interface RoutedAccount {
 export async function createRoutedAccount(
   platform: TestPlatform,
   smtp: SmtpSink,
-  options: { agentNames?: string[]; account?: Record<string, unknown> } = {},
+  options: { agentNames?: string[]; account?: Record<string, unknown>; dovecot?: DovecotHandle } = {},
 ): Promise<RoutedAccount> {
   const { admin } = platform;
   const agents: RoutedAgent[] = [];
@@ -55,7 +56,7 @@ export async function createRoutedAccount(
   const watched = await createWatchedAccount(
     platform,
     { smtpHost: '127.0.0.1', smtpPort: smtp.port, smtpSecure: false, smtpAuth: false, mandatoryDisposition: true, ...options.account },
-    { activate: false },
+    { activate: false, ...(options.dovecot ? { dovecot: options.dovecot } : {}) },
   );
   const account = (await admin.get(`/api/accounts/${watched.id}`)).body;
   const agentIds = agents.map((agent) => agent.id);

@@ -1,7 +1,7 @@
 /**
  * An in-process SMTP server that captures what the platform sends, for tests. Listens on
- * 127.0.0.1 (port 0 by default), plain text (no STARTTLS), AUTH PLAIN/LOGIN offered and optional:
- * any username/password is accepted and the username is recorded.
+ * 127.0.0.1 (port 0 by default), plain text (no STARTTLS), AUTH PLAIN/LOGIN/XOAUTH2 offered and optional:
+ * any credentials are accepted and the username (and the method and token) recorded.
  */
 import type { Socket } from 'node:net';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
@@ -17,6 +17,9 @@ export interface CapturedEmail {
   envelope: { mailFrom: string | null; rcptTo: string[] };
   /** The AUTH username, when the client authenticated. */
   authUser: string | undefined;
+  /** How: PLAIN, LOGIN or XOAUTH2 (then `accessToken` is the bearer token offered). */
+  authMethod: string | undefined;
+  accessToken: string | undefined;
   /** The message exactly as received in DATA (dot-unstuffed). */
   raw: Buffer;
   messageId: string | undefined;
@@ -77,6 +80,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   /** Raw sockets by client port, so a hook can drop the connection behind a session. */
   const socketsByRemotePort = new Map<number, Socket>();
   const notify = () => waiters.forEach((check) => check());
+  const authBySession = new Map<string, { method: string; accessToken: string | undefined }>();
 
   const server = new SMTPServer({
     secure: false,
@@ -84,10 +88,11 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     hideSTARTTLS: true,
     allowInsecureAuth: true,
     authOptional: !options.requireAuth,
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
     logger: false,
     closeTimeout: 1_000,
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
+      authBySession.set(session.id, { method: auth.method, accessToken: auth.accessToken });
       callback(null, { user: auth.username ?? '' });
     },
     onData(stream, session, callback) {
@@ -104,7 +109,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         void (async () => {
           const raw = Buffer.concat(chunks);
           const parsed = await simpleParser(raw);
-          const email = toCapturedEmail(raw, parsed, envelope, authUser);
+          const email = toCapturedEmail(raw, parsed, envelope, authUser, authBySession.get(session.id));
           messages.push(email);
           notify();
 
@@ -197,11 +202,14 @@ function toCapturedEmail(
   parsed: ParsedMail,
   envelope: CapturedEmail['envelope'],
   authUser: string | undefined,
+  auth: { method: string; accessToken: string | undefined } | undefined,
 ): CapturedEmail {
   const references = parsed.references === undefined ? [] : [parsed.references].flat();
   return {
     envelope,
     authUser,
+    authMethod: auth?.method,
+    accessToken: auth?.accessToken,
     raw,
     messageId: parsed.messageId,
     inReplyTo: parsed.inReplyTo,
