@@ -234,7 +234,10 @@ export function createImapActivities(deps: ImapActivityDeps) {
     let lastUid = state.lastUid;
     const rules = account.headersFilter as unknown as HeaderFilterRule[];
     const filter = headersFilterToImapflowQuery(rules);
-    const pollIntervalMs = client.capabilities.has('IDLE') ? LIVENESS_CHECK_INTERVAL_MS : await pollingIntervalMs();
+    // Without IDLE the watcher polls itself (NOOP, then STATUS) at the login mail frequency; imapflow's own
+    // fallback would only poll every 30 s.
+    const canIdle = client.capabilities.has('IDLE');
+    const pollIntervalMs = canIdle ? LIVENESS_CHECK_INTERVAL_MS : await pollingIntervalMs();
 
     let wake: () => void = () => undefined;
     let pendingExists = true;
@@ -267,7 +270,7 @@ export function createImapActivities(deps: ImapActivityDeps) {
           lastUid = await ingestNewMessages();
         }
         context.heartbeat({ lastUid: String(lastUid) });
-        if (!client.idling && !pendingExists) {
+        if (canIdle && !client.idling && !pendingExists) {
           // Ends when the next command breaks it; a failure surfaces as the connection closing.
           void client.idle().catch((error: Error) => log.warn({ err: error.message }, 'IDLE failed'));
         }
@@ -281,6 +284,8 @@ export function createImapActivities(deps: ImapActivityDeps) {
         if (Date.now() - lastLivenessCheck > pollIntervalMs) {
           lastLivenessCheck = Date.now();
           // Silent IDLE death or a server without IDLE: STATUS proves the connection alive and shows new mail.
+          // Without IDLE, a NOOP first: the server reports new mail (EXISTS) of the selected mailbox on it.
+          if (!canIdle) await client.noop();
           const status = await client.status(account.mailbox, { uidNext: true });
           const serverUidNext = status && status.uidNext !== undefined ? BigInt(status.uidNext) : null;
           if (serverUidNext !== null && serverUidNext - 1n > lastUid) pendingExists = true;

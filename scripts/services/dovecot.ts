@@ -37,6 +37,8 @@ export interface StartDovecotOptions {
    * (POST token=…; the answer's `username` must be the login name and `active` true), as Microsoft 365 and Gmail do.
    */
   oauth2IntrospectionUrl?: string;
+  /** Advertise no IDLE (like some hosted servers), so clients must poll. */
+  withoutIdle?: boolean;
 }
 
 export interface MailUserCredentials {
@@ -157,7 +159,15 @@ export interface DovecotConfigSettings {
   mailGid: number;
   /** With OAuth2 logins: the oauth2 passdb's settings file ({@link renderOAuth2Config}). */
   oauth2ConfigPath?: string;
+  withoutIdle?: boolean;
 }
+
+/** Dovecot 2.3's own capability list after login, without IDLE. */
+const CAPABILITIES_WITHOUT_IDLE =
+  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT ' +
+  'MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ' +
+  'ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE ' +
+  'LITERAL+ NOTIFY SPECIAL-USE';
 
 /** SASL mechanisms offered to IMAP clients: passwords, plus the token mechanisms when OAuth2 is on. */
 function authMechanisms(s: DovecotConfigSettings): string[] {
@@ -309,7 +319,7 @@ service imap {
 }
 
 protocol imap {
-  mail_plugins = $mail_plugins
+  mail_plugins = $mail_plugins${s.withoutIdle ? `\n  imap_capability = ${CAPABILITIES_WITHOUT_IDLE}` : ''}
 }
 `;
 }
@@ -376,6 +386,7 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Doveco
       mailUid,
       mailGid,
       ...(options.oauth2IntrospectionUrl ? { oauth2ConfigPath: paths.oauth2ConfigPath } : {}),
+      ...(options.withoutIdle ? { withoutIdle: true } : {}),
     });
     if (options.oauth2IntrospectionUrl) {
       await fs.writeFile(paths.oauth2ConfigPath, renderOAuth2Config(options.oauth2IntrospectionUrl), { mode: 0o644 });
