@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { startTestPlatform, uniqueAccountKey, type TestPlatform } from '../support/platform';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { ensureWebBuild, launchChromium, logIn, openPage } from './browser';
+import { ensureWebBuild, launchChromium, logIn, openPage, unnamedControls } from './browser';
 
 describe('web client: admin pages in Chromium against the real API', () => {
   let platform: TestPlatform;
@@ -58,6 +58,7 @@ describe('web client: admin pages in Chromium against the real API', () => {
 
     await page.getByRole('button', { name: `Verify SMTP of ${key}` }).click();
     await page.getByText(`SMTP OK: 127.0.0.1:${smtp.port}`).waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
 
     const memberships = page.getByRole('form', { name: 'Memberships' });
     await memberships.getByLabel(`Agent ${key}`).check();
@@ -115,11 +116,82 @@ describe('web client: admin pages in Chromium against the real API', () => {
     await second.getByLabel('Else go to').fill('1');
     await steps.getByRole('button', { name: 'Publish new version' }).click();
     await steps.getByText('Published version 1.').waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
     const plan = await platform.admin.get(`/api/accounts/${account.body.id}/action-plan`);
     expect(plan.body.steps).toEqual([
       { type: 'queue', queueId: queue.body.id, timeoutSeconds: 300 },
       { type: 'gotoif', condition: { field: 'subject', operator: 'contains', value: 'urgent' }, then: '1', else: '1' },
     ]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("filters the supervisor's interactions list with the advanced search builder: add, edit, disable, delete, all/any", async () => {
+    const key = uniqueAccountKey();
+    const account = await platform.admin.post('/api/accounts', {
+      name: `Search ${key}`,
+      key,
+      emailAddress: `search-${key.toLowerCase()}@example.test`,
+    });
+    const sue = await platform.admin.post('/api/users', {
+      name: 'Sue',
+      email: `sue-${key}@test.invalid`,
+      role: 'supervisor',
+      password: 'supervisor-password',
+    });
+    await platform.admin.put(`/api/accounts/${account.body.id}/agents`, { agentIds: [sue.body.id] });
+    for (const [subject, priority] of [
+      ['Refund please', 1],
+      ['Invoice missing', 9],
+      ['Hello there', 0],
+    ] as const)
+      await platform.db.interaction.create({ data: { accountId: account.body.id, subject, priority, customerEmail: 'c@customer.test' } });
+
+    const { page, errors, close } = await openPage(browser, platform.apiUrl);
+    await logIn(page, `sue-${key}@test.invalid`, 'supervisor-password');
+    await page.getByRole('combobox', { name: /^Account/ }).selectOption({ label: `${key} · Search ${key}` });
+    /** The list comes to show exactly these subjects (within 5 s). */
+    const expectSubjects = async (expected: string[]) => {
+      const cells = page.locator('.interaction-list tbody tr[data-interaction-id] td:nth-child(3)');
+      let shown: string[] = [];
+      for (let waited = 0; waited < 5_000; waited += 100) {
+        shown = (await cells.allTextContents()).sort();
+        if (JSON.stringify(shown) === JSON.stringify(expected)) break;
+        await page.waitForTimeout(100);
+      }
+      expect(shown).toEqual(expected);
+    };
+    await expectSubjects(['Hello there', 'Invoice missing', 'Refund please']);
+
+    const search = page.getByRole('button', { name: 'Search', exact: true });
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByRole('textbox', { name: 'Condition 1 value' }).fill('REFUND');
+    await search.click();
+    await expectSubjects(['Refund please']);
+
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByRole('combobox', { name: 'Condition 2 field' }).selectOption('priority');
+    await page.getByRole('combobox', { name: 'Condition 2 operator' }).selectOption('greaterThan');
+    await page.getByRole('spinbutton', { name: 'Condition 2 value' }).fill('5');
+    await search.click();
+    await expectSubjects([]); // all: refund AND priority > 5
+
+    await page.getByRole('radio', { name: 'any condition' }).check();
+    await search.click();
+    await expectSubjects(['Invoice missing', 'Refund please']);
+
+    await page.locator('[data-condition="2"]').getByRole('checkbox', { name: 'enabled' }).uncheck();
+    await search.click();
+    await expectSubjects(['Refund please']); // the disabled condition stays but is ignored
+
+    await page.getByRole('textbox', { name: 'Condition 1 value' }).fill('invoice');
+    await search.click();
+    await expectSubjects(['Invoice missing']);
+
+    await page.getByRole('button', { name: 'Delete condition 1' }).click();
+    expect(await page.locator('[data-condition]').count()).toBe(1);
+    await search.click();
+    await expectSubjects(['Hello there', 'Invoice missing', 'Refund please']);
     expect(errors).toEqual([]);
     await close();
   });

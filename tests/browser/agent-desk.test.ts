@@ -10,7 +10,7 @@ import { appendEmail, buildEmail, uniqueMailUser } from '../support/mailbox';
 import { startTestPlatform, uniqueAccountKey, type TestPlatform } from '../support/platform';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { testEnvironment } from '../support/test-environment';
-import { ensureWebBuild, launchChromium, logIn, openPage } from './browser';
+import { ensureWebBuild, launchChromium, logIn, openPage, unnamedControls } from './browser';
 
 const AGENT_PASSWORD = 'agent-password-1';
 const SUPERVISOR_PASSWORD = 'supervisor-password-1';
@@ -173,6 +173,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     await desk.locator('.message.inbound', { hasText: 'Where is order 42?' }).waitFor();
     await tileValue(watch, 'in-progress', '1');
     await tileValue(watch, 'offered', '0');
+    expect(await unnamedControls(desk)).toEqual([]);
 
     // Reply with a canned answer found by searching the blended (global + account) list.
     const reply = desk.getByRole('form', { name: 'Reply' });
@@ -223,6 +224,8 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     await row.getByRole('button', { name: 'My order is late' }).click();
     const spy = watch.getByRole('region', { name: /^Interaction #/ });
     await spy.locator('.message.outbound', { hasText: 'your order ships today' }).waitFor();
+    await watch.getByRole('button', { name: 'Add condition' }).click();
+    expect(await unnamedControls(watch)).toEqual([]);
     await spy.getByRole('textbox', { name: /^Internal note/ }).fill('Checked with the courier.');
     await spy.getByRole('button', { name: 'Add note' }).click();
     await spy.locator('.message.note', { hasText: 'Checked with the courier.' }).waitFor();
@@ -255,7 +258,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     watch.once('dialog', (dialog) => void dialog.accept());
     await watch.getByRole('button', { name: 'Delete selected' }).click();
     await watch.getByText('Deleted 1 interaction(s).').waitFor();
-    expect(await row.count()).toBe(0);
+    await row.waitFor({ state: 'detached' });
     expect(await platform.db.interaction.count({ where: { id: interaction.id } })).toBe(0);
 
     expect([...agentPage.errors, ...supervisorPage.errors]).toEqual([]);

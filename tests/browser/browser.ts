@@ -62,3 +62,23 @@ export async function logIn(page: Page, email: string, password: string): Promis
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
+
+/**
+ * Form controls and buttons the page shows without an accessible name (a label, aria-label or text), each
+ * described by its tag and a hint. Runs in the page (as a string: the tests' tsconfig has no DOM types).
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const unnamed = [];
+    for (const element of document.querySelectorAll('input, select, textarea, button, a[href]')) {
+      if (element.type === 'hidden' || element.closest('[hidden]')) continue;
+      const named =
+        (element.labels && element.labels.length > 0) ||
+        element.getAttribute('aria-label') ||
+        element.getAttribute('aria-labelledby') ||
+        ((element.tagName === 'BUTTON' || element.tagName === 'A') && element.textContent.trim() !== '');
+      if (!named) unnamed.push(element.tagName.toLowerCase() + ' ' + (element.name || element.className || element.outerHTML.slice(0, 80)));
+    }
+    return unnamed;
+  })()`)) as string[];
+}

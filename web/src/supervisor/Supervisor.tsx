@@ -201,7 +201,14 @@ function SearchBuilder({
         onClick={() =>
           setConditions([
             ...conditions,
-            { key: nextConditionKey++, field: fields[0] ?? 'subject', operator: 'contains', value: '', enabled: true },
+            // A text field first: "contains" applies to text only.
+            {
+              key: nextConditionKey++,
+              field: fields.includes('subject') ? 'subject' : (fields[0] ?? 'subject'),
+              operator: 'contains',
+              value: '',
+              enabled: true,
+            },
           ])
         }
       >
@@ -400,6 +407,7 @@ export function Supervisor({ user }: { user: User }) {
                 try {
                   const result = await post<{ deleted: number }>('/interactions/bulk-delete', { ids: [...selected], confirm: true });
                   setNotice(`Deleted ${result.deleted} interaction(s).`);
+                  setRows(rows.filter((row) => !selected.has(row.id)));
                   if (spyId !== null && selected.has(spyId)) setSpyId(null);
                   setSelected(new Set());
                   void search();
