@@ -89,7 +89,14 @@ describe('web client: admin pages in Chromium against the real API', () => {
 
     const { page, errors, close } = await openPage(browser, platform.apiUrl);
     await logIn(page, `ada-${key}@test.invalid`, 'admin-password');
-    await page.goto('/app/admin?section=plan');
+    // By keyboard: into the admin sections, End to the last tab, Enter to open it.
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('tab', { name: 'Accounts' }).focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Agents');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Action plan' }).waitFor();
     await page.getByRole('combobox', { name: /^Account/ }).selectOption({ label: `${key} · Plan ${key}` });
     await page.getByText('No plan published yet.').waitFor();
 

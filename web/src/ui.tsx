@@ -60,3 +60,23 @@ export function formatSeconds(seconds: number): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
   return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
+
+/** Arrow keys (and Home/End) move the focus between the tabs of a tablist; Enter or Space selects, as buttons do. */
+export function onTabListKeyDown(event: KeyboardEvent): void {
+  const tabs = Array.from((event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role="tab"]'));
+  const index = tabs.indexOf(document.activeElement as HTMLElement);
+  if (index < 0) return;
+  const target =
+    event.key === 'ArrowDown' || event.key === 'ArrowRight'
+      ? tabs[(index + 1) % tabs.length]
+      : event.key === 'ArrowUp' || event.key === 'ArrowLeft'
+        ? tabs[(index - 1 + tabs.length) % tabs.length]
+        : event.key === 'Home'
+          ? tabs[0]
+          : event.key === 'End'
+            ? tabs[tabs.length - 1]
+            : undefined;
+  if (!target) return;
+  event.preventDefault();
+  target.focus();
+}

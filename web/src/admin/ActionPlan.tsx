@@ -313,6 +313,8 @@ export function ActionPlanEditor() {
   const [accountId, setAccountId] = useState<number | null>(null);
   const [steps, setSteps] = useState<StepDraft[]>([]);
   const [loadedVersion, setLoadedVersion] = useState<number | null>(null);
+  /** The account whose current plan is in the editor (null while it loads: nothing to edit yet). */
+  const [loadedAccount, setLoadedAccount] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [published, setPublished] = useState<number | null>(null);
   const [versionsGeneration, setVersionsGeneration] = useState(0);
@@ -344,7 +346,17 @@ export function ActionPlanEditor() {
   };
   useEffect(() => {
     if (!accountId) return;
-    get<PlanVersion>(`/accounts/${accountId}/action-plan`).then(load, () => load(null));
+    setLoadedAccount(null);
+    let current = true;
+    const show = (plan: PlanVersion | null) => {
+      if (!current) return;
+      load(plan);
+      setLoadedAccount(accountId);
+    };
+    get<PlanVersion>(`/accounts/${accountId}/action-plan`).then(show, () => show(null));
+    return () => {
+      current = false;
+    };
   }, [accountId]);
 
   const problems =
@@ -369,7 +381,8 @@ export function ActionPlanEditor() {
     <section aria-labelledby="plan-title" class="plan-editor">
       <h2 id="plan-title">Action plan</h2>
       <AccountPicker accounts={accounts.data ?? []} value={accountId} onChange={setAccountId} />
-      {accountId !== null && (
+      {accountId !== null && loadedAccount !== accountId && <p class="muted">Loading…</p>}
+      {accountId !== null && loadedAccount === accountId && (
         <form
           aria-label="Action plan steps"
           onSubmit={async (event) => {

@@ -1,5 +1,6 @@
 /** The admin pages: accounts and memberships, agents, queues, pause statuses, dispositions, canned answers, action plans. */
 import { useState } from 'preact/hooks';
+import { onTabListKeyDown } from '../ui';
 import { Accounts } from './Accounts';
 import { ActionPlanEditor } from './ActionPlan';
 import { CannedAnswers, Dispositions, PauseStatuses, Queues, Users } from './Resources';
@@ -23,7 +24,7 @@ export function Admin() {
   const [, Component] = SECTIONS[section];
   return (
     <main class="admin">
-      <nav class="admin-nav" role="tablist" aria-label="Admin sections" aria-orientation="vertical">
+      <nav class="admin-nav" role="tablist" onKeyDown={onTabListKeyDown} aria-label="Admin sections" aria-orientation="vertical">
         {(Object.keys(SECTIONS) as Section[]).map((name) => (
           <button
             key={name}

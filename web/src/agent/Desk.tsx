@@ -7,7 +7,7 @@ import { renderTemplate } from '../../../lib/templates';
 import { get, listAll, post, put } from '../api';
 import { useLiveEvents } from '../live';
 import type { Account, InteractionSummary, Offer, Page, PauseStatus, Presence, User } from '../types';
-import { ErrorText, useLoad } from '../ui';
+import { ErrorText, onTabListKeyDown, useLoad } from '../ui';
 import { InteractionView } from './InteractionView';
 import { playOfferSound, tabTitle } from './notify';
 
@@ -222,7 +222,7 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
           </section>
           <section aria-labelledby="mine-title">
             <h2 id="mine-title">My interactions</h2>
-            <div role="tablist" aria-orientation="vertical" class="interaction-tabs">
+            <div role="tablist" aria-orientation="vertical" class="interaction-tabs" onKeyDown={onTabListKeyDown}>
               {mine.map((interaction) => (
                 <button
                   key={interaction.id}

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, listAll, post } from '../api';
 import { Thread } from '../Thread';
 import type { Account, Disposition, InteractionDetail, User } from '../types';
-import { ErrorText, Notice, useLoad } from '../ui';
+import { ErrorText, Notice, onTabListKeyDown, useLoad } from '../ui';
 import { Composer } from './Composer';
 
 interface Suggestion {
@@ -270,7 +270,7 @@ export function InteractionView({
         <Thread messages={interaction.messages} authors={new Map([[user.id, user.name]])} />
         {held && (
           <aside class="interaction-tools">
-            <div role="tablist" aria-label="Actions" class="tool-tabs">
+            <div role="tablist" aria-label="Actions" class="tool-tabs" onKeyDown={onTabListKeyDown}>
               {(['reply', 'forward', 'note', 'transfer'] as const).map((name) => (
                 <button key={name} type="button" role="tab" aria-selected={tool === name} onClick={() => setTool(name)}>
                   {name[0]!.toUpperCase() + name.slice(1)}
