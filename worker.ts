@@ -9,6 +9,7 @@ import { Pool } from 'pg';
 import { createDbActivities } from './activities/db';
 import { createHttpActivities } from './activities/http';
 import { createImapActivities } from './activities/imap';
+import { signalPresenceChange } from './lib/presence-signals';
 import { createSmtpActivities } from './activities/smtp';
 import { loadConfig } from './lib/config';
 import { createDatabase } from './lib/db';
@@ -27,7 +28,11 @@ export async function runWorker(): Promise<void> {
   const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 
   const activities = {
-    ...createDbActivities({ db, events: createPgEventBus(pool) }),
+    ...createDbActivities({
+      db,
+      events: createPgEventBus(pool),
+      onAgentPaused: (agentId) => signalPresenceChange({ db, temporal }, agentId, false),
+    }),
     ...createSmtpActivities({ db, pool, secrets }),
     ...createHttpActivities({ db }),
     ...createImapActivities({

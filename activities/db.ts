@@ -24,6 +24,8 @@ import { AUTOREPLY_HEADERS, autoreplyBlockReason, autoreplyCc, autoreplyModeBloc
 export interface DbActivityDeps {
   db: Database;
   events: EventBus;
+  /** Told when routing paused agents ("not responding"), so their other pending offers are taken back at once. */
+  onAgentPaused?: (agentId: number) => Promise<void>;
 }
 
 /** How long a plan's queue step waits when an account has no plan yet (one step per account queue). */
@@ -45,7 +47,7 @@ function jsonAddresses(value: unknown): string[] {
   return Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : [];
 }
 
-export function createDbActivities({ db, events }: DbActivityDeps) {
+export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps) {
   async function recordRoutingEvent(input: {
     interactionId: number;
     messageId?: number | null;
@@ -192,6 +194,7 @@ export function createDbActivities({ db, events }: DbActivityDeps) {
         data: { presence: 'paused', pauseStatusId },
       });
       if (paused.count === 0) continue;
+      await onAgentPaused?.(offer.userId);
       await recordRoutingEvent({
         interactionId: offer.interactionId,
         workflowId: offer.workflowId,

@@ -1,6 +1,5 @@
 /** Users (agents, supervisors, admins), presence, login, and queues. */
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { agentsAvailableSignal, agentUnavailableSignal } from '../../workflows/messages';
+import { signalPresenceChange } from '../../lib/presence-signals';
 import { hashPassword, issueToken, verifyPassword } from '../auth';
 import type { RouterContext } from '../deps';
 import { checkPauseStatus } from '../services/references';
@@ -198,34 +197,7 @@ export function registerPeopleRoutes({ route, deps }: RouterContext): void {
     },
   );
 
-  /** Presence changes reach the workflows that care: offers of an unavailable agent are taken back; waiting ones look again. */
-  async function notifyRouting(agentId: number, available: boolean) {
-    const workflowIds = available
-      ? (
-          await db.interaction.findMany({
-            where: { routingState: 'waiting-for-agents', routingWorkflowId: { not: null } },
-            select: { routingWorkflowId: true },
-            take: 500,
-          })
-        ).map((row) => row.routingWorkflowId!)
-      : [
-          ...new Set(
-            (await db.offer.findMany({ where: { userId: agentId, state: 'pending' }, select: { workflowId: true } })).map(
-              (offer) => offer.workflowId,
-            ),
-          ),
-        ];
-    await Promise.all(
-      workflowIds.map(async (workflowId) => {
-        try {
-          const handle = temporal.workflow.getHandle(workflowId);
-          await (available ? handle.signal(agentsAvailableSignal) : handle.signal(agentUnavailableSignal, { agentId }));
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-        }
-      }),
-    );
-  }
+  const notifyRouting = (agentId: number, available: boolean) => signalPresenceChange({ db, temporal }, agentId, available);
 
   route(
     {

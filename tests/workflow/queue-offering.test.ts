@@ -137,4 +137,49 @@ describe('queue offering', () => {
     ]);
     recordHistoryIfAsked(routed.workflowId, 'route-email-offer-timeout-not-responding-next-agent');
   });
+
+  it('takes back the other pending offers of an agent paused as not responding, at once', async () => {
+    // Account 1 offers its email to the agent for a minute; account 2's queue gives the same agent 1 s and pauses
+    // them as "not responding" when it passes. The minute-long offer must not wait for its own timeout.
+    const patient = await createScenario(platform, {
+      agents: 1,
+      online: [0],
+      queues: [{ members: [0], offerTimeoutSeconds: 60 }],
+      plan: ({ queues }) => [{ type: 'queue', queueId: queues[0]!, timeoutSeconds: 300 }],
+    });
+    const agent = patient.agents[0]!;
+    // Room for two offers at once (pending offers count against capacity).
+    await platform.db.user.update({ where: { id: agent.id }, data: { capacity: 2 } });
+    const strict = await createScenario(platform, {
+      agents: 0,
+      queues: [{ members: [], offerTimeoutSeconds: 1 }],
+      plan: ({ queues }) => [{ type: 'queue', queueId: queues[0]!, timeoutSeconds: 300 }],
+    });
+    await platform.db.accountAgent.create({ data: { accountId: strict.accountId, userId: agent.id } });
+    await platform.db.queueMember.create({ data: { queueId: strict.queueIds[0]!, userId: agent.id } });
+    const pause = await platform.db.pauseStatus.create({ data: { name: `Not responding ${strict.key}` } });
+    await platform.db.queue.update({ where: { id: strict.queueIds[0]! }, data: { notRespondingPauseStatusId: pause.id } });
+
+    const waiting = await routeNewEmail(platform, patient);
+    const patientOffer = await waitForOffer(agent);
+    expect(patientOffer.interactionId).toBe(waiting.interactionId);
+    const strictRouted = await routeNewEmail(platform, strict);
+    await waitFor(
+      'the agent to be paused as not responding',
+      async () => (await platform.db.user.findUniqueOrThrow({ where: { id: agent.id } })).pauseStatusId === pause.id,
+      { timeoutMs: 15_000 },
+    );
+    await waitFor(
+      'the minute-long offer to be taken back',
+      async () => (await platform.db.offer.findUniqueOrThrow({ where: { id: patientOffer.id } })).state === 'canceled',
+      { timeoutMs: 10_000 },
+    );
+    expect((await agent.api.get('/api/me/offers')).body).toEqual([]);
+    // Taken back half a minute or more before it would have expired by itself.
+    expect((await platform.db.offer.findUniqueOrThrow({ where: { id: patientOffer.id } })).respondedAt!.getTime()).toBeLessThan(
+      new Date(patientOffer.expiresAt).getTime() - 30_000,
+    );
+    await waitFor('account 1 to wait for agents again', async () => (await routingState(waiting.interactionId)) === 'waiting-for-agents');
+    for (const routed of [waiting, strictRouted]) await platform.temporal.workflow.getHandle(routed.workflowId).terminate('test finished');
+  });
 });
