@@ -4,7 +4,16 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../lib/db';
-import type { ActionStep, ForwardRequest, OfferRef, OfferState, OutboundRequest, RoutingContext, TransferTarget } from '../lib/domain';
+import type {
+  AccountRules,
+  ActionStep,
+  ForwardRequest,
+  OfferRef,
+  OfferState,
+  OutboundRequest,
+  RoutingContext,
+  TransferTarget,
+} from '../lib/domain';
 import { RoutingErrorType } from '../lib/errors';
 import { orderQueueMembers } from '../lib/offer-order';
 import {
@@ -34,6 +43,31 @@ const MAX_BODY_FACT_CHARS = 32_768;
 
 function notFound(what: string): never {
   throw ApplicationFailure.create({ message: `${what} not found`, type: RoutingErrorType.NotFound, nonRetryable: true });
+}
+
+/** Disposition and transfer rules of an account, as routing applies them to the interaction it holds. */
+function accountRules(account: {
+  key: string;
+  mandatoryDisposition: boolean;
+  dispositionPauseStatusId: number | null;
+  transferTimeoutSeconds: number;
+  transferEnabled: boolean;
+  transferToAgent: boolean;
+  transferToQueue: boolean;
+  transferToAccount: boolean;
+}): AccountRules {
+  return {
+    accountKey: account.key,
+    mandatoryDisposition: account.mandatoryDisposition,
+    dispositionPauseStatusId: account.dispositionPauseStatusId,
+    transferTimeoutSeconds: account.transferTimeoutSeconds,
+    transfer: {
+      enabled: account.transferEnabled,
+      toAgent: account.transferToAgent,
+      toQueue: account.transferToQueue,
+      toAccount: account.transferToAccount,
+    },
+  };
 }
 
 /** An outbox row as the workflow knows it. */
@@ -246,18 +280,9 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
             steps: accountQueueIds.map((queueId): ActionStep => ({ type: 'queue', queueId, timeoutSeconds: DEFAULT_QUEUE_STEP_SECONDS })),
           };
       return {
-        accountKey: account.key,
+        ...accountRules(account),
         waitForAssignedAgentSeconds: account.waitForAssignedAgentSeconds,
         waitForAssignedQueueSeconds: account.waitForAssignedQueueSeconds,
-        mandatoryDisposition: account.mandatoryDisposition,
-        dispositionPauseStatusId: account.dispositionPauseStatusId,
-        transferTimeoutSeconds: account.transferTimeoutSeconds,
-        transfer: {
-          enabled: account.transferEnabled,
-          toAgent: account.transferToAgent,
-          toQueue: account.transferToQueue,
-          toAccount: account.transferToAccount,
-        },
         assignedAgentId: interaction.agentId,
         assignedAgentQueueIds,
         plan,
@@ -623,7 +648,8 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
       const target = await db.emailAccount.findUnique({ where: { id: input.toAccountId }, include: { queues: true } });
       if (!target) notFound(`account ${input.toAccountId}`);
       const queueIds = target.queues.map((link) => link.queueId);
-      if (interaction.accountId === target.id) return { fromAccountId: null, accountKey: target.key, queueIds };
+      if (interaction.accountId === target.id)
+        return { fromAccountId: null, accountKey: target.key, queueIds, rules: accountRules(target) };
       const source = interaction.account;
       const note = renderTemplate(source.transferTemplate ?? DEFAULT_TRANSFER_TEMPLATE, {
         fromAccount: source.name,
@@ -654,7 +680,7 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
         type: 'transferred-to-account',
         detail: { fromAccountId: source.id, toAccountId: target.id, note },
       });
-      return { fromAccountId: source.id, accountKey: target.key, queueIds };
+      return { fromAccountId: source.id, accountKey: target.key, queueIds, rules: accountRules(target) };
     },
 
     /** Nobody took the transfer in time: it goes back to the transferring agent (and account), unread. */

@@ -83,6 +83,12 @@ export interface RoutingContext {
   interaction: { tags: string[]; priority: number };
 }
 
+/** The rules of the account an interaction belongs to that apply once an agent holds it. */
+export type AccountRules = Pick<
+  RoutingContext,
+  'accountKey' | 'mandatoryDisposition' | 'dispositionPauseStatusId' | 'transferTimeoutSeconds' | 'transfer'
+>;
+
 /** An offer as the workflow knows it: its reservation name (e.g. `r3-a17`) and the agent. */
 export interface OfferRef {
   reservation: string;

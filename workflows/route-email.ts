@@ -23,7 +23,15 @@ import type { createHttpActivities } from '../activities/http';
 import type { createImapActivities } from '../activities/imap';
 import type { createSmtpActivities } from '../activities/smtp';
 import { evaluateCondition, findStepIndex, isWorkingTime, PLAN_STEP_BUDGET } from '../lib/action-plan';
-import type { ActionStep, InteractionRoutingState, RouteEmailInput, RoutingContext, RoutingStatus, TransferTarget } from '../lib/domain';
+import type {
+  AccountRules,
+  ActionStep,
+  InteractionRoutingState,
+  RouteEmailInput,
+  RoutingContext,
+  RoutingStatus,
+  TransferTarget,
+} from '../lib/domain';
 import { RoutingErrorType } from '../lib/errors';
 import {
   acceptOfferUpdate,
@@ -529,6 +537,8 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     await db.startTransfer({ ...eventBase(), fromAgentId, target });
     const seconds = ctx.transferTimeoutSeconds;
     let returnToAccount: { id: number; key: string } | null = null;
+    /** The new account's rules, once the interaction moved there (absent in histories recorded before they were). */
+    let movedRules: AccountRules | undefined;
     let accepted: boolean;
     if (target.kind === 'agent') {
       accepted = await offer([target.agentId], seconds, 'transfer', null);
@@ -539,9 +549,14 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
       const moved = await db.moveToAccount({ ...eventBase(), fromAgentId, toAccountId: target.accountId });
       if (moved.fromAccountId !== null) returnToAccount = { id: moved.fromAccountId, key: ctx.accountKey };
       upsertSearchAttributes([{ key: accountKeyAttribute, value: moved.accountKey }]);
+      movedRules = moved.rules;
       accepted = await offerToQueues(moved.queueIds, seconds, 'transfer');
     }
-    if (accepted) return;
+    if (accepted) {
+      // Held in the new account now: its disposition and transfer rules apply from here on.
+      if (movedRules) loaded.context = { ...ctx, ...movedRules };
+      return;
+    }
     status.holderAgentId = fromAgentId;
     setState('accepted', { agentId: fromAgentId });
     if (returnToAccount !== null) upsertSearchAttributes([{ key: accountKeyAttribute, value: returnToAccount.key }]);
@@ -592,7 +607,7 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     if (transferRequest !== null) {
       const request = transferRequest;
       transferRequest = null;
-      await transfer(request, ctx);
+      await transfer(request, loaded.context!);
     }
   }
   return end('closed', 'closed by agent');

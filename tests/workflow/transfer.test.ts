@@ -109,7 +109,7 @@ describe('transfer', () => {
     await transferTimesOut(true);
   });
 
-  async function transferToAccount(targetAgentOnline: boolean) {
+  async function transferToAccount(targetAgentOnline: boolean, targetAccount: { mandatoryDisposition?: boolean } = {}) {
     const { scenario, routed } = await heldInteraction({
       account: {
         transferTimeoutSeconds: 2,
@@ -117,7 +117,12 @@ describe('transfer', () => {
         transferTemplate: 'Moved from {{fromAccount}} to {{toAccount}} for {{customer.name}}',
       },
     });
-    const target = await createScenario(platform, { agents: 1, online: targetAgentOnline ? [0] : [], queues: [{ members: [0] }] });
+    const target = await createScenario(platform, {
+      agents: 1,
+      online: targetAgentOnline ? [0] : [],
+      queues: [{ members: [0] }],
+      account: targetAccount,
+    });
     const [from] = scenario.agents;
     const [targetAgent] = target.agents;
     expect((await transfer(scenario, 0, routed.interactionId, { accountId: target.accountId })).status).toBe(200);
@@ -148,6 +153,21 @@ describe('transfer', () => {
     });
     expect(description.status.name).toBe('COMPLETED');
     recordHistoryIfAsked(routed.workflowId, 'route-email-transfer-to-account-accepted');
+  });
+
+  it("applies the new account's disposition rules once the interaction is held there", async () => {
+    // The source account closes without a disposition; the target account makes one mandatory.
+    const { routed, target, targetAgent } = await transferToAccount(true, { mandatoryDisposition: true });
+    const offer = await waitForOffer(targetAgent, { source: 'transfer' });
+    expect((await targetAgent.api.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
+    expect((await targetAgent.api.post(`/api/interactions/${routed.interactionId}/close`, {})).body).toEqual({ state: 'disposing' });
+    const closed = await targetAgent.api.post(`/api/interactions/${routed.interactionId}/close`, { dispositionId: target.dispositionId });
+    expect(closed.body).toEqual({ state: 'closed' });
+    expect(await routed.result()).toMatchObject({ state: 'closed', agentId: targetAgent.id });
+    expect((await platform.db.interaction.findUniqueOrThrow({ where: { id: routed.interactionId } })).dispositionId).toBe(
+      target.dispositionId,
+    );
+    recordHistoryIfAsked(routed.workflowId, 'route-email-transfer-to-account-new-rules');
   });
 
   it('returns an account transfer to the transferring agent and account, unread, when nobody there accepts in time', async () => {
