@@ -4,8 +4,9 @@ import { storeIncomingEmail } from '../../lib/ingest';
 import { startRoutingWorkflow } from '../../lib/routing-start';
 import { pendingUidCount } from '../../lib/sync-decisions';
 import type { RouterContext } from '../deps';
-import { AppError, idParams, z } from '../http';
-import { requireAccount } from '../services/accounts';
+import { AppError, idParams, z, type AuthenticatedUser } from '../http';
+import { requireAccount, requireVisibleAccount, visibleAccounts } from '../services/accounts';
+import { listQuery, listResponse, page } from '../services/listing';
 
 const mailboxStateSchema = z
   .object({
@@ -45,13 +46,6 @@ const quarantinedSchema = z
   })
   .openapi('QuarantinedEmail');
 
-const listQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    afterId: z.coerce.number().int().min(0).max(2147483647).default(0),
-  })
-  .strict();
-
 export function registerMailboxRoutes({ route, deps }: RouterContext): void {
   const { db, temporal, watchers } = deps;
   const tags = ['Mailboxes'];
@@ -66,8 +60,8 @@ export function registerMailboxRoutes({ route, deps }: RouterContext): void {
       params: idParams,
       response: mailboxStateSchema,
     },
-    async ({ params }) => {
-      const account = await requireAccount(db, params.id);
+    async ({ params, user }) => {
+      const account = await requireVisibleAccount(db, params.id, user);
       const state = await db.mailboxState.findUnique({ where: { accountId_mailbox: { accountId: account.id, mailbox: account.mailbox } } });
       const lastUid = state?.lastUid ?? 0n;
       return {
@@ -97,17 +91,16 @@ export function registerMailboxRoutes({ route, deps }: RouterContext): void {
       tags,
       roles: ['admin', 'supervisor'],
       params: idParams,
-      query: listQuery,
-      response: z.array(mailboxEventSchema),
+      query: listQuery(['id', 'createdAt'] as const),
+      response: listResponse(mailboxEventSchema),
     },
-    async ({ params, query }) => {
-      const account = await requireAccount(db, params.id);
-      const events = await db.mailboxEvent.findMany({
-        where: { accountId: account.id, id: { gt: query.afterId } },
-        orderBy: { id: 'asc' },
-        take: query.limit,
-      });
-      return events.map((event) => ({ ...event, createdAt: event.createdAt.toISOString() })).map(({ accountId: _, ...rest }) => rest);
+    async ({ params, query, user }) => {
+      const account = await requireVisibleAccount(db, params.id, user);
+      return page(
+        query,
+        (args) => db.mailboxEvent.findMany({ where: { accountId: account.id }, ...args }),
+        ({ accountId: _, ...event }) => ({ ...event, createdAt: event.createdAt.toISOString() }),
+      );
     },
   );
 
@@ -119,17 +112,13 @@ export function registerMailboxRoutes({ route, deps }: RouterContext): void {
       tags,
       roles: ['admin', 'supervisor'],
       params: idParams,
-      query: listQuery,
-      response: z.array(quarantinedSchema),
+      query: listQuery(['id', 'createdAt'] as const),
+      response: listResponse(quarantinedSchema),
     },
-    async ({ params, query }) => {
-      const account = await requireAccount(db, params.id);
-      const rows = await db.quarantinedEmail.findMany({
-        where: { accountId: account.id, id: { gt: query.afterId } },
-        orderBy: { id: 'asc' },
-        take: query.limit,
-      });
-      return Promise.all(rows.map(quarantinedResponse));
+    async ({ params, query, user }) => {
+      const account = await requireVisibleAccount(db, params.id, user);
+      const listed = await page(query, (args) => db.quarantinedEmail.findMany({ where: { accountId: account.id }, ...args }));
+      return { items: await Promise.all(listed.items.map(quarantinedResponse)), nextCursor: listed.nextCursor };
     },
   );
 
@@ -143,7 +132,7 @@ export function registerMailboxRoutes({ route, deps }: RouterContext): void {
       params: idParams,
       response: quarantinedSchema,
     },
-    async ({ params }) => quarantinedResponse(await requireQuarantined(params.id)),
+    async ({ params, user }) => quarantinedResponse(await requireQuarantined(params.id, user)),
   );
 
   route(
@@ -155,8 +144,8 @@ export function registerMailboxRoutes({ route, deps }: RouterContext): void {
       roles: ['admin', 'supervisor'],
       params: idParams,
     },
-    async ({ params, response }) => {
-      const row = await requireQuarantined(params.id);
+    async ({ params, response, user }) => {
+      const row = await requireQuarantined(params.id, user);
       const raw = row.rawSha256 ? await readBlob(db, row.rawSha256) : null;
       if (!raw) throw AppError.notFound(`raw source of quarantined email ${row.id}`);
       response
@@ -179,8 +168,8 @@ export function registerMailboxRoutes({ route, deps }: RouterContext): void {
       status: 200,
       response: z.object({ messageId: z.number().int().nullable(), interactionId: z.number().int().nullable(), outcome: z.string() }),
     },
-    async ({ params }) => {
-      const row = await requireQuarantined(params.id);
+    async ({ params, user }) => {
+      const row = await requireQuarantined(params.id, user);
       const raw = row.rawSha256 ? await readBlob(db, row.rawSha256) : null;
       if (!raw) throw AppError.conflict(`quarantined email ${row.id} has no raw source to re-ingest`);
       const account = await requireAccount(db, row.accountId);
@@ -203,9 +192,11 @@ export function registerMailboxRoutes({ route, deps }: RouterContext): void {
     },
   );
 
-  async function requireQuarantined(id: number) {
+  /** A quarantined email of an account the user may see; 404 otherwise. */
+  async function requireQuarantined(id: number, user: AuthenticatedUser) {
     const row = await db.quarantinedEmail.findUnique({ where: { id } });
-    if (!row) throw AppError.notFound(`quarantined email ${id}`);
+    const visible = row && (await db.emailAccount.count({ where: { id: row.accountId, ...visibleAccounts(user) } })) > 0;
+    if (!row || !visible) throw AppError.notFound(`quarantined email ${id}`);
     return row;
   }
 

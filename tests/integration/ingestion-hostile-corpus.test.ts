@@ -26,6 +26,14 @@ describe('ingestion: the hostile corpus', () => {
     await worker.start();
     // Duplicate check off: the two different emails sharing one Message-ID must both arrive.
     account = await createWatchedAccount(platform, { disableDuplicateCheck: true });
+    // The 2 s are counted from each APPEND to a running watch, not from the watcher's start.
+    await waitFor(
+      'the watcher to connect',
+      async () => (await platform.db.mailboxState.findFirst({ where: { accountId: account.id } }))?.connected === true,
+      {
+        timeoutMs: 30_000,
+      },
+    );
   });
   afterAll(async () => {
     await worker?.stop();
@@ -115,7 +123,7 @@ describe('ingestion: the hostile corpus', () => {
     const state = await platform.admin.get(`/api/accounts/${account.id}/mailbox-state`);
     expect(state.body).toMatchObject({ connected: true, lastError: null, lag: { pendingEmails: 0 } });
     const events = await platform.admin.get(`/api/accounts/${account.id}/mailbox-events`);
-    expect(events.body).toEqual([]);
+    expect(events.body).toEqual({ items: [], nextCursor: null });
   });
 
   async function messageFor(name: string) {
@@ -160,7 +168,8 @@ describe('ingestion: the hostile corpus', () => {
   it('lists the quarantined email over REST with its reason, serves its raw source, and re-ingests it', async () => {
     const list = await platform.admin.get(`/api/accounts/${account.id}/quarantine`);
     expect(list.status).toBe(200);
-    const oversize = list.body.find((row: { uid: string }) => row.uid === String(outcomes.get('oversize-attachment')!.uid));
+    expect(list.body.nextCursor).toBeNull();
+    const oversize = list.body.items.find((row: { uid: string }) => row.uid === String(outcomes.get('oversize-attachment')!.uid));
     expect(oversize.reason).toMatch(/exceeds the limit of 2000000 bytes/);
     expect(oversize.reingestedAt).toBeNull();
 
@@ -187,6 +196,20 @@ describe('ingestion: the hostile corpus', () => {
     expect(again.body).toMatchObject({ messageId: message.id, outcome: 'already-stored' });
 
     expect((await platform.admin.get('/api/quarantine/2147483647')).status).toBe(404);
+    // A supervisor not added to the account learns nothing of its quarantine or mailbox.
+    const outsider = await platform.db.user.create({
+      data: { name: 'Outside supervisor', email: `outside-${account.key.toLowerCase()}@test.invalid`, role: 'supervisor' },
+    });
+    const supervisor = await platform.clientFor(outsider.id);
+    for (const route of [
+      `/api/accounts/${account.id}/quarantine`,
+      `/api/accounts/${account.id}/mailbox-events`,
+      `/api/accounts/${account.id}/mailbox-state`,
+      `/api/quarantine/${oversize.id}`,
+      `/api/quarantine/${oversize.id}/raw`,
+    ]) {
+      expect([route, (await supervisor.get(route)).status]).toEqual([route, 404]);
+    }
     expect((await platform.admin.get('/api/quarantine/abc')).status).toBe(400);
   });
 });

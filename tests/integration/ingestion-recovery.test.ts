@@ -58,8 +58,8 @@ describe('ingestion: exactly once across resets and crashes', () => {
 
     const events = await platform.admin.get(`/api/accounts/${account.id}/mailbox-events`);
     expect(events.status).toBe(200);
-    expect(events.body.map((event: { type: string }) => event.type)).toEqual(['mailbox-reset']);
-    expect(events.body[0].detail).toMatchObject({ reason: 'uidvalidity-changed', toUidValidity: newUidValidity });
+    expect(events.body.items.map((event: { type: string }) => event.type)).toEqual(['mailbox-reset']);
+    expect(events.body.items[0].detail).toMatchObject({ reason: 'uidvalidity-changed', toUidValidity: newUidValidity });
     const state = await platform.admin.get(`/api/accounts/${account.id}/mailbox-state`);
     expect(state.body).toMatchObject({ uidValidity: newUidValidity, lastSeenUid: String(appended.uid), connected: true });
   });
