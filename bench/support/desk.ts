@@ -7,7 +7,6 @@ import { addMailUser, type DovecotHandle } from '../../scripts/services/dovecot'
 import type { QueueStrategy } from '../../lib/domain';
 import { uniqueMailUser, withImapClient, buildEmail } from '../../tests/support/mailbox';
 import { uniqueAccountKey, type ApiClient, type ApiResponse, type TestPlatform } from '../../tests/support/platform';
-import { sleep } from './stats';
 
 export interface DeskAgent {
   id: number;
@@ -33,6 +32,8 @@ export interface DeskOptions {
   smtpPort?: number;
   /** Set every agent online before the account is activated. */
   online?: boolean;
+  /** Start the account's mailbox watcher (default true). */
+  activate?: boolean;
 }
 
 async function expectStatus<T>(what: string, promise: Promise<{ status: number; body: T }>, status: number): Promise<T> {
@@ -107,7 +108,8 @@ export async function createDesk(platform: TestPlatform, options: DeskOptions): 
   const agents = await inChunks(users, 10, async (user) => ({ id: user.id, api: await platform.clientFor(user.id) }));
   if (options.online)
     await inChunks(agents, 10, (agent) => expectStatus('online', agent.api.put('/api/me/presence', { presence: 'online' }), 200));
-  await expectStatus('account activated', admin.patch(`/api/accounts/${account.id}`, { active: true }), 200);
+  if (options.activate !== false)
+    await expectStatus('account activated', admin.patch(`/api/accounts/${account.id}`, { active: true }), 200);
   return { account, mailUser, queueId: queue.id, agents };
 }
 
@@ -133,6 +135,8 @@ export interface AgentWorkOptions {
   /** Close after replying. */
   close: boolean;
   pollMs?: number;
+  /** Accept at most this many of the listed offers per look, picked at random (default: all, in order). */
+  acceptsPerTick?: number;
   /** Called with the REST accept's round trip when it succeeded. */
   onAccepted?: (event: { agentId: number; offerId: number; interactionId: number; ms: number }) => void;
   onReplied?: (event: { agentId: number; interactionId: number; messageIdHeader: string }) => void;
@@ -147,8 +151,10 @@ export interface AgentWorkOptions {
  * Agents working like a desk: look at their pending offers, accept, reply, close; retry what failed. Returns a
  * stop function that resolves once every agent has finished its current step.
  */
-export function startAgents(agents: DeskAgent[], options: AgentWorkOptions): { stop(): Promise<void> } {
+export function startAgents(agents: DeskAgent[], options: AgentWorkOptions): { stop(): Promise<void>; wake(agentId: number): void } {
   let running = true;
+  const wakers = new Map<number, () => void>();
+  const woken = new Set<number>();
   const loops = agents.map(async (agent) => {
     const held = new Set<number>();
     const replied = new Set<number>();
@@ -168,7 +174,10 @@ export function startAgents(agents: DeskAgent[], options: AgentWorkOptions): { s
       if (options.heldInteractions && ticks % 10 === 0)
         for (const id of await options.heldInteractions(agent.id).catch(() => [])) held.add(id);
       const offers = await call('list offers', () => agent.api.get<Array<{ id: number; interactionId: number }>>('/api/me/offers'));
-      for (const offer of offers.status === 200 ? offers.body : []) {
+      const listed: Array<{ id: number; interactionId: number }> = offers.status === 200 ? offers.body : [];
+      // With many offers each (ring-all, high capacity), agents take a few at random, as people would, not all in the same order.
+      const chosen = options.acceptsPerTick === undefined ? listed : shuffle(listed).slice(0, options.acceptsPerTick);
+      for (const offer of chosen) {
         if (!running) break;
         const started = performance.now();
         const answer = await call('accept', () => agent.api.post(`/api/offers/${offer.id}/accept`));
@@ -203,13 +212,37 @@ export function startAgents(agents: DeskAgent[], options: AgentWorkOptions): { s
           options.onClosed?.({ agentId: agent.id, interactionId });
         }
       }
-      await sleep(options.pollMs ?? 200);
+      // Until the next poll, or sooner when a live event says an offer arrived (also while this agent was busy).
+      if (woken.delete(agent.id)) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.pollMs ?? 200);
+        wakers.set(agent.id, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      wakers.delete(agent.id);
     }
   });
   return {
     async stop() {
       running = false;
+      for (const wake of wakers.values()) wake();
       await Promise.all(loops);
     },
+    wake(agentId) {
+      const waker = wakers.get(agentId);
+      if (waker) waker();
+      else woken.add(agentId);
+    },
   };
+}
+
+function shuffle<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+  }
+  return copy;
 }
