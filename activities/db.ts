@@ -25,6 +25,7 @@ import {
   type OutboundEnvelope,
   type QuotedMessage,
 } from '../lib/outbound';
+import { renderNotification } from '../lib/notifications';
 import { sanitizeEmailHtml } from '../lib/sanitize';
 import type { EventBus } from '../lib/events';
 import { DEFAULT_TRANSFER_TEMPLATE, renderTemplate } from '../lib/templates';
@@ -88,6 +89,8 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
     workflowId?: string | null;
     type: string;
     detail?: Record<string, unknown>;
+    /** For events the holder's desk announces (a new message on their interaction). */
+    notify?: boolean;
   }): Promise<void> {
     const event = await db.routingEvent.create({
       data: {
@@ -97,7 +100,7 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
         type: input.type,
         detail: (input.detail ?? {}) as object,
       },
-      include: { interaction: { select: { accountId: true } } },
+      include: { interaction: { include: { account: true } } },
     });
     await events.publish({
       kind: 'routing',
@@ -106,6 +109,7 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
       type: input.type,
       detail: input.detail ?? {},
       at: event.createdAt.toISOString(),
+      ...(input.notify ? { notification: renderNotification(event.interaction.account, event.interaction) } : {}),
     });
   }
 
@@ -404,7 +408,8 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
           expiresAt: expiresAt.toISOString(),
         },
       });
-      const interaction = await db.interaction.findUniqueOrThrow({ where: { id: input.interactionId }, select: { accountId: true } });
+      const interaction = await db.interaction.findUniqueOrThrow({ where: { id: input.interactionId }, include: { account: true } });
+      const notification = renderNotification(interaction.account, interaction);
       for (const row of rows) {
         await events.publish({
           kind: 'offer',
@@ -413,6 +418,8 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
           agentId: row.userId,
           offerId: row.id,
           expiresAt: expiresAt.toISOString(),
+          source: input.source,
+          notification,
         });
       }
     },
@@ -621,6 +628,7 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
         workflowId: input.workflowId,
         type: 'message-added',
         detail: { agentId: input.holderAgentId, fromWorkflowId: input.fromWorkflowId },
+        notify: true,
       });
     },
 

@@ -1,7 +1,30 @@
 /** Live events (offers, routing steps, messages) from workers to API processes, for SSE and realtime views. */
+import type { DeskNotification } from './notifications';
+
+/**
+ * Live events. Offers (including transfers: `source` "transfer") and new messages on a held interaction carry the
+ * desk notification (the account's template rendered, sound and shake flags).
+ */
 export type LiveEvent =
-  | { kind: 'offer'; accountId: number; interactionId: number; agentId: number; offerId: number; expiresAt: string }
-  | { kind: 'routing'; accountId: number; interactionId: number; type: string; detail: Record<string, unknown>; at: string };
+  | {
+      kind: 'offer';
+      accountId: number;
+      interactionId: number;
+      agentId: number;
+      offerId: number;
+      expiresAt: string;
+      source?: string;
+      notification?: DeskNotification;
+    }
+  | {
+      kind: 'routing';
+      accountId: number;
+      interactionId: number;
+      type: string;
+      detail: Record<string, unknown>;
+      at: string;
+      notification?: DeskNotification;
+    };
 
 export interface EventBus {
   publish(event: LiveEvent): Promise<void>;

@@ -1,12 +1,18 @@
 /** The agent's routing actions: offers (accept / reject), replies, closing; and reading an interaction. */
 import { randomUUID } from 'node:crypto';
 import type { OutboundRequest } from '../../lib/domain';
-import { storeBlob } from '../../lib/blobs';
+import { readBlob, storeBlob } from '../../lib/blobs';
 import { acceptOfferUpdate, closeUpdate, forwardUpdate, rejectOfferUpdate, replyUpdate } from '../../workflows/messages';
 import type { RouterContext } from '../deps';
 import { asConflict } from '../workflow-answers';
-import { AppError, idParams, z, type AuthenticatedUser } from '../http';
+import { AppError, childParams, idParams, z, type AuthenticatedUser } from '../http';
 import { closeSchema, forwardSchema, offerAnswerSchema, replySchema } from '../schemas';
+
+/** `attachment` with an ASCII fallback name and the exact UTF-8 one (RFC 6266 / RFC 5987). */
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
 
 /** At most this much may be attached to one outbound email (what common SMTP servers accept). */
 export const OUTBOUND_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024;
@@ -125,6 +131,33 @@ export function registerInteractionRoutes({ route, deps }: RouterContext): void 
         })),
         events,
       };
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/interactions/:id/attachments/:childId',
+      summary: "One attachment of the interaction's messages, as sent (always as a download, never rendered inline)",
+      tags: ['Interactions'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: childParams,
+    },
+    async ({ params, user, response }) => {
+      const interaction = await visibleInteraction(params.id, user);
+      const attachment = await db.attachment.findFirst({ where: { id: params.childId, message: { interactionId: interaction.id } } });
+      const content = attachment ? await readBlob(db, attachment.sha256) : null;
+      if (!attachment || !content) throw AppError.notFound(`attachment ${params.childId} of interaction ${params.id}`);
+      const filename = attachment.filename ?? `attachment-${attachment.id}`;
+      response
+        .status(200)
+        // Served as bytes to save, whatever the sender claimed: an HTML or SVG "attachment" never runs in our origin.
+        .type('application/octet-stream')
+        .setHeader('x-content-type-options', 'nosniff')
+        .setHeader('x-attachment-content-type', attachment.contentType)
+        .setHeader('content-disposition', contentDisposition(filename))
+        .send(content);
+      return undefined;
     },
   );
 

@@ -210,6 +210,20 @@ describe('forward', () => {
     );
     const offer = await acceptNextOffer(agent);
 
+    // The customer's attachment downloads as sent, for the account's agents only.
+    const detail = await agent.get(`/api/interactions/${offer.interactionId}`);
+    const [stored] = detail.body.messages[0].attachments;
+    expect(stored).toMatchObject({ filename: 'parcel.jpg', contentType: 'image/jpeg', size: photo.length });
+    const download = await fetch(`${platform.apiUrl}/api/interactions/${offer.interactionId}/attachments/${stored.id}`, {
+      headers: { authorization: `Bearer ${agent.token}` },
+    });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="parcel.jpg"; filename*=UTF-8''parcel.jpg`);
+    expect(download.headers.get('content-type')).toBe('application/octet-stream');
+    expect(Buffer.from(await download.arrayBuffer()).equals(photo)).toBe(true);
+    const stranger = await createRoutedAccount(platform, smtp);
+    expect((await stranger.agent.get(`/api/interactions/${offer.interactionId}/attachments/${stored.id}`)).status).toBe(404);
+
     const withMessage = await agent.post(`/api/interactions/${offer.interactionId}/forward`, {
       to: [{ name: 'Claims Desk', address: 'claims@carrier.test' }],
       cc: [{ address: 'quality@shop.test' }],
