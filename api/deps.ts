@@ -13,7 +13,8 @@ export interface ApiDeps {
   secrets: SecretBox;
   logger: Logger;
   watchers: WatcherControl;
-  liveEvents: Pick<LiveEventHub, 'subscribe'>;
+  /** Subscribes to live events, and publishes the API's own (notes), to every API process. */
+  liveEvents: Pick<LiveEventHub, 'subscribe' | 'publish'>;
   links: { temporalUiUrl?: string; namespace: string };
 }
 

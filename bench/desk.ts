@@ -68,7 +68,7 @@ async function main() {
       secrets: createSecretBox(randomBytes(32).toString('base64')),
       logger: createLogger({ level: 'silent' }),
       watchers: { sync: async () => undefined, taskQueue: 'bench' },
-      liveEvents: { subscribe: () => () => undefined },
+      liveEvents: { subscribe: () => () => undefined, publish: async () => undefined },
       links: { namespace: 'default' },
     });
     const server = app.listen(0, '127.0.0.1');

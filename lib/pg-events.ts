@@ -81,7 +81,7 @@ export async function listenToLiveEvents(pool: Pool, onEvent: (event: LiveEvent)
 }
 
 /** One LISTEN connection per process, fanned out to every subscriber (SSE streams, realtime views). */
-export interface LiveEventHub {
+export interface LiveEventHub extends EventBus {
   subscribe(listener: (event: LiveEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -91,7 +91,9 @@ export async function createLiveEventHub(pool: Pool): Promise<LiveEventHub> {
   const listening = await listenToLiveEvents(pool, (event) => {
     for (const listener of listeners) listener(event);
   });
+  const bus = createPgEventBus(pool);
   return {
+    publish: (event) => bus.publish(event),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

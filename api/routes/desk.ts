@@ -302,8 +302,17 @@ export function registerDeskRoutes({ route, deps }: RouterContext): void {
           subject: '',
         },
       });
-      await db.routingEvent.create({
-        data: { interactionId: interaction.id, messageId: note.id, type: 'note-added', detail: { authorId: user.id } },
+      const event = await db.routingEvent.create({
+        data: { interactionId: interaction.id, messageId: note.id, type: 'note-added', detail: { authorId: user.id, noteId: note.id } },
+      });
+      // Whoever reads the thread live (the holder, a supervisor spying) sees the note at once.
+      await liveEvents.publish({
+        kind: 'routing',
+        accountId: interaction.accountId,
+        interactionId: interaction.id,
+        type: 'note-added',
+        detail: { authorId: user.id, noteId: note.id },
+        at: event.createdAt.toISOString(),
       });
       return {
         id: note.id,

@@ -82,7 +82,7 @@ export async function startAdminApi(): Promise<AdminApi> {
     secrets: createSecretBox(environment.secretKey),
     logger: createLogger({ level: 'trace', name: 'admin-api-test', destination }),
     watchers: createWatcherControl(temporal, { taskQueue: `admin-${unique()}`, heartbeatTimeoutSeconds: 5 }),
-    liveEvents: { subscribe: () => () => undefined },
+    liveEvents: { subscribe: () => () => undefined, publish: async () => undefined },
     links: { namespace: 'default' },
   });
   const server = app.listen(0, '127.0.0.1');

@@ -293,11 +293,22 @@ describe('assistant suggestions and the realtime view', () => {
 });
 
 describe('internal notes and live events', () => {
-  it('stores a supervisor note as internal (never an outbound message)', async () => {
-    const { account } = await seedAccount();
+  it('stores a supervisor note as internal (never an outbound message), and its readers see it live', async () => {
+    const { account, agent } = await seedAccount();
     const seeded = await seedInteraction(account.id, { subject: 'Spy', customerEmail: 's@x.test' });
+    const holder = await platform.clientFor(agent.id);
+    const stream = await openLiveEvents(platform.apiUrl, holder.token!);
     const note = await platform.admin.post(`/api/interactions/${seeded.interaction.id}/notes`, { text: 'Customer is a VIP' });
     expect(note.status).toBe(201);
+    const [live] = await stream.waitFor(1);
+    stream.close();
+    expect(live).toEqual({
+      event: 'note-added',
+      data: expect.objectContaining({
+        interactionId: seeded.interaction.id,
+        detail: { authorId: expect.any(Number), noteId: note.body.id },
+      }),
+    });
     const messages = await platform.db.message.findMany({ where: { interactionId: seeded.interaction.id }, orderBy: { id: 'asc' } });
     expect(messages.map((message) => message.direction)).toEqual(['inbound', 'note']);
     expect(await platform.db.outboundEmail.count({ where: { interactionId: seeded.interaction.id } })).toBe(0);
