@@ -27,6 +27,15 @@ export const transferSchema = z
   })
   .openapi('Transfer');
 
+const transferTargetsSchema = z
+  .object({
+    enabled: z.boolean(),
+    agents: z.array(z.object({ id: z.number(), name: z.string(), presence: z.string() })),
+    queues: z.array(z.object({ id: z.number(), name: z.string() })),
+    accounts: z.array(z.object({ id: z.number(), key: z.string(), name: z.string() })),
+  })
+  .openapi('TransferTargets');
+
 export function registerTransferRoutes({ route, deps }: RouterContext): void {
   const { db, temporal } = deps;
 
@@ -70,6 +79,47 @@ export function registerTransferRoutes({ route, deps }: RouterContext): void {
       }
 
       return askWorkflow(interaction.routingWorkflowId, { actorId: user.id, asSupervisor: user.role !== 'agent', target });
+    },
+  );
+
+  route(
+    {
+      method: 'get',
+      path: '/interactions/:id/transfer-targets',
+      summary: "Where the interaction may be transferred, by the account's transfer settings: its agents, its queues, other accounts",
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      response: transferTargetsSchema,
+    },
+    async ({ params, user }) => {
+      const interaction = await visibleInteraction(params.id, user);
+      const account = await db.emailAccount.findUniqueOrThrow({ where: { id: interaction.accountId } });
+      const allowed = (kind: boolean) => account.transferEnabled && kind;
+      const [agents, queues, accounts] = await Promise.all([
+        allowed(account.transferToAgent)
+          ? db.user.findMany({
+              where: { accountAgents: { some: { accountId: account.id } }, id: { not: user.id } },
+              select: { id: true, name: true, presence: true },
+              orderBy: { name: 'asc' },
+            })
+          : [],
+        allowed(account.transferToQueue)
+          ? db.queue.findMany({
+              where: { accounts: { some: { accountId: account.id } } },
+              select: { id: true, name: true },
+              orderBy: { name: 'asc' },
+            })
+          : [],
+        allowed(account.transferToAccount)
+          ? db.emailAccount.findMany({
+              where: { id: { not: account.id } },
+              select: { id: true, key: true, name: true },
+              orderBy: { name: 'asc' },
+            })
+          : [],
+      ]);
+      return { enabled: account.transferEnabled, agents, queues, accounts };
     },
   );
 

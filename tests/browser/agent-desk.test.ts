@@ -382,7 +382,8 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     await benPage.page.getByRole('tab', { name: 'Transfer' }).click();
     const transfer = benPage.page.getByRole('form', { name: 'Transfer' });
     await transfer.getByLabel('queue', { exact: true }).check();
-    await transfer.getByLabel('Target queue id').fill(String(queue.body.id));
+    // The targets come from the API (the account's queues), chosen by name.
+    await transfer.getByLabel('Target queue').selectOption(String(queue.body.id));
     await transfer.getByRole('button', { name: 'Transfer' }).click();
     await transfer.getByText('Transfer started.').waitFor();
     await desk.locator('.offer', { hasText: 'Parcel damaged' }).waitFor({ timeout: 15_000 });

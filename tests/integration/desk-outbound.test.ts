@@ -454,6 +454,19 @@ describe('supervisor reassign', () => {
     const offer = await waitForOffer(ann.client);
     expect((await ann.client.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
 
+    // Transfers are off on this account: the agent is offered no targets; switched on, the account's own.
+    const none = await ann.client.get(`/api/interactions/${offer.interactionId}/transfer-targets`);
+    expect(none.body).toEqual({ enabled: false, agents: [], queues: [], accounts: [] });
+    expect(
+      (await platform.admin.patch(`/api/accounts/${routed.account.id}`, { transferEnabled: true, transferToAccount: true })).status,
+    ).toBe(200);
+    const targets = (await ann.client.get(`/api/interactions/${offer.interactionId}/transfer-targets`)).body;
+    expect(targets.agents.map((agent: { id: number }) => agent.id).sort()).toEqual([ben.id, supervisorUser.body.id].sort());
+    expect(targets.queues.map((queue: { id: number }) => queue.id)).toEqual([routed.queueId]);
+    expect(targets.accounts.map((account: { id: number }) => account.id)).not.toContain(routed.account.id);
+    expect((await platform.admin.patch(`/api/accounts/${routed.account.id}`, { transferEnabled: false })).status).toBe(200);
+    expect((await outsider.get(`/api/interactions/${offer.interactionId}/transfer-targets`)).status).toBe(404);
+
     expect((await ann.client.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: ben.id })).status).toBe(403);
     expect((await outsider.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: ben.id })).status).toBe(404);
     const notMember = await supervisor.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: outsiderUser.body.id });

@@ -129,7 +129,11 @@ describe('ingestion: exactly once across resets and crashes', () => {
     await platform.worker.kill();
     await appendBatch(100);
     await platform.worker.start();
-    await waitFor('ingestion to resume', async () => (await ingested()) >= 120, { timeoutMs: 30_000 });
+    // Liveness bounds, not speed targets (npm run bench:ingest measures speed): generous for a loaded CI machine.
+    await waitFor('ingestion to resume', async () => (await ingested()) >= 120, {
+      timeoutMs: 90_000,
+      explain: () => platform.worker.log.slice(-4000),
+    });
     await restartDovecot(dovecot);
     await appendBatch(100);
     let state = '';
@@ -140,7 +144,7 @@ describe('ingestion: exactly once across resets and crashes', () => {
         state = `lastUid ${row?.lastUid} connected ${row?.connected} lastError ${row?.lastError}`;
         return (await ingested()) >= 250;
       },
-      { timeoutMs: 60_000, explain: () => `${state}\n${platform.worker.log.slice(-4000)}` },
+      { timeoutMs: 90_000, explain: () => `${state}\n${platform.worker.log.slice(-4000)}` },
     );
     await platform.worker.kill();
     await appendBatch(100);
@@ -190,5 +194,5 @@ describe('ingestion: exactly once across resets and crashes', () => {
     expect(workflows).toBe(total);
     expect(await countImapConnections(dovecot, account.mailUser.user)).toBe(1);
     console.log(`burst of ${total} with 2 worker kills and a Dovecot restart ingested in ${Date.now() - started} ms`);
-  }, 240_000);
+  }, 420_000);
 });

@@ -94,24 +94,29 @@ interface Option {
   name: string;
 }
 
-function TransferPanel({ interaction, accounts, onDone }: { interaction: InteractionDetail; accounts: Account[]; onDone: () => void }) {
+interface TransferTargets {
+  enabled: boolean;
+  agents: Array<{ id: number; name: string; presence: string }>;
+  queues: Option[];
+  accounts: Array<{ id: number; key: string; name: string }>;
+}
+
+function TransferPanel({ interaction, onDone }: { interaction: InteractionDetail; onDone: () => void }) {
   const [kind, setKind] = useState<'agent' | 'queue' | 'account'>('queue');
   const [target, setTarget] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
-  // Agents may not list users or queues (admin API roles): then the target is typed as an id.
+  // The API lists the targets the account allows (its agents, its queues, other accounts); ids typed by hand otherwise.
   const options = useLoad<Option[] | null>(async () => {
     try {
-      if (kind === 'agent')
-        return (await listAll<User>(`/users?accountId=${interaction.accountId}`)).map((user) => ({ id: user.id, name: user.name }));
-      if (kind === 'queue') return (await get<{ items: Option[] }>(`/accounts/${interaction.accountId}/queues`)).items;
-      return accounts
-        .filter((account) => account.id !== interaction.accountId)
-        .map((account) => ({ id: account.id, name: `${account.key} · ${account.name}` }));
+      const targets = await get<TransferTargets>(`/interactions/${interaction.id}/transfer-targets`);
+      if (kind === 'agent') return targets.agents.map((agent) => ({ id: agent.id, name: `${agent.name} (${agent.presence})` }));
+      if (kind === 'queue') return targets.queues;
+      return targets.accounts.map((account) => ({ id: account.id, name: `${account.key} · ${account.name}` }));
     } catch {
       return null;
     }
-  }, [kind, interaction.accountId]);
+  }, [kind, interaction.id]);
   return (
     <form
       class="transfer-panel"
@@ -290,7 +295,7 @@ export function InteractionView({
                 />
               )}
               {tool === 'note' && <NotePanel interactionId={interaction.id} onAdded={refresh} />}
-              {tool === 'transfer' && <TransferPanel interaction={interaction} accounts={accounts} onDone={refresh} />}
+              {tool === 'transfer' && <TransferPanel interaction={interaction} onDone={refresh} />}
             </div>
             <Suggestions
               interactionId={interaction.id}
