@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 import { createDbActivities } from './activities/db';
 import { createHttpActivities } from './activities/http';
 import { createImapActivities } from './activities/imap';
-import { signalPresenceChange } from './lib/presence-signals';
+import { signalPresenceChange, wakeWaitingInteractions } from './lib/presence-signals';
 import { createSmtpActivities } from './activities/smtp';
 import { loadConfig } from './lib/config';
 import { createDatabase } from './lib/db';
@@ -32,6 +32,7 @@ export async function runWorker(): Promise<void> {
       db,
       events: createPgEventBus(pool),
       onAgentPaused: (agentId) => signalPresenceChange({ db, temporal }, agentId, false),
+      onAgentsFreed: (agentIds) => wakeWaitingInteractions({ db, temporal }, agentIds),
     }),
     ...createSmtpActivities({ db, pool, secrets }),
     ...createHttpActivities({ db }),

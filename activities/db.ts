@@ -36,6 +36,8 @@ export interface DbActivityDeps {
   events: EventBus;
   /** Told when routing paused agents ("not responding"), so their other pending offers are taken back at once. */
   onAgentPaused?: (agentId: number) => Promise<void>;
+  /** Told when agents have room again (an offer ended, an interaction closed), so waiting interactions look again. */
+  onAgentsFreed?: (agentIds: number[]) => Promise<void>;
 }
 
 /** How long a plan's queue step waits when an account has no plan yet (one step per account queue). */
@@ -82,7 +84,7 @@ function jsonAddresses(value: unknown): string[] {
   return Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : [];
 }
 
-export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps) {
+export function createDbActivities({ db, events, onAgentPaused, onAgentsFreed }: DbActivityDeps) {
   async function recordRoutingEvent(input: {
     interactionId: number;
     messageId?: number | null;
@@ -431,10 +433,15 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
       const offers = await db.offer.findMany({ where });
       await db.offer.updateMany({ where, data: { state: input.state, respondedAt: new Date() } });
       if (input.state === 'timeout') await pauseNotResponding(offers);
+      await onAgentsFreed?.(offers.map((offer) => offer.userId));
       return { agentIds: offers.map((offer) => offer.userId) };
     },
 
     async acceptOffer(input: { reservation: string; agentId: number; interactionId: number; workflowId: string }) {
+      const rescinded = await db.offer.findMany({
+        where: { workflowId: input.workflowId, state: 'pending', reservation: { not: input.reservation } },
+        select: { userId: true },
+      });
       await db.$transaction([
         db.offer.update({
           where: { workflowId_reservation: { workflowId: input.workflowId, reservation: input.reservation } },
@@ -450,6 +457,8 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
         }),
         db.user.update({ where: { id: input.agentId }, data: { handledCount: { increment: 1 } } }),
       ]);
+      // Ring-all losers have room again for other waiting interactions.
+      await onAgentsFreed?.(rescinded.map((offer) => offer.userId));
       await recordRoutingEvent({
         interactionId: input.interactionId,
         workflowId: input.workflowId,
@@ -484,6 +493,7 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
     },
 
     async closeInteraction(input: { interactionId: number; workflowId: string; actorId: number | null; dispositionId: number | null }) {
+      const holder = await db.interaction.findUnique({ where: { id: input.interactionId }, select: { agentId: true } });
       await db.$transaction([
         db.interaction.update({
           where: { id: input.interactionId },
@@ -506,6 +516,7 @@ export function createDbActivities({ db, events, onAgentPaused }: DbActivityDeps
         type: 'closed',
         detail: { actorId: input.actorId, dispositionId: input.dispositionId },
       });
+      if (holder?.agentId != null) await onAgentsFreed?.([holder.agentId]);
     },
 
     /** Routing ended without an agent: the interaction stays open for the next message or a supervisor. */

@@ -7,35 +7,55 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from './db';
 import { agentsAvailableSignal, agentUnavailableSignal } from '../workflows/messages';
 
-/** How many waiting workflows one agent's return wakes at most (the others find the agent on their next round). */
-const MAX_WOKEN_WORKFLOWS = 500;
+/** Beyond an agent's capacity, this many more waiting interactions are woken (some find the agent taken). */
+const EXTRA_WOKEN = 3;
 
-export async function signalPresenceChange(
-  deps: { db: Pick<Database, 'interaction' | 'offer'>; temporal: Client },
-  agentId: number,
-  available: boolean,
+type SignalDeps = { db: Pick<Database, 'interaction' | 'offer' | 'user'>; temporal: Client };
+
+export async function signalPresenceChange(deps: SignalDeps, agentId: number, available: boolean): Promise<void> {
+  if (available) return wakeWaitingInteractions(deps, [agentId]);
+  const offers = await deps.db.offer.findMany({ where: { userId: agentId, state: 'pending' }, select: { workflowId: true } });
+  await signalEach(deps.temporal, [...new Set(offers.map((offer) => offer.workflowId))], (handle) =>
+    handle.signal(agentUnavailableSignal, { agentId }),
+  );
+}
+
+/**
+ * Agents who are free again (online, or done with an interaction or an offer) wake the head of the line: the
+ * interactions waiting in their queues, by priority then waiting time, as many as they can take and a few more.
+ * Waiting workflows otherwise only look again on a slow, backing-off poll, so ten thousand parked interactions
+ * cost almost nothing.
+ */
+export async function wakeWaitingInteractions(deps: SignalDeps, agentIds: number[]): Promise<void> {
+  if (agentIds.length === 0) return;
+  const agents = await deps.db.user.findMany({
+    where: { id: { in: agentIds }, presence: 'online' },
+    select: { capacity: true, queueMembers: { select: { queueId: true } } },
+  });
+  const queueIds = [...new Set(agents.flatMap((agent) => agent.queueMembers.map((member) => member.queueId)))];
+  if (queueIds.length === 0) return;
+  const waiting = await deps.db.interaction.findMany({
+    where: { routingState: 'waiting-for-agents', routingWorkflowId: { not: null }, queueId: { in: queueIds } },
+    orderBy: [{ priority: 'desc' }, { lastMessageAt: 'asc' }, { id: 'asc' }],
+    take: agents.reduce((sum, agent) => sum + Math.max(1, agent.capacity), 0) + EXTRA_WOKEN,
+    select: { routingWorkflowId: true },
+  });
+  await signalEach(
+    deps.temporal,
+    waiting.map((row) => row.routingWorkflowId!),
+    (handle) => handle.signal(agentsAvailableSignal),
+  );
+}
+
+async function signalEach(
+  temporal: Client,
+  workflowIds: string[],
+  send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<void>,
 ): Promise<void> {
-  const { db, temporal } = deps;
-  const workflowIds = available
-    ? (
-        await db.interaction.findMany({
-          where: { routingState: 'waiting-for-agents', routingWorkflowId: { not: null } },
-          select: { routingWorkflowId: true },
-          take: MAX_WOKEN_WORKFLOWS,
-        })
-      ).map((row) => row.routingWorkflowId!)
-    : [
-        ...new Set(
-          (await db.offer.findMany({ where: { userId: agentId, state: 'pending' }, select: { workflowId: true } })).map(
-            (offer) => offer.workflowId,
-          ),
-        ),
-      ];
   await Promise.all(
     workflowIds.map(async (workflowId) => {
       try {
-        const handle = temporal.workflow.getHandle(workflowId);
-        await (available ? handle.signal(agentsAvailableSignal) : handle.signal(agentUnavailableSignal, { agentId }));
+        await send(temporal.workflow.getHandle(workflowId));
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
       }

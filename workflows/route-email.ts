@@ -97,6 +97,11 @@ const http = proxyActivities<ReturnType<typeof createHttpActivities>>({
 
 /** While no agent is free, look again this often (an agentsAvailable signal wakes the workflow sooner). */
 const AGENT_POLL_INTERVAL_MS = 2_000;
+/**
+ * Waiting in a queue: agents who become free wake the head of the line (agentsAvailable), so the poll is only a
+ * safety net. It starts at 2 s and doubles up to 2 minutes while nobody is free, so parked interactions cost little.
+ */
+const QUEUE_WAIT_POLL_MAX_MS = 120_000;
 
 function failureMessage(error: unknown): string {
   const cause = (error as { cause?: { message?: string } }).cause;
@@ -322,6 +327,11 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
     return outbound;
   }
 
+  /** The next safety-net poll of a queue wait: backing off, unless the histories predate it (then always 2 s). */
+  function nextQueuePoll(pollMs: number): number {
+    return patched('queue-wait-backoff') ? Math.min(pollMs * 2, QUEUE_WAIT_POLL_MAX_MS) : AGENT_POLL_INTERVAL_MS;
+  }
+
   function eventBase() {
     return { interactionId: input.interactionId, messageId: input.messageId, workflowId };
   }
@@ -385,6 +395,7 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
   async function offerToQueues(queueIds: number[], seconds: number, source: string): Promise<boolean> {
     const deadline = Date.now() + seconds * 1000;
     const declined = new Set<number>();
+    let pollMs = AGENT_POLL_INTERVAL_MS;
     while (Date.now() < deadline) {
       const candidates = await db.pickQueueAgents({ queueIds, interactionId: input.interactionId, excludeAgentIds: [...declined] });
       const remainingSeconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
@@ -402,7 +413,8 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
           });
         }
         agentsMayBeAvailable = false;
-        await condition(() => agentsMayBeAvailable, Math.min(AGENT_POLL_INTERVAL_MS, remainingSeconds * 1000));
+        const woken = await condition(() => agentsMayBeAvailable, Math.min(pollMs, remainingSeconds * 1000));
+        pollMs = woken ? AGENT_POLL_INTERVAL_MS : nextQueuePoll(pollMs);
         continue;
       }
       setState('offered', { queueId: candidates.queueId });

@@ -49,6 +49,33 @@ describe('queue offering', () => {
     await platform.temporal.workflow.getHandle(routed.workflowId).terminate('test finished');
   });
 
+  it('a parked interaction is offered as soon as an agent closes one, not on its next (backed-off) poll', async () => {
+    const scenario = await createScenario(platform, {
+      agents: 1,
+      online: [0],
+      queues: [{ members: [0] }],
+      plan: ({ queues }) => [{ type: 'queue', queueId: queues[0]!, timeoutSeconds: 300 }],
+    });
+    const [agent] = scenario.agents;
+    const first = await routeNewEmail(platform, scenario, { subject: 'held' });
+    const firstOffer = await waitForOffer(agent!);
+    expect((await agent!.api.post(`/api/offers/${firstOffer.id}/accept`)).status).toBe(200);
+    // The agent is at capacity: the second email parks, and its safety poll backs off (2, 4, 8, 16 s…).
+    const parked = await routeNewEmail(platform, scenario, { subject: 'parked' });
+    await waitFor('the second to wait', async () => (await routingState(parked.interactionId)) === 'waiting-for-agents');
+    await sleep(15_000);
+    const closedAt = Date.now();
+    expect((await agent!.api.post(`/api/interactions/${first.interactionId}/close`, {})).status).toBe(200);
+    const next = await waitForOffer(agent!, { timeoutMs: 10_000 });
+    expect(next.interactionId).toBe(parked.interactionId);
+    // Its next poll was due about 15 s after the close: the close itself woke it.
+    expect(Date.now() - closedAt).toBeLessThan(8_000);
+    expect((await agent!.api.post(`/api/offers/${next.id}/accept`)).status).toBe(200);
+    expect((await agent!.api.post(`/api/interactions/${parked.interactionId}/close`, {})).status).toBe(200);
+    expect(await parked.result()).toMatchObject({ state: 'closed', agentId: agent!.id });
+    recordHistoryIfAsked(parked.workflowId, 'route-email-parked-backoff-woken-by-close');
+  });
+
   it('serves waiting interactions by priority first, then by waiting time', async () => {
     const scenario = await createScenario(platform, {
       agents: 1,
