@@ -388,10 +388,10 @@ async function main(): Promise<void> {
   };
   const intentionallyDown = new Set<WorkerProcess>();
   let watchdogRunning = true;
-  stopOnInterrupt(async () => {
+  const stopAll = stopOnInterrupt(async () => {
     watchdogRunning = false;
-    await second.stop();
-    await platform.close();
+    await second.stop().catch(() => undefined);
+    await platform.close().catch((error: Error) => log(`platform close: ${error.message}`));
     await smtp.close();
     await globalTeardown();
   });
@@ -521,11 +521,7 @@ async function main(): Promise<void> {
     );
     console.log(`\nchaos ${exitCode === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s (seed ${SEED})`);
   } finally {
-    watchdogRunning = false;
-    await second.stop().catch(() => undefined);
-    await platform.close().catch((error: Error) => log(`platform close: ${error.message}`));
-    await smtp.close();
-    await globalTeardown();
+    await stopAll();
   }
   process.exit(exitCode);
 }
