@@ -418,9 +418,9 @@ async function main(): Promise<void> {
 
   let exitCode = 1;
   try {
-    // Room for every email at once (capacity × agents ≥ emails; offers outlast the run). Interactions left waiting for
-    // agents re-poll every 2 s (workflows/route-email.ts), and hundreds of them at once saturate 2 cores, so the run
-    // would measure that, not the faults.
+    // Room for every email at once (capacity × agents ≥ emails; offers outlast the run): the run measures the faults,
+    // not a queue of interactions waiting for agents (when waiting workflows still re-polled every 2 s, hundreds of
+    // them saturated 2 cores).
     const desk = await createDesk(platform, {
       dovecot: testEnvironment().dovecot,
       agents: AGENTS,
