@@ -357,16 +357,20 @@ async function main(): Promise<void> {
     const version = await serverVersion(address);
     log(`server ${version}; ${facts.machine}`);
 
-    // Email → offer: 50 agents with room for every offer (capacity 25 each, offers that do not expire during the
-    // run), watching their live events; nobody accepts yet, so the figure is the pipeline, not the agents' pace.
-    const desk = await createDesk(platform, {
-      dovecot: testEnvironment().dovecot,
-      agents: SIZES.agents,
-      capacity: 25,
-      offerTimeoutSeconds: 3600,
-      strategy: 'rrmemory',
-      online: true,
-    });
+    // Desks whose agents have room for every offer, with offers that outlast the run (expiring ones would start new
+    // offer rounds during later measurements): the figures are the pipeline, not the agents' pace.
+    const roomyDesk = (capacity: number) =>
+      createDesk(platform, {
+        dovecot: testEnvironment().dovecot,
+        agents: SIZES.agents,
+        capacity,
+        offerTimeoutSeconds: 3600,
+        strategy: 'rrmemory',
+        online: true,
+      });
+
+    // Email → offer: 50 agents watching their live events; nobody accepts yet.
+    const desk = await roomyDesk(25);
     const clock = offerClock();
     const streams = await Promise.all(
       desk.agents.map((agent) => openLiveEvents(platform.apiUrl, agent.api.token!, (event) => clock.onEvent(event))),
@@ -391,16 +395,8 @@ async function main(): Promise<void> {
     const bare = await bareTemporalRate(platform, address, SIZES.bareWorkflows);
     log(`bare Temporal: ${bare.workflowsPerSecond} workflows/s`);
 
-    // Burst: agents with room for every offer (capacity 20 × 50) so the figure is the pipeline, not the agents' pace.
-    const burstDesk = await createDesk(platform, {
-      dovecot: testEnvironment().dovecot,
-      agents: SIZES.agents,
-      capacity: 20,
-      // Offers outlast the run: expiring ones would start new offer rounds during the later measurements.
-      offerTimeoutSeconds: 3600,
-      strategy: 'rrmemory',
-      online: true,
-    });
+    // Burst: room for 1,000 offers (capacity 20 × 50 agents).
+    const burstDesk = await roomyDesk(20);
     const burstClock = offerClock();
     const adminStream = await openLiveEvents(platform.apiUrl, platform.adminToken, (event) => {
       if (Number(event.data.accountId) === burstDesk.account.id) burstClock.onEvent(event);
