@@ -409,6 +409,25 @@ describe('sending is idempotent after the server answered 250', () => {
     expect(retried).toBe(true);
   });
 
+  it('survives PostgreSQL dropping the connection that holds the send lock: one email, and the worker lives on', async () => {
+    const smtp = await sink({
+      async beforeAccept() {
+        // Like a database restart mid-send: the session holding the outbox row's advisory lock is terminated.
+        await pool.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 7301 AND granted");
+      },
+    });
+    const routed = await createRoutedAccount(platform, smtp);
+    await routed.deliver(buildEmail({ from: 'ivy@customer.test', to: routed.account.emailAddress, subject: 'Drop', text: 'Hi' }));
+    const offer = await acceptNextOffer(routed.agent);
+    const workerPid = platform.worker.pid;
+    const reply = await routed.agent.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Still here.' });
+    expect(reply.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(platform.worker.pid).toBe(workerPid);
+    expect(smtp.messages.map((message) => message.messageId)).toEqual([reply.body.messageIdHeader]);
+    expect((await platform.db.outboundEmail.findUniqueOrThrow({ where: { id: reply.body.outboundId } })).status).toBe('sent');
+  });
+
   it('a forward through the workflow is idempotent per request id as well', async () => {
     const smtp = await sink();
     const routed = await createRoutedAccount(platform, smtp);
