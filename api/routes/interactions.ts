@@ -4,6 +4,7 @@ import type { OutboundRequest } from '../../lib/domain';
 import { readBlob, storeBlob } from '../../lib/blobs';
 import { acceptOfferUpdate, closeUpdate, forwardUpdate, rejectOfferUpdate, replyUpdate } from '../../workflows/messages';
 import type { RouterContext } from '../deps';
+import { requireVisibleInteraction } from '../services/accounts';
 import { asConflict } from '../workflow-answers';
 import { AppError, childParams, idParams, z, type AuthenticatedUser } from '../http';
 import { closeSchema, forwardSchema, offerAnswerSchema, replySchema } from '../schemas';
@@ -20,17 +21,7 @@ export const OUTBOUND_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024;
 export function registerInteractionRoutes({ route, deps }: RouterContext): void {
   const { db, temporal, links } = deps;
 
-  async function visibleInteraction(id: number, user: AuthenticatedUser) {
-    const interaction = await db.interaction.findUnique({ where: { id } });
-    if (!interaction) throw AppError.notFound(`interaction ${id}`);
-    if (user.role !== 'admin') {
-      const member = await db.accountAgent.findUnique({
-        where: { accountId_userId: { accountId: interaction.accountId, userId: user.id } },
-      });
-      if (!member) throw AppError.notFound(`interaction ${id}`);
-    }
-    return interaction;
-  }
+  const visibleInteraction = (id: number, user: AuthenticatedUser) => requireVisibleInteraction(db, id, user);
 
   async function ownOffer(id: number, user: AuthenticatedUser) {
     const offer = await db.offer.findUnique({ where: { id } });

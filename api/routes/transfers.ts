@@ -2,6 +2,7 @@
 import type { TransferTarget } from '../../lib/domain';
 import { transferUpdate, type TransferRequest } from '../../workflows/messages';
 import type { RouterContext } from '../deps';
+import { requireVisibleInteraction } from '../services/accounts';
 import { asConflict } from '../workflow-answers';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
 import { reassignSchema } from '../schemas';
@@ -149,15 +150,7 @@ export function registerTransferRoutes({ route, deps }: RouterContext): void {
     },
   );
 
-  async function visibleInteraction(id: number, user: AuthenticatedUser) {
-    const interaction = await db.interaction.findUnique({ where: { id } });
-    const visible =
-      interaction &&
-      (user.role === 'admin' ||
-        (await db.accountAgent.findUnique({ where: { accountId_userId: { accountId: interaction.accountId, userId: user.id } } })));
-    if (!interaction || !visible) throw AppError.notFound(`interaction ${id}`);
-    return interaction;
-  }
+  const visibleInteraction = (id: number, user: AuthenticatedUser) => requireVisibleInteraction(db, id, user);
 
   async function requireAccountAgent(accountId: number, agentId: number): Promise<void> {
     const member = await db.accountAgent.findUnique({ where: { accountId_userId: { accountId, userId: agentId } } });

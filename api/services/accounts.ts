@@ -132,6 +132,17 @@ export function visibleAccounts(user: AuthenticatedUser): Prisma.EmailAccountWhe
   return user.role === 'admin' ? {} : { agents: { some: { userId: user.id } } };
 }
 
+/** The interaction, when the user may see its account; 404 otherwise (as for accounts). */
+export async function requireVisibleInteraction(db: Database, id: number, user: AuthenticatedUser) {
+  const interaction = await db.interaction.findUnique({ where: { id } });
+  const visible =
+    interaction &&
+    (user.role === 'admin' ||
+      (await db.accountAgent.findUnique({ where: { accountId_userId: { accountId: interaction.accountId, userId: user.id } } })));
+  if (!interaction || !visible) throw AppError.notFound(`interaction ${id}`);
+  return interaction;
+}
+
 /** The account, when the user may see it; 404 otherwise (an agent does not learn that other accounts exist). */
 export async function requireVisibleAccount(db: Database, id: number, user: AuthenticatedUser): Promise<EmailAccount> {
   const account = await db.emailAccount.findFirst({ where: { id, ...visibleAccounts(user) } });
