@@ -24,9 +24,9 @@ COPY prisma ./prisma
 ENV PRISMA_SCHEMA_ENGINE_BINARY=/bin/true \
     CHECKPOINT_DISABLE=1
 RUN npx prisma generate
-# The web client (served by the API at /app), built with Vite from web/ and the template renderer it shares.
+# The web client (served by the API at /app), built with Vite from web/ and the domain types and renderers it shares.
 COPY web ./web
-COPY lib/templates.ts lib/domain.ts ./lib/
+COPY domain ./domain
 RUN npx vite build --config web/vite.config.mts
 
 # ---- production dependencies only ----

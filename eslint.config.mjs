@@ -1,39 +1,21 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
-import { builtinModules } from 'node:module';
-
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+import { mailroutePlugin } from './eslint-layers.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'generated/', '.data/', 'dist/', 'coverage/', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { mailroute: mailroutePlugin },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
-    },
-  },
-  {
-    // Workflow code must stay deterministic: no Node built-ins, no I/O libraries.
-    files: ['workflows/**/*.ts', 'lib/domain.ts', 'lib/action-plan.ts', 'lib/errors.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code is deterministic: no Node built-ins.' })),
-          patterns: [
-            {
-              group: ['pg', '@prisma/*', 'imapflow', 'nodemailer', 'mailparser', '../activities/*'],
-              allowTypeImports: true,
-              message: 'Workflows reach the world through activities only.',
-            },
-          ],
-        },
-      ],
+      // Every import points down the layers of the house: see eslint-layers.mjs and docs/architecture.md.
+      'mailroute/layers': 'error',
     },
   },
   {

@@ -6,16 +6,16 @@ import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Pool } from 'pg';
-import { createDbActivities } from './activities/db';
+import { createDbActivities } from './activities/routing';
 import { createHttpActivities } from './activities/http';
 import { createImapActivities } from './activities/imap';
-import { signalPresenceChange, wakeWaitingInteractions } from './lib/presence-signals';
+import { signalPresenceChange, wakeWaitingInteractions } from './services/presence';
 import { createSmtpActivities } from './activities/smtp';
-import { loadConfig } from './lib/config';
-import { createDatabase } from './lib/db';
-import { createLogger } from './lib/logger';
-import { createPgEventBus } from './lib/pg-events';
-import { createSecretBox } from './lib/secrets';
+import { loadConfig } from './platform/config';
+import { createDatabase } from './store/db';
+import { createLogger } from './platform/logger';
+import { createPgEventBus } from './platform/live-events';
+import { createSecretBox } from './platform/secrets';
 
 export async function runWorker(): Promise<void> {
   const config = loadConfig();

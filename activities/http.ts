@@ -4,8 +4,8 @@
  * errors, timeouts and 5xx are retried by the policy the workflow chose.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Database } from '../lib/db';
-import { RoutingErrorType } from '../lib/errors';
+import type { Database } from '../store/db';
+import { RoutingErrorType } from '../domain/errors';
 
 export interface HttpActivityDeps {
   db: Database;

@@ -6,18 +6,18 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ImapFlow } from 'imapflow';
-import type { Database } from '../lib/db';
+import type { Database } from '../store/db';
 import { ApplicationFailure } from '@temporalio/common';
-import { readBlob, storeBlob } from '../lib/blobs';
-import { RoutingErrorType } from '../lib/errors';
-import { headersFilterToImapflowQuery, messageMatchesHeadersFilter, type HeaderFilterRule } from '../lib/headers-filter';
-import { EmailParseError, EmailRejectedError, storeIncomingEmail } from '../lib/ingest';
-import type { Logger } from '../lib/logger';
-import type { SecretBox } from '../lib/secrets';
-import { nextReconnectDelayMs } from '../lib/backoff';
-import { mailboxResetReason, uidRangeAfter } from '../lib/sync-decisions';
-import { createOAuth2TokenSource, type OAuth2Secrets, type OAuth2Settings } from '../lib/oauth2';
-import { startRoutingWorkflow, type RoutingStart } from '../lib/routing-start';
+import { readBlob, storeBlob } from '../store/blobs';
+import { RoutingErrorType } from '../domain/errors';
+import { headersFilterToImapflowQuery, messageMatchesHeadersFilter, type HeaderFilterRule } from '../domain/headers-filter';
+import { EmailParseError, EmailRejectedError, storeIncomingEmail } from '../services/ingest-email';
+import type { Logger } from '../platform/logger';
+import type { SecretBox } from '../platform/secrets';
+import { nextReconnectDelayMs } from '../domain/backoff';
+import { mailboxResetReason, uidRangeAfter } from '../domain/sync-decisions';
+import { createOAuth2TokenSource, type OAuth2Secrets, type OAuth2Settings } from '../platform/oauth2';
+import { startRoutingWorkflow, type RoutingStart } from '../services/start-routing';
 
 export interface ImapActivityDeps {
   db: Database;

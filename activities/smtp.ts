@@ -12,13 +12,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { openSmtpSession, SmtpConfigurationError } from '../lib/smtp-session';
+import { openSmtpSession, SmtpConfigurationError } from '../platform/smtp-session';
 import type { Pool } from 'pg';
-import type { Database } from '../lib/db';
-import { RoutingErrorType } from '../lib/errors';
-import { assertSafeExtraHeaders, headerSafe, type OutboundEnvelope } from '../lib/outbound';
-import type { SecretBox } from '../lib/secrets';
-import { readBlob, storeBlob } from '../lib/blobs';
+import type { Database } from '../store/db';
+import { RoutingErrorType } from '../domain/errors';
+import { assertSafeExtraHeaders, headerSafe, type OutboundEnvelope } from '../domain/outbound';
+import type { SecretBox } from '../platform/secrets';
+import { readBlob, storeBlob } from '../store/blobs';
 
 export interface SmtpActivityDeps {
   db: Database;

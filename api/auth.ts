@@ -1,7 +1,7 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Request } from 'express';
-import type { Database } from '../lib/db';
+import type { Database } from '../store/db';
 import { AppError, type AuthenticatedUser } from './http';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;

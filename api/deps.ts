@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
-import type { Database } from '../lib/db';
-import type { Logger } from '../lib/logger';
-import type { LiveEventHub } from '../lib/pg-events';
-import type { SecretBox } from '../lib/secrets';
+import type { Database } from '../store/db';
+import type { Logger } from '../platform/logger';
+import type { LiveEventHub } from '../platform/live-events';
+import type { SecretBox } from '../platform/secrets';
 import type { RouteDefiner } from './http';
-import type { WatcherControl } from './watchers';
+import type { WatcherControl } from '../services/mailbox-watchers';
 
 /** What route modules may use. Built once by createApp's caller (api/server.ts or a test). */
 export interface ApiDeps {

@@ -5,17 +5,22 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import type { Role } from '../generated/prisma/enums';
-import { Prisma } from '../lib/db';
+import type { Actor, Role } from '../domain/people';
+import {
+  ConflictError,
+  type FieldProblem,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  PreconditionFailedError,
+} from '../domain/errors';
+import { domainErrorOf } from '../store/errors';
 
 extendZodWithOpenApi(z);
 
 export { z };
 
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
+export type { FieldProblem };
 
 /** The one error type handlers throw; the error middleware turns it into problem+json. */
 export class AppError extends Error {
@@ -47,11 +52,7 @@ export class AppError extends Error {
   }
 }
 
-export interface AuthenticatedUser {
-  id: number;
-  role: Role;
-  name: string;
-}
+export type AuthenticatedUser = Actor;
 
 export interface RouteContext<Body, Params, Query> {
   body: Body;
@@ -178,9 +179,9 @@ export function defineRoute<
 export function errorMiddleware(log: (error: unknown) => void) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     let appError: AppError;
-    const databaseError = fromDatabaseError(error);
+    const domainError = fromDomainError(domainErrorOf(error) ?? error);
     if (error instanceof AppError) appError = error;
-    else if (databaseError) appError = databaseError;
+    else if (domainError) appError = domainError;
     else if (isBodyParserError(error))
       appError =
         'type' in error
@@ -255,15 +256,14 @@ function rejectNulCharacters(value: unknown, path: string): void {
   }
 }
 
-/** Prisma's known request errors that input can cause become 4xx: a unique clash, a missing reference, a vanished row. */
-function fromDatabaseError(error: unknown): AppError | undefined {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
-  const { code, meta } = error;
-  const field = String(meta?.target ?? meta?.field_name ?? meta?.constraint ?? '(body)');
-  if (code === 'P2002') return new AppError(409, 'Conflict', `${field} must be unique`, [{ field, reason: 'already exists' }]);
-  if (code === 'P2003')
-    return AppError.badRequest(`${field} refers to something that does not exist`, [{ field, reason: 'unknown reference' }]);
-  if (code === 'P2025') return AppError.notFound('the record');
+/** The domain's failures as HTTP problems; anything else is not the caller's doing. */
+function fromDomainError(error: unknown): AppError | undefined {
+  const problems = (error as { problems?: FieldProblem[] }).problems ?? [];
+  if (error instanceof NotFoundError) return new AppError(404, 'Not Found', error.message);
+  if (error instanceof InvalidInputError) return AppError.badRequest(error.message, error.problems);
+  if (error instanceof ConflictError) return new AppError(409, 'Conflict', error.message, problems);
+  if (error instanceof PreconditionFailedError) return AppError.preconditionFailed(error.message);
+  if (error instanceof ForbiddenError) return AppError.forbidden(error.message);
   return undefined;
 }
 
@@ -281,4 +281,4 @@ export function checkIfMatch(request: Request, version: Date | string, what: str
   if (!candidates.includes(current)) throw AppError.preconditionFailed(`${what} changed since you read it (current ETag ${current})`);
 }
 
-export const dbId = z.number().int().positive().max(2147483647);
+export { dbId } from '../domain/fields';

@@ -2,13 +2,14 @@
  * Request and response schemas: each validates at the edge and documents itself in /openapi.json.
  * Defaults and ranges follow XCALLY Motion's Email Accounts page (shared/seed).
  */
-import type { ActionStep } from '../lib/domain';
-import { dbId, z } from './http';
+import { actionStepSchema } from '../domain/action-plan-schema';
+import { dbId, noControlCharacters, seconds } from '../domain/fields';
+import { QUEUE_STRATEGIES } from '../domain/offer-order';
+import { z } from './http';
 
 /** Seconds as the seed allows them for the two "wait for" settings. */
 export const SEED_WAIT_RANGE = { min: 1, max: 2147483 } as const;
 
-const seconds = (fallback: number, min = 1, max = 2147483) => z.number().int().min(min).max(max).default(fallback);
 const hostname = z
   .string()
   .trim()
@@ -16,11 +17,6 @@ const hostname = z
   .max(253)
   .regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'must be a host name or address');
 const port = z.number().int().min(1).max(65535);
-const noControlCharacters = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
 
 export const mailServices = ['custom', 'gmail', 'yahoo', 'hotmail', 'outlook365'] as const;
 
@@ -168,7 +164,7 @@ export const presenceSchema = z
   .strict()
   .openapi('PresenceChange');
 
-export const queueStrategies = ['beepall', 'rrmemory', 'leastrecent', 'fewestcalls', 'random'] as const;
+export const queueStrategies = QUEUE_STRATEGIES;
 
 export const queueMembersSchema = z
   .object({
@@ -196,65 +192,6 @@ export const dispositionCreateSchema = z
   })
   .strict()
   .openapi('DispositionCreate');
-
-const label = z.string().trim().min(1).max(64).optional();
-const planCondition = z
-  .object({
-    field: z.enum(['from', 'to', 'cc', 'subject', 'body', 'header', 'tags', 'priority']),
-    header: z.string().max(200).optional(),
-    operator: z.enum(['equals', 'contains', 'startsWith', 'endsWith', 'matches', 'greaterThan', 'lessThan', 'isEmpty']),
-    value: z.string().max(1000).optional(),
-  })
-  .strict();
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
-const schedule = z
-  .object({
-    timezone: z.string().refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone'),
-    intervals: z.array(z.object({ days: z.array(z.number().int().min(0).max(6)).min(1), from: hhmm, to: hhmm }).strict()).max(50),
-    holidays: z
-      .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'))
-      .max(1000)
-      .default([]),
-  })
-  .strict();
-
-export const actionStepSchema: z.ZodType<ActionStep> = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('queue'), queueId: dbId, timeoutSeconds: seconds(300, 1, 2147483), label }).strict(),
-  z.object({ type: z.literal('agent'), agentId: dbId, timeoutSeconds: seconds(300, 1, 2147483), label }).strict(),
-  z
-    .object({
-      type: z.literal('autoreply'),
-      template: z.string().min(1).max(100_000),
-      mode: z.enum(['always', 'once-per-sender', 'first-message']).default('first-message'),
-      replyAll: z.boolean().default(false),
-      label,
-    })
-    .strict(),
-  z.object({ type: z.literal('close'), dispositionId: dbId.optional(), label }).strict(),
-  z.object({ type: z.literal('noop'), label }).strict(),
-  z
-    .object({
-      type: z.literal('gotoif'),
-      condition: planCondition,
-      then: z.string().min(1).max(64),
-      else: z.string().min(1).max(64).optional(),
-      label,
-    })
-    .strict(),
-  z
-    .object({ type: z.literal('gotop'), schedule, then: z.string().min(1).max(64), else: z.string().min(1).max(64).optional(), label })
-    .strict(),
-  z.object({ type: z.literal('tag'), tags: z.array(z.string().trim().min(1).max(64)).min(1).max(50), label }).strict(),
-  z.object({ type: z.literal('priority'), priority: z.number().int().min(0).max(100), label }).strict(),
-  z.object({ type: z.literal('webhook'), url: z.string().url().max(2048), timeoutSeconds: seconds(10, 1, 120), label }).strict(),
-]) as unknown as z.ZodType<ActionStep>;
 
 export const actionPlanSchema = z
   .object({ steps: z.array(actionStepSchema).max(500) })

@@ -2,14 +2,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { deployMigrations } from '../prisma/migrate';
-import { loadConfig } from '../lib/config';
-import { createDatabase } from '../lib/db';
-import { createLogger } from '../lib/logger';
-import { createLiveEventHub } from '../lib/pg-events';
-import { createSecretBox } from '../lib/secrets';
+import { loadConfig } from '../platform/config';
+import { createDatabase } from '../store/db';
+import { createLogger } from '../platform/logger';
+import { createLiveEventHub } from '../platform/live-events';
+import { createSecretBox } from '../platform/secrets';
 import { createApp } from './app';
 import { hashPassword } from './auth';
-import { createWatcherControl } from './watchers';
+import { createWatcherControl } from '../services/mailbox-watchers';
 
 export async function runApi(): Promise<{ url: string; close(): Promise<void> }> {
   const config = loadConfig();

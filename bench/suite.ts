@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
-import { startRoutingWorkflow } from '../lib/routing-start';
+import { startRoutingWorkflow } from '../services/start-routing';
 import { TEMPORAL_CLI_VERSION } from '../scripts/services/temporal';
 import globalSetup from '../tests/support/global-setup';
 import globalTeardown from '../tests/support/global-teardown';
@@ -241,7 +241,7 @@ async function apiLoad(platform: TestPlatform, desk: Desk) {
 
 /**
  * Parks up to `target` interactions waiting for agents: rows written in bulk, then one routing workflow each,
- * started exactly as the mailbox watcher starts them (lib/routing-start.ts), on a queue whose only agent is offline.
+ * started exactly as the mailbox watcher starts them (services/start-routing.ts), on a queue whose only agent is offline.
  */
 async function park(platform: TestPlatform, target: number, budgetSeconds: number) {
   const desk = await createDesk(platform, { dovecot: testEnvironment().dovecot, agents: 1, activate: false, online: false });

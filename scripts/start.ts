@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { runApi } from '../api/server';
-import { ensureSearchAttributes } from '../lib/temporal-setup';
+import { ensureSearchAttributes } from '../services/temporal-namespace';
 import { isPortOpen, serverStateDir } from './services/process-tools';
 import { startPostgres, stopPostgres } from './services/postgres';
 import { startTemporalDevServer, stopTemporalDevServer, type TemporalDevServerHandle } from './services/temporal';

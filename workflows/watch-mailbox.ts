@@ -7,22 +7,12 @@ import {
   ActivityCancellationType,
   CancellationScope,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   isCancellation,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { createImapActivities } from '../activities/imap';
-
-export interface WatchMailboxInput {
-  accountId: number;
-  heartbeatTimeoutSeconds: number;
-}
-
-export const reconfigureWatcherSignal = defineSignal('reconfigureWatcher');
-export const stopWatcherSignal = defineSignal('stopWatcher');
-export const watcherStatusQuery = defineQuery<{ generation: number; stopping: boolean }>('watcherStatus');
+import { reconfigureWatcherSignal, stopWatcherSignal, watcherStatusQuery, type WatchMailboxInput } from '../contracts/watch-mailbox';
 
 /** Rounds of the watch activity before the history is trimmed with continue-as-new. */
 const ROUNDS_PER_RUN = 100;

@@ -29,7 +29,7 @@ import {
 import { listQuery, listResponse, page, queryBoolean, queryText } from '../services/listing';
 import { presentCannedAnswer, presentQueue, userFields } from '../services/presenters';
 import { verifySmtp } from '../services/verify-smtp';
-import { validateActionPlan } from '../../lib/action-plan';
+import { validateActionPlan } from '../../domain/action-plan';
 
 const everyone = ['admin', 'supervisor', 'agent'] as const;
 const staff = ['admin', 'supervisor'] as const;

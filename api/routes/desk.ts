@@ -6,11 +6,11 @@
 import { once } from 'node:events';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import yazl from 'yazl';
-import { assistants } from '../../lib/assistant';
-import { readBlob } from '../../lib/blobs';
-import { summariseOpenInteractions } from '../../lib/realtime';
-import type { Database } from '../../lib/db';
-import { interactionWhere, SEARCH_FIELDS, SEARCH_OPERATORS, SearchConditionError } from '../../lib/interaction-search';
+import { assistants } from '../../domain/assistant';
+import { readBlob } from '../../store/blobs';
+import { summariseOpenInteractions } from '../../domain/realtime';
+import type { Database } from '../../store/db';
+import { interactionWhere, SEARCH_FIELDS, SEARCH_OPERATORS, SearchConditionError } from '../../store/interaction-search';
 import type { RouterContext } from '../deps';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
 

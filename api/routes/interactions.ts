@@ -1,8 +1,8 @@
 /** The agent's routing actions: offers (accept / reject), replies, closing; and reading an interaction. */
 import { randomUUID } from 'node:crypto';
-import type { OutboundRequest } from '../../lib/domain';
-import { readBlob, storeBlob } from '../../lib/blobs';
-import { acceptOfferUpdate, closeUpdate, forwardUpdate, rejectOfferUpdate, replyUpdate } from '../../workflows/messages';
+import type { OutboundRequest } from '../../domain/email';
+import { readBlob, storeBlob } from '../../store/blobs';
+import { acceptOfferUpdate, closeUpdate, forwardUpdate, rejectOfferUpdate, replyUpdate } from '../../contracts/route-email';
 import type { RouterContext } from '../deps';
 import { requireVisibleInteraction } from '../services/accounts';
 import { asConflict } from '../workflow-answers';

@@ -1,8 +1,8 @@
 /** Mailbox watcher state, mailbox events, quarantine and re-ingest (issue 4). */
-import { readBlob } from '../../lib/blobs';
-import { storeIncomingEmail } from '../../lib/ingest';
-import { startRoutingWorkflow } from '../../lib/routing-start';
-import { pendingUidCount } from '../../lib/sync-decisions';
+import { readBlob } from '../../store/blobs';
+import { storeIncomingEmail } from '../../services/ingest-email';
+import { startRoutingWorkflow } from '../../services/start-routing';
+import { pendingUidCount } from '../../domain/sync-decisions';
 import type { RouterContext } from '../deps';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
 import { requireAccount, requireVisibleAccount, visibleAccounts } from '../services/accounts';

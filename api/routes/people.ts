@@ -1,5 +1,5 @@
 /** Users (agents, supervisors, admins), presence, login, and queues. */
-import { signalPresenceChange } from '../../lib/presence-signals';
+import { signalPresenceChange } from '../../services/presence';
 import { hashPassword, issueToken, verifyPassword } from '../auth';
 import type { RouterContext } from '../deps';
 import { checkPauseStatus } from '../services/references';

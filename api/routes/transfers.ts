@@ -1,6 +1,6 @@
 /** Transfers of interactions (issue 5): the holding agent hands an interaction to an agent, a queue or another account. */
-import type { TransferTarget } from '../../lib/domain';
-import { transferUpdate, type TransferRequest } from '../../workflows/messages';
+import type { TransferTarget } from '../../domain/routing';
+import { transferUpdate, type TransferRequest } from '../../contracts/route-email';
 import type { RouterContext } from '../deps';
 import { requireVisibleInteraction } from '../services/accounts';
 import { asConflict } from '../workflow-answers';

@@ -1,14 +1,14 @@
 /** Email accounts: presets, sealed secrets, the parsed headers filter, and the response shape. */
-import type { Database } from '../../lib/db';
+import type { Database } from '../../store/db';
 import {
   formatHeadersFilter,
   headersFilterToImapSearch,
   HeadersFilterError,
   parseHeadersFilter,
   type HeaderFilterRule,
-} from '../../lib/headers-filter';
-import type { ActionStep } from '../../lib/domain';
-import type { SecretBox } from '../../lib/secrets';
+} from '../../domain/headers-filter';
+import type { ActionStep } from '../../domain/action-plan-schema';
+import type { SecretBox } from '../../platform/secrets';
 import type { EmailAccount } from '../../generated/prisma/client';
 import { AppError, type AuthenticatedUser } from '../http';
 import { checkPauseStatus } from './references';

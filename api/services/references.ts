@@ -1,4 +1,4 @@
-import type { Database } from '../../lib/db';
+import type { Database } from '../../store/db';
 import { AppError } from '../http';
 
 /** A pause status named by `field` must exist: a 400 naming the field, not a database error. */

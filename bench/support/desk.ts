@@ -4,7 +4,7 @@
  * agents who work their offers over the agent REST API (accept, reply, close), as a desk client does.
  */
 import { addMailUser, type DovecotHandle } from '../../scripts/services/dovecot';
-import type { QueueStrategy } from '../../lib/domain';
+import type { QueueStrategy } from '../../domain/offer-order';
 import { uniqueMailUser, withImapClient, buildEmail } from '../../tests/support/mailbox';
 import { uniqueAccountKey, type ApiClient, type ApiResponse, type TestPlatform } from '../../tests/support/platform';
 

@@ -14,7 +14,7 @@ import { Connection } from '@temporalio/client';
 import { startPostgres, stopPostgres, type PostgresHandle } from '../../scripts/services/postgres';
 import { findTemporalCli, isTemporalServing } from '../../scripts/services/temporal';
 import { freePort, isProcessAlive, run, serverStateDir, spawn, tail, waitFor } from '../../scripts/services/process-tools';
-import { ensureSearchAttributes } from '../../lib/temporal-setup';
+import { ensureSearchAttributes } from '../../services/temporal-namespace';
 
 export const TEMPORAL_SERVER_VERSION = 'v1.31.2';
 const ROOT = path.resolve(__dirname, '../..');

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { searchAttributeCliTypes } from '../../workflows/search-attributes';
+import { searchAttributeCliTypes } from '../../contracts/search-attributes';
 import { freePort, isProcessAlive, readPidFile, spawn, tail, waitFor } from './process-tools';
 
 export const TEMPORAL_CLI_VERSION = '1.9.1';

@@ -29,7 +29,7 @@ function newestMtime(target: string): number {
 export function ensureWebBuild(): string {
   const webRoot = path.join(ROOT, 'dist/web');
   const index = path.join(webRoot, 'index.html');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'web')), newestMtime(path.join(ROOT, 'lib/templates.ts')));
+  const sources = Math.max(newestMtime(path.join(ROOT, 'web')), newestMtime(path.join(ROOT, 'domain')));
   if (!existsSync(index) || statSync(index).mtimeMs < sources) {
     // NODE_ENV=production as `npm run build:web` has it (jest sets "test", which would keep Preact's dev paths).
     execFileSync(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'web/vite.config.mts'], {

@@ -3,7 +3,7 @@
  * offer to an online queue agent → accept, reply (SMTP capture), close with disposition → PostgreSQL.
  */
 import { waitFor } from '../../scripts/services/process-tools';
-import { routingWorkflowId } from '../../workflows/ids';
+import { routingWorkflowId } from '../../contracts/route-email';
 import { recordHistoryIfAsked } from '../support/histories';
 import { openLiveEvents } from '../support/live-events';
 import { appendEmail, buildEmail } from '../support/mailbox';

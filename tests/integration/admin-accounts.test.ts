@@ -3,7 +3,7 @@
  * presets, the five header-filter syntaxes with the IMAP SEARCH each becomes, optimistic concurrency,
  * lists, and an agent seeing only the accounts they are added to.
  */
-import { watcherWorkflowId } from '../../workflows/ids';
+import { watcherWorkflowId } from '../../contracts/watch-mailbox';
 import { minimalAccount, startAdminApi, type AdminApi } from './admin-support';
 
 let api: AdminApi;

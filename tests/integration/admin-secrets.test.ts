@@ -2,7 +2,7 @@
  * Secrets at rest: passwords and OAuth2 secrets given to the API are sealed (AES-256-GCM) in the database,
  * never returned (write-only), never logged; Verify SMTP connects with the sealed password.
  */
-import { createSecretBox } from '../../lib/secrets';
+import { createSecretBox } from '../../platform/secrets';
 import { testEnvironment } from '../support/test-environment';
 import { minimalAccount, startAdminApi, unique, type AdminApi } from './admin-support';
 

@@ -9,10 +9,10 @@ import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { issueToken } from '../../api/auth';
-import { createWatcherControl } from '../../api/watchers';
-import { createDatabase, type Database } from '../../lib/db';
-import { createLogger } from '../../lib/logger';
-import { createSecretBox } from '../../lib/secrets';
+import { createWatcherControl } from '../../services/mailbox-watchers';
+import { createDatabase, type Database } from '../../store/db';
+import { createLogger } from '../../platform/logger';
+import { createSecretBox } from '../../platform/secrets';
 import { testEnvironment } from '../support/test-environment';
 
 export type Role = 'admin' | 'supervisor' | 'agent';

@@ -6,11 +6,11 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { Pool, type PoolClient } from 'pg';
 import { createImapActivities } from '../../activities/imap';
-import { rootReason } from '../../api/workflow-answers';
-import { createLogger } from '../../lib/logger';
-import { createSecretBox } from '../../lib/secrets';
+import { failureReason } from '../../domain/errors';
+import { createLogger } from '../../platform/logger';
+import { createSecretBox } from '../../platform/secrets';
 import { waitFor } from '../../scripts/services/process-tools';
-import { forwardUpdate, replyUpdate } from '../../workflows/messages';
+import { forwardUpdate, replyUpdate } from '../../contracts/route-email';
 import { buildEmail, listMessages, uniqueMessageId } from '../support/mailbox';
 import { recordHistoryIfAsked } from '../support/histories';
 import { startTestPlatform, type ApiClient, type TestPlatform } from '../support/platform';
@@ -346,7 +346,7 @@ describe('sending is idempotent after the server answered 250', () => {
       })
       .then(
         () => 'completed',
-        (error: Error) => `failed: ${rootReason(error)}`,
+        (error: Error) => `failed: ${failureReason(error)}`,
       );
     await window.held;
     await platform.worker.kill();

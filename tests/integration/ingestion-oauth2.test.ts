@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createOAuth2TokenSource, defaultScopes, OAuth2TokenError, tokenEndpoint } from '../../lib/oauth2';
+import { createOAuth2TokenSource, defaultScopes, OAuth2TokenError, tokenEndpoint } from '../../platform/oauth2';
 
 describe('ingestion: OAuth2 (XOAUTH2) token refresh', () => {
   let server: Server;

@@ -24,13 +24,13 @@ const silent = {
   log: () => undefined,
 };
 
-/** Copies workflows/ and lib/ next to each other (inside the repository, so node_modules resolve), optionally altered. */
+/** Copies the workflow code and what it imports (inside the repository, so node_modules resolve), optionally altered. */
 async function bundleCopy(name: string, alter: (routeEmailSource: string) => string): Promise<string> {
   // Not under the test run directory: that may lie outside the checkout (see serverStateDir), where node_modules do not resolve.
   const dir = path.join(ROOT, '.data', 'replay-copies', `${name}-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  for (const folder of ['workflows', 'lib']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
-  const routeEmail = path.join(dir, 'workflows', 'route-email.ts');
+  for (const folder of ['workflows', 'contracts', 'domain']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
+  const routeEmail = path.join(dir, 'workflows', 'route-email', 'index.ts');
   writeFileSync(routeEmail, alter(readFileSync(routeEmail, 'utf8')));
   const { code } = await bundleWorkflowCode({ workflowsPath: path.join(dir, 'workflows', 'index.ts'), logger: silent });
   const bundlePath = path.join(dir, 'workflow-bundle.js');
@@ -62,7 +62,7 @@ describe('the replay suite catches incompatible workflow changes', () => {
     const altered = await replayAll(
       await bundleCopy('replay-altered', (source) => {
         expect(source).toContain(marker);
-        return source.replace(marker, `  await db.recordRoutingEvent({ ...eventBase(), type: 'incompatible' });\n${marker}`);
+        return source.replace(marker, `  await db.recordRoutingEvent({ ...run.eventBase(), type: 'incompatible' });\n${marker}`);
       }),
     );
     expect(altered).toHaveLength(routingHistories.length);

@@ -10,11 +10,11 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { createApp } from '../../api/app';
 import { issueToken } from '../../api/auth';
-import { createWatcherControl } from '../../api/watchers';
-import { createDatabase, type Database } from '../../lib/db';
-import { createLogger } from '../../lib/logger';
-import { createLiveEventHub } from '../../lib/pg-events';
-import { createSecretBox } from '../../lib/secrets';
+import { createWatcherControl } from '../../services/mailbox-watchers';
+import { createDatabase, type Database } from '../../store/db';
+import { createLogger } from '../../platform/logger';
+import { createLiveEventHub } from '../../platform/live-events';
+import { createSecretBox } from '../../platform/secrets';
 import { freePort, waitFor } from '../../scripts/services/process-tools';
 import { testEnvironment } from './test-environment';
 

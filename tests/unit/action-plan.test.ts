@@ -1,5 +1,5 @@
-import { evaluateCondition, findStepIndex, isWorkingTime, validateActionPlan } from '../../lib/action-plan';
-import type { ActionStep } from '../../lib/domain';
+import { evaluateCondition, findStepIndex, isWorkingTime, validateActionPlan } from '../../domain/action-plan';
+import type { ActionStep } from '../../domain/action-plan-schema';
 
 const facts = {
   from: 'vip@client.test',

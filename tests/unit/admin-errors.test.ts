@@ -1,7 +1,7 @@
 /** The error middleware: input-caused database and parser errors are 4xx problems; only the unknown is a 500. */
 import type { Request, Response } from 'express';
 import { AppError, checkIfMatch, errorMiddleware } from '../../api/http';
-import { Prisma } from '../../lib/db';
+import { Prisma } from '../../store/db';
 
 function run(error: unknown) {
   const logged: unknown[] = [];

@@ -1,4 +1,4 @@
-import { autoreplyBlockReason, autoreplyCc, autoreplyModeBlock } from '../../lib/autoreply';
+import { autoreplyBlockReason, autoreplyCc, autoreplyModeBlock } from '../../domain/autoreply';
 
 const base = { loopTags: [] as string[], headers: {}, fromAddress: 'carla@customer.test', accountAddress: 'support@example.test' };
 

@@ -1,5 +1,5 @@
-import { builtinAssistant, tokenize } from '../../lib/assistant';
-import { summariseOpenInteractions } from '../../lib/realtime';
+import { builtinAssistant, tokenize } from '../../domain/assistant';
+import { summariseOpenInteractions } from '../../domain/realtime';
 
 describe('built-in assistant (text similarity)', () => {
   const candidates = [

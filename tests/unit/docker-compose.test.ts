@@ -8,14 +8,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { mailrouteSearchAttributes } from '../../workflows/search-attributes';
+import { mailrouteSearchAttributes } from '../../contracts/search-attributes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 
 /**
  * The custom search attributes the workflows upsert (name → SDK type, e.g. KEYWORD), from the
- * typed keys in workflows/search-attributes.ts: the compose one-shot must register exactly these.
+ * typed keys in contracts/search-attributes.ts: the compose one-shot must register exactly these.
  */
 const EXPECTED_SEARCH_ATTRIBUTES: Readonly<Record<string, string>> = Object.fromEntries(
   mailrouteSearchAttributes.map((key) => [key.name, key.type]),
@@ -623,7 +623,7 @@ const properties: Array<{ property: string; check: Check; breakers: Breaker[] }>
     ],
   },
   {
-    property: 'the one-shot registers exactly the search attributes of workflows/search-attributes.ts, with their types',
+    property: 'the one-shot registers exactly the search attributes of contracts/search-attributes.ts, with their types',
     check: checkSearchAttributes,
     breakers: [
       ['an attribute dropped', (s) => replaceInCommand(s, /--name MailrouteAgent --type Keyword/, '')],

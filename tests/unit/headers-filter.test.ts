@@ -1,4 +1,9 @@
-import { formatHeadersFilter, headersFilterToImapflowQuery, headersFilterToImapSearch, parseHeadersFilter } from '../../lib/headers-filter';
+import {
+  formatHeadersFilter,
+  headersFilterToImapflowQuery,
+  headersFilterToImapSearch,
+  parseHeadersFilter,
+} from '../../domain/headers-filter';
 
 describe('IMAP headers filter (XCALLY syntax) becomes the IMAP SEARCH of the seed table', () => {
   it.each([

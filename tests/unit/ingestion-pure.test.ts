@@ -1,9 +1,9 @@
 /** Pure ingestion decisions: sync checkpoints, the exact header filter, loop tags, HTML sanitizing, backoff. */
-import { nextReconnectDelayMs } from '../../lib/backoff';
-import { headerFieldValues, messageMatchesHeadersFilter, parseHeadersFilter } from '../../lib/headers-filter';
-import { loopTags } from '../../lib/loop-detection';
-import { sanitizeEmailHtml } from '../../lib/sanitize';
-import { hasModseqRegressed, hasUidValidityChanged, mailboxResetReason, pendingUidCount } from '../../lib/sync-decisions';
+import { nextReconnectDelayMs } from '../../domain/backoff';
+import { headerFieldValues, messageMatchesHeadersFilter, parseHeadersFilter } from '../../domain/headers-filter';
+import { loopTags } from '../../domain/loop-detection';
+import { sanitizeEmailHtml } from '../../platform/sanitize';
+import { hasModseqRegressed, hasUidValidityChanged, mailboxResetReason, pendingUidCount } from '../../domain/sync-decisions';
 
 describe('sync decisions', () => {
   const stored = { uidValidity: 10n, lastUid: 5n, highestModseq: 100n };

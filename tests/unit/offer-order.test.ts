@@ -1,5 +1,5 @@
-import { nextReconnectDelayMs } from '../../lib/backoff';
-import { orderQueueMembers, type QueueCandidate } from '../../lib/offer-order';
+import { nextReconnectDelayMs } from '../../domain/backoff';
+import { orderQueueMembers, type QueueCandidate } from '../../domain/offer-order';
 
 const member = (agentId: number, extra: Partial<QueueCandidate> = {}): QueueCandidate => ({
   agentId,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createSecretBox } from '../../lib/secrets';
+import { createSecretBox } from '../../platform/secrets';
 
 describe('secrets at rest (AES-256-GCM)', () => {
   const key = randomBytes(32).toString('base64');

@@ -1,4 +1,4 @@
-import { DEFAULT_TRANSFER_TEMPLATE, renderTemplate } from '../../lib/templates';
+import { DEFAULT_TRANSFER_TEMPLATE, renderTemplate } from '../../domain/templates';
 
 describe('message templates', () => {
   it('fills top-level and dotted placeholders, tolerating spaces inside the braces', () => {

@@ -5,9 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '../../scripts/services/process-tools';
-import type { ActionStep, QueueStrategy } from '../../lib/domain';
-import { startRoutingWorkflow } from '../../lib/routing-start';
-import type { RouteEmailResult } from '../../workflows/route-email';
+import type { ActionStep } from '../../domain/action-plan-schema';
+import type { QueueStrategy } from '../../domain/offer-order';
+import { startRoutingWorkflow } from '../../services/start-routing';
+import type { RouteEmailResult } from '../../contracts/route-email';
 import { uniqueAccountKey, type ApiClient, type TestPlatform } from '../support/platform';
 
 export interface ScenarioAgent {
@@ -146,7 +147,7 @@ export async function routeNewEmail(
       text: 'Order 42 has not arrived.',
     },
   });
-  // Started exactly as the mailbox watcher starts it (lib/routing-start.ts).
+  // Started exactly as the mailbox watcher starts it (services/start-routing.ts).
   const workflowId = await startRoutingWorkflow(
     { db, temporal: platform.temporal, taskQueue: platform.taskQueue },
     {

@@ -3,7 +3,7 @@
  * priority, webhook), published as a new version; the API's validation messages are shown on the steps.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { ActionStep } from '../../../lib/domain';
+import type { ActionStep } from '../../../domain/action-plan-schema';
 import { ApiError, get, listAll, put } from '../api';
 import type { Account, Disposition, Page, Queue, User } from '../types';
 import { ErrorText, formatDate, Notice, useLoad } from '../ui';

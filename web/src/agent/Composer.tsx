@@ -3,7 +3,7 @@
  * the assistant's suggestion, attachments. The account's body template is applied by the server.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { renderTemplate } from '../../../lib/templates';
+import { renderTemplate } from '../../../domain/templates';
 import { fileToAttachment, listAll, post } from '../api';
 import { capabilities } from '../capabilities';
 import type { Account, CannedAnswer, InteractionDetail, User } from '../types';

@@ -3,7 +3,7 @@
  * sound and shake as configured), accept/reject, and the interactions the agent holds.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { renderTemplate } from '../../../lib/templates';
+import { renderTemplate } from '../../../domain/templates';
 import { get, listAll, post, put } from '../api';
 import { useLiveEvents } from '../live';
 import type { Account, InteractionSummary, Offer, Page, PauseStatus, Presence, User } from '../types';

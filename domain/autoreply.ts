@@ -1,9 +1,11 @@
 /**
  * Autoreply decisions (the action plan's autoreply step), pure: whom never to answer automatically, and who
- * receives the answer. Loop tags come from ingestion (lib/loop-detection.ts); the stored headers are checked
+ * receives the answer. Loop tags come from ingestion (loop-detection.ts); the stored headers are checked
  * too, so messages ingested without tags are still protected.
  */
-export type AutoreplyMode = 'always' | 'once-per-sender' | 'first-message';
+import type { AutoreplyMode } from './action-plan-schema';
+
+export type { AutoreplyMode };
 
 const NEVER_ANSWERED_TAGS = new Set(['auto-submitted', 'auto-reply', 'bulk', 'list', 'bounce', 'own-message']);
 

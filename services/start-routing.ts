@@ -4,9 +4,10 @@
  * Used by the mailbox watcher and by the quarantine's re-ingest action.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import type { Database } from './db';
-import { routingWorkflowId } from '../workflows/ids';
-import { accountKeyAttribute, interactionIdAttribute, stateAttribute } from '../workflows/search-attributes';
+import type { Database } from '../store/db';
+import { routingWorkflowId } from '../contracts/route-email';
+import { routeEmail } from '../workflows/route-email';
+import { accountKeyAttribute, interactionIdAttribute, stateAttribute } from '../contracts/search-attributes';
 
 export interface RoutingStart {
   accountId: number;
@@ -26,7 +27,7 @@ export async function startRoutingWorkflow(
   const workflowId = routingWorkflowId(input);
   const message = await db.message.findUniqueOrThrow({ where: { id: input.messageId }, select: { fromAddress: true, subject: true } });
   try {
-    await temporal.workflow.start('routeEmail', {
+    await temporal.workflow.start(routeEmail, {
       taskQueue,
       workflowId,
       args: [{ accountId: input.accountId, accountKey: input.accountKey, interactionId: input.interactionId, messageId: input.messageId }],

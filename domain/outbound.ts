@@ -6,7 +6,7 @@
  * control characters, and only the few extra headers mailroute itself sets are allowed at all.
  */
 import { createHash } from 'node:crypto';
-import type { OutboundAttachment } from './domain';
+import type { OutboundAttachment } from './email';
 import { renderTemplate, type TemplateData } from './templates';
 
 export type { OutboundAttachment };

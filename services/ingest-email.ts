@@ -4,11 +4,11 @@
  * mailbox identity (account, mailbox, uidValidity, uid).
  */
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { sha256Hex, storeBlob } from './blobs';
-import type { Database } from './db';
-import { headerFieldValues } from './headers-filter';
-import { loopTags } from './loop-detection';
-import { sanitizeEmailHtml } from './sanitize';
+import { sha256Hex, storeBlob } from '../store/blobs';
+import type { Database } from '../store/db';
+import { headerFieldValues } from '../domain/headers-filter';
+import { loopTags } from '../domain/loop-detection';
+import { sanitizeEmailHtml } from '../platform/sanitize';
 
 export interface MailboxIdentity {
   accountId: number;

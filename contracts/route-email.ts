@@ -1,5 +1,52 @@
+/**
+ * The routing workflow's contract, for everyone who starts it, messages it or reads it: its id scheme, its input
+ * and result, and its updates, signals and query. Sandbox-safe (the workflow imports it too).
+ */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ForwardRequest, OutboundRequest, RoutingStatus, TransferTarget } from '../lib/domain';
+import type { ForwardRequest, OutboundRequest } from '../domain/email';
+import type { InteractionRoutingState, OfferRef, TransferTarget } from '../domain/routing';
+
+/**
+ * Workflow ids an operator can read in the Temporal Web UI. They carry the account key and the message's
+ * mailbox identity (never addresses or subjects), so a second start for the same email is the same id.
+ */
+export function routingWorkflowId(input: {
+  accountKey: string;
+  uidValidity: bigint | number | string;
+  uid: bigint | number | string;
+  /** A re-download ("disable duplicate check") is routed again under the MODSEQ of its unread state. */
+  redownloadModseq?: bigint | number | string | null;
+}): string {
+  const base = `route-${input.accountKey}-uv${input.uidValidity}-uid${input.uid}`;
+  return input.redownloadModseq == null ? base : `${base}-m${input.redownloadModseq}`;
+}
+
+/** What the routing workflow starts from. Ids only: never MIME, never personal data. */
+export interface RouteEmailInput {
+  accountId: number;
+  accountKey: string;
+  interactionId: number;
+  messageId: number;
+}
+
+export interface RouteEmailResult {
+  state: InteractionRoutingState;
+  agentId: number | null;
+  reason: string;
+}
+
+/** What the routingStatus query answers: where routing stands and who holds pending offers. */
+export interface RoutingStatus {
+  state: InteractionRoutingState;
+  interactionId: number;
+  messageId: number;
+  planVersion: number | null;
+  planStep: number | null;
+  holderAgentId: number | null;
+  queueId: number | null;
+  pendingOffers: OfferRef[];
+  endReason: string | null;
+}
 
 /** An agent takes an offer. Exactly one accept wins; the validator refuses the others (HTTP 409). */
 export const acceptOfferUpdate = defineUpdate<{ interactionId: number }, [{ reservation: string; agentId: number }]>('acceptOffer');

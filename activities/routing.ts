@@ -3,19 +3,12 @@
  * presence, closing, and the routing event log. Each is idempotent, since Temporal may retry it.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Database } from '../lib/db';
-import type {
-  AccountRules,
-  ActionStep,
-  ForwardRequest,
-  OfferRef,
-  OfferState,
-  OutboundRequest,
-  RoutingContext,
-  TransferTarget,
-} from '../lib/domain';
-import { RoutingErrorType } from '../lib/errors';
-import { orderQueueMembers } from '../lib/offer-order';
+import type { Database } from '../store/db';
+import type { ActionStep } from '../domain/action-plan-schema';
+import type { ForwardRequest, OutboundRequest } from '../domain/email';
+import type { AccountRules, OfferRef, OfferState, RoutingContext, TransferTarget } from '../domain/routing';
+import { RoutingErrorType } from '../domain/errors';
+import { orderQueueMembers } from '../domain/offer-order';
 import {
   buildForwardEnvelope,
   buildReplyEnvelope,
@@ -24,12 +17,12 @@ import {
   type BodyTemplate,
   type OutboundEnvelope,
   type QuotedMessage,
-} from '../lib/outbound';
-import { renderNotification } from '../lib/notifications';
-import { sanitizeEmailHtml } from '../lib/sanitize';
-import type { EventBus } from '../lib/events';
-import { DEFAULT_TRANSFER_TEMPLATE, renderTemplate } from '../lib/templates';
-import { AUTOREPLY_HEADERS, autoreplyBlockReason, autoreplyCc, autoreplyModeBlock, type AutoreplyMode } from '../lib/autoreply';
+} from '../domain/outbound';
+import { renderNotification } from '../domain/notifications';
+import { sanitizeEmailHtml } from '../platform/sanitize';
+import type { EventBus } from '../domain/live-events';
+import { DEFAULT_TRANSFER_TEMPLATE, renderTemplate } from '../domain/templates';
+import { AUTOREPLY_HEADERS, autoreplyBlockReason, autoreplyCc, autoreplyModeBlock, type AutoreplyMode } from '../domain/autoreply';
 
 export interface DbActivityDeps {
   db: Database;

@@ -1,4 +1,6 @@
-import type { QueueStrategy } from './domain';
+/** How a queue picks among its free members (XCALLY's strategies). beepall rings all of them at once. */
+export const QUEUE_STRATEGIES = ['beepall', 'rrmemory', 'leastrecent', 'fewestcalls', 'random'] as const;
+export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
 
 export interface QueueCandidate {
   agentId: number;

@@ -4,8 +4,8 @@
  * waiting for agents look again. Used by the API (the agent's own presence) and by routing (not responding).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Database } from './db';
-import { agentsAvailableSignal, agentUnavailableSignal } from '../workflows/messages';
+import type { Database } from '../store/db';
+import { agentsAvailableSignal, agentUnavailableSignal } from '../contracts/route-email';
 
 /** Beyond an agent's capacity, this many more waiting interactions are woken (some find the agent taken). */
 const EXTRA_WOKEN = 3;

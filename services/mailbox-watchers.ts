@@ -1,8 +1,8 @@
 /** Starts, reconfigures and stops the mailbox watcher workflow of an account. */
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { watcherWorkflowId } from '../workflows/ids';
-import { accountKeyAttribute, stateAttribute } from '../workflows/search-attributes';
-import { reconfigureWatcherSignal, stopWatcherSignal } from '../workflows/watch-mailbox';
+import { accountKeyAttribute, stateAttribute } from '../contracts/search-attributes';
+import { reconfigureWatcherSignal, stopWatcherSignal, watcherWorkflowId } from '../contracts/watch-mailbox';
+import { watchMailbox } from '../workflows/watch-mailbox';
 
 export interface WatcherControl {
   sync(account: { id: number; key: string; active: boolean; mailbox: string }, change: 'created' | 'updated' | 'deleted'): Promise<void>;
@@ -12,7 +12,7 @@ export interface WatcherControl {
 
 export function createWatcherControl(temporal: Client, options: { taskQueue: string; heartbeatTimeoutSeconds: number }): WatcherControl {
   async function start(account: { id: number; key: string; mailbox: string }) {
-    await temporal.workflow.start('watchMailbox', {
+    await temporal.workflow.start(watchMailbox, {
       taskQueue: options.taskQueue,
       workflowId: watcherWorkflowId(account.id),
       args: [{ accountId: account.id, heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds }],

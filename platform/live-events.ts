@@ -1,5 +1,5 @@
 import type { Notification, Pool, PoolClient } from 'pg';
-import { LIVE_EVENTS_CHANNEL, type EventBus, type LiveEvent } from './events';
+import { LIVE_EVENTS_CHANNEL, type EventBus, type LiveEvent } from '../domain/live-events';
 
 /** Live events over PostgreSQL NOTIFY: workers publish, every API process listens. */
 export function createPgEventBus(pool: Pool): EventBus {

@@ -2,7 +2,7 @@
  * Pure action-plan logic shared by the routing workflow (interpretation) and the API (validation).
  * Sandbox-safe: no Node built-ins, no clock (callers pass the time).
  */
-import type { ActionStep, PlanCondition, WorkingSchedule } from './domain';
+import type { ActionStep, PlanCondition, WorkingSchedule } from './action-plan-schema';
 
 /** Steps a single routing may execute before it ends with "step budget exhausted". */
 export const PLAN_STEP_BUDGET = 200;

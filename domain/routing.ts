@@ -1,0 +1,71 @@
+/**
+ * The routing vocabulary shared by workflows, activities and the API: routing states, offers, transfers and
+ * what routing knows of an interaction. Sandbox-safe: no Node built-ins and no I/O, so workflow code imports it.
+ */
+import type { ActionPlan } from './action-plan-schema';
+
+export const ROUTING_STATES = [
+  'new',
+  'offered-to-assigned-agent',
+  'offered-to-assigned-queue',
+  'running-action-plan',
+  'offered',
+  'waiting-for-agents',
+  'accepted',
+  'disposing',
+  'transferring',
+  'closed',
+  'joined-open-interaction',
+  'ended-without-agent',
+] as const;
+export type InteractionRoutingState = (typeof ROUTING_STATES)[number];
+
+/** Reservation states, after Twilio TaskRouter. */
+export const OFFER_STATES = ['pending', 'accepted', 'rejected', 'timeout', 'canceled', 'rescinded'] as const;
+export type OfferState = (typeof OFFER_STATES)[number];
+
+/** Everything routing needs to know, loaded once when the workflow starts (the plan version is pinned here). */
+export interface RoutingContext {
+  accountKey: string;
+  waitForAssignedAgentSeconds: number;
+  waitForAssignedQueueSeconds: number;
+  mandatoryDisposition: boolean;
+  dispositionPauseStatusId: number | null;
+  transferTimeoutSeconds: number;
+  /** What the account lets agents transfer to (absent in histories recorded before transfers existed). */
+  transfer?: TransferRules;
+  /** The agent who already handles this thread, if any. */
+  assignedAgentId: number | null;
+  /** Queues the assigned agent belongs to (among the account's queues). */
+  assignedAgentQueueIds: number[];
+  plan: ActionPlan;
+  /** Facts the plan's conditions may test. */
+  message: { from: string; to: string[]; cc: string[]; subject: string; body: string; headers: Record<string, string> };
+  interaction: { tags: string[]; priority: number };
+}
+
+export interface TransferRules {
+  enabled: boolean;
+  toAgent: boolean;
+  toQueue: boolean;
+  toAccount: boolean;
+}
+
+/** The rules of the account an interaction belongs to that apply once an agent holds it. */
+export type AccountRules = Pick<
+  RoutingContext,
+  'accountKey' | 'mandatoryDisposition' | 'dispositionPauseStatusId' | 'transferTimeoutSeconds' | 'transfer'
+>;
+
+/** An offer as the workflow knows it: its reservation name (e.g. `r3-a17`) and the agent. */
+export interface OfferRef {
+  reservation: string;
+  agentId: number;
+}
+
+/** Where a holding agent transfers an interaction to. */
+export type TransferTarget =
+  { kind: 'agent'; agentId: number } | { kind: 'queue'; queueId: number } | { kind: 'account'; accountId: number };
+
+/** What an offer came from. */
+export type OfferSource = 'assigned-agent' | 'assigned-queue' | 'queue-step' | 'agent-step' | 'transfer';

@@ -1,0 +1,174 @@
+/**
+ * What agents, supervisors and other workflows may ask of a routing run while it runs: its status; accept and
+ * reject an offer; reply, forward, transfer and close once held; wake-ups when agents come and go. Validators
+ * refuse what the run's state does not allow, so the caller gets the reason at once (HTTP 409).
+ */
+import { setHandler } from '@temporalio/workflow';
+import {
+  acceptOfferUpdate,
+  agentsAvailableSignal,
+  agentUnavailableSignal,
+  closeUpdate,
+  forwardUpdate,
+  messageAddedSignal,
+  rejectOfferUpdate,
+  replyUpdate,
+  routingStatusQuery,
+  transferUpdate,
+  type TransferRequest,
+} from '../../contracts/route-email';
+import { db } from './activities';
+import type { RoutingRun } from './run';
+import { sendAgentEmail } from './send';
+
+export function installHandlers(run: RoutingRun): void {
+  const { input, status, pending } = run;
+  const { interactionId } = input;
+
+  setHandler(routingStatusQuery, () => ({
+    ...status,
+    pendingOffers: [...pending].map(([reservation, agentId]) => ({ reservation, agentId })),
+  }));
+  setHandler(agentsAvailableSignal, () => {
+    run.agentsMayBeAvailable = true;
+  });
+  setHandler(agentUnavailableSignal, async ({ agentId }) => {
+    const reservations = [...pending].filter(([, offeredAgentId]) => offeredAgentId === agentId).map(([reservation]) => reservation);
+    if (reservations.length === 0) return;
+    for (const reservation of reservations) pending.delete(reservation);
+    await db.settleOffers({ workflowId: run.workflowId, reservations, state: 'canceled' });
+  });
+  setHandler(messageAddedSignal, async ({ messageId, fromWorkflowId }) => {
+    // The holder (or whoever accepts the pending offer) gets the new message; nothing is offered again.
+    await db.noteMessageAdded({
+      interactionId,
+      workflowId: run.workflowId,
+      messageId,
+      fromWorkflowId,
+      holderAgentId: status.holderAgentId,
+    });
+  });
+
+  setHandler(
+    acceptOfferUpdate,
+    async ({ reservation, agentId }) => {
+      // Synchronously, before any other update of this activation is validated: the winner holds it and every
+      // other offer stops being pending (the activity marks them rescinded).
+      pending.clear();
+      status.holderAgentId = agentId;
+      run.setState('accepted', { agentId });
+      await db.acceptOffer({ reservation, agentId, interactionId, workflowId: run.workflowId });
+      return { interactionId };
+    },
+    {
+      validator: ({ reservation, agentId }) => {
+        if (status.holderAgentId !== null) {
+          throw new Error(`offer ${reservation} is no longer pending: agent ${status.holderAgentId} accepted the interaction`);
+        }
+        if (pending.get(reservation) !== agentId) {
+          throw new Error(`offer ${reservation} is no longer pending for agent ${agentId} (routing state: ${status.state})`);
+        }
+      },
+    },
+  );
+  setHandler(
+    rejectOfferUpdate,
+    async ({ reservation }) => {
+      pending.delete(reservation);
+      await db.settleOffers({ workflowId: run.workflowId, reservations: [reservation], state: 'rejected' });
+    },
+    {
+      validator: ({ reservation, agentId }) => {
+        if (pending.get(reservation) !== agentId) throw new Error(`offer ${reservation} is no longer pending for agent ${agentId}`);
+      },
+    },
+  );
+
+  const mayReply = (kind: 'reply' | 'forward') => ({
+    validator: ({ agentId }: { agentId: number }) => {
+      if (status.state !== 'accepted' || status.holderAgentId !== agentId) {
+        throw new Error(`agent ${agentId} does not hold interaction ${interactionId} (routing state: ${status.state}): no ${kind}`);
+      }
+    },
+  });
+  setHandler(
+    replyUpdate,
+    ({ sendTimeoutSeconds, ...request }) =>
+      sendAgentEmail(run, 'reply', request.agentId, sendTimeoutSeconds, () => db.createOutboundReply({ interactionId, ...request })),
+    mayReply('reply'),
+  );
+  setHandler(
+    forwardUpdate,
+    ({ sendTimeoutSeconds, ...request }) =>
+      sendAgentEmail(run, 'forward', request.agentId, sendTimeoutSeconds, () => db.createOutboundForward({ interactionId, ...request })),
+    mayReply('forward'),
+  );
+
+  setHandler(
+    closeUpdate,
+    async ({ actorId, dispositionId }) => {
+      const holder = status.holderAgentId!;
+      const rules = run.context!;
+      if (dispositionId === undefined && rules.mandatoryDisposition) {
+        // Mandatory disposition: the agent is paused (if configured) until the disposition arrives.
+        run.setState('disposing');
+        if (rules.dispositionPauseStatusId !== null && run.pausedAgent === null) {
+          const previous = await db.pauseAgent({ agentId: holder, pauseStatusId: rules.dispositionPauseStatusId });
+          run.pausedAgent = { agentId: holder, previous };
+        }
+        return { state: 'disposing' as const };
+      }
+      await db.closeInteraction({ interactionId, workflowId: run.workflowId, actorId, dispositionId: dispositionId ?? null });
+      if (run.pausedAgent !== null) {
+        await db.restoreAgentPresence({ agentId: run.pausedAgent.agentId, previous: run.pausedAgent.previous });
+        run.pausedAgent = null;
+      }
+      run.setState('closed');
+      run.closed = true;
+      return { state: 'closed' as const };
+    },
+    {
+      validator: ({ actorId, asSupervisor, dispositionId }) => {
+        if (status.state !== 'accepted' && status.state !== 'disposing') {
+          throw new Error(`interaction ${interactionId} cannot be closed in routing state ${status.state}`);
+        }
+        if (!asSupervisor && status.holderAgentId !== actorId)
+          throw new Error(`agent ${actorId} does not hold interaction ${interactionId}`);
+        if (status.state === 'disposing' && dispositionId === undefined) {
+          throw new Error(`interaction ${interactionId} needs a disposition to close`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    transferUpdate,
+    ({ target }) => {
+      // Synchronous: from here on nobody holds the interaction, so replies and closing wait for the transferee.
+      run.transferRequest = { fromAgentId: status.holderAgentId!, target };
+      status.holderAgentId = null;
+      run.setState('transferring');
+      return { state: 'transferring' as const };
+    },
+    { validator: (request: TransferRequest) => validateTransfer(run, request) },
+  );
+}
+
+function validateTransfer(run: RoutingRun, { actorId, asSupervisor, target, reassign }: TransferRequest): void {
+  const { status, input } = run;
+  if (status.state !== 'accepted') {
+    throw new Error(
+      `interaction ${input.interactionId} cannot be ${reassign ? 'reassigned' : 'transferred'} in routing state ${status.state}`,
+    );
+  }
+  if (!asSupervisor && status.holderAgentId !== actorId)
+    throw new Error(`agent ${actorId} does not hold interaction ${input.interactionId}`);
+  if (target.kind === 'agent' && target.agentId === status.holderAgentId) throw new Error(`agent ${target.agentId} already holds it`);
+  // A supervisor's reassignment to an agent is not bound by the account's transfer settings.
+  if (reassign && asSupervisor && target.kind === 'agent') return;
+  const rules = run.context?.transfer;
+  if (!rules?.enabled) throw new Error(`transfers are not enabled on account ${input.accountKey}`);
+  const allowed = { agent: rules.toAgent, queue: rules.toQueue, account: rules.toAccount }[target.kind];
+  if (!allowed)
+    throw new Error(`account ${input.accountKey} does not allow transfers to ${target.kind === 'account' ? 'an' : 'a'} ${target.kind}`);
+}
