@@ -4,6 +4,8 @@ import path from 'node:path';
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import express, { Router, type Express } from 'express';
 import { createAuthenticator } from './auth';
+import { createVisibility } from '../services/visibility';
+import { createStore } from '../store';
 import type { ApiDeps } from './deps';
 import { AppError, createRouteDefiner, errorMiddleware } from './http';
 import { registerAccountRoutes } from './routes/accounts';
@@ -25,7 +27,13 @@ export function createApp(deps: ApiDeps): Express {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   const api = Router();
-  const context = { route: createRouteDefiner(api, registry, createAuthenticator(deps.db)), deps };
+  const store = createStore(deps.db);
+  const context = {
+    route: createRouteDefiner(api, registry, createAuthenticator(deps.db)),
+    deps,
+    store,
+    visibility: createVisibility(store.visibility),
+  };
   registerPeopleRoutes(context);
   registerAccountRoutes(context);
   registerInteractionRoutes(context);

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import type { Database } from '../store/db';
+import type { Visibility } from '../services/visibility';
+import type { Database, Store } from '../store';
 import type { Logger } from '../platform/logger';
 import type { LiveEventHub } from '../platform/live-events';
 import type { SecretBox } from '../platform/secrets';
@@ -18,7 +19,10 @@ export interface ApiDeps {
   links: { temporalUiUrl?: string; namespace: string };
 }
 
+/** What a route module receives: the route definer, the repositories and the use cases (never the Prisma client). */
 export interface RouterContext {
   route: RouteDefiner;
   deps: ApiDeps;
+  store: Store;
+  visibility: Visibility;
 }

@@ -4,12 +4,14 @@
  * repositories and gets plain objects back.
  */
 import type { Database } from './db';
+import { createVisibilityStore } from './visibility';
 
 export type { Database } from './db';
 
 export function createStore(db: Database) {
-  void db;
-  return {};
+  return {
+    visibility: createVisibilityStore(db),
+  };
 }
 
 export type Store = ReturnType<typeof createStore>;
