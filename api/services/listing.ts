@@ -2,7 +2,8 @@
  * One list style for every collection: `?limit=&cursor=&sort=&order=` plus simple filters,
  * answered with `{ items, nextCursor }`. The cursor is opaque to clients (it encodes the position).
  */
-import { AppError, z } from '../http';
+import { offsetCursor } from '../cursor';
+import { z } from '../http';
 
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;
@@ -37,17 +38,6 @@ export interface ListParams {
   order: 'asc' | 'desc';
 }
 
-function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const match = /^o(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw AppError.badRequest('query.cursor: not a cursor from this API', [{ field: 'query.cursor', reason: 'unknown cursor' }]);
-  return Number(match[1]);
-}
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(`o${offset}`, 'utf8').toString('base64url');
-}
-
 /**
  * Runs one page of a Prisma findMany: sorted by the chosen field then id (stable), one extra row
  * fetched to know whether a next page exists.
@@ -57,11 +47,11 @@ export async function page<Row, Out = Row>(
   find: (args: { skip: number; take: number; orderBy: Record<string, 'asc' | 'desc'>[] }) => Promise<Row[]>,
   present: (row: Row) => Out = (row) => row as unknown as Out,
 ): Promise<{ items: Out[]; nextCursor: string | null }> {
-  const offset = decodeCursor(params.cursor);
+  const offset = offsetCursor.decode(params.cursor);
   const orderBy = params.sort === 'id' ? [{ id: params.order }] : [{ [params.sort]: params.order }, { id: params.order }];
   const rows = await find({ skip: offset, take: params.limit + 1, orderBy });
   const more = rows.length > params.limit;
-  return { items: rows.slice(0, params.limit).map(present), nextCursor: more ? encodeCursor(offset + params.limit) : null };
+  return { items: rows.slice(0, params.limit).map(present), nextCursor: more ? offsetCursor.encode(offset + params.limit) : null };
 }
 
 /** The response schema of a list of `item`. */
