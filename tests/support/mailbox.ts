@@ -1,5 +1,5 @@
 /**
- * Test helpers that talk to a throwaway Dovecot (see scripts/services/dovecot.ts) over real IMAP
+ * Test helpers that talk to a throwaway Dovecot (see scripts/services/dovecot) over real IMAP
  * with imapflow, and build RFC 5322 messages to put into it.
  */
 import { randomBytes } from 'node:crypto';
