@@ -13,6 +13,9 @@ import { signalPresenceChange, wakeWaitingInteractions } from './services/presen
 import { createSmtpActivities } from './activities/smtp';
 import { loadConfig } from './platform/config';
 import { createDatabase } from './store/db';
+import { createStore } from './store';
+import { createIngestAndRoute } from './services/ingest-and-route';
+import { createRoutingEvents } from './services/routing-events';
 import { createLogger } from './platform/logger';
 import { createPgEventBus } from './platform/live-events';
 import { createSecretBox } from './platform/secrets';
@@ -27,10 +30,15 @@ export async function runWorker(): Promise<void> {
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 
+  const store = createStore(db);
+  const events = createPgEventBus(pool);
+  const ingest = createIngestAndRoute({ store, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
+
   const activities = {
     ...createDbActivities({
       db,
-      events: createPgEventBus(pool),
+      events,
+      routingEvents: createRoutingEvents({ store: store.routingEvents, events }),
       onAgentPaused: (agentId) => signalPresenceChange({ db, temporal }, agentId, false),
       onAgentsFreed: (agentIds) => wakeWaitingInteractions({ db, temporal }, agentIds),
     }),
@@ -38,8 +46,7 @@ export async function runWorker(): Promise<void> {
     ...createHttpActivities({ db }),
     ...createImapActivities({
       db,
-      temporal,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      ingest,
       secrets,
       logger,
       maxEmailBytes: config.MAX_EMAIL_BYTES,

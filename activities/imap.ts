@@ -4,25 +4,23 @@
  * checkpoint and sets \Seen. If the worker dies, the heartbeat stops and Temporal runs the watch elsewhere.
  */
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import { ImapFlow } from 'imapflow';
 import type { Database } from '../store/db';
 import { ApplicationFailure } from '@temporalio/common';
-import { readBlob, storeBlob } from '../store/blobs';
+import { readBlob } from '../store/blobs';
 import { RoutingErrorType } from '../domain/errors';
 import { headersFilterToImapflowQuery, messageMatchesHeadersFilter, type HeaderFilterRule } from '../domain/headers-filter';
-import { EmailParseError, EmailRejectedError, storeIncomingEmail } from '../services/ingest-email';
+import { EmailParseError, EmailRejectedError, type IngestAndRoute } from '../services/ingest-and-route';
 import type { Logger } from '../platform/logger';
 import type { SecretBox } from '../platform/secrets';
 import { nextReconnectDelayMs } from '../domain/backoff';
 import { mailboxResetReason, uidRangeAfter } from '../domain/sync-decisions';
 import { createOAuth2TokenSource, type OAuth2Secrets, type OAuth2Settings } from '../platform/oauth2';
-import { startRoutingWorkflow, type RoutingStart } from '../services/start-routing';
 
 export interface ImapActivityDeps {
   db: Database;
-  temporal: Client;
-  taskQueue: string;
+  /** Stores each new email and starts its routing. */
+  ingest: IngestAndRoute;
   secrets: SecretBox;
   logger: Logger;
   maxEmailBytes: number;
@@ -37,7 +35,7 @@ const MAX_PARSE_ATTEMPTS = 3;
 const MAX_FETCH_ATTEMPTS = 3;
 
 export function createImapActivities(deps: ImapActivityDeps) {
-  const { db, temporal, taskQueue, secrets, logger } = deps;
+  const { db, ingest, secrets, logger } = deps;
 
   const tokens = createOAuth2TokenSource();
 
@@ -56,8 +54,6 @@ export function createImapActivities(deps: ImapActivityDeps) {
     }
     return { user, pass: account.imapPasswordEnc ? secrets.open(account.imapPasswordEnc) : '' };
   }
-
-  const startRouting = (input: RoutingStart) => startRoutingWorkflow({ db, temporal, taskQueue }, input);
 
   return {
     /**
@@ -337,18 +333,12 @@ export function createImapActivities(deps: ImapActivityDeps) {
         if (!fetched || !fetched.source || fetched.modseq === undefined) continue; // no CONDSTORE: no safe re-download
         if (!messageMatchesHeadersFilter(rules, fetched.source)) continue;
         const modseq = BigInt(fetched.modseq);
-        const outcome = await storeIncomingEmail(db, identity, fetched.source, { originalMessageId: original.id, modseq });
-        if (outcome.kind !== 'duplicate' && outcome.workflowId === null) {
-          await startRouting({
-            accountId: account.id,
-            accountKey: account.key,
-            uidValidity,
-            uid,
-            messageId: outcome.messageId,
-            interactionId: outcome.interactionId,
-            redownloadModseq: modseq,
-          });
-        }
+        await ingest.ingest({
+          accountKey: account.key,
+          identity,
+          raw: fetched.source,
+          redownload: { originalMessageId: original.id, modseq },
+        });
         await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
         log.info({ uid: String(uid), modseq: String(modseq) }, 'email re-marked unread downloaded again (duplicate check disabled)');
       }
@@ -379,10 +369,11 @@ export function createImapActivities(deps: ImapActivityDeps) {
         await quarantine(identity, `email of ${raw.length} bytes exceeds the limit of ${deps.maxEmailBytes} bytes`, raw);
         return;
       }
+      const email = { accountKey: account.key, identity, raw, limits: { maxAttachmentBytes: deps.maxAttachmentBytes } };
       let outcome;
       for (;;) {
         try {
-          outcome = await storeIncomingEmail(db, identity, raw, undefined, { maxAttachmentBytes: deps.maxAttachmentBytes });
+          outcome = await ingest.store(email);
           break;
         } catch (error) {
           if (error instanceof EmailRejectedError) {
@@ -405,15 +396,8 @@ export function createImapActivities(deps: ImapActivityDeps) {
       }
       if (outcome.kind === 'duplicate') {
         logger.info({ accountId: account.id, uid: String(uid), reason: outcome.reason }, 'duplicate email skipped');
-      } else if (outcome.workflowId === null) {
-        await startRouting({
-          accountId: account.id,
-          accountKey: account.key,
-          uidValidity,
-          uid,
-          messageId: outcome.messageId,
-          interactionId: outcome.interactionId,
-        });
+      } else {
+        await ingest.route(email, outcome);
       }
       if (!account.markAsUnread) await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
     }
@@ -424,12 +408,7 @@ export function createImapActivities(deps: ImapActivityDeps) {
     reason: string,
     raw: Buffer,
   ) {
-    const rawSha256 = await storeBlob(db, raw);
-    await db.quarantinedEmail.upsert({
-      where: { accountId_mailbox_uidValidity_uid: identity },
-      create: { ...identity, reason, rawSha256 },
-      update: { reason, rawSha256 },
-    });
+    await ingest.quarantine(identity, reason, raw);
     logger.warn({ accountId: identity.accountId, uid: String(identity.uid), reason }, 'email quarantined');
   }
 }

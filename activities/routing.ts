@@ -6,7 +6,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../store/db';
 import type { ActionStep } from '../domain/action-plan-schema';
 import type { ForwardRequest, OutboundRequest } from '../domain/email';
-import type { AccountRules, OfferRef, OfferState, RoutingContext, TransferTarget } from '../domain/routing';
+import type {
+  AccountRules,
+  InteractionRoutingState,
+  OfferRef,
+  OfferSource,
+  OfferState,
+  RoutingContext,
+  TransferTarget,
+} from '../domain/routing';
 import { RoutingErrorType } from '../domain/errors';
 import { orderQueueMembers } from '../domain/offer-order';
 import {
@@ -21,12 +29,15 @@ import {
 import { renderNotification } from '../domain/notifications';
 import { sanitizeEmailHtml } from '../platform/sanitize';
 import type { EventBus } from '../domain/live-events';
+import type { RoutingEventInput } from '../domain/routing-events';
+import type { RoutingEvents } from '../services/routing-events';
 import { DEFAULT_TRANSFER_TEMPLATE, renderTemplate } from '../domain/templates';
 import { AUTOREPLY_HEADERS, autoreplyBlockReason, autoreplyCc, autoreplyModeBlock, type AutoreplyMode } from '../domain/autoreply';
 
 export interface DbActivityDeps {
   db: Database;
   events: EventBus;
+  routingEvents: RoutingEvents;
   /** Told when routing paused agents ("not responding"), so their other pending offers are taken back at once. */
   onAgentPaused?: (agentId: number) => Promise<void>;
   /** Told when agents have room again (an offer ended, an interaction closed), so waiting interactions look again. */
@@ -77,36 +88,8 @@ function jsonAddresses(value: unknown): string[] {
   return Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : [];
 }
 
-export function createDbActivities({ db, events, onAgentPaused, onAgentsFreed }: DbActivityDeps) {
-  async function recordRoutingEvent(input: {
-    interactionId: number;
-    messageId?: number | null;
-    workflowId?: string | null;
-    type: string;
-    detail?: Record<string, unknown>;
-    /** For events the holder's desk announces (a new message on their interaction). */
-    notify?: boolean;
-  }): Promise<void> {
-    const event = await db.routingEvent.create({
-      data: {
-        interactionId: input.interactionId,
-        messageId: input.messageId ?? null,
-        workflowId: input.workflowId ?? null,
-        type: input.type,
-        detail: (input.detail ?? {}) as object,
-      },
-      include: { interaction: { include: { account: true } } },
-    });
-    await events.publish({
-      kind: 'routing',
-      accountId: event.interaction.accountId,
-      interactionId: input.interactionId,
-      type: input.type,
-      detail: input.detail ?? {},
-      at: event.createdAt.toISOString(),
-      ...(input.notify ? { notification: renderNotification(event.interaction.account, event.interaction) } : {}),
-    });
-  }
+export function createDbActivities({ db, events, routingEvents, onAgentPaused, onAgentsFreed }: DbActivityDeps) {
+  const recordRoutingEvent = (input: RoutingEventInput) => routingEvents.record(input);
 
   /**
    * What every agent-written outbound email starts from: the interaction, its account and thread, the agent,
@@ -356,7 +339,7 @@ export function createDbActivities({ db, events, onAgentPaused, onAgentsFreed }:
       messageId: number;
       workflowId: string;
       offers: OfferRef[];
-      source: string;
+      source: OfferSource;
       queueId: number | null;
       timeoutSeconds: number;
     }): Promise<void> {
@@ -460,7 +443,7 @@ export function createDbActivities({ db, events, onAgentPaused, onAgentsFreed }:
       });
     },
 
-    async setRoutingState(input: { interactionId: number; workflowId: string; state: string; queueId: number | null }) {
+    async setRoutingState(input: { interactionId: number; workflowId: string; state: InteractionRoutingState; queueId: number | null }) {
       await db.interaction.updateMany({
         where: { id: input.interactionId, routingWorkflowId: input.workflowId },
         data: { routingState: input.state, ...(input.queueId !== null ? { queueId: input.queueId } : {}) },

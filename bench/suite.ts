@@ -15,6 +15,7 @@ import { Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import { startRoutingWorkflow } from '../services/start-routing';
+import { createStore } from '../store';
 import { TEMPORAL_CLI_VERSION } from '../scripts/services/temporal';
 import globalSetup from '../tests/support/global-setup';
 import globalTeardown from '../tests/support/global-teardown';
@@ -267,7 +268,7 @@ async function park(platform: TestPlatform, target: number, budgetSeconds: numbe
       while (next < rows.rows.length && Date.now() < deadline) {
         const row = rows.rows[next++]!;
         await startRoutingWorkflow(
-          { db: platform.db, temporal: platform.temporal, taskQueue: platform.taskQueue },
+          { store: createStore(platform.db), temporal: platform.temporal, taskQueue: platform.taskQueue },
           {
             accountId: desk.account.id,
             accountKey: desk.account.key,

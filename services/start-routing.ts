@@ -4,7 +4,7 @@
  * Used by the mailbox watcher and by the quarantine's re-ingest action.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import type { Database } from '../store/db';
+import type { InboundEmailStore } from '../store/inbound-email';
 import { routingWorkflowId } from '../contracts/route-email';
 import { routeEmail } from '../workflows/route-email';
 import { accountKeyAttribute, interactionIdAttribute, stateAttribute } from '../contracts/search-attributes';
@@ -20,12 +20,12 @@ export interface RoutingStart {
 }
 
 export async function startRoutingWorkflow(
-  deps: { db: Database; temporal: Client; taskQueue: string },
+  deps: { store: { inboundEmail: Pick<InboundEmailStore, 'routingMemo' | 'setWorkflowId'> }; temporal: Client; taskQueue: string },
   input: RoutingStart,
 ): Promise<string> {
-  const { db, temporal, taskQueue } = deps;
+  const { store, temporal, taskQueue } = deps;
   const workflowId = routingWorkflowId(input);
-  const message = await db.message.findUniqueOrThrow({ where: { id: input.messageId }, select: { fromAddress: true, subject: true } });
+  const memo = await store.inboundEmail.routingMemo(input.messageId);
   try {
     await temporal.workflow.start(routeEmail, {
       taskQueue,
@@ -39,12 +39,12 @@ export async function startRoutingWorkflow(
         { key: interactionIdAttribute, value: input.interactionId },
         { key: stateAttribute, value: 'new' },
       ],
-      memo: { from: message.fromAddress ?? '', subject: message.subject },
+      memo,
     });
   } catch (error) {
     // Already ran to completion under this id: the second start is a no-op, as intended.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-  await db.message.update({ where: { id: input.messageId }, data: { workflowId } });
+  await store.inboundEmail.setWorkflowId(input.messageId, workflowId);
   return workflowId;
 }

@@ -16,3 +16,12 @@ export async function readBlob(db: Pick<Database, 'blob'>, sha256: string): Prom
   const blob = await db.blob.findUnique({ where: { sha256 } });
   return blob ? Buffer.from(blob.data) : null;
 }
+
+export function createBlobStore(db: Pick<Database, 'blob'>) {
+  return {
+    put: (data: Buffer) => storeBlob(db, data),
+    read: (sha256: string) => readBlob(db, sha256),
+  };
+}
+
+export type BlobStore = ReturnType<typeof createBlobStore>;

@@ -4,6 +4,9 @@
  * repositories and gets plain objects back.
  */
 import type { Database } from './db';
+import { createBlobStore } from './blobs';
+import { createInboundEmailStore } from './inbound-email';
+import { createRoutingEventStore } from './routing-events';
 import { createVisibilityStore } from './visibility';
 
 export type { Database } from './db';
@@ -11,6 +14,9 @@ export type { Database } from './db';
 export function createStore(db: Database) {
   return {
     visibility: createVisibilityStore(db),
+    blobs: createBlobStore(db),
+    inboundEmail: createInboundEmailStore(db),
+    routingEvents: createRoutingEventStore(db),
   };
 }
 

@@ -1,11 +1,10 @@
 /** Mailbox watcher state, mailbox events, quarantine and re-ingest (issue 4). */
 import { readBlob } from '../../store/blobs';
-import { storeIncomingEmail } from '../../services/ingest-email';
-import { startRoutingWorkflow } from '../../services/start-routing';
+import { createIngestAndRoute } from '../../services/ingest-and-route';
 import { pendingUidCount } from '../../domain/sync-decisions';
 import type { RouterContext } from '../deps';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
-import { requireAccount, requireVisibleAccount, visibleAccounts } from '../services/accounts';
+import { requireVisibleAccount, visibleAccounts } from '../services/accounts';
 import { listQuery, listResponse, page } from '../services/listing';
 
 const mailboxStateSchema = z
@@ -46,7 +45,7 @@ const quarantinedSchema = z
   })
   .openapi('QuarantinedEmail');
 
-export function registerMailboxRoutes({ route, deps }: RouterContext): void {
+export function registerMailboxRoutes({ route, deps, store }: RouterContext): void {
   const { db, temporal, watchers } = deps;
   const tags = ['Mailboxes'];
 
@@ -168,28 +167,10 @@ export function registerMailboxRoutes({ route, deps }: RouterContext): void {
       status: 200,
       response: z.object({ messageId: z.number().int().nullable(), interactionId: z.number().int().nullable(), outcome: z.string() }),
     },
-    async ({ params, user }) => {
-      const row = await requireQuarantined(params.id, user);
-      const raw = row.rawSha256 ? await readBlob(db, row.rawSha256) : null;
-      if (!raw) throw AppError.conflict(`quarantined email ${row.id} has no raw source to re-ingest`);
-      const account = await requireAccount(db, row.accountId);
-      const identity = { accountId: row.accountId, mailbox: row.mailbox, uidValidity: row.uidValidity, uid: row.uid };
-      let outcome;
-      try {
-        outcome = await storeIncomingEmail(db, identity, raw);
-      } catch (error) {
-        throw AppError.conflict(`quarantined email ${row.id} still cannot be ingested: ${(error as Error).message}`);
-      }
-      await db.quarantinedEmail.update({ where: { id: row.id }, data: { reingestedAt: new Date() } });
-      if (outcome.kind === 'duplicate') return { messageId: null, interactionId: null, outcome: `duplicate: ${outcome.reason}` };
-      if (outcome.workflowId === null) {
-        await startRoutingWorkflow(
-          { db, temporal, taskQueue: watchers.taskQueue },
-          { ...identity, accountKey: account.key, messageId: outcome.messageId, interactionId: outcome.interactionId },
-        );
-      }
-      return { messageId: outcome.messageId, interactionId: outcome.interactionId, outcome: outcome.kind };
-    },
+    async ({ params, user }) =>
+      createIngestAndRoute({ store, temporal, taskQueue: watchers.taskQueue }).reingestQuarantined(
+        await requireQuarantined(params.id, user),
+      ),
   );
 
   /** A quarantined email of an account the user may see; 404 otherwise. */

@@ -6,6 +6,8 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { Pool, type PoolClient } from 'pg';
 import { createImapActivities } from '../../activities/imap';
+import { createIngestAndRoute } from '../../services/ingest-and-route';
+import { createStore } from '../../store';
 import { failureReason } from '../../domain/errors';
 import { createLogger } from '../../platform/logger';
 import { createSecretBox } from '../../platform/secrets';
@@ -159,8 +161,7 @@ describe('reply', () => {
     await platform.db.outboundEmail.update({ where: { id: outbound.id }, data: { sentFolderAt: null } });
     const imap = createImapActivities({
       db: platform.db,
-      temporal: platform.temporal,
-      taskQueue: platform.taskQueue,
+      ingest: createIngestAndRoute({ store: createStore(platform.db), temporal: platform.temporal, taskQueue: platform.taskQueue }),
       secrets: createSecretBox(testEnvironment().secretKey),
       logger: createLogger({ level: 'silent', name: 'test' }),
       maxEmailBytes: 1 << 20,

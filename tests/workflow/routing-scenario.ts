@@ -8,6 +8,7 @@ import { waitFor } from '../../scripts/services/process-tools';
 import type { ActionStep } from '../../domain/action-plan-schema';
 import type { QueueStrategy } from '../../domain/offer-order';
 import { startRoutingWorkflow } from '../../services/start-routing';
+import { createStore } from '../../store';
 import type { RouteEmailResult } from '../../contracts/route-email';
 import { uniqueAccountKey, type ApiClient, type TestPlatform } from '../support/platform';
 
@@ -149,7 +150,7 @@ export async function routeNewEmail(
   });
   // Started exactly as the mailbox watcher starts it (services/start-routing.ts).
   const workflowId = await startRoutingWorkflow(
-    { db, temporal: platform.temporal, taskQueue: platform.taskQueue },
+    { store: createStore(db), temporal: platform.temporal, taskQueue: platform.taskQueue },
     {
       accountId: scenario.accountId,
       accountKey: scenario.key,

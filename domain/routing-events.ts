@@ -1,0 +1,39 @@
+/**
+ * The routing event log's vocabulary: every step routing (or an agent's desk) records on an interaction. The log is
+ * what supervisors read and what live views are told; a type not listed here is never written.
+ */
+import type { InteractionRoutingState } from './routing';
+
+export type RoutingEventType =
+  /** Routing entered a state (setRoutingState records the state's name). */
+  | InteractionRoutingState
+  | 'message-joined'
+  | 'message-added'
+  | 'offer-timeout'
+  | 'agent-not-responding'
+  | 'routing-ended'
+  | 'plan-step'
+  | 'autoreply-queued'
+  | 'autoreply-skipped'
+  | 'autoreply-sent'
+  | 'autoreply-failed'
+  | 'webhook-sent'
+  | 'webhook-failed'
+  | 'reply-sent'
+  | 'forward-sent'
+  | 'sent-folder-append-failed'
+  | 'transfer-started'
+  | 'transferred-to-account'
+  | 'transfer-returned'
+  | 'note-added';
+
+/** One event to record on an interaction's log. */
+export interface RoutingEventInput {
+  interactionId: number;
+  messageId?: number | null;
+  workflowId?: string | null;
+  type: RoutingEventType;
+  detail?: Record<string, unknown>;
+  /** For events the holder's desk announces (a new message on their interaction): carries the desk notification. */
+  notify?: boolean;
+}
