@@ -3,7 +3,8 @@ import { useState } from 'preact/hooks';
 import { onTabListKeyDown } from '../ui';
 import { Accounts } from './Accounts';
 import { ActionPlanEditor } from './ActionPlan';
-import { CannedAnswers, Dispositions, PauseStatuses, Queues, Users } from './Resources';
+import { Queues } from './Queues';
+import { CannedAnswers, Dispositions, PauseStatuses, Users } from './Resources';
 
 const SECTIONS = {
   accounts: ['Accounts', Accounts],

@@ -1,4 +1,7 @@
-/** A list of one resource with create, edit (PATCH of changed fields) and delete, for the admin pages. */
+/**
+ * The admin pages' one form-and-list shape: a table of one resource with create, edit (PATCH of changed fields) and
+ * delete; pages add their own row actions (e.g. Verify SMTP) and editors for the row being edited (e.g. members).
+ */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { del, listAll, patch, post } from '../api';
@@ -10,6 +13,17 @@ export interface Column<T> {
   value: (row: T) => ComponentChildren;
 }
 
+/** Texts that differ from the generic "New user" / "Edit user Ada" / "Save" / "Delete user Ada?". */
+export interface CrudTexts<T> {
+  /** A heading above the form of a new row (none by default). */
+  newHeading?: string;
+  editHeading?: (row: T) => string;
+  /** The edit form's accessible name. */
+  editForm?: (row: T) => string;
+  save?: string;
+  confirmDelete?: (row: T) => string;
+}
+
 export function Crud<T extends { id: number }>({
   title,
   singular,
@@ -18,17 +32,27 @@ export function Crud<T extends { id: number }>({
   columns,
   defaults,
   nameOf,
+  texts = {},
+  rowActions,
+  rowStatus,
   children,
   onChange,
 }: {
   title: string;
   singular: string;
+  /** The list's path; creating posts to it and a row lives at `<path>/<id>` (a query string is dropped). */
   path: string;
+  /** Fields of the create and edit forms (an `accountId` field is offered on create only). */
   fields: FieldSpec[];
-  /** Fields offered when editing (default: the same as creating). */
   columns: Array<Column<T>>;
   defaults?: Record<string, unknown>;
+  /** The row's name in buttons' accessible names ("Edit <name>") and messages. */
   nameOf: (row: T) => string;
+  texts?: CrudTexts<T>;
+  /** More buttons of a row, between Edit and Delete. */
+  rowActions?: (row: T) => ComponentChildren;
+  /** What a row's own actions report, after its buttons. */
+  rowStatus?: (row: T) => ComponentChildren;
   /** Extra editors for the row being edited (e.g. queue members). */
   children?: (row: T) => ComponentChildren;
   onChange?: () => void;
@@ -37,9 +61,21 @@ export function Crud<T extends { id: number }>({
   const [editing, setEditing] = useState<number | 'new' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const current = typeof editing === 'number' ? rows.data?.find((row) => row.id === editing) : undefined;
+  const base = path.split('?')[0]!;
   const changed = () => {
     rows.reload();
     onChange?.();
+  };
+  const remove = async (row: T) => {
+    if (!confirm(texts.confirmDelete?.(row) ?? `Delete ${singular} ${nameOf(row)}?`)) return;
+    try {
+      await del(`${base}/${row.id}`);
+      if (editing === row.id) setEditing(null);
+      setError(null);
+      changed();
+    } catch (failure) {
+      setError(failure);
+    }
   };
   return (
     <section aria-label={title}>
@@ -65,24 +101,11 @@ export function Crud<T extends { id: number }>({
                 <button type="button" class="small" aria-label={`Edit ${nameOf(row)}`} onClick={() => setEditing(row.id)}>
                   Edit
                 </button>
-                <button
-                  type="button"
-                  class="small danger"
-                  aria-label={`Delete ${nameOf(row)}`}
-                  onClick={async () => {
-                    if (!confirm(`Delete ${singular} ${nameOf(row)}?`)) return;
-                    try {
-                      await del(`${path.split('?')[0]}/${row.id}`);
-                      if (editing === row.id) setEditing(null);
-                      setError(null);
-                      changed();
-                    } catch (failure) {
-                      setError(failure);
-                    }
-                  }}
-                >
+                {rowActions?.(row)}
+                <button type="button" class="small danger" aria-label={`Delete ${nameOf(row)}`} onClick={() => void remove(row)}>
                   Delete
                 </button>
+                {rowStatus?.(row)}
               </td>
             </tr>
           ))}
@@ -102,33 +125,34 @@ export function Crud<T extends { id: number }>({
         </button>
       </div>
       {editing === 'new' && (
-        <ResourceForm
-          key={`new-${path}`}
-          label={`New ${singular}`}
-          fields={fields}
-          defaults={defaults}
-          submitLabel={`Create ${singular}`}
-          onSubmit={async (body) => {
-            const created = await post<T>(path.split('?')[0]!, body);
-            changed();
-            setEditing(created.id);
-          }}
-        />
+        <>
+          {texts.newHeading && <h3>{texts.newHeading}</h3>}
+          <ResourceForm
+            key={`new-${path}`}
+            label={`New ${singular}`}
+            fields={fields}
+            defaults={defaults}
+            submitLabel={`Create ${singular}`}
+            onSubmit={async (body) => {
+              const created = await post<T>(base, body);
+              changed();
+              setEditing(created.id);
+            }}
+          />
+        </>
       )}
       {current && (
         <>
-          <h3>
-            Edit {singular} {nameOf(current)}
-          </h3>
+          <h3>{texts.editHeading?.(current) ?? `Edit ${singular} ${nameOf(current)}`}</h3>
           <ResourceForm
             key={`${path}-${current.id}`}
-            label={`Edit ${singular}`}
+            label={texts.editForm?.(current) ?? `Edit ${singular}`}
             fields={fields.filter((field) => field.name !== 'accountId')}
             record={current as unknown as Record<string, unknown>}
-            submitLabel="Save"
+            submitLabel={texts.save ?? 'Save'}
             onSubmit={async (body) => {
               if (Object.keys(body).length === 0) return;
-              await patch(`${path.split('?')[0]}/${current.id}`, body);
+              await patch(`${base}/${current.id}`, body);
               changed();
             }}
           />

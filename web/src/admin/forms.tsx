@@ -1,10 +1,12 @@
 /**
- * A form described by its fields, for the admin pages: it converts inputs to the API's JSON types,
- * sends only changed fields when editing, and shows the API's validation message next to each field.
+ * The admin pages' forms. ResourceForm is described by its fields: it converts inputs to the API's JSON types,
+ * sends only changed fields when editing, and shows the API's validation message next to each field. SaveForm
+ * wraps hand-made editors (memberships, queue members) that save with one action.
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, describeError } from '../api';
+import { ErrorText, Notice } from '../ui';
 
 export interface FieldSpec {
   name: string;
@@ -194,6 +196,54 @@ export function ResourceForm({
           Please correct the fields marked above.
         </p>
       )}
+    </form>
+  );
+}
+
+/** A form saved by one action: "Saved." once it is, until the next change; the API's error otherwise. */
+export function SaveForm({
+  label,
+  submitLabel,
+  onSave,
+  loadError,
+  class: className,
+  children,
+}: {
+  label: string;
+  submitLabel: string;
+  onSave: () => Promise<void>;
+  /** Why what the form shows could not be loaded. */
+  loadError?: unknown;
+  class?: string;
+  children: ComponentChildren;
+}) {
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  return (
+    <form
+      class={className}
+      aria-label={label}
+      onInput={() => setSaved(false)}
+      onChange={() => setSaved(false)}
+      onSubmit={async (event) => {
+        event.preventDefault();
+        try {
+          await onSave();
+          setError(null);
+          setSaved(true);
+        } catch (failure) {
+          setError(failure);
+        }
+      }}
+    >
+      {children}
+      <div class="actions">
+        <button type="submit" class="primary">
+          {submitLabel}
+        </button>
+        {saved && <Notice>Saved.</Notice>}
+      </div>
+      <ErrorText error={error ?? loadError} />
     </form>
   );
 }
