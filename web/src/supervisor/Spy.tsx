@@ -5,6 +5,7 @@ import { capabilities } from '../capabilities';
 import { Thread } from '../Thread';
 import type { InteractionDetail, User } from '../types';
 import { ErrorText, formatDate, Notice, useLoad } from '../ui';
+import { AgentOptions } from './Filters';
 
 export function Spy({
   interactionId,
@@ -138,13 +139,7 @@ export function Spy({
                 Reassign to
                 <select aria-label="Reassign to" required value={agentId} onChange={(event) => setAgentId(event.currentTarget.value)}>
                   <option value="">Choose…</option>
-                  {users
-                    .filter((person) => person.role !== 'admin')
-                    .map((person) => (
-                      <option key={person.id} value={person.id}>
-                        {person.name}
-                      </option>
-                    ))}
+                  <AgentOptions users={users} />
                 </select>
               </label>
               <button type="submit">Reassign</button>
