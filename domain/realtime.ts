@@ -38,6 +38,6 @@ export function summariseOpenInteractions(rows: OpenInteraction[], now: number) 
   return {
     ...totals,
     queues: countBy(rows, (row) => row.queueId, now),
-    agents: countBy(rows, (row) => row.agentId, now).filter((entry) => entry.id !== null),
+    agents: countBy(rows, (row) => row.agentId, now).filter((entry): entry is RealtimeCounts & { id: number } => entry.id !== null),
   };
 }

@@ -8,12 +8,26 @@ import { createBlobStore } from './blobs';
 import { createInboundEmailStore } from './inbound-email';
 import { createRoutingEventStore } from './routing-events';
 import { createVisibilityStore } from './visibility';
+import { createAccountReferenceStore } from './account-references';
+import { createInteractionStore } from './interactions';
+import { createMailboxStatusStore } from './mailbox-status';
+import { createOfferStore } from './offers';
+import { createQuarantineStore } from './quarantine';
+import { createThreadStore } from './threads';
+import { createTransferStore } from './transfers';
 
 export type { Database } from './db';
 
 export function createStore(db: Database) {
   return {
     visibility: createVisibilityStore(db),
+    interactions: createInteractionStore(db),
+    threads: createThreadStore(db),
+    offers: createOfferStore(db),
+    transfers: createTransferStore(db),
+    accountReferences: createAccountReferenceStore(db),
+    quarantine: createQuarantineStore(db),
+    mailboxStatus: createMailboxStatusStore(db),
     blobs: createBlobStore(db),
     inboundEmail: createInboundEmailStore(db),
     routingEvents: createRoutingEventStore(db),

@@ -1,67 +1,18 @@
 /**
- * The interactions list: simple filters plus XCALLY's advanced search (conditions combined with all/any,
- * each one editable and disable-able without deleting it), turned into one Prisma `where`.
+ * The interactions list: simple filters plus XCALLY's advanced search (domain/interaction-search.ts), turned into
+ * one Prisma `where`.
  */
-import type { Prisma } from '../generated/prisma/client';
+import { InvalidInputError } from '../domain/errors';
+import { SEARCH_FIELDS, type InteractionFilters, type SearchCondition, type SearchField } from '../domain/interaction-search';
+import type { Prisma } from './db';
 
-export const SEARCH_FIELDS = {
-  id: 'number',
-  subject: 'text',
-  customerEmail: 'text',
-  customerName: 'text',
-  status: 'enum',
-  read: 'boolean',
-  agentId: 'number',
-  queueId: 'number',
-  accountId: 'number',
-  dispositionId: 'number',
-  priority: 'number',
-  tags: 'list',
-  createdAt: 'date',
-  closedAt: 'date',
-  lastMessageAt: 'date',
-} as const;
-
-export type SearchField = keyof typeof SEARCH_FIELDS;
-export const SEARCH_OPERATORS = [
-  'equals',
-  'notEquals',
-  'contains',
-  'startsWith',
-  'endsWith',
-  'greaterThan',
-  'lessThan',
-  'in',
-  'isEmpty',
-] as const;
-export type SearchOperator = (typeof SEARCH_OPERATORS)[number];
-
-export interface SearchCondition {
-  field: SearchField;
-  operator: SearchOperator;
-  value?: string | number | boolean | Array<string | number>;
-  /** A disabled condition stays in the request (and in the user's form) but is ignored. */
-  enabled: boolean;
-}
-
-export interface InteractionFilters {
-  accountIds: number[];
-  from?: Date;
-  to?: Date;
-  read?: boolean;
-  status?: 'open' | 'closed';
-  agentId?: number;
-  tags?: string[];
-  match: 'all' | 'any';
-  conditions: SearchCondition[];
-}
-
-export class SearchConditionError extends Error {
+/** A condition that does not fit its field: a 400 naming the condition (`conditions.2`) and the reason. */
+export class SearchConditionError extends InvalidInputError {
   constructor(
     readonly index: number,
     message: string,
   ) {
-    super(message);
+    super(message, [{ field: `conditions.${index}`, reason: message }]);
   }
 }
 

@@ -1,10 +1,12 @@
-/** Transfers of interactions (issue 5): the holding agent hands an interaction to an agent, a queue or another account. */
+/**
+ * Transfers: the holder hands an interaction to an agent, a queue or another account, as the account's transfer
+ * settings allow; a supervisor reassigns it to another agent of the account whatever those settings say.
+ */
 import type { TransferTarget } from '../../domain/routing';
 import { transferUpdate, type TransferRequest } from '../../contracts/route-email';
 import type { RouterContext } from '../deps';
-import { requireVisibleInteraction } from '../services/accounts';
 import { asConflict } from '../workflow-answers';
-import { AppError, idParams, z, type AuthenticatedUser } from '../http';
+import { AppError, idParams, z } from '../http';
 import { reassignSchema } from '../schemas';
 
 const id = z.number().int().positive();
@@ -37,8 +39,8 @@ const transferTargetsSchema = z
   })
   .openapi('TransferTargets');
 
-export function registerTransferRoutes({ route, deps }: RouterContext): void {
-  const { db, temporal } = deps;
+export function registerTransferRoutes({ route, deps, store, visibility }: RouterContext): void {
+  const { temporal } = deps;
 
   route(
     {
@@ -53,7 +55,7 @@ export function registerTransferRoutes({ route, deps }: RouterContext): void {
       response: z.object({ state: z.literal('transferring') }),
     },
     async ({ params, body, user }) => {
-      const interaction = await visibleInteraction(params.id, user);
+      const interaction = await visibility.requireInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
 
       let target: TransferTarget;
@@ -61,16 +63,13 @@ export function registerTransferRoutes({ route, deps }: RouterContext): void {
         await requireAccountAgent(interaction.accountId, body.agentId);
         target = { kind: 'agent', agentId: body.agentId };
       } else if (body.queueId !== undefined) {
-        const link = await db.accountQueue.findUnique({
-          where: { accountId_queueId: { accountId: interaction.accountId, queueId: body.queueId } },
-        });
-        if (!link)
+        if (!(await store.accountReferences.isQueue(interaction.accountId, body.queueId)))
           throw AppError.badRequest('queueId is not a queue of this account', [
             { field: 'queueId', reason: 'not a queue of this account' },
           ]);
         target = { kind: 'queue', queueId: body.queueId };
       } else {
-        const account = await db.emailAccount.findUnique({ where: { id: body.accountId! } });
+        const account = await store.transfers.account(body.accountId!);
         if (!account || account.id === interaction.accountId) {
           throw AppError.badRequest('accountId is not another account', [
             { field: 'accountId', reason: 'unknown account or the same account' },
@@ -94,33 +93,8 @@ export function registerTransferRoutes({ route, deps }: RouterContext): void {
       response: transferTargetsSchema,
     },
     async ({ params, user }) => {
-      const interaction = await visibleInteraction(params.id, user);
-      const account = await db.emailAccount.findUniqueOrThrow({ where: { id: interaction.accountId } });
-      const allowed = (kind: boolean) => account.transferEnabled && kind;
-      const [agents, queues, accounts] = await Promise.all([
-        allowed(account.transferToAgent)
-          ? db.user.findMany({
-              where: { accountAgents: { some: { accountId: account.id } }, id: { not: user.id } },
-              select: { id: true, name: true, presence: true },
-              orderBy: { name: 'asc' },
-            })
-          : [],
-        allowed(account.transferToQueue)
-          ? db.queue.findMany({
-              where: { accounts: { some: { accountId: account.id } } },
-              select: { id: true, name: true },
-              orderBy: { name: 'asc' },
-            })
-          : [],
-        allowed(account.transferToAccount)
-          ? db.emailAccount.findMany({
-              where: { id: { not: account.id } },
-              select: { id: true, key: true, name: true },
-              orderBy: { name: 'asc' },
-            })
-          : [],
-      ]);
-      return { enabled: account.transferEnabled, agents, queues, accounts };
+      const interaction = await visibility.requireInteraction(params.id, user);
+      return store.transfers.targets(interaction.accountId, user.id);
     },
   );
 
@@ -138,7 +112,7 @@ export function registerTransferRoutes({ route, deps }: RouterContext): void {
       response: z.object({ state: z.literal('transferring') }),
     },
     async ({ params, body, user }) => {
-      const interaction = await visibleInteraction(params.id, user);
+      const interaction = await visibility.requireInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
       await requireAccountAgent(interaction.accountId, body.agentId);
       return askWorkflow(interaction.routingWorkflowId, {
@@ -150,11 +124,8 @@ export function registerTransferRoutes({ route, deps }: RouterContext): void {
     },
   );
 
-  const visibleInteraction = (id: number, user: AuthenticatedUser) => requireVisibleInteraction(db, id, user);
-
   async function requireAccountAgent(accountId: number, agentId: number): Promise<void> {
-    const member = await db.accountAgent.findUnique({ where: { accountId_userId: { accountId, userId: agentId } } });
-    if (!member)
+    if (!(await store.accountReferences.isAgent(accountId, agentId)))
       throw AppError.badRequest('agentId is not an agent of this account', [{ field: 'agentId', reason: 'not an agent of this account' }]);
   }
 

@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import { simpleParser } from 'mailparser';
 import { sha256Hex, storeBlob } from '../../store/blobs';
 import { createPgEventBus } from '../../platform/live-events';
-import { csvCell } from '../../api/routes/desk';
+import { csvCell } from '../../api/routes/exports';
 import { openLiveEvents } from '../support/live-events';
 import { buildEmail } from '../support/mailbox';
 import { startTestPlatform, uniqueAccountKey, type TestPlatform } from '../support/platform';

@@ -1,0 +1,70 @@
+/**
+ * Rows as the desk answers them (api/schemas/desk-answers.ts): dates as ISO strings, 64-bit UIDs as strings, JSON
+ * columns as the shapes they are stored in. Every other field is passed through as read.
+ */
+import { renderNotification } from '../domain/notifications';
+import type { InteractionStore } from '../store/interactions';
+import type { OfferStore } from '../store/offers';
+import type { ThreadStore } from '../store/threads';
+import type { VisibilityStore } from '../store/visibility';
+import type { InteractionDetail, InteractionSearchItem, PendingOffer, ThreadMessage } from './schemas/desk-answers';
+
+type InteractionRow = NonNullable<Awaited<ReturnType<VisibilityStore['findInteraction']>>>;
+type SearchRow = Awaited<ReturnType<InteractionStore['search']>>[number];
+type Thread = Awaited<ReturnType<ThreadStore['messagesAndEvents']>>;
+type PendingOfferRow = Awaited<ReturnType<OfferStore['pendingFor']>>[number];
+
+const iso = (date: Date) => date.toISOString();
+const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
+
+function presentInteraction<Row extends InteractionRow>(row: Row) {
+  return {
+    ...row,
+    closedAt: isoOrNull(row.closedAt),
+    lastMessageAt: iso(row.lastMessageAt),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+export function presentSearchItem(row: SearchRow): InteractionSearchItem {
+  return presentInteraction(row);
+}
+
+function presentMessage({ uidValidity, uid, ...message }: Thread['messages'][number]): ThreadMessage {
+  return {
+    ...message,
+    toAddresses: message.toAddresses as ThreadMessage['toAddresses'],
+    ccAddresses: message.ccAddresses as ThreadMessage['ccAddresses'],
+    headers: message.headers as ThreadMessage['headers'],
+    receivedAt: iso(message.receivedAt),
+    createdAt: iso(message.createdAt),
+    uidValidity: uidValidity?.toString() ?? null,
+    uid: uid?.toString() ?? null,
+  };
+}
+
+/** An interaction with its thread; `workflowUrl` links its current routing workflow. */
+export function presentThread(interaction: InteractionRow, workflowUrl: string | null, { messages, events }: Thread): InteractionDetail {
+  return {
+    ...presentInteraction(interaction),
+    workflowUrl,
+    messages: messages.map(presentMessage),
+    events: events.map((event) => ({ ...event, detail: event.detail as Record<string, unknown>, createdAt: iso(event.createdAt) })),
+  };
+}
+
+/** A pending offer as the desk lists it, with the notification a live offer event carries. */
+export function presentPendingOffer(offer: PendingOfferRow): PendingOffer {
+  const { interaction } = offer;
+  return {
+    id: offer.id,
+    interactionId: offer.interactionId,
+    accountKey: interaction.account.key,
+    subject: interaction.subject,
+    customerEmail: interaction.customerEmail,
+    source: offer.source,
+    expiresAt: iso(offer.expiresAt),
+    notification: renderNotification(interaction.account, interaction),
+  };
+}

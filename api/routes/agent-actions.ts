@@ -1,0 +1,140 @@
+/** What the holder (or a supervisor) does with a held interaction: reply, forward, close. */
+import { randomUUID } from 'node:crypto';
+import { closeUpdate, forwardUpdate, replyUpdate } from '../../contracts/route-email';
+import type { OutboundRequest } from '../../domain/email';
+import type { RouterContext } from '../deps';
+import { AppError, idParams, z, type AuthenticatedUser } from '../http';
+import { closeSchema, forwardSchema, replySchema } from '../schemas';
+import { asConflict } from '../workflow-answers';
+
+/** At most this much may be attached to one outbound email (what common SMTP servers accept). */
+export const OUTBOUND_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024;
+
+const sentResponse = z.object({ outboundId: z.number(), messageIdHeader: z.string() });
+
+export function registerAgentActionRoutes({ route, deps, store, visibility }: RouterContext): void {
+  const { temporal } = deps;
+
+  /**
+   * Attachments are stored (content-addressed) before the workflow hears of them: only their names and hashes
+   * travel in the update, never their bytes.
+   */
+  async function storeAttachments(attachments: Array<{ filename: string; contentType: string; contentBase64: string }>) {
+    const decoded = attachments.map((attachment) => ({ ...attachment, content: Buffer.from(attachment.contentBase64, 'base64') }));
+    const total = decoded.reduce((sum, attachment) => sum + attachment.content.length, 0);
+    if (total > OUTBOUND_ATTACHMENTS_MAX_BYTES) {
+      throw AppError.badRequest('attachments are too large', [
+        { field: 'attachments', reason: `${total} bytes in all; at most ${OUTBOUND_ATTACHMENTS_MAX_BYTES} bytes may be sent` },
+      ]);
+    }
+    return Promise.all(
+      decoded.map(async ({ filename, contentType, content }) => ({
+        filename,
+        contentType,
+        size: content.length,
+        sha256: await store.blobs.put(content),
+      })),
+    );
+  }
+
+  /** The parts of a reply or forward every request shares, checked against the interaction's account. */
+  async function outboundRequest(
+    interaction: { accountId: number },
+    user: AuthenticatedUser,
+    body: z.infer<typeof replySchema>,
+  ): Promise<OutboundRequest> {
+    if (body.cannedAnswerId !== undefined && !(await store.accountReferences.isCannedAnswer(interaction.accountId, body.cannedAnswerId))) {
+      throw AppError.badRequest('cannedAnswerId is not a canned answer of this account', [
+        { field: 'cannedAnswerId', reason: 'neither a global canned answer nor one of this account' },
+      ]);
+    }
+    return {
+      agentId: user.id,
+      requestId: body.requestId ?? randomUUID(),
+      text: body.text,
+      ...(body.html !== undefined ? { html: body.html } : {}),
+      ...(body.cannedAnswerId !== undefined ? { cannedAnswerId: body.cannedAnswerId } : {}),
+      attachments: await storeAttachments(body.attachments),
+    };
+  }
+
+  route(
+    {
+      method: 'post',
+      path: '/interactions/:id/reply',
+      summary: "Reply to the customer with the account's body template (idempotent per requestId)",
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: replySchema,
+      status: 200,
+      response: sentResponse,
+    },
+    async ({ params, body, user }) => {
+      const interaction = await visibility.requireInteraction(params.id, user);
+      if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
+      const request = await outboundRequest(interaction, user, body);
+      return asConflict(() => temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(replyUpdate, { args: [request] }));
+    },
+  );
+
+  route(
+    {
+      method: 'post',
+      path: '/interactions/:id/forward',
+      summary: "Forward the interaction to other recipients, with the customer's latest message when asked (idempotent per requestId)",
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: forwardSchema,
+      status: 200,
+      response: sentResponse,
+    },
+    async ({ params, body, user }) => {
+      const interaction = await visibility.requireInteraction(params.id, user);
+      if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
+      const request = {
+        ...(await outboundRequest(interaction, user, body)),
+        to: body.to,
+        cc: body.cc,
+        ...(body.includePreviousMessage !== undefined ? { includePreviousMessage: body.includePreviousMessage } : {}),
+      };
+      return asConflict(() =>
+        temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(forwardUpdate, { args: [request] }),
+      );
+    },
+  );
+
+  route(
+    {
+      method: 'post',
+      path: '/interactions/:id/close',
+      summary: 'Close an interaction (with a disposition when the account requires one)',
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: closeSchema,
+      status: 200,
+    },
+    async ({ params, body, user }) => {
+      const interaction = await visibility.requireInteraction(params.id, user);
+      if (!interaction.routingWorkflowId) throw AppError.conflict('this interaction is not being routed or held');
+      if (body.dispositionId !== undefined && !(await store.accountReferences.isDisposition(interaction.accountId, body.dispositionId))) {
+        throw AppError.badRequest('dispositionId is not a disposition of this account', [
+          { field: 'dispositionId', reason: 'not a disposition of this account' },
+        ]);
+      }
+      return asConflict(() =>
+        temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(closeUpdate, {
+          args: [
+            {
+              actorId: user.id,
+              asSupervisor: user.role !== 'agent',
+              ...(body.dispositionId !== undefined ? { dispositionId: body.dispositionId } : {}),
+            },
+          ],
+        }),
+      );
+    },
+  );
+}

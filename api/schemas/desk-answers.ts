@@ -1,0 +1,166 @@
+/**
+ * What the desk routes answer: pending offers, an interaction with its thread, the interactions list and the
+ * realtime view. They document /openapi.json, and their inferred types are what the web client reads (it imports
+ * them as types only, so this module depends on zod alone).
+ */
+import { z } from 'zod';
+
+/** Dates travel as ISO 8601 strings. */
+const instant = z.iso.datetime();
+const id = z.number().int();
+
+export const deskNotificationSchema = z
+  .object({
+    accountKey: z.string(),
+    text: z.string().meta({ description: "the account's notification template, rendered for the interaction" }),
+    sound: z.boolean(),
+    shake: z.boolean(),
+  })
+  .meta({ id: 'DeskNotification' });
+
+export const pendingOfferSchema = z
+  .object({
+    id,
+    interactionId: id,
+    accountKey: z.string(),
+    subject: z.string(),
+    customerEmail: z.string(),
+    source: z.string().meta({ description: 'what the offer came from: assigned-agent, assigned-queue, queue-step, agent-step, transfer' }),
+    expiresAt: instant,
+    notification: deskNotificationSchema,
+  })
+  .meta({ id: 'PendingOffer' });
+
+export const offerAnswerResultSchema = z.object({
+  offerId: id,
+  interactionId: id.optional().meta({ description: 'on accept: the interaction you now hold' }),
+  state: z.enum(['accepted', 'rejected']),
+});
+
+const interactionFields = {
+  id,
+  accountId: id,
+  subject: z.string(),
+  customerEmail: z.string(),
+  customerName: z.string().nullable(),
+  contactId: id.nullable(),
+  status: z.enum(['open', 'closed']),
+  read: z.boolean(),
+  agentId: id.nullable(),
+  queueId: id.nullable(),
+  priority: z.number().int(),
+  tags: z.array(z.string()),
+  dispositionId: id.nullable(),
+  routingState: z.string().meta({ description: 'where routing is: new, offered, waiting-for-agents, accepted, disposing, closed…' }),
+  routingWorkflowId: z.string().nullable(),
+  closedAt: instant.nullable(),
+  lastMessageAt: instant,
+  createdAt: instant,
+  updatedAt: instant,
+};
+
+export const interactionSearchItemSchema = z
+  .object({ ...interactionFields, accountKey: z.string(), agentName: z.string().nullable() })
+  .meta({ id: 'InteractionSearchItem' });
+
+export const interactionSearchAnswerSchema = z
+  .object({ items: z.array(interactionSearchItemSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'InteractionSearchPage' });
+
+const addressSchema = z.object({ name: z.string().optional(), address: z.string() });
+
+export const messageAttachmentSchema = z
+  .object({
+    id,
+    messageId: id,
+    filename: z.string().nullable(),
+    contentType: z.string(),
+    size: z.number().int(),
+    sha256: z.string(),
+    contentId: z.string().nullable(),
+    inline: z.boolean(),
+  })
+  .meta({ id: 'MessageAttachment' });
+
+export const threadMessageSchema = z
+  .object({
+    id,
+    interactionId: id,
+    accountId: id,
+    direction: z.enum(['inbound', 'outbound', 'note']),
+    mailbox: z.string().nullable(),
+    messageIdHeader: z.string().nullable(),
+    inReplyTo: z.string().nullable(),
+    references: z.array(z.string()),
+    fromAddress: z.string().nullable(),
+    fromName: z.string().nullable(),
+    toAddresses: z.array(addressSchema),
+    ccAddresses: z.array(addressSchema),
+    headers: z.record(z.string(), z.string()).meta({ description: 'header lines (lower-cased names) routing conditions may test' }),
+    subject: z.string(),
+    text: z.string().nullable(),
+    html: z.string().nullable().meta({ description: 'as received: never render it, use htmlSanitized' }),
+    rawSha256: z.string().nullable(),
+    sizeBytes: z.number().int(),
+    authorId: id.nullable(),
+    workflowId: z.string().nullable(),
+    receivedAt: instant,
+    createdAt: instant,
+    htmlSanitized: z.string().nullable(),
+    loopTags: z.array(z.string()),
+    redownloadOfId: id.nullable(),
+    attachments: z.array(messageAttachmentSchema),
+    uidValidity: z.string().nullable().meta({ description: 'of an inbound message: where it was read from (with mailbox and uid)' }),
+    uid: z.string().nullable(),
+  })
+  .meta({ id: 'ThreadMessage' });
+
+export const routingEventSchema = z
+  .object({
+    id,
+    interactionId: id,
+    messageId: id.nullable(),
+    workflowId: z.string().nullable(),
+    type: z.string(),
+    detail: z.record(z.string(), z.unknown()),
+    createdAt: instant,
+  })
+  .meta({ id: 'RoutingEvent' });
+
+export const interactionDetailSchema = z
+  .object({
+    ...interactionFields,
+    workflowUrl: z.string().nullable().meta({ description: "the current routing workflow in Temporal's Web UI, when configured" }),
+    messages: z.array(threadMessageSchema),
+    events: z.array(routingEventSchema),
+  })
+  .meta({ id: 'InteractionDetail' });
+
+const realtimeCounts = {
+  waiting: z.number().int(),
+  offered: z.number().int(),
+  inProgress: z.number().int(),
+  longestWaitSeconds: z
+    .number()
+    .int()
+    .meta({ description: 'since the last customer message of the longest-waiting interaction not yet taken' }),
+};
+
+export const realtimeSchema = z
+  .object({
+    accountId: id,
+    ...realtimeCounts,
+    queues: z.array(z.object({ id: id.nullable().meta({ description: 'null: not in a queue' }), ...realtimeCounts })),
+    agents: z.array(z.object({ id, ...realtimeCounts })),
+  })
+  .meta({ id: 'RealtimeAccountView' });
+
+export type PendingOffer = z.infer<typeof pendingOfferSchema>;
+export type OfferAnswerResult = z.infer<typeof offerAnswerResultSchema>;
+export type InteractionSearchItem = z.infer<typeof interactionSearchItemSchema>;
+export type InteractionSearchAnswer = z.infer<typeof interactionSearchAnswerSchema>;
+export type MessageAttachment = z.infer<typeof messageAttachmentSchema>;
+export type ThreadMessage = z.infer<typeof threadMessageSchema>;
+export type RoutingEventAnswer = z.infer<typeof routingEventSchema>;
+export type InteractionDetail = z.infer<typeof interactionDetailSchema>;
+export type RealtimeAccountView = z.infer<typeof realtimeSchema>;

@@ -1,0 +1,42 @@
+/** Where a held interaction may be transferred: the account's agents, its queues, other accounts. */
+import type { Database } from './db';
+
+export function createTransferStore(db: Database) {
+  return {
+    /** Any account, visible or not: a transfer to another account may name one the holder is not added to. */
+    account(id: number) {
+      return db.emailAccount.findUnique({ where: { id }, select: { id: true } });
+    },
+
+    /**
+     * The targets the account's transfer settings allow (an empty list for a kind it does not), each sorted by name;
+     * the asking agent is not among the agents.
+     */
+    async targets(accountId: number, askingUserId: number) {
+      const account = await db.emailAccount.findUniqueOrThrow({ where: { id: accountId } });
+      const allowed = (kind: boolean) => account.transferEnabled && kind;
+      const [agents, queues, accounts] = await Promise.all([
+        allowed(account.transferToAgent)
+          ? db.user.findMany({
+              where: { accountAgents: { some: { accountId } }, id: { not: askingUserId } },
+              select: { id: true, name: true, presence: true },
+              orderBy: { name: 'asc' },
+            })
+          : [],
+        allowed(account.transferToQueue)
+          ? db.queue.findMany({ where: { accounts: { some: { accountId } } }, select: { id: true, name: true }, orderBy: { name: 'asc' } })
+          : [],
+        allowed(account.transferToAccount)
+          ? db.emailAccount.findMany({
+              where: { id: { not: accountId } },
+              select: { id: true, key: true, name: true },
+              orderBy: { name: 'asc' },
+            })
+          : [],
+      ]);
+      return { enabled: account.transferEnabled, agents, queues, accounts };
+    },
+  };
+}
+
+export type TransferStore = ReturnType<typeof createTransferStore>;
