@@ -48,7 +48,27 @@ export interface RoutingStatus {
   endReason: string | null;
 }
 
-/** An agent takes an offer. Exactly one accept wins; the validator refuses the others (HTTP 409). */
+/**
+ * Offers, two ways. Runs that recorded the `database-placement` patch (every run started now) are told by signals:
+ * the database places and decides (an accept is one compare-and-set, answered in milliseconds without waiting for a
+ * worker) and the workflow keeps the timers and the story. Older runs decide themselves, through the updates below.
+ */
+/** A placed offer as the workflow tracks it: its name, its agent, and when it expires (epoch milliseconds). */
+export interface OfferNotice {
+  reservation: string;
+  agentId: number;
+  expiresAt: number;
+}
+/** The dispatcher offered the waiting interaction to agents who had room. */
+export const offersMadeSignal = defineSignal<[{ offers: OfferNotice[]; queueId: number | null }]>('offersMade');
+/** An agent's accept won (decided in the database): they hold the interaction. */
+export const offerAcceptedSignal = defineSignal<[{ reservation: string; agentId: number }]>('offerAccepted');
+/** An agent declined the offer: routing moves on at once. */
+export const offerDeclinedSignal = defineSignal<[{ reservation: string; agentId: number }]>('offerDeclined');
+/** Offers taken back by the platform (the agent paused or went offline, or the offer outlived its time). */
+export const offersWithdrawnSignal = defineSignal<[{ reservations: string[]; agentId: number | null; reason: string }]>('offersWithdrawn');
+
+/** An agent takes an offer (runs without the database-placement patch). Exactly one accept wins; the validator refuses the others (HTTP 409). */
 export const acceptOfferUpdate = defineUpdate<{ interactionId: number }, [{ reservation: string; agentId: number }]>('acceptOffer');
 /** An agent declines an offer; routing moves on at once. */
 export const rejectOfferUpdate = defineUpdate<void, [{ reservation: string; agentId: number }]>('rejectOffer');

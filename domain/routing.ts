@@ -69,3 +69,40 @@ export type TransferTarget =
 
 /** What an offer came from. */
 export type OfferSource = 'assigned-agent' | 'assigned-queue' | 'queue-step' | 'agent-step' | 'transfer';
+
+/** The account settings that become its routing rules. */
+export interface AccountRuleSettings {
+  key: string;
+  mandatoryDisposition: boolean;
+  dispositionPauseStatusId: number | null;
+  transferTimeoutSeconds: number;
+  transferEnabled: boolean;
+  transferToAgent: boolean;
+  transferToQueue: boolean;
+  transferToAccount: boolean;
+}
+
+/** Disposition and transfer rules of an account, as routing applies them to the interaction it holds. */
+export function accountRulesOf(account: AccountRuleSettings): AccountRules {
+  return {
+    accountKey: account.key,
+    mandatoryDisposition: account.mandatoryDisposition,
+    dispositionPauseStatusId: account.dispositionPauseStatusId,
+    transferTimeoutSeconds: account.transferTimeoutSeconds,
+    transfer: {
+      enabled: account.transferEnabled,
+      toAgent: account.transferToAgent,
+      toQueue: account.transferToQueue,
+      toAccount: account.transferToAccount,
+    },
+  };
+}
+
+/**
+ * What a routing run starts from when the database places its offers: the context without the message's text or
+ * headers. The plan's conditions on the message are decided when it is loaded (`messageConditions`, by step index),
+ * so a waiting workflow holds ids and booleans, never bodies.
+ */
+export interface RoutingStart extends Omit<RoutingContext, 'message'> {
+  messageConditions: Record<number, boolean>;
+}

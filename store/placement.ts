@@ -1,0 +1,213 @@
+/**
+ * Placing one interaction, each step one short transaction for the routing workflow's local activities: taking
+ * ownership and loading what routing needs, entering a routing step (offered at once when an agent has room,
+ * waiting in line otherwise), and leaving a step whose time ran out.
+ */
+import { evaluateCondition } from '../domain/action-plan';
+import type { ActionStep } from '../domain/action-plan-schema';
+import { accountRulesOf, type OfferSource, type RoutingStart } from '../domain/routing';
+import type { Database } from './db';
+import { dispatchInTransaction, insertOffers, type PlacedOffer, type Placement } from './dispatch';
+
+/** How long a plan's queue step waits when an account has no plan yet (one step per account queue). */
+const DEFAULT_QUEUE_STEP_SECONDS = 3600;
+const MAX_BODY_FACT_CHARS = 32_768;
+
+/** Where a routing step offers the interaction. */
+export type PlacementTarget =
+  | { kind: 'queues'; queueIds: number[] }
+  /** `always`: offered even while the agent is away (the thread's own agent, a transfer); else when they have room. */
+  | { kind: 'agent'; agentId: number; always: boolean };
+
+export interface PlaceInput {
+  interactionId: number;
+  messageId: number;
+  workflowId: string;
+  target: PlacementTarget;
+  source: OfferSource;
+  /** Epoch milliseconds: the end of the routing step. */
+  deadline: number;
+  /** Agents who let this interaction go earlier in the step: passed over for a while. */
+  excludedAgentIds: number[];
+}
+
+export interface PlaceResult {
+  /** This interaction's offers, when an agent had room at once. */
+  offers: PlacedOffer[];
+  /** Other interactions offered by the same dispatch (their workflows are told by the caller). */
+  others: Placement[];
+  /** The routing state the interaction is left in. */
+  state: 'offered' | 'waiting-for-agents';
+  queueId: number | null;
+}
+
+/** Agents passed over after they let an offer go: long enough not to ring them again at once. */
+export const EXCLUSION_MS = 5_000;
+
+function jsonAddresses(value: unknown): string[] {
+  return Array.isArray(value) ? value.map((entry) => String((entry as { address?: string }).address ?? entry)) : [];
+}
+
+/** The plan's conditions on the message, decided once here: the workflow keeps booleans, never bodies or headers. */
+function messageConditions(
+  steps: ActionStep[],
+  message: { from: string; to: string[]; cc: string[]; subject: string; body: string; headers: Record<string, string> },
+) {
+  const decided: Record<number, boolean> = {};
+  steps.forEach((step, index) => {
+    if (step.type === 'gotoif' && step.condition.field !== 'tags' && step.condition.field !== 'priority') {
+      decided[index] = evaluateCondition(step.condition, { ...message, tags: [], priority: 0 });
+    }
+  });
+  return decided;
+}
+
+export function createPlacementStore(db: Database) {
+  return {
+    /** Takes the interaction for this workflow (unless another routing workflow owns it) and loads what routing needs. */
+    async beginRouting(input: { interactionId: number; messageId: number; workflowId: string }) {
+      return db.$transaction(async (tx) => {
+        const claimed = await tx.$queryRaw<Array<{ accountId: number; agentId: number | null; tags: string[]; priority: number }>>`
+          UPDATE "Interaction" SET "routingWorkflowId" = ${input.workflowId}, status = 'open', "closedAt" = NULL,
+                 "routingState" = 'new', "routingVersion" = 2, "updatedAt" = now()
+          WHERE id = ${input.interactionId} AND ("routingWorkflowId" IS NULL OR "routingWorkflowId" = ${input.workflowId})
+          RETURNING "accountId", "agentId", tags, priority`;
+        const interaction = claimed[0];
+        if (!interaction) {
+          const owner = await tx.interaction.findUnique({ where: { id: input.interactionId }, select: { routingWorkflowId: true } });
+          if (!owner) return { claimed: false as const, found: false as const, ownerWorkflowId: null };
+          return { claimed: false as const, found: true as const, ownerWorkflowId: owner.routingWorkflowId };
+        }
+        const account = await tx.emailAccount.findUniqueOrThrow({
+          where: { id: interaction.accountId },
+          include: { queues: { select: { queueId: true } } },
+        });
+        const accountQueueIds = account.queues.map((link) => link.queueId);
+        const [members, latestPlan, message] = await Promise.all([
+          interaction.agentId === null
+            ? Promise.resolve([])
+            : tx.queueMember.findMany({
+                where: { userId: interaction.agentId, queueId: { in: accountQueueIds } },
+                orderBy: [{ priority: 'asc' }, { queueId: 'asc' }],
+                select: { queueId: true },
+              }),
+          tx.actionPlanVersion.findFirst({ where: { accountId: account.id }, orderBy: { version: 'desc' } }),
+          tx.message.findUnique({ where: { id: input.messageId } }),
+        ]);
+        const plan = latestPlan
+          ? { version: latestPlan.version, steps: latestPlan.steps as unknown as ActionStep[] }
+          : {
+              version: 0,
+              steps: accountQueueIds.map((queueId): ActionStep => ({ type: 'queue', queueId, timeoutSeconds: DEFAULT_QUEUE_STEP_SECONDS })),
+            };
+        const start: RoutingStart = {
+          ...accountRulesOf(account),
+          waitForAssignedAgentSeconds: account.waitForAssignedAgentSeconds,
+          waitForAssignedQueueSeconds: account.waitForAssignedQueueSeconds,
+          assignedAgentId: interaction.agentId,
+          assignedAgentQueueIds: members.map((member) => member.queueId),
+          plan,
+          messageConditions: messageConditions(plan.steps, {
+            from: message?.fromAddress ?? '',
+            to: jsonAddresses(message?.toAddresses),
+            cc: jsonAddresses(message?.ccAddresses),
+            subject: message?.subject ?? '',
+            body: (message?.text ?? '').slice(0, MAX_BODY_FACT_CHARS),
+            headers: (message?.headers ?? {}) as Record<string, string>,
+          }),
+          interaction: { tags: interaction.tags, priority: interaction.priority },
+        };
+        return { claimed: true as const, start };
+      });
+    },
+
+    /**
+     * Enters a routing step: the interaction waits in line (one row per queue, or for the agent), then the
+     * queues concerned are dispatched — which offers it at once when an agent has room and nobody is ahead of it.
+     * An offer to the thread's own agent or a transferee is written directly, whatever their presence.
+     */
+    async place(input: PlaceInput): Promise<PlaceResult> {
+      return db.$transaction(async (tx) => {
+        const interaction = await tx.interaction.findUniqueOrThrow({
+          where: { id: input.interactionId },
+          select: { accountId: true, priority: true, lastMessageAt: true, routingState: true },
+        });
+        const deadline = new Date(input.deadline);
+        await tx.$executeRaw`DELETE FROM "RoutingWait" WHERE "interactionId" = ${input.interactionId}`;
+        if (input.target.kind === 'agent' && input.target.always) {
+          await tx.$executeRaw`UPDATE "Interaction" SET "routingState" = 'offered', "updatedAt" = now() WHERE id = ${input.interactionId}`;
+          const offers = await insertOffers(
+            tx,
+            {
+              interactionId: input.interactionId,
+              messageId: input.messageId,
+              workflowId: input.workflowId,
+              source: input.source,
+              queueId: null,
+              expiresAt: deadline,
+            },
+            [input.target.agentId],
+          );
+          return { offers, others: [], state: 'offered', queueId: null };
+        }
+        const waitsIn =
+          input.target.kind === 'queues'
+            ? input.target.queueIds.map((queueId) => ({ queueId, agentId: null }))
+            : [{ queueId: null, agentId: input.target.agentId }];
+        const excludedUntil = input.excludedAgentIds.length > 0 ? new Date(Date.now() + EXCLUSION_MS) : null;
+        await tx.$executeRaw`
+          INSERT INTO "RoutingWait" ("interactionId", "accountId", "messageId", "workflowId", "queueId", "agentId", priority,
+                                     "waitingSince", source, deadline, "excludedAgentIds", "excludedUntil")
+          SELECT ${input.interactionId}, ${interaction.accountId}, ${input.messageId}, ${input.workflowId}, w.queue, w.agent,
+                 ${interaction.priority}, ${interaction.lastMessageAt}, ${input.source}, ${deadline}, ${input.excludedAgentIds}::int[], ${excludedUntil}
+          FROM unnest(${waitsIn.map((wait) => wait.queueId)}::int[], ${waitsIn.map((wait) => wait.agentId)}::int[]) AS w(queue, agent)`;
+        const firstQueueId = waitsIn[0]?.queueId ?? null;
+        await tx.$executeRaw`
+          UPDATE "Interaction" SET "routingState" = 'waiting-for-agents', "queueId" = COALESCE(${firstQueueId}::int, "queueId"), "updatedAt" = now()
+          WHERE id = ${input.interactionId}`;
+        const placements = await dispatchInTransaction(tx, {
+          queueIds: waitsIn.flatMap((wait) => (wait.queueId === null ? [] : [wait.queueId])),
+          agentIds: waitsIn.flatMap((wait) => (wait.agentId === null ? [] : [wait.agentId])),
+        });
+        const own = placements.find((placement) => placement.interactionId === input.interactionId);
+        const others = placements.filter((placement) => placement !== own);
+        if (own) return { offers: own.offers, others, state: 'offered', queueId: own.queueId };
+        // Recorded once per step, so an agent's desk and the realtime view see the interaction waiting.
+        if (interaction.routingState !== 'waiting-for-agents') {
+          await tx.routingEvent.create({
+            data: {
+              interactionId: input.interactionId,
+              messageId: input.messageId,
+              workflowId: input.workflowId,
+              type: 'waiting-for-agents',
+              detail: { queueId: firstQueueId },
+            },
+          });
+        }
+        return { offers: [], others, state: 'waiting-for-agents', queueId: firstQueueId };
+      });
+    },
+
+    /** The step's time ran out: out of line, and its offers still pending end as timed out. */
+    async leaveStep(input: { interactionId: number; workflowId: string }) {
+      return db.$transaction(async (tx) => {
+        // Serialised with accepts (they lock the interaction too): an accept that won the race is kept.
+        const [current] = await tx.$queryRaw<Array<{ routingState: string; agentId: number | null }>>`
+          SELECT "routingState", "agentId" FROM "Interaction" WHERE id = ${input.interactionId} FOR NO KEY UPDATE`;
+        await tx.$executeRaw`DELETE FROM "RoutingWait" WHERE "interactionId" = ${input.interactionId}`;
+        if (current?.routingState === 'accepted' && current.agentId !== null) return { timedOut: [], acceptedBy: current.agentId };
+        // Out of the waiting state, so a dispatcher that already picked this interaction finds it gone (compare-and-set).
+        await tx.$executeRaw`
+          UPDATE "Interaction" SET "routingState" = 'running-action-plan', "updatedAt" = now()
+          WHERE id = ${input.interactionId} AND "routingState" IN ('waiting-for-agents', 'offered')`;
+        const timedOut = await tx.$queryRaw<Array<{ userId: number; reservation: string }>>`
+          UPDATE "Offer" SET state = 'timeout', "respondedAt" = now()
+          WHERE "workflowId" = ${input.workflowId} AND "interactionId" = ${input.interactionId} AND state = 'pending'
+          RETURNING "userId", reservation`;
+        return { timedOut, acceptedBy: null };
+      });
+    },
+  };
+}
+
+export type PlacementStore = ReturnType<typeof createPlacementStore>;

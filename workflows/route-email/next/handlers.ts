@@ -1,0 +1,145 @@
+/**
+ * What agents, supervisors, the dispatcher and other workflows may tell or ask a routing run: offers made,
+ * accepted (decided in the database, so the agent had their answer in milliseconds), declined or taken back;
+ * replies, forwards, transfers and closing once held (updates: the caller needs the outcome); new messages.
+ */
+import { setHandler } from '@temporalio/workflow';
+import {
+  closeUpdate,
+  forwardUpdate,
+  messageAddedSignal,
+  offerAcceptedSignal,
+  offerDeclinedSignal,
+  offersMadeSignal,
+  offersWithdrawnSignal,
+  replyUpdate,
+  routingStatusQuery,
+  transferUpdate,
+  type TransferRequest,
+} from '../../../contracts/route-email';
+import { routing } from './activities';
+import type { PlacedRun } from './run';
+import { sendAgentEmail } from './send';
+
+export function installHandlers(run: PlacedRun): void {
+  const { input, status, pending } = run;
+  const { interactionId } = input;
+
+  setHandler(routingStatusQuery, () => ({
+    ...status,
+    pendingOffers: [...pending].map(([reservation, { agentId }]) => ({ reservation, agentId })),
+  }));
+
+  setHandler(offersMadeSignal, ({ offers, queueId }) => {
+    // Only a run that waits in line can be offered by the dispatcher; anything else is an echo of an older step.
+    if (!run.waiting || status.holderAgentId !== null) return;
+    run.track(offers);
+    run.setState('offered', { queueId });
+  });
+  setHandler(offerAcceptedSignal, ({ agentId }) => {
+    if (status.holderAgentId === agentId) return;
+    run.hold(agentId);
+  });
+  setHandler(offerDeclinedSignal, ({ reservation }) => run.forget([reservation]));
+  setHandler(offersWithdrawnSignal, ({ reservations }) => run.forget(reservations));
+  setHandler(messageAddedSignal, async ({ messageId, fromWorkflowId }) => {
+    // The holder (or whoever accepts the pending offer) gets the new message; nothing is offered again.
+    await routing.noteMessageAdded({
+      interactionId,
+      workflowId: run.workflowId,
+      messageId,
+      fromWorkflowId,
+      holderAgentId: status.holderAgentId,
+    });
+  });
+
+  const mayReply = (kind: 'reply' | 'forward') => ({
+    validator: ({ agentId }: { agentId: number }) => {
+      if (status.state !== 'accepted' || status.holderAgentId !== agentId) {
+        throw new Error(`agent ${agentId} does not hold interaction ${interactionId} (routing state: ${status.state}): no ${kind}`);
+      }
+    },
+  });
+  setHandler(
+    replyUpdate,
+    ({ sendTimeoutSeconds, ...request }) =>
+      sendAgentEmail(run, 'reply', request.agentId, sendTimeoutSeconds, () => routing.createOutboundReply({ interactionId, ...request })),
+    mayReply('reply'),
+  );
+  setHandler(
+    forwardUpdate,
+    ({ sendTimeoutSeconds, ...request }) =>
+      sendAgentEmail(run, 'forward', request.agentId, sendTimeoutSeconds, () =>
+        routing.createOutboundForward({ interactionId, ...request }),
+      ),
+    mayReply('forward'),
+  );
+
+  setHandler(
+    closeUpdate,
+    async ({ actorId, dispositionId }) => {
+      const holder = status.holderAgentId!;
+      const rules = run.context!;
+      if (dispositionId === undefined && rules.mandatoryDisposition) {
+        // Mandatory disposition: the agent is paused (if configured) until the disposition arrives.
+        run.setState('disposing');
+        if (rules.dispositionPauseStatusId !== null && run.pausedAgent === null) {
+          const previous = await routing.pauseAgent({ agentId: holder, pauseStatusId: rules.dispositionPauseStatusId });
+          run.pausedAgent = { agentId: holder, previous };
+        }
+        return { state: 'disposing' as const };
+      }
+      await routing.closeInteraction({ interactionId, workflowId: run.workflowId, actorId, dispositionId: dispositionId ?? null });
+      if (run.pausedAgent !== null) {
+        await routing.restoreAgentPresence({ agentId: run.pausedAgent.agentId, previous: run.pausedAgent.previous });
+        run.pausedAgent = null;
+      }
+      run.setState('closed');
+      run.closed = true;
+      return { state: 'closed' as const };
+    },
+    {
+      validator: ({ actorId, asSupervisor, dispositionId }) => {
+        if (status.state !== 'accepted' && status.state !== 'disposing') {
+          throw new Error(`interaction ${interactionId} cannot be closed in routing state ${status.state}`);
+        }
+        if (!asSupervisor && status.holderAgentId !== actorId)
+          throw new Error(`agent ${actorId} does not hold interaction ${interactionId}`);
+        if (status.state === 'disposing' && dispositionId === undefined) {
+          throw new Error(`interaction ${interactionId} needs a disposition to close`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    transferUpdate,
+    ({ target }) => {
+      // Synchronous: from here on nobody holds the interaction, so replies and closing wait for the transferee.
+      run.transferRequest = { fromAgentId: status.holderAgentId!, target };
+      status.holderAgentId = null;
+      run.setState('transferring');
+      return { state: 'transferring' as const };
+    },
+    { validator: (request: TransferRequest) => validateTransfer(run, request) },
+  );
+}
+
+function validateTransfer(run: PlacedRun, { actorId, asSupervisor, target, reassign }: TransferRequest): void {
+  const { status, input } = run;
+  if (status.state !== 'accepted') {
+    throw new Error(
+      `interaction ${input.interactionId} cannot be ${reassign ? 'reassigned' : 'transferred'} in routing state ${status.state}`,
+    );
+  }
+  if (!asSupervisor && status.holderAgentId !== actorId)
+    throw new Error(`agent ${actorId} does not hold interaction ${input.interactionId}`);
+  if (target.kind === 'agent' && target.agentId === status.holderAgentId) throw new Error(`agent ${target.agentId} already holds it`);
+  // A supervisor's reassignment to an agent is not bound by the account's transfer settings.
+  if (reassign && asSupervisor && target.kind === 'agent') return;
+  const rules = run.context?.transfer;
+  if (!rules?.enabled) throw new Error(`transfers are not enabled on account ${input.accountKey}`);
+  const allowed = { agent: rules.toAgent, queue: rules.toQueue, account: rules.toAccount }[target.kind];
+  if (!allowed)
+    throw new Error(`account ${input.accountKey} does not allow transfers to ${target.kind === 'account' ? 'an' : 'a'} ${target.kind}`);
+}

@@ -1,0 +1,76 @@
+/**
+ * The routing story of one incoming email, with the database placing offers:
+ *   1. take ownership of the interaction (or join the workflow that already owns it) and load what routing needs;
+ *   2. offer it to the agent who already handles the thread, for "wait for the assigned agent";
+ *   3. then to that agent's queues, for "wait for the assigned queue";
+ *   4. then run the account's action plan (queue, agent, autoreply, close, jumps…);
+ *   5. once an agent accepts, carry replies until the interaction is closed with a disposition.
+ * Steps 1 and the first offer run as local activities in the first workflow task. Messages are handled beside the
+ * story (handlers.ts); each routing step's timers are in placement.ts.
+ */
+import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
+import { messageAddedSignal, type RouteEmailInput, type RouteEmailResult } from '../../../contracts/route-email';
+import { routing } from './activities';
+import { installHandlers } from './handlers';
+import { place } from './placement';
+import { runActionPlan } from './plan';
+import { PlacedRun } from './run';
+import { transfer } from './transfer';
+
+export async function routeWithPlacement(input: RouteEmailInput): Promise<RouteEmailResult> {
+  const run = new PlacedRun(input);
+  installHandlers(run);
+
+  // 1. Ownership: a message on an interaction that another workflow already routes joins it.
+  const begun = await routing.beginRouting(run.ids());
+  if (!begun.claimed) return joinOwner(run, begun.ownerWorkflowId);
+  const ctx = (run.context = begun.start);
+
+  // 2–4. The thread's agent (even while away), then their queues, then the action plan.
+  const accepted =
+    (ctx.assignedAgentId !== null &&
+      (await place(
+        run,
+        { kind: 'agent', agentId: ctx.assignedAgentId, always: true },
+        ctx.waitForAssignedAgentSeconds,
+        'assigned-agent',
+      ))) ||
+    (ctx.assignedAgentId !== null &&
+      ctx.assignedAgentQueueIds.length > 0 &&
+      (await place(run, { kind: 'queues', queueIds: ctx.assignedAgentQueueIds }, ctx.waitForAssignedQueueSeconds, 'assigned-queue')));
+  if (!accepted) {
+    const plan = await runActionPlan(run, ctx);
+    if (run.status.state === 'closed') return run.end('closed', plan.reason);
+    if (!plan.accepted) {
+      await routing.releaseInteraction({ interactionId: input.interactionId, workflowId: run.workflowId, reason: plan.reason });
+      return run.end('ended-without-agent', plan.reason);
+    }
+  }
+
+  // 5. Accepted: the holder replies (replyUpdate), may transfer (transferUpdate), and closes (closeUpdate).
+  while (!run.closed) {
+    await condition(() => run.closed || run.transferRequest !== null);
+    if (run.transferRequest !== null) {
+      const request = run.transferRequest;
+      run.transferRequest = null;
+      await transfer(run, request);
+    }
+  }
+  return run.end('closed', 'closed by agent');
+}
+
+/** The message belongs to an interaction another run routes: that run is told, and this one ends. */
+async function joinOwner(run: PlacedRun, ownerWorkflowId: string | null): Promise<RouteEmailResult> {
+  if (ownerWorkflowId !== null) {
+    try {
+      await getExternalWorkflowHandle(ownerWorkflowId).signal(messageAddedSignal, {
+        messageId: run.input.messageId,
+        fromWorkflowId: run.workflowId,
+      });
+    } catch {
+      // The owner ended meanwhile: the message stays on the interaction for the next routing or a supervisor.
+    }
+  }
+  await routing.recordRoutingEvent({ ...run.ids(), type: 'message-joined', detail: { ownerWorkflowId } });
+  return run.end('joined-open-interaction', `interaction is routed by ${ownerWorkflowId}`);
+}

@@ -1,0 +1,30 @@
+/**
+ * An agent's reply or forward: the outbox row (fixed Message-ID) first, then the send (at most once), then a
+ * copy in the mailbox's Sent folder. A Sent folder that cannot be written is recorded, never fails the send.
+ */
+import { failureReason } from '../../../domain/errors';
+import { routing, sentFolder, smtp, smtpWithTimeout } from './activities';
+import type { PlacedRun } from './run';
+
+export async function sendAgentEmail(
+  run: PlacedRun,
+  kind: 'reply' | 'forward',
+  agentId: number,
+  sendTimeoutSeconds: number | undefined,
+  writeOutbox: () => Promise<{ outboundId: number; messageIdHeader: string }>,
+): Promise<{ outboundId: number; messageIdHeader: string }> {
+  const outbound = await writeOutbox();
+  const sender = sendTimeoutSeconds === undefined ? smtp : smtpWithTimeout(sendTimeoutSeconds);
+  await sender.sendOutbound({ outboundId: outbound.outboundId });
+  await routing.recordRoutingEvent({ ...run.ids(), type: `${kind}-sent`, detail: { agentId, outboundId: outbound.outboundId } });
+  try {
+    await sentFolder.appendToSentFolder({ outboundId: outbound.outboundId });
+  } catch (error) {
+    await routing.recordRoutingEvent({
+      ...run.ids(),
+      type: 'sent-folder-append-failed',
+      detail: { outboundId: outbound.outboundId, reason: failureReason(error) },
+    });
+  }
+  return outbound;
+}
