@@ -6,7 +6,8 @@ import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Pool } from 'pg';
-import { createDbActivities } from './activities/routing';
+import { createRoutingActivities } from './activities/routing';
+import { createOutboxActivities } from './activities/outbox';
 import { createHttpActivities } from './activities/http';
 import { createImapActivities } from './activities/imap';
 import { signalPresenceChange, wakeWaitingInteractions } from './services/presence';
@@ -14,6 +15,7 @@ import { createSmtpActivities } from './activities/smtp';
 import { loadConfig } from './platform/config';
 import { createDatabase } from './store/db';
 import { createStore } from './store';
+import { createOutboundLock } from './store/outbound-lock';
 import { createIngestAndRoute } from './services/ingest-and-route';
 import { createRoutingEvents } from './services/routing-events';
 import { createLogger } from './platform/logger';
@@ -32,20 +34,22 @@ export async function runWorker(): Promise<void> {
 
   const store = createStore(db);
   const events = createPgEventBus(pool);
+  const routingEvents = createRoutingEvents({ store: store.routingEvents, events });
   const ingest = createIngestAndRoute({ store, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
 
   const activities = {
-    ...createDbActivities({
-      db,
+    ...createRoutingActivities({
+      store,
       events,
-      routingEvents: createRoutingEvents({ store: store.routingEvents, events }),
-      onAgentPaused: (agentId) => signalPresenceChange({ db, temporal }, agentId, false),
-      onAgentsFreed: (agentIds) => wakeWaitingInteractions({ db, temporal }, agentIds),
+      routingEvents,
+      onAgentPaused: (agentId) => signalPresenceChange({ store, temporal }, agentId, false),
+      onAgentsFreed: (agentIds) => wakeWaitingInteractions({ store, temporal }, agentIds),
     }),
-    ...createSmtpActivities({ db, pool, secrets }),
-    ...createHttpActivities({ db }),
+    ...createOutboxActivities({ store, routingEvents }),
+    ...createSmtpActivities({ store, withOutboundLock: createOutboundLock(pool), secrets }),
+    ...createHttpActivities({ store }),
     ...createImapActivities({
-      db,
+      store,
       ingest,
       secrets,
       logger,

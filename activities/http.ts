@@ -4,15 +4,16 @@
  * errors, timeouts and 5xx are retried by the policy the workflow chose.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Database } from '../store/db';
 import { RoutingErrorType } from '../domain/errors';
+import type { Store } from '../store';
+import { found } from './failures';
 
 export interface HttpActivityDeps {
-  db: Database;
+  store: Pick<Store, 'routing'>;
   fetch?: typeof fetch;
 }
 
-export function createHttpActivities({ db, fetch: fetchImpl = fetch }: HttpActivityDeps) {
+export function createHttpActivities({ store, fetch: fetchImpl = fetch }: HttpActivityDeps) {
   return {
     async postWebhook(input: {
       url: string;
@@ -22,17 +23,7 @@ export function createHttpActivities({ db, fetch: fetchImpl = fetch }: HttpActiv
       workflowId: string;
       step: number;
     }) {
-      const interaction = await db.interaction.findUnique({
-        where: { id: input.interactionId },
-        include: { account: { select: { key: true } } },
-      });
-      if (!interaction) {
-        throw ApplicationFailure.create({
-          message: `interaction ${input.interactionId} not found`,
-          type: RoutingErrorType.NotFound,
-          nonRetryable: true,
-        });
-      }
+      const interaction = found(await store.routing.findWithAccountKey(input.interactionId), `interaction ${input.interactionId}`);
       const payload = {
         event: 'interaction.routing',
         step: input.step,

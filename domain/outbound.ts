@@ -5,7 +5,6 @@
  * reaches a header line passes through here first: subjects and display names lose their line breaks and
  * control characters, and only the few extra headers mailroute itself sets are allowed at all.
  */
-import { createHash } from 'node:crypto';
 import type { OutboundAttachment } from './email';
 import { renderTemplate, type TemplateData } from './templates';
 
@@ -42,13 +41,6 @@ export function assertSafeExtraHeaders(headers: Record<string, string>): void {
     if (!ALLOWED_EXTRA_HEADERS.has(name.toLowerCase())) throw new OutboundHeaderError(`header ${name} may not be set on outbound email`);
     if (headerSafe(value) !== value) throw new OutboundHeaderError(`header ${name} contains a line break or control character`);
   }
-}
-
-/** Our Message-IDs are deterministic: the same outbound request always carries the same one. */
-export function outboundMessageId(input: { accountEmail: string; interactionId: number; requestId: string }): string {
-  const domain = input.accountEmail.split('@')[1] ?? 'mailroute.invalid';
-  const digest = createHash('sha256').update(`${input.interactionId}:${input.requestId}`).digest('hex').slice(0, 24);
-  return `<mailroute.${input.interactionId}.${digest}@${domain}>`;
 }
 
 interface ThreadMessage {

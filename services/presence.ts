@@ -4,20 +4,18 @@
  * waiting for agents look again. Used by the API (the agent's own presence) and by routing (not responding).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Database } from '../store/db';
+import type { Store } from '../store';
 import { agentsAvailableSignal, agentUnavailableSignal } from '../contracts/route-email';
 
 /** Beyond an agent's capacity, this many more waiting interactions are woken (some find the agent taken). */
 const EXTRA_WOKEN = 3;
 
-type SignalDeps = { db: Pick<Database, 'interaction' | 'offer' | 'user'>; temporal: Client };
+type SignalDeps = { store: Pick<Store, 'agents'>; temporal: Client };
 
 export async function signalPresenceChange(deps: SignalDeps, agentId: number, available: boolean): Promise<void> {
   if (available) return wakeWaitingInteractions(deps, [agentId]);
-  const offers = await deps.db.offer.findMany({ where: { userId: agentId, state: 'pending' }, select: { workflowId: true } });
-  await signalEach(deps.temporal, [...new Set(offers.map((offer) => offer.workflowId))], (handle) =>
-    handle.signal(agentUnavailableSignal, { agentId }),
-  );
+  const workflowIds = await deps.store.agents.pendingOfferWorkflowIds(agentId);
+  await signalEach(deps.temporal, workflowIds, (handle) => handle.signal(agentUnavailableSignal, { agentId }));
 }
 
 /**
@@ -28,23 +26,8 @@ export async function signalPresenceChange(deps: SignalDeps, agentId: number, av
  */
 export async function wakeWaitingInteractions(deps: SignalDeps, agentIds: number[]): Promise<void> {
   if (agentIds.length === 0) return;
-  const agents = await deps.db.user.findMany({
-    where: { id: { in: agentIds }, presence: 'online' },
-    select: { capacity: true, queueMembers: { select: { queueId: true } } },
-  });
-  const queueIds = [...new Set(agents.flatMap((agent) => agent.queueMembers.map((member) => member.queueId)))];
-  if (queueIds.length === 0) return;
-  const waiting = await deps.db.interaction.findMany({
-    where: { routingState: 'waiting-for-agents', routingWorkflowId: { not: null }, queueId: { in: queueIds } },
-    orderBy: [{ priority: 'desc' }, { lastMessageAt: 'asc' }, { id: 'asc' }],
-    take: agents.reduce((sum, agent) => sum + Math.max(1, agent.capacity), 0) + EXTRA_WOKEN,
-    select: { routingWorkflowId: true },
-  });
-  await signalEach(
-    deps.temporal,
-    waiting.map((row) => row.routingWorkflowId!),
-    (handle) => handle.signal(agentsAvailableSignal),
-  );
+  const workflowIds = await deps.store.agents.waitingWorkflowIds(agentIds, EXTRA_WOKEN);
+  await signalEach(deps.temporal, workflowIds, (handle) => handle.signal(agentsAvailableSignal));
 }
 
 async function signalEach(

@@ -7,6 +7,11 @@ import type { Database } from './db';
 import { createBlobStore } from './blobs';
 import { createInboundEmailStore } from './inbound-email';
 import { createRoutingEventStore } from './routing-events';
+import { createAgentStore } from './agents';
+import { createMailboxStore } from './mailboxes';
+import { createOutboxStore } from './outbox';
+import { createRoutingStore } from './routing';
+import { createRoutingOfferStore } from './routing-offers';
 import { createVisibilityStore } from './visibility';
 import { createAccountReferenceStore } from './account-references';
 import { createInteractionStore } from './interactions';
@@ -31,6 +36,11 @@ export function createStore(db: Database) {
     blobs: createBlobStore(db),
     inboundEmail: createInboundEmailStore(db),
     routingEvents: createRoutingEventStore(db),
+    routing: createRoutingStore(db),
+    agents: createAgentStore(db),
+    routingOffers: createRoutingOfferStore(db),
+    outbox: createOutboxStore(db),
+    mailboxes: createMailboxStore(db),
   };
 }
 

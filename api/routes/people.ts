@@ -19,7 +19,7 @@ import {
 import { listQuery, listResponse, page, queryId, queryText } from '../services/listing';
 import { presentQueue, userFields } from '../services/presenters';
 
-export function registerPeopleRoutes({ route, deps }: RouterContext): void {
+export function registerPeopleRoutes({ route, deps, store }: RouterContext): void {
   const { db, temporal } = deps;
 
   route(
@@ -197,7 +197,7 @@ export function registerPeopleRoutes({ route, deps }: RouterContext): void {
     },
   );
 
-  const notifyRouting = (agentId: number, available: boolean) => signalPresenceChange({ db, temporal }, agentId, available);
+  const notifyRouting = (agentId: number, available: boolean) => signalPresenceChange({ store, temporal }, agentId, available);
 
   route(
     {

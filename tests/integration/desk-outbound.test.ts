@@ -159,9 +159,10 @@ describe('reply', () => {
     expect(outbound).toMatchObject({ status: 'sent', sentFolder: 'Sent', kind: 'reply' });
     // Appending again (a retry after a lost answer) finds the copy and leaves it alone.
     await platform.db.outboundEmail.update({ where: { id: outbound.id }, data: { sentFolderAt: null } });
+    const store = createStore(platform.db);
     const imap = createImapActivities({
-      db: platform.db,
-      ingest: createIngestAndRoute({ store: createStore(platform.db), temporal: platform.temporal, taskQueue: platform.taskQueue }),
+      store,
+      ingest: createIngestAndRoute({ store, temporal: platform.temporal, taskQueue: platform.taskQueue }),
       secrets: createSecretBox(testEnvironment().secretKey),
       logger: createLogger({ level: 'silent', name: 'test' }),
       maxEmailBytes: 1 << 20,

@@ -1,13 +1,14 @@
 /** The activities routing calls, each with the retry policy its dependency calls for (one line of reason each). */
 import { type ActivityOptions, proxyActivities } from '@temporalio/workflow';
-import type { createDbActivities } from '../../activities/routing';
+import type { createOutboxActivities } from '../../activities/outbox';
+import type { createRoutingActivities } from '../../activities/routing';
 import type { createHttpActivities } from '../../activities/http';
 import type { createImapActivities } from '../../activities/imap';
 import type { createSmtpActivities } from '../../activities/smtp';
 import { RoutingErrorType } from '../../domain/errors';
 
 /** Database activities take milliseconds; a short timeout retries one lost with a crashed worker quickly. */
-export const db = proxyActivities<ReturnType<typeof createDbActivities>>({
+export const db = proxyActivities<ReturnType<typeof createRoutingActivities> & ReturnType<typeof createOutboxActivities>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: [RoutingErrorType.NotFound] },
 });

@@ -1,0 +1,199 @@
+/**
+ * The mailbox watch: one long-running, heartbeating activity per active account holds the IMAP connection with
+ * the mailbox selected, takes new emails as the server announces them (IDLE, or polling where the server has no
+ * IDLE) and reconnects with backoff when the connection fails. If the worker dies, the heartbeat stops and Temporal
+ * runs the watch elsewhere.
+ */
+import { Context } from '@temporalio/activity';
+import { ImapFlow } from 'imapflow';
+import { nextReconnectDelayMs } from '../../domain/backoff';
+import { mailboxResetReason } from '../../domain/sync-decisions';
+import type { Logger } from '../../platform/logger';
+import type { MailboxRef, WatchedAccount } from '../../store/mailboxes';
+import {
+  closeQuietly,
+  connectionOptions,
+  imapErrorText,
+  sleepWithHeartbeat,
+  withHeartbeats,
+  withTimeout,
+  type ImapCredentialSource,
+} from './connection';
+import { createMailboxSync, downloadsRemarkedUnread, type MailboxSyncDeps } from './mailbox-sync';
+
+const HEARTBEAT_INTERVAL_MS = 2_000;
+/** A NOOP this often proves the connection is alive even when IDLE went silent. */
+const LIVENESS_CHECK_INTERVAL_MS = 30_000;
+
+export interface WatchDeps extends MailboxSyncDeps {
+  credentials: ImapCredentialSource;
+  logger: Logger;
+}
+
+export function createWatchActivities(deps: WatchDeps) {
+  const { store, credentials, logger } = deps;
+
+  return {
+    async watchMailbox(input: { accountId: number }): Promise<{ reason: string }> {
+      const context = Context.current();
+      const log = logger.child({ accountId: input.accountId });
+      log.info({ attempt: context.info.attempt }, 'mailbox watch starting');
+      let failures = 0;
+      // Survives reconnects: a message that fails parsing MAX_PARSE_ATTEMPTS times is quarantined, not retried forever.
+      const parseFailures = new Map<bigint, number>();
+      while (!context.cancellationSignal.aborted) {
+        const account = await store.mailboxes.findAccount(input.accountId);
+        if (!account || !account.active) return { reason: 'account is not active' };
+        const interrupted = async (error: unknown) => {
+          failures += 1;
+          const message = imapErrorText(error);
+          if ((error as { authenticationFailed?: boolean }).authenticationFailed) credentials.forget(account.id);
+          log.warn({ err: message, failures }, 'mailbox watch interrupted; reconnecting');
+          await store.mailboxes.markDisconnected({ accountId: account.id, mailbox: account.mailbox }, message);
+          await sleepWithHeartbeat(context, nextReconnectDelayMs(failures, Math.random));
+        };
+        let auth;
+        try {
+          auth = await credentials.of(account);
+        } catch (error) {
+          await interrupted(error);
+          continue;
+        }
+        const client = new ImapFlow({
+          ...connectionOptions(account, auth),
+          // We hold the mailbox lock for the whole watch, and imapflow never auto-IDLEs under a held lock:
+          // the watch loop starts IDLE itself; any command it runs breaks IDLE first.
+          disableAutoIdle: true,
+          maxIdleTime: LIVENESS_CHECK_INTERVAL_MS,
+        });
+        const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+        client.on('error', (error: Error) => log.warn({ err: error.message }, 'IMAP connection error'));
+        try {
+          // Bounded: a server that accepts TCP and then says nothing must not stall the watch.
+          const setupTimeoutMs = (account.connectionTimeoutSeconds + account.authTimeoutSeconds) * 1000 + 5_000;
+          const lock = await withHeartbeats(
+            context,
+            withTimeout(
+              (async () => {
+                await client.connect();
+                return client.getMailboxLock(account.mailbox);
+              })(),
+              setupTimeoutMs,
+              `no IMAP session after ${setupTimeoutMs} ms`,
+            ),
+          );
+          try {
+            failures = 0;
+            await watchSelectedMailbox(client, account, closed, context, parseFailures);
+          } finally {
+            lock.release();
+          }
+        } catch (error) {
+          if (context.cancellationSignal.aborted) break;
+          await interrupted(error);
+        } finally {
+          await closeQuietly(client);
+        }
+      }
+      await store.mailboxes.markAccountDisconnected(input.accountId);
+      log.info({ attempt: context.info.attempt, reason: String(context.cancellationSignal.reason) }, 'mailbox watch cancelled');
+      return { reason: 'cancelled' };
+    },
+  };
+
+  /**
+   * The checkpoint against the server's SELECT answer (a renumbered mailbox is rescanned from UID 1), then new
+   * emails as they are announced, until the connection closes or the watch is cancelled.
+   */
+  async function watchSelectedMailbox(
+    client: ImapFlow,
+    account: WatchedAccount,
+    closed: Promise<void>,
+    context: Context,
+    parseFailures: Map<bigint, number>,
+  ): Promise<void> {
+    const mailbox = client.mailbox;
+    if (!mailbox) throw new Error('no mailbox selected');
+    const log = logger.child({ accountId: account.id });
+    const ref: MailboxRef = { accountId: account.id, mailbox: account.mailbox };
+    const uidValidity = BigInt(mailbox.uidValidity);
+    const highestModseq = mailbox.highestModseq !== undefined ? BigInt(mailbox.highestModseq) : null;
+    const uidNext = mailbox.uidNext !== undefined ? BigInt(mailbox.uidNext) : null;
+    const stored = await store.mailboxes.state(ref);
+    const reset = mailboxResetReason(stored, { uidValidity, highestModseq });
+    if (reset && stored) {
+      // The server renumbered the mailbox: rescan from UID 1; stored emails are recognised by Message-ID + content hash.
+      const detail = {
+        reason: reset,
+        fromUidValidity: String(stored.uidValidity),
+        toUidValidity: String(uidValidity),
+        fromModseq: stored.highestModseq === null ? null : String(stored.highestModseq),
+        toModseq: highestModseq === null ? null : String(highestModseq),
+        lastUid: String(stored.lastUid),
+      };
+      log.warn(detail, 'mailbox reset');
+      await store.mailboxes.reset(ref, { uidValidity, highestModseq, reason: reset, detail });
+    }
+    let { lastUid } = await store.mailboxes.markConnected(ref, { uidValidity, highestModseq, uidNext });
+    const sync = createMailboxSync(deps, { client, account, ref, uidValidity, context, log, parseFailures });
+    // Without IDLE the watcher polls itself (NOOP, then STATUS) at the login mail frequency; imapflow's own
+    // fallback would only poll every 30 s.
+    const canIdle = client.capabilities.has('IDLE');
+    const pollIntervalMs = canIdle ? LIVENESS_CHECK_INTERVAL_MS : (await store.mailboxes.pollIntervalSeconds()) * 1000;
+
+    let wake: () => void = () => undefined;
+    let pendingExists = true;
+    client.on('exists', () => {
+      pendingExists = true;
+      wake();
+    });
+    // An email re-marked unread elsewhere (a FETCH FLAGS while we IDLE) is downloaded again.
+    if (downloadsRemarkedUnread(account)) {
+      client.on('flags', () => {
+        pendingExists = true;
+        wake();
+      });
+    }
+    let connectionClosed = false;
+    void closed.then(() => {
+      connectionClosed = true;
+      wake();
+    });
+    const onAbort = () => wake();
+    context.cancellationSignal.addEventListener('abort', onAbort);
+    let lastLivenessCheck = Date.now();
+    try {
+      while (!context.cancellationSignal.aborted) {
+        if (connectionClosed) throw new Error('IMAP connection closed');
+        if (pendingExists) {
+          pendingExists = false;
+          lastUid = await sync.ingestNewMessages(lastUid);
+        }
+        context.heartbeat({ lastUid: String(lastUid) });
+        if (canIdle && !client.idling && !pendingExists) {
+          // Ends when the next command breaks it; a failure surfaces as the connection closing.
+          void client.idle().catch((error: Error) => log.warn({ err: error.message }, 'IDLE failed'));
+        }
+        if (!pendingExists && !connectionClosed) {
+          // EXISTS that arrived while we were ingesting already set pendingExists: no waiting then.
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, HEARTBEAT_INTERVAL_MS);
+          });
+        }
+        if (Date.now() - lastLivenessCheck > pollIntervalMs) {
+          lastLivenessCheck = Date.now();
+          // Silent IDLE death or a server without IDLE: STATUS proves the connection alive and shows new mail.
+          // Without IDLE, a NOOP first: the server reports new mail (EXISTS) of the selected mailbox on it.
+          if (!canIdle) await client.noop();
+          const status = await client.status(account.mailbox, { uidNext: true });
+          const serverUidNext = status && status.uidNext !== undefined ? BigInt(status.uidNext) : null;
+          if (serverUidNext !== null && serverUidNext - 1n > lastUid) pendingExists = true;
+          await store.mailboxes.markSeen(ref, serverUidNext);
+        }
+      }
+    } finally {
+      context.cancellationSignal.removeEventListener('abort', onAbort);
+    }
+  }
+}

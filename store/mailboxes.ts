@@ -1,0 +1,91 @@
+/**
+ * A watched mailbox's state and events: connected or not and why, the checkpoint (UIDVALIDITY, last UID ingested,
+ * HIGHESTMODSEQ), the server's UIDNEXT for the lag, and visible events (resets, emails that never came).
+ */
+import type { Database } from './db';
+
+/** One mailbox of one account. */
+export interface MailboxRef {
+  accountId: number;
+  mailbox: string;
+}
+
+const key = (ref: MailboxRef) => ({ accountId_mailbox: { accountId: ref.accountId, mailbox: ref.mailbox } });
+
+export function createMailboxStore(db: Database) {
+  return {
+    /** The account as its watcher reads it (IMAP settings, mailbox, header filter, ingestion options). */
+    findAccount(accountId: number) {
+      return db.emailAccount.findUnique({ where: { id: accountId } });
+    },
+
+    /** How often a mailbox without IDLE is polled, in seconds (the global login mail frequency). */
+    async pollIntervalSeconds(): Promise<number> {
+      const settings = await db.globalSetting.findUnique({ where: { id: 1 } });
+      return settings?.loginMailFrequencySeconds ?? 60;
+    },
+
+    state(ref: MailboxRef) {
+      return db.mailboxState.findUnique({ where: key(ref) });
+    },
+
+    async markDisconnected(ref: MailboxRef, lastError: string): Promise<void> {
+      await db.mailboxState.upsert({
+        where: key(ref),
+        create: { ...ref, connected: false, lastError },
+        update: { connected: false, lastError },
+      });
+    },
+
+    /** The watch stopped: none of the account's mailboxes is connected any more. */
+    async markAccountDisconnected(accountId: number): Promise<void> {
+      await db.mailboxState.updateMany({ where: { accountId }, data: { connected: false } });
+    },
+
+    /** The server renumbered the mailbox: the checkpoint starts again from UID 0, and the reset is a visible event. */
+    async reset(ref: MailboxRef, input: { uidValidity: bigint; highestModseq: bigint | null; reason: string; detail: object }) {
+      await db.$transaction([
+        db.mailboxState.update({
+          where: key(ref),
+          data: {
+            uidValidity: input.uidValidity,
+            lastUid: 0n,
+            highestModseq: input.highestModseq,
+            lastError: `mailbox reset: ${input.reason}`,
+          },
+        }),
+        db.mailboxEvent.create({ data: { ...ref, type: 'mailbox-reset', detail: input.detail } }),
+      ]);
+    },
+
+    /** The mailbox is selected: connected, with the server's UIDVALIDITY, HIGHESTMODSEQ and UIDNEXT. Answers the checkpoint. */
+    async markConnected(ref: MailboxRef, server: { uidValidity: bigint; highestModseq: bigint | null; uidNext: bigint | null }) {
+      const state = await db.mailboxState.upsert({
+        where: key(ref),
+        create: { ...ref, ...server, connected: true, lastSeenAt: new Date() },
+        update: { ...server, connected: true, lastError: null, lastSeenAt: new Date() },
+      });
+      return { lastUid: state.lastUid };
+    },
+
+    /** Every UID up to this one is ingested (or deliberately skipped). */
+    async advanceCheckpoint(ref: MailboxRef, lastUid: bigint): Promise<void> {
+      await db.mailboxState.update({ where: key(ref), data: { lastUid, lastSeenAt: new Date() } });
+    },
+
+    /** The server answered just now, with this UIDNEXT. */
+    async markSeen(ref: MailboxRef, uidNext: bigint | null): Promise<void> {
+      await db.mailboxState.update({ where: key(ref), data: { lastSeenAt: new Date(), connected: true, uidNext } });
+    },
+
+    /** An email the server announced but never delivered. */
+    async recordMissingMessage(ref: MailboxRef, detail: { uidValidity: string; uid: string; attempts: number }): Promise<void> {
+      await db.mailboxEvent.create({ data: { ...ref, type: 'missing-message', detail } });
+    },
+  };
+}
+
+export type MailboxStore = ReturnType<typeof createMailboxStore>;
+
+/** An account as its mailbox watcher reads it. */
+export type WatchedAccount = NonNullable<Awaited<ReturnType<MailboxStore['findAccount']>>>;

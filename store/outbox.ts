@@ -1,0 +1,146 @@
+/**
+ * The outbox: one row per outbound email (reply, forward, autoreply), written with its fixed Message-ID before
+ * anything is sent, then carried through sending (queued, sending, DATA started, sent, failed, uncertain) and the
+ * copy in the Sent folder. What an email says is composed elsewhere; this is what it is written from and into.
+ */
+import type { OutboundEnvelope } from '../domain/outbound';
+import type { Database } from './db';
+
+export type OutboundKind = 'reply' | 'forward' | 'autoreply';
+
+export function createOutboxStore(db: Database) {
+  return {
+    find(outboundId: number) {
+      return db.outboundEmail.findUnique({ where: { id: outboundId } });
+    },
+
+    findByMessageId(messageIdHeader: string) {
+      return db.outboundEmail.findUnique({ where: { messageIdHeader } });
+    },
+
+    /** Writes the row once: a second write under the same Message-ID finds the first. */
+    async write(row: {
+      interactionId: number;
+      accountId: number;
+      kind: OutboundKind;
+      authorId?: number;
+      messageIdHeader: string;
+      envelope: OutboundEnvelope;
+    }): Promise<{ id: number }> {
+      const { envelope, ...fields } = row;
+      return db.outboundEmail.upsert({
+        where: { messageIdHeader: row.messageIdHeader },
+        create: { ...fields, envelope: envelope as object },
+        update: {},
+      });
+    },
+
+    /** The interaction an email answers, with its account and its thread (oldest first). */
+    interactionWithThread(interactionId: number) {
+      return db.interaction.findUnique({ where: { id: interactionId }, include: { account: true, messages: { orderBy: { id: 'asc' } } } });
+    },
+
+    findAgent(agentId: number) {
+      return db.user.findUnique({ where: { id: agentId } });
+    },
+
+    /** A canned answer the account may use: a global one or its own. */
+    findCannedAnswer(id: number, accountId: number) {
+      return db.cannedAnswer.findFirst({ where: { id, OR: [{ accountId: null }, { accountId }] } });
+    },
+
+    /** Autoreplies the account already sent to this address (any letter case). */
+    countAutorepliesTo(accountId: number, address: string): Promise<number> {
+      return db.outboundEmail.count({
+        where: { accountId, kind: 'autoreply', interaction: { customerEmail: { equals: address, mode: 'insensitive' } } },
+      });
+    },
+
+    /** A message's attachments, in order. */
+    attachmentsOf(messageId: number) {
+      return db.attachment.findMany({ where: { messageId }, orderBy: { id: 'asc' } });
+    },
+
+    /** The account an email goes out from. */
+    account(accountId: number) {
+      return db.emailAccount.findUniqueOrThrow({ where: { id: accountId } });
+    },
+
+    async markUncertain(outboundId: number, error: string): Promise<void> {
+      await db.outboundEmail.update({ where: { id: outboundId }, data: { status: 'uncertain', error } });
+    },
+
+    async markFailed(outboundId: number, error: string): Promise<void> {
+      await db.outboundEmail.update({ where: { id: outboundId }, data: { status: 'failed', error } });
+    },
+
+    async markSending(outboundId: number): Promise<void> {
+      await db.outboundEmail.update({ where: { id: outboundId }, data: { status: 'sending', attempts: { increment: 1 } } });
+    },
+
+    /** Committed just before DATA: from here on, an attempt that dies leaves the outcome unknown. */
+    async markDataStarted(outboundId: number): Promise<void> {
+      await db.outboundEmail.update({ where: { id: outboundId }, data: { dataStartedAt: new Date() } });
+    },
+
+    /** The server refused the message: failed for good, or queued again for a temporary refusal. */
+    async markRefused(outboundId: number, permanent: boolean, error: string): Promise<void> {
+      await db.outboundEmail.update({
+        where: { id: outboundId },
+        data: { dataStartedAt: null, status: permanent ? 'failed' : 'queued', error },
+      });
+    },
+
+    /** The server took the message: the sent copy joins the thread and the row is sent, in one transaction. */
+    async recordSent(input: {
+      outbound: { id: number; interactionId: number; accountId: number; authorId: number | null };
+      envelope: OutboundEnvelope;
+      rawSha256: string;
+      sizeBytes: number;
+      sentAt: Date;
+      smtpResponse: string;
+    }): Promise<void> {
+      const { outbound, envelope } = input;
+      await db.$transaction(async (tx) => {
+        const sent = await tx.message.create({
+          data: {
+            interactionId: outbound.interactionId,
+            accountId: outbound.accountId,
+            direction: 'outbound',
+            messageIdHeader: envelope.messageId,
+            inReplyTo: envelope.inReplyTo ?? null,
+            references: envelope.references,
+            fromAddress: envelope.from.address,
+            fromName: envelope.from.name,
+            toAddresses: envelope.to as object,
+            ccAddresses: envelope.cc as object,
+            subject: envelope.subject,
+            text: envelope.text,
+            html: envelope.html ?? null,
+            rawSha256: input.rawSha256,
+            sizeBytes: input.sizeBytes,
+            authorId: outbound.authorId,
+            receivedAt: input.sentAt,
+          },
+        });
+        await tx.outboundEmail.update({
+          where: { id: outbound.id },
+          data: { status: 'sent', sentAt: input.sentAt, smtpResponse: input.smtpResponse, sentMessageId: sent.id, error: null },
+        });
+      });
+    },
+
+    /** The raw source of the message a sent row became (null when it has none). */
+    async sentRawSha256(sentMessageId: number | null): Promise<string | null> {
+      if (sentMessageId === null) return null;
+      const sent = await db.message.findUnique({ where: { id: sentMessageId } });
+      return sent?.rawSha256 ?? null;
+    },
+
+    async markCopiedToSentFolder(outboundId: number, folder: string): Promise<void> {
+      await db.outboundEmail.update({ where: { id: outboundId }, data: { sentFolder: folder, sentFolderAt: new Date() } });
+    },
+  };
+}
+
+export type OutboxStore = ReturnType<typeof createOutboxStore>;
