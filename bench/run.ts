@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BackendResult } from './suite';
+import type { BackendResult } from './suite/result';
 import { latencySvg, markdownReport } from './support/report';
 
 const RESULTS = path.resolve(__dirname, 'results');

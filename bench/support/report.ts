@@ -2,7 +2,7 @@
  * The benchmark's Markdown table and its latency plot (a hand-written SVG: empirical distribution functions of
  * email → offer latency, log-scaled time axis), from the per-backend JSON results.
  */
-import type { BackendResult } from '../suite';
+import type { BackendResult } from '../suite/result';
 import type { LatencySummary } from './stats';
 
 const NAMES: Record<BackendResult['backend'], string> = {

@@ -16,8 +16,12 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
+/** To one decimal, as the results record figures. */
+export function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
 export function summarize(values: number[]): LatencySummary {
-  const round = (value: number) => Math.round(value * 10) / 10;
   return {
     n: values.length,
     p50: round(percentile(values, 50)),
