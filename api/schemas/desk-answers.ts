@@ -53,6 +53,7 @@ const interactionFields = {
   dispositionId: id.nullable(),
   routingState: z.string().meta({ description: 'where routing is: new, offered, waiting-for-agents, accepted, disposing, closed…' }),
   routingWorkflowId: z.string().nullable(),
+  routingVersion: z.number().int().meta({ description: 'how its routing decides offers: 1 the workflow, 2 placement in the database' }),
   closedAt: instant.nullable(),
   lastMessageAt: instant,
   createdAt: instant,
