@@ -1,43 +1,27 @@
 /**
  * Replies and forwards end to end (real Temporal, PostgreSQL, Dovecot, SMTP capture): the account's body
- * template and canned answers, attachments, threading headers, the Sent folder copy, header injection refused,
- * one email per request whatever fails after the server's 250, and the supervisor's reassignment.
+ * template and canned answers, attachments, threading headers, the Sent folder copy, and header injection refused.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { Pool, type PoolClient } from 'pg';
 import { createImapActivities } from '../../activities/imap';
-import { createIngestAndRoute } from '../../services/ingest-and-route';
-import { createStore } from '../../store';
-import { failureReason } from '../../domain/errors';
 import { createLogger } from '../../platform/logger';
 import { createSecretBox } from '../../platform/secrets';
-import { waitFor } from '../../scripts/services/process-tools';
-import { forwardUpdate, replyUpdate } from '../../contracts/route-email';
+import { createIngestAndRoute } from '../../services/ingest-and-route';
+import { createStore } from '../../store';
+import { closeAndRecord, smtpSinks } from '../support/desk-outbound';
 import { buildEmail, listMessages, uniqueMessageId } from '../support/mailbox';
-import { recordHistoryIfAsked } from '../support/histories';
-import { startTestPlatform, type ApiClient, type TestPlatform } from '../support/platform';
-import { acceptNextOffer, createRoutedAccount, waitForOffer, type RoutedAccount } from '../support/routed-account';
-import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../support/smtp-sink';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { acceptNextOffer, createRoutedAccount } from '../support/routed-account';
 import { testEnvironment } from '../support/test-environment';
 
 let platform: TestPlatform;
-let pool: Pool;
-const sinks: SmtpSink[] = [];
 beforeAll(async () => {
   platform = await startTestPlatform();
-  pool = new Pool({ connectionString: testEnvironment().databaseUrl, max: 4 });
 });
 afterAll(async () => {
   await platform?.close();
-  await pool?.end();
-  await Promise.all(sinks.map((sink) => sink.close()));
 });
-
-async function sink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
-  const started = await startSmtpSink(options);
-  sinks.push(started);
-  return started;
-}
+const sink = smtpSinks();
 
 function compose(options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -49,20 +33,6 @@ function compose(options: ConstructorParameters<typeof MailComposer>[0]): Promis
 function headerLines(raw: Buffer): string[] {
   const head = raw.toString('latin1').split(/\r?\n\r?\n/)[0]!;
   return head.split(/\r?\n(?![ \t])/);
-}
-
-/** Closes with the disposition, waits for the workflow to complete, and records its history when asked. */
-async function closeAndRecord(agent: ApiClient, interactionId: number, dispositionId: number, historyName: string): Promise<void> {
-  const workflowId = await workflowIdOf(interactionId);
-  const closed = await agent.post(`/api/interactions/${interactionId}/close`, { dispositionId });
-  expect(closed.body).toEqual({ state: 'closed' });
-  expect(await platform.temporal.workflow.getHandle(workflowId).result()).toMatchObject({ state: 'closed' });
-  recordHistoryIfAsked(workflowId, historyName);
-}
-
-async function workflowIdOf(interactionId: number): Promise<string> {
-  const interaction = await platform.db.interaction.findUniqueOrThrow({ where: { id: interactionId } });
-  return interaction.routingWorkflowId!;
 }
 
 describe('reply', () => {
@@ -189,7 +159,13 @@ describe('reply', () => {
       'outbound',
     ]);
     expect(detail.body.events.map((event: { type: string }) => event.type)).toEqual(expect.arrayContaining(['reply-sent']));
-    await closeAndRecord(agent, offer.interactionId, routed.dispositionId, 'route-email-reply-template-canned-attachment-sent-folder');
+    await closeAndRecord(
+      platform,
+      agent,
+      offer.interactionId,
+      routed.dispositionId,
+      'route-email-reply-template-canned-attachment-sent-folder',
+    );
   });
 });
 
@@ -262,7 +238,7 @@ describe('forward', () => {
     expect(sentFolder.map((message) => message.messageId)).toEqual([withMessage.body.messageIdHeader, withoutMessage.body.messageIdHeader]);
     const events = await platform.db.routingEvent.findMany({ where: { interactionId: offer.interactionId, type: 'forward-sent' } });
     expect(events).toHaveLength(2);
-    await closeAndRecord(agent, offer.interactionId, routed.dispositionId, 'route-email-forward-with-and-without-message');
+    await closeAndRecord(platform, agent, offer.interactionId, routed.dispositionId, 'route-email-forward-with-and-without-message');
   });
 });
 
@@ -302,211 +278,5 @@ describe('outbound headers', () => {
     });
     expect(badAddress.status).toBe(400);
     expect(smtp.messages).toHaveLength(1);
-  });
-});
-
-describe('sending is idempotent after the server answered 250', () => {
-  /**
-   * Holds the outbox row locked from just before the server's 250 until `release`: the sending attempt has its
-   * 250 but cannot record it, which is the window in which a crash or a timeout would tempt a second send.
-   */
-  function holdRowAcross250(): { options: SmtpSinkOptions; held: Promise<void>; release(): Promise<void> } {
-    let client: PoolClient | undefined;
-    let markHeld: () => void;
-    const held = new Promise<void>((resolve) => (markHeld = resolve));
-    return {
-      held,
-      options: {
-        async beforeAccept(email) {
-          client = await pool.connect();
-          await client.query('BEGIN');
-          await client.query('SELECT id FROM "OutboundEmail" WHERE "messageIdHeader" = $1 FOR UPDATE', [email.messageId]);
-        },
-        afterAccept() {
-          markHeld();
-        },
-      },
-      async release() {
-        await client?.query('COMMIT');
-        client?.release();
-      },
-    };
-  }
-
-  it('when the worker is killed: the retry finds the attempt past DATA and does not send again', async () => {
-    const window = holdRowAcross250();
-    const smtp = await sink(window.options);
-    const routed = await createRoutedAccount(platform, smtp);
-    await routed.deliver(buildEmail({ from: 'fay@customer.test', to: routed.account.emailAddress, subject: 'Kill', text: 'Hi' }));
-    const offer = await acceptNextOffer(routed.agent);
-    const handle = platform.temporal.workflow.getHandle(await workflowIdOf(offer.interactionId));
-
-    // Through the workflow directly, with a 5 s attempt timeout, so the dead worker's attempt is retried quickly.
-    const replying = handle
-      .executeUpdate(replyUpdate, {
-        args: [{ agentId: routed.agentId, requestId: 'kill-after-250', text: 'Once.', sendTimeoutSeconds: 5 }],
-      })
-      .then(
-        () => 'completed',
-        (error: Error) => `failed: ${failureReason(error)}`,
-      );
-    await window.held;
-    await platform.worker.kill();
-    await window.release();
-    await platform.worker.start();
-
-    expect(await replying).toMatch(/^failed: .*may already have been delivered/);
-    const outbound = await platform.db.outboundEmail.findFirstOrThrow({ where: { interactionId: offer.interactionId } });
-    expect(outbound.status).toBe('uncertain');
-    expect(outbound.attempts).toBe(1);
-    // Another try with the same request is refused too: the row stays uncertain until a person decides.
-    const retried = await handle
-      .executeUpdate(replyUpdate, {
-        args: [{ agentId: routed.agentId, requestId: 'kill-after-250', text: 'Once.', sendTimeoutSeconds: 5 }],
-      })
-      .catch((error: Error) => error);
-    expect(retried).toBeInstanceOf(Error);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(smtp.messages.map((message) => message.messageId)).toEqual([outbound.messageIdHeader]);
-    // The interaction is still held: the agent can go on (and close it).
-    expect(
-      (await routed.agent.post(`/api/interactions/${offer.interactionId}/close`, { dispositionId: routed.dispositionId })).body,
-    ).toEqual({
-      state: 'closed',
-    });
-  });
-
-  it('when the attempt times out: the retry waits for the first attempt, sees it sent, and does not send again', async () => {
-    const window = holdRowAcross250();
-    const smtp = await sink(window.options);
-    const routed = await createRoutedAccount(platform, smtp);
-    await routed.deliver(buildEmail({ from: 'gus@customer.test', to: routed.account.emailAddress, subject: 'Slow', text: 'Hi' }));
-    const offer = await acceptNextOffer(routed.agent);
-    const handle = platform.temporal.workflow.getHandle(await workflowIdOf(offer.interactionId));
-
-    const replying = handle.executeUpdate(replyUpdate, {
-      args: [{ agentId: routed.agentId, requestId: 'timeout-after-250', text: 'Once.', sendTimeoutSeconds: 2 }],
-    });
-    await window.held;
-    // Past the 2 s timeout and the 2 s retry interval: the second attempt has started and waits on the first.
-    await waitFor(
-      'a second send attempt',
-      async () => {
-        const description = await handle.describe();
-        return (description.raw.pendingActivities ?? []).some((activity) => (activity.attempt ?? 0) >= 2);
-      },
-      { timeoutMs: 20_000, intervalMs: 200 },
-    );
-    await window.release();
-    const result = await replying;
-
-    const outbound = await platform.db.outboundEmail.findFirstOrThrow({ where: { interactionId: offer.interactionId } });
-    expect(result.messageIdHeader).toBe(outbound.messageIdHeader);
-    expect(outbound.status).toBe('sent');
-    expect(outbound.attempts).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(smtp.messages.map((message) => message.messageId)).toEqual([outbound.messageIdHeader]);
-    const history = await handle.fetchHistory();
-    const retried = history.events?.some((event) => (event.activityTaskStartedEventAttributes?.attempt ?? 1) >= 2);
-    expect(retried).toBe(true);
-  });
-
-  it('survives PostgreSQL dropping the connection that holds the send lock: one email, and the worker lives on', async () => {
-    const smtp = await sink({
-      async beforeAccept() {
-        // Like a database restart mid-send: the session holding the outbox row's advisory lock is terminated.
-        await pool.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 7301 AND granted");
-      },
-    });
-    const routed = await createRoutedAccount(platform, smtp);
-    await routed.deliver(buildEmail({ from: 'ivy@customer.test', to: routed.account.emailAddress, subject: 'Drop', text: 'Hi' }));
-    const offer = await acceptNextOffer(routed.agent);
-    const workerPid = platform.worker.pid;
-    const reply = await routed.agent.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Still here.' });
-    expect(reply.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(platform.worker.pid).toBe(workerPid);
-    expect(smtp.messages.map((message) => message.messageId)).toEqual([reply.body.messageIdHeader]);
-    expect((await platform.db.outboundEmail.findUniqueOrThrow({ where: { id: reply.body.outboundId } })).status).toBe('sent');
-  });
-
-  it('a forward through the workflow is idempotent per request id as well', async () => {
-    const smtp = await sink();
-    const routed = await createRoutedAccount(platform, smtp);
-    await routed.deliver(buildEmail({ from: 'hal@customer.test', to: routed.account.emailAddress, subject: 'Twice', text: 'Hi' }));
-    const offer = await acceptNextOffer(routed.agent);
-    const handle = platform.temporal.workflow.getHandle(await workflowIdOf(offer.interactionId));
-    const request = { agentId: routed.agentId, requestId: 'forward-once', text: 'FYI', to: [{ address: 'team@shop.test' }] };
-    const [first, second] = await Promise.all([
-      handle.executeUpdate(forwardUpdate, { args: [request] }),
-      handle.executeUpdate(forwardUpdate, { args: [request] }),
-    ]);
-    expect(second).toEqual(first);
-    await smtp.waitForMessages(1);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(smtp.messages).toHaveLength(1);
-  });
-});
-
-describe('supervisor reassign', () => {
-  it('hands a held interaction to another agent of the account, even with transfers off; others get 403/404', async () => {
-    const smtp = await sink();
-    const routed = await createRoutedAccount(platform, smtp, { agentNames: ['Ann Agent', 'Ben Agent'] });
-    const [ann, ben] = routed.agents as [RoutedAccount['agents'][0], RoutedAccount['agents'][0]];
-    const supervisorUser = await platform.admin.post('/api/users', {
-      name: 'Sue Supervisor',
-      email: `sue-${routed.account.key}@test.invalid`,
-      role: 'supervisor',
-      password: 'supervisor-password',
-    });
-    const outsiderUser = await platform.admin.post('/api/users', {
-      name: 'Olly Outsider',
-      email: `olly-${routed.account.key}@test.invalid`,
-      role: 'supervisor',
-      password: 'supervisor-password',
-    });
-    const agentIds = [ann.id, ben.id, supervisorUser.body.id];
-    expect((await platform.admin.put(`/api/accounts/${routed.account.id}/agents`, { agentIds })).status).toBe(200);
-    const supervisor = await platform.clientFor(supervisorUser.body.id);
-    const outsider = await platform.clientFor(outsiderUser.body.id);
-
-    await routed.deliver(buildEmail({ from: 'ida@customer.test', to: routed.account.emailAddress, subject: 'Reassign me', text: 'Hi' }));
-    expect((await ann.client.put('/api/me/presence', { presence: 'online' })).status).toBe(200);
-    const offer = await waitForOffer(ann.client);
-    expect((await ann.client.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
-
-    // Transfers are off on this account: the agent is offered no targets; switched on, the account's own.
-    const none = await ann.client.get(`/api/interactions/${offer.interactionId}/transfer-targets`);
-    expect(none.body).toEqual({ enabled: false, agents: [], queues: [], accounts: [] });
-    expect(
-      (await platform.admin.patch(`/api/accounts/${routed.account.id}`, { transferEnabled: true, transferToAccount: true })).status,
-    ).toBe(200);
-    const targets = (await ann.client.get(`/api/interactions/${offer.interactionId}/transfer-targets`)).body;
-    expect(targets.agents.map((agent: { id: number }) => agent.id).sort()).toEqual([ben.id, supervisorUser.body.id].sort());
-    expect(targets.queues.map((queue: { id: number }) => queue.id)).toEqual([routed.queueId]);
-    expect(targets.accounts.map((account: { id: number }) => account.id)).not.toContain(routed.account.id);
-    expect((await platform.admin.patch(`/api/accounts/${routed.account.id}`, { transferEnabled: false })).status).toBe(200);
-    expect((await outsider.get(`/api/interactions/${offer.interactionId}/transfer-targets`)).status).toBe(404);
-
-    expect((await ann.client.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: ben.id })).status).toBe(403);
-    expect((await outsider.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: ben.id })).status).toBe(404);
-    const notMember = await supervisor.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: outsiderUser.body.id });
-    expect(notMember.status).toBe(400);
-    expect(notMember.body.errors).toEqual([expect.objectContaining({ field: 'agentId' })]);
-
-    expect((await ben.client.put('/api/me/presence', { presence: 'online' })).status).toBe(200);
-    const reassigned = await supervisor.post(`/api/interactions/${offer.interactionId}/reassign`, { agentId: ben.id });
-    expect(reassigned.status).toBe(200);
-    expect(reassigned.body).toEqual({ state: 'transferring' });
-    expect((await ann.client.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Still mine?' })).status).toBe(409);
-
-    const bensOffer = await waitForOffer(ben.client);
-    expect(bensOffer.interactionId).toBe(offer.interactionId);
-    expect((await ben.client.post(`/api/offers/${bensOffer.id}/accept`)).status).toBe(200);
-    expect((await ben.client.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Ben here.' })).status).toBe(200);
-    const [sent] = await smtp.waitForMessages(1, 15_000);
-    expect(sent!.text).toContain('Ben here.');
-    expect((await platform.db.interaction.findUniqueOrThrow({ where: { id: offer.interactionId } })).agentId).toBe(ben.id);
-    await closeAndRecord(ben.client, offer.interactionId, routed.dispositionId, 'route-email-supervisor-reassign');
   });
 });
