@@ -8,7 +8,18 @@ import { createVisibility } from '../services/visibility';
 import { createStore } from '../store';
 import type { ApiDeps } from './deps';
 import { AppError, createRouteDefiner, errorMiddleware } from './http';
+import { registerAccountMemberRoutes } from './routes/account-members';
 import { registerAccountRoutes } from './routes/accounts';
+import { registerActionPlanRoutes } from './routes/action-plans';
+import { registerCannedAnswerRoutes } from './routes/canned-answers';
+import { registerContactRoutes } from './routes/contacts';
+import { registerDispositionRoutes } from './routes/dispositions';
+import { registerLoginRoutes } from './routes/login';
+import { registerMeRoutes } from './routes/me';
+import { registerPauseStatusRoutes } from './routes/pause-statuses';
+import { registerQueueRoutes } from './routes/queues';
+import { registerTokenRoutes } from './routes/tokens';
+import { registerUserRoutes } from './routes/users';
 import { registerAgentActionRoutes } from './routes/agent-actions';
 import { registerExportRoutes } from './routes/exports';
 import { registerInteractionRoutes } from './routes/interactions';
@@ -20,7 +31,6 @@ import { registerSearchRoutes } from './routes/search';
 import { registerSuggestionRoutes } from './routes/suggestions';
 import { registerWorkflowLinkRoutes } from './routes/workflow-links';
 import { registerMailboxRoutes } from './routes/mailboxes';
-import { registerPeopleRoutes } from './routes/people';
 import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerTransferRoutes } from './routes/transfers';
@@ -38,13 +48,20 @@ export function createApp(deps: ApiDeps): Express {
   const api = Router();
   const store = createStore(deps.db);
   const context = {
-    route: createRouteDefiner(api, registry, createAuthenticator(deps.db)),
+    route: createRouteDefiner(api, registry, createAuthenticator(store.tokens)),
     deps,
     store,
     visibility: createVisibility(store.visibility),
   };
-  registerPeopleRoutes(context);
+  registerLoginRoutes(context);
+  registerUserRoutes(context);
+  registerMeRoutes(context);
+  registerQueueRoutes(context);
   registerAccountRoutes(context);
+  registerAccountMemberRoutes(context);
+  registerDispositionRoutes(context);
+  registerCannedAnswerRoutes(context);
+  registerActionPlanRoutes(context);
   registerOfferRoutes(context);
   registerInteractionRoutes(context);
   registerAgentActionRoutes(context);
@@ -59,6 +76,9 @@ export function createApp(deps: ApiDeps): Express {
   registerMailboxRoutes(context);
   registerQuarantineRoutes(context);
   registerSettingsRoutes(context);
+  registerPauseStatusRoutes(context);
+  registerContactRoutes(context);
+  registerTokenRoutes(context);
   app.use('/api', api);
 
   const openapi = new OpenApiGeneratorV3(registry.definitions).generateDocument({

@@ -2,6 +2,7 @@
  * The edge of the API: one definition per route gives Express its handler, zod its validation
  * and the OpenAPI document its entry. Every failure leaves as application/problem+json.
  */
+import { createHash } from 'node:crypto';
 import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
@@ -265,6 +266,11 @@ function fromDomainError(error: unknown): AppError | undefined {
   if (error instanceof PreconditionFailedError) return AppError.preconditionFailed(error.message);
   if (error instanceof ForbiddenError) return AppError.forbidden(error.message);
   return undefined;
+}
+
+/** The version of a row without updatedAt: a hash of its content, which changes whenever the row does. */
+export function contentTag(row: object): string {
+  return createHash('sha256').update(JSON.stringify(row)).digest('base64url').slice(0, 22);
 }
 
 /** Strong ETag of a resource: its updatedAt in ISO form (or any stable version string). */

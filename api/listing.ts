@@ -2,8 +2,9 @@
  * One list style for every collection: `?limit=&cursor=&sort=&order=` plus simple filters,
  * answered with `{ items, nextCursor }`. The cursor is opaque to clients (it encodes the position).
  */
-import { offsetCursor } from '../cursor';
-import { z } from '../http';
+import type { PageWindow } from '../store/paging';
+import { offsetCursor } from './cursor';
+import { z } from './http';
 
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;
@@ -39,12 +40,12 @@ export interface ListParams {
 }
 
 /**
- * Runs one page of a Prisma findMany: sorted by the chosen field then id (stable), one extra row
+ * Runs one page through a repository's list: sorted by the chosen field then id (stable), one extra row
  * fetched to know whether a next page exists.
  */
 export async function page<Row, Out = Row>(
   params: ListParams,
-  find: (args: { skip: number; take: number; orderBy: Record<string, 'asc' | 'desc'>[] }) => Promise<Row[]>,
+  find: (window: PageWindow) => Promise<Row[]>,
   present: (row: Row) => Out = (row) => row as unknown as Out,
 ): Promise<{ items: Out[]; nextCursor: string | null }> {
   const offset = offsetCursor.decode(params.cursor);

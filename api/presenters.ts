@@ -1,32 +1,34 @@
 /** Rows as the API shows them: dates as ISO strings, secrets and hashes left out. */
-export const userFields = {
-  id: true,
-  name: true,
-  email: true,
-  role: true,
-  presence: true,
-  pauseStatusId: true,
-  capacity: true,
-  updatedAt: true,
-} as const;
+import type { OAuth2Settings } from '../domain/account';
+import { formatHeadersFilter, headersFilterToImapSearch, type HeaderFilterRule } from '../domain/headers-filter';
+import type { AccountRow } from '../store/accounts';
+import type { ActionPlanVersionRow } from '../store/action-plans';
+import type { CannedAnswerRow } from '../store/canned-answers';
+import type { ContactRow } from '../store/contacts';
+import type { QueueRow } from '../store/queues';
+import type { GlobalSettingsRow } from '../store/settings';
+import type { TokenRow } from '../store/tokens';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function presentUser<T extends { updatedAt: Date }>(user: T) {
-  const { updatedAt, ...rest } = user;
-  return { ...rest, updatedAt: updatedAt.toISOString() };
+/** An account with its secrets reduced to "set or not" and its headers filter as text, rules and IMAP SEARCH. */
+export function presentAccount(account: AccountRow) {
+  const { imapPasswordEnc, smtpPasswordEnc, oauth2SecretEnc: _sealed, headersFilter, oauth2, createdAt, updatedAt, ...rest } = account;
+  const rules = headersFilter as unknown as HeaderFilterRule[];
+  return {
+    ...rest,
+    headersFilter: formatHeadersFilter(rules),
+    headersFilterRules: rules,
+    imapSearch: headersFilterToImapSearch(rules),
+    imapPasswordSet: imapPasswordEnc !== null,
+    smtpPasswordSet: smtpPasswordEnc !== null,
+    oauth2: (oauth2 as OAuth2Settings | null) ?? null,
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+  };
 }
 
-export function presentQueue(queue: {
-  id: number;
-  name: string;
-  description: string | null;
-  strategy: string;
-  offerTimeoutSeconds: number;
-  notRespondingPauseStatusId: number | null;
-  createdAt: Date;
-  updatedAt: Date;
-}) {
+export function presentQueue(queue: QueueRow) {
   const { id, name, description, strategy, offerTimeoutSeconds, notRespondingPauseStatusId, createdAt, updatedAt } = queue;
   return {
     id,
@@ -40,30 +42,15 @@ export function presentQueue(queue: {
   };
 }
 
-export function presentCannedAnswer(answer: {
-  id: number;
-  accountId: number | null;
-  name: string;
-  body: string;
-  createdAt: Date;
-  updatedAt: Date;
-}) {
+export function presentCannedAnswer(answer: CannedAnswerRow) {
   return { ...answer, createdAt: answer.createdAt.toISOString(), updatedAt: answer.updatedAt.toISOString() };
 }
 
-export function presentContact(contact: { id: number; listId: number; email: string; name: string | null; createdAt: Date }) {
+export function presentContact(contact: ContactRow) {
   return { ...contact, createdAt: contact.createdAt.toISOString() };
 }
 
-export function presentToken(token: {
-  id: number;
-  userId: number;
-  name: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-}) {
+export function presentToken(token: TokenRow) {
   const { id, userId, name, createdAt, lastUsedAt, expiresAt, revokedAt } = token;
   return {
     id,
@@ -74,4 +61,12 @@ export function presentToken(token: {
     expiresAt: iso(expiresAt),
     revokedAt: iso(revokedAt),
   };
+}
+
+export function presentPlan(plan: ActionPlanVersionRow) {
+  return { version: plan.version, steps: plan.steps as unknown[], createdAt: plan.createdAt.toISOString() };
+}
+
+export function presentSettings(row: GlobalSettingsRow) {
+  return { loginMailFrequencySeconds: row.loginMailFrequencySeconds, updatedAt: row.updatedAt.toISOString() };
 }

@@ -8,7 +8,7 @@ import { createLogger } from '../platform/logger';
 import { createLiveEventHub } from '../platform/live-events';
 import { createSecretBox } from '../platform/secrets';
 import { createApp } from './app';
-import { hashPassword } from './auth';
+import { hashPassword } from '../services/auth';
 import { createWatcherControl } from '../services/mailbox-watchers';
 
 export async function runApi(): Promise<{ url: string; close(): Promise<void> }> {

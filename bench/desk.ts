@@ -13,7 +13,8 @@ import path from 'node:path';
 import { Client as TemporalClient } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { createApp } from '../api/app';
-import { issueToken } from '../api/auth';
+import { issueToken } from '../services/auth';
+import { createStore } from '../store';
 import { createDatabase } from '../store/db';
 import { createLogger } from '../platform/logger';
 import { createSecretBox } from '../platform/secrets';
@@ -75,7 +76,7 @@ async function main() {
     await new Promise((resolve) => server.once('listening', resolve));
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const adminUser = await db.user.create({ data: { name: 'Bench admin', email: 'admin@bench.test', role: 'admin' } });
-    const { token } = await issueToken(db, { userId: adminUser.id, name: 'bench' });
+    const { token } = await issueToken(createStore(db).tokens, { userId: adminUser.id, name: 'bench' });
 
     const searches: Record<string, object> = {
       'list, newest first (one account)': { accountId: 1 },

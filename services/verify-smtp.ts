@@ -2,8 +2,8 @@
  * Verify SMTP: connect (and log in, when the account authenticates) with an account's settings, within
  * its connection and authentication timeouts, and report success or the server's exact error.
  */
-import { openSmtpSession, type SmtpAccountSettings } from '../../platform/smtp-session';
-import type { SecretBox } from '../../platform/secrets';
+import { openSmtpSession, type SmtpAccountSettings } from '../platform/smtp-session';
+import type { SecretBox } from '../platform/secrets';
 
 export type SmtpVerifySettings = SmtpAccountSettings;
 

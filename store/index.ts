@@ -13,6 +13,16 @@ import { createOutboxStore } from './outbox';
 import { createRoutingStore } from './routing';
 import { createRoutingOfferStore } from './routing-offers';
 import { createVisibilityStore } from './visibility';
+import { createAccountStore } from './accounts';
+import { createActionPlanStore } from './action-plans';
+import { createCannedAnswerStore } from './canned-answers';
+import { createContactStore } from './contacts';
+import { createDispositionStore } from './dispositions';
+import { createPauseStatusStore } from './pause-statuses';
+import { createQueueStore } from './queues';
+import { createSettingsStore } from './settings';
+import { createTokenStore } from './tokens';
+import { createUserStore } from './users';
 import { createAccountReferenceStore } from './account-references';
 import { createInteractionStore } from './interactions';
 import { createMailboxStatusStore } from './mailbox-status';
@@ -26,6 +36,16 @@ export type { Database } from './db';
 export function createStore(db: Database) {
   return {
     visibility: createVisibilityStore(db),
+    accounts: createAccountStore(db),
+    users: createUserStore(db),
+    tokens: createTokenStore(db),
+    queues: createQueueStore(db),
+    dispositions: createDispositionStore(db),
+    actionPlans: createActionPlanStore(db),
+    cannedAnswers: createCannedAnswerStore(db),
+    pauseStatuses: createPauseStatusStore(db),
+    contacts: createContactStore(db),
+    settings: createSettingsStore(db),
     interactions: createInteractionStore(db),
     threads: createThreadStore(db),
     offers: createOfferStore(db),

@@ -8,7 +8,8 @@ import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
-import { issueToken } from '../../api/auth';
+import { issueToken } from '../../services/auth';
+import { createStore } from '../../store';
 import { createWatcherControl } from '../../services/mailbox-watchers';
 import { createDatabase, type Database } from '../../store/db';
 import { createLogger } from '../../platform/logger';
@@ -91,7 +92,7 @@ export async function startAdminApi(): Promise<AdminApi> {
 
   async function newUser(role: Role) {
     const user = await db.user.create({ data: { name: `${role} ${unique()}`, email: `${role}-${unique()}@admin-test.invalid`, role } });
-    const { token } = await issueToken(db, { userId: user.id, name: 'admin-test' });
+    const { token } = await issueToken(createStore(db).tokens, { userId: user.id, name: 'admin-test' });
     return { id: user.id, token, call: client(url, token) };
   }
 

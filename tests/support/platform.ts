@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { createApp } from '../../api/app';
-import { issueToken } from '../../api/auth';
+import { issueToken } from '../../services/auth';
+import { createStore } from '../../store';
 import { createWatcherControl } from '../../services/mailbox-watchers';
 import { createDatabase, type Database } from '../../store/db';
 import { createLogger } from '../../platform/logger';
@@ -160,7 +161,7 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
   if (options.worker !== false) await worker.start();
 
   const adminUser = await db.user.create({ data: { name: 'Test admin', email: `admin-${taskQueue}@test.invalid`, role: 'admin' } });
-  const adminToken = (await issueToken(db, { userId: adminUser.id, name: 'test' })).token;
+  const adminToken = (await issueToken(createStore(db).tokens, { userId: adminUser.id, name: 'test' })).token;
 
   return {
     apiUrl,
@@ -171,7 +172,7 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
     admin: apiClient(apiUrl, adminToken),
     adminToken,
     async clientFor(userId: number) {
-      return apiClient(apiUrl, (await issueToken(db, { userId, name: 'test' })).token);
+      return apiClient(apiUrl, (await issueToken(createStore(db).tokens, { userId, name: 'test' })).token);
     },
     async close() {
       // Stop this test's watchers first so no IMAP session outlives the test.

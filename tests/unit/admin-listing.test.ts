@@ -1,5 +1,5 @@
 /** The one list style: pages by cursor, stable order (sort field, then id), a null cursor on the last page. */
-import { listQuery, page } from '../../api/services/listing';
+import { listQuery, page } from '../../api/listing';
 
 const rows = Array.from({ length: 7 }, (_, index) => ({ id: index + 1, name: `n${(index * 3) % 7}` }));
 

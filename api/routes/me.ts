@@ -1,0 +1,32 @@
+/** The signed-in user: who they are, and their presence (online, paused with a reason, offline). */
+import { NotFoundError } from '../../domain/errors';
+import { createUserService } from '../../services/users';
+import type { RouterContext } from '../deps';
+import { presenceSchema, userSchema } from '../schemas/users';
+
+const everyone = ['admin', 'supervisor', 'agent'] as const;
+const tags = ['Agent desk'];
+
+export function registerMeRoutes({ route, store, deps }: RouterContext): void {
+  const users = createUserService({ store, temporal: deps.temporal });
+
+  route({ method: 'get', path: '/me', summary: 'Who am I', tags, roles: [...everyone], response: userSchema }, async ({ user }) => {
+    const me = await store.users.find(user.id);
+    if (!me) throw new NotFoundError(`user ${user.id}`);
+    return me;
+  });
+
+  route(
+    {
+      method: 'put',
+      path: '/me/presence',
+      summary: 'Go online, pause (with a reason) or go offline',
+      tags,
+      roles: [...everyone],
+      body: presenceSchema,
+      status: 200,
+      response: userSchema,
+    },
+    async ({ user, body }) => users.setPresence(user.id, body),
+  );
+}

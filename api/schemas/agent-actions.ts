@@ -1,0 +1,64 @@
+/** What an agent sends from the desk: an answer to an offer, a reply or forward, a close, a supervisor's reassign. */
+import { z } from 'zod';
+import { dbId, noControlCharacters } from '../../domain/fields';
+
+export const offerAnswerSchema = z.object({}).strict();
+
+const requestId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, - or _')
+  .optional()
+  .meta({ description: 'idempotency key: the same requestId never sends twice' });
+
+/** Attachment bytes travel base64-encoded in the request; the whole request is limited to 35 MB. */
+export const outboundAttachmentSchema = z
+  .object({
+    filename: noControlCharacters(255).min(1),
+    contentType: z
+      .string()
+      .regex(/^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+$/, 'must be a MIME type like application/pdf')
+      .default('application/octet-stream'),
+    contentBase64: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+  })
+  .strict()
+  .meta({ id: 'OutboundAttachment' });
+
+const outboundFields = {
+  text: z.string().max(1_000_000).default('').meta({ description: "the agent's words (plain text)" }),
+  html: z.string().max(5_000_000).optional().meta({ description: 'HTML version of the words; sanitized before sending' }),
+  cannedAnswerId: dbId.optional().meta({ description: "a canned answer (global or the account's), variables rendered" }),
+  attachments: z.array(outboundAttachmentSchema).max(20).default([]),
+  requestId,
+};
+
+function needsWords(body: { text: string; html?: string | undefined; cannedAnswerId?: number | undefined }, context: z.RefinementCtx) {
+  if (body.text.trim() === '' && body.html === undefined && body.cannedAnswerId === undefined) {
+    context.addIssue({ code: 'custom', path: ['text'], message: 'give text, html or cannedAnswerId' });
+  }
+}
+
+export const replySchema = z.object(outboundFields).strict().superRefine(needsWords).meta({ id: 'Reply' });
+
+/** A recipient: the display name may not hold line breaks (no header injection), the address must be one. */
+const recipientSchema = z
+  .object({ name: noControlCharacters(200).optional(), address: z.string().email().max(254) })
+  .strict()
+  .meta({ id: 'Recipient' });
+
+export const forwardSchema = z
+  .object({
+    ...outboundFields,
+    to: z.array(recipientSchema).min(1).max(50),
+    cc: z.array(recipientSchema).max(50).default([]),
+    includePreviousMessage: z
+      .boolean()
+      .optional()
+      .meta({ description: "quote the customer's latest message with its attachments; default: the account's includeMessageOnForward" }),
+  })
+  .strict()
+  .superRefine(needsWords)
+  .meta({ id: 'Forward' });
+
+export const reassignSchema = z.object({ agentId: dbId }).strict().meta({ id: 'Reassign' });
+
+export const closeSchema = z.object({ dispositionId: dbId.optional() }).strict().meta({ id: 'Close' });

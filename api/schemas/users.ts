@@ -1,0 +1,32 @@
+/** Users, presence and login over HTTP: the bodies derive from the user's one schema (domain/user.ts). */
+import { z } from 'zod';
+import { PRESENCES, ROLES } from '../../domain/people';
+import { presenceChangeSchema, userChangeableFields, userInputSchema } from '../../domain/user';
+import { patchOf } from './patch';
+
+export const userCreateSchema = userInputSchema.meta({ id: 'UserCreate' });
+
+export const userUpdateSchema = patchOf(userChangeableFields).meta({ id: 'UserUpdate' });
+
+export const userSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    email: z.string(),
+    role: z.enum(ROLES),
+    presence: z.enum(PRESENCES),
+    pauseStatusId: z.number().int().nullable(),
+    capacity: z.number().int(),
+    updatedAt: z.string().optional(),
+  })
+  .meta({ id: 'User' });
+export type User = z.output<typeof userSchema>;
+
+export const presenceSchema = presenceChangeSchema.meta({ id: 'PresenceChange' });
+
+export const loginSchema = z
+  .object({ email: z.string().email(), password: z.string().min(1).max(1024) })
+  .strict()
+  .meta({ id: 'Login' });
+
+export const loginResultSchema = z.object({ token: z.string(), user: userSchema });

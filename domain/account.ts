@@ -1,0 +1,114 @@
+/**
+ * An email account's settings, as one schema: the API's create, change and answer schemas derive from it and the
+ * account use cases type their input from it. Defaults and ranges follow XCALLY Motion's Email Accounts page.
+ */
+import { z } from 'zod';
+import { changesShape } from './changes';
+import { dbId, noControlCharacters, seconds } from './fields';
+
+/** Seconds as the seed allows them for the two "wait for" settings. */
+export const SEED_WAIT_RANGE = { min: 1, max: 2147483 } as const;
+
+export const MAIL_SERVICES = ['custom', 'gmail', 'yahoo', 'hotmail', 'outlook365'] as const;
+export type MailService = (typeof MAIL_SERVICES)[number];
+
+const hostname = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'must be a host name or address');
+const port = z.number().int().min(1).max(65535);
+
+/** XOAUTH2 as the admin writes it: the client secret and refresh token are write-only (sealed apart). */
+export const oauth2InputSchema = z
+  .object({
+    provider: z.enum(['microsoft', 'google']),
+    clientId: z.string().min(1).max(512),
+    clientSecret: z.string().min(1).max(2048).optional().meta({ description: 'write-only' }),
+    refreshToken: z.string().min(1).max(8192).optional().meta({ description: 'write-only' }),
+    tenantId: z.string().max(256).optional(),
+    tokenUrl: z.string().url().optional(),
+    scopes: z.array(z.string().max(512)).max(20).optional(),
+  })
+  .strict();
+
+/** XOAUTH2 as stored and shown: the public part, and whether each secret is set. */
+export interface OAuth2Settings {
+  provider: string;
+  clientId: string;
+  tenantId?: string;
+  tokenUrl?: string;
+  scopes?: string[];
+  refreshTokenSet: boolean;
+  clientSecretSet: boolean;
+}
+
+export const bodyTemplateSchema = z
+  .object({
+    fontFamily: z.string().max(200).optional(),
+    fontSize: z.number().int().min(6).max(72).optional(),
+    text: z.string().max(100_000).optional(),
+    logoUrl: z.string().url().max(2048).optional(),
+  })
+  .strict();
+
+/** Every setting an admin writes, with its default. */
+export const accountFields = {
+  name: z.string().trim().min(1).max(255),
+  key: z.string().regex(/^[A-Za-z0-9]{1,5}$/, 'must be 1 to 5 letters or digits'),
+  emailAddress: z.string().email().max(254),
+  contactListId: dbId.nullable().default(null),
+  active: z.boolean().default(false),
+  description: z.string().max(2000).nullable().default(null),
+  service: z.enum(MAIL_SERVICES).default('custom'),
+  imapHost: hostname.nullable().default(null),
+  imapPort: port.default(993),
+  imapSsl: z.boolean().default(true),
+  imapAuth: z.boolean().default(true),
+  imapUsername: z.string().max(320).nullable().default(null),
+  imapPassword: z.string().max(1024).optional().meta({ description: 'write-only; never returned' }),
+  mailbox: z.string().min(1).max(255).default('INBOX'),
+  sentMailbox: noControlCharacters(255)
+    .min(1)
+    .nullable()
+    .default(null)
+    .meta({ description: 'folder for copies of sent email; null: the folder the server marks \\Sent, else "Sent"' }),
+  connectionTimeoutSeconds: seconds(10, 1, 600),
+  authTimeoutSeconds: seconds(5, 1, 600),
+  smtpHost: hostname.nullable().default(null),
+  smtpPort: port.default(465),
+  smtpSecure: z.boolean().default(true),
+  smtpAuth: z.boolean().default(true),
+  smtpUsername: z.string().max(320).nullable().default(null),
+  smtpPassword: z.string().max(1024).optional().meta({ description: 'write-only; never returned' }),
+  oauth2: oauth2InputSchema.nullable().default(null),
+  markAsUnread: z.boolean().default(false),
+  waitForAssignedAgentSeconds: seconds(10, SEED_WAIT_RANGE.min, SEED_WAIT_RANGE.max),
+  waitForAssignedQueueSeconds: seconds(10, SEED_WAIT_RANGE.min, SEED_WAIT_RANGE.max),
+  headersFilter: z.string().max(2000).default('').meta({ description: 'XCALLY syntax: name, name1,name2, name=VALUE, mixed' }),
+  includeMessageOnForward: z.boolean().default(false),
+  disableDuplicateCheck: z.boolean().default(false),
+  transferEnabled: z.boolean().default(false),
+  transferToAgent: z.boolean().default(true),
+  transferToQueue: z.boolean().default(true),
+  transferToAccount: z.boolean().default(false),
+  transferTimeoutSeconds: seconds(30),
+  transferTemplate: z.string().max(10_000).nullable().default(null),
+  mandatoryDisposition: z.boolean().default(false),
+  dispositionPauseStatusId: dbId.nullable().default(null),
+  bodyTemplate: bodyTemplateSchema.nullable().default(null),
+  notificationSound: z.boolean().default(true),
+  notificationShake: z.boolean().default(false),
+  notificationTemplate: z.string().max(10_000).nullable().default(null),
+  assistant: z.string().max(100).nullable().default(null),
+  hostname: noControlCharacters(253).nullable().default(null),
+};
+
+/** A new account: absent settings take their defaults. */
+export const accountInputSchema = z.object(accountFields).strict();
+export type AccountInput = z.output<typeof accountInputSchema>;
+
+/** A change to an account: absent settings stay as they are. */
+export const accountChangesSchema = z.object(changesShape(accountFields)).strict();
+export type AccountChanges = z.output<typeof accountChangesSchema>;

@@ -1,0 +1,37 @@
+/** A user (agent, supervisor or admin) as an admin writes them: one schema, the API's bodies derive from it. */
+import { z } from 'zod';
+import { changesShape } from './changes';
+import { dbId } from './fields';
+import { PRESENCES, ROLES } from './people';
+
+export const userFields = {
+  name: z.string().trim().min(1).max(255),
+  email: z.string().email().max(254),
+  role: z.enum(ROLES).default('agent'),
+  password: z.string().min(8).max(1024).optional().meta({ description: 'write-only' }),
+  /** How many email interactions the agent may hold at once. */
+  capacity: z.number().int().min(1).max(100).default(1),
+};
+
+/** A new user: absent fields take their defaults. */
+export const userInputSchema = z.object(userFields).strict();
+export type UserInput = z.output<typeof userInputSchema>;
+
+/** What an admin may change of a user, presence (paused with a pause status) included. */
+export const userChangeableFields = {
+  ...userFields,
+  presence: z.enum(PRESENCES),
+  pauseStatusId: dbId.nullable(),
+};
+/** A change to a user: absent fields stay as they are. */
+export const userChangesSchema = z.object(changesShape(userChangeableFields)).strict();
+export type UserChanges = z.output<typeof userChangesSchema>;
+
+/** An agent's own presence change: a pause may give its reason. */
+export const presenceChangeSchema = z
+  .object({
+    presence: z.enum(PRESENCES),
+    pauseStatusId: dbId.optional(),
+  })
+  .strict();
+export type PresenceChange = z.output<typeof presenceChangeSchema>;

@@ -1,0 +1,73 @@
+/** Contact lists (where an account saves new senders) and their contacts, unique by email within a list. */
+import type { Database } from './db';
+import { contains, type PageWindow } from './paging';
+
+export interface ContactListRow {
+  id: number;
+  name: string;
+}
+
+export interface ContactRow {
+  id: number;
+  listId: number;
+  email: string;
+  name: string | null;
+  createdAt: Date;
+}
+
+export function createContactStore(db: Database) {
+  return {
+    findList(id: number): Promise<ContactListRow | null> {
+      return db.contactList.findUnique({ where: { id } });
+    },
+
+    findListByName(name: string): Promise<ContactListRow | null> {
+      return db.contactList.findUnique({ where: { name } });
+    },
+
+    lists(filter: { q?: string }, window: PageWindow): Promise<ContactListRow[]> {
+      return db.contactList.findMany({ where: filter.q ? { name: contains(filter.q) } : {}, ...window });
+    },
+
+    createList(input: { name: string }): Promise<ContactListRow> {
+      return db.contactList.create({ data: input });
+    },
+
+    updateList(id: number, columns: { name?: string }): Promise<ContactListRow> {
+      return db.contactList.update({ where: { id }, data: columns });
+    },
+
+    /** Deletes the list with its contacts. */
+    async deleteList(id: number): Promise<void> {
+      await db.contactList.delete({ where: { id } });
+    },
+
+    /** The contact, when it is in this list. */
+    find(listId: number, id: number): Promise<ContactRow | null> {
+      return db.contact.findFirst({ where: { id, listId } });
+    },
+
+    findByEmail(listId: number, email: string): Promise<ContactRow | null> {
+      return db.contact.findUnique({ where: { listId_email: { listId, email } } });
+    },
+
+    list(listId: number, filter: { q?: string }, window: PageWindow): Promise<ContactRow[]> {
+      const where = { listId, ...(filter.q ? { OR: [{ email: contains(filter.q) }, { name: contains(filter.q) }] } : {}) };
+      return db.contact.findMany({ where, ...window });
+    },
+
+    create(input: { listId: number; email: string; name: string | null }): Promise<ContactRow> {
+      return db.contact.create({ data: input });
+    },
+
+    update(id: number, columns: { email?: string; name?: string | null }): Promise<ContactRow> {
+      return db.contact.update({ where: { id }, data: columns });
+    },
+
+    async delete(id: number): Promise<void> {
+      await db.contact.delete({ where: { id } });
+    },
+  };
+}
+
+export type ContactStore = ReturnType<typeof createContactStore>;

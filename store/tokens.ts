@@ -1,0 +1,56 @@
+/** API tokens: only a token's hash is stored; the token itself is shown once when it is issued. */
+import type { Role } from '../domain/people';
+import type { Database } from './db';
+import type { PageWindow } from './paging';
+
+export interface TokenRow {
+  id: number;
+  userId: number;
+  name: string;
+  tokenHash: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface TokenFilter {
+  userId?: number;
+  revoked?: boolean;
+}
+
+export function createTokenStore(db: Database) {
+  return {
+    create(input: { userId: number; name: string; tokenHash: string; expiresAt: Date | null }): Promise<TokenRow> {
+      return db.apiToken.create({ data: input });
+    },
+
+    find(id: number): Promise<TokenRow | null> {
+      return db.apiToken.findUnique({ where: { id } });
+    },
+
+    /** The token with this hash and who it belongs to. */
+    findByHash(tokenHash: string): Promise<(TokenRow & { user: { id: number; role: Role; name: string } }) | null> {
+      return db.apiToken.findUnique({ where: { tokenHash }, include: { user: { select: { id: true, role: true, name: true } } } });
+    },
+
+    /** Notes the token's use; a failure here never fails the request it authenticates. */
+    async touch(id: number, at: Date): Promise<void> {
+      await db.apiToken.update({ where: { id }, data: { lastUsedAt: at } }).catch(() => undefined);
+    },
+
+    async revoke(id: number, at: Date): Promise<void> {
+      await db.apiToken.update({ where: { id }, data: { revokedAt: at } });
+    },
+
+    list(filter: TokenFilter, window: PageWindow): Promise<TokenRow[]> {
+      const where = {
+        ...(filter.userId !== undefined ? { userId: filter.userId } : {}),
+        ...(filter.revoked === true ? { revokedAt: { not: null } } : filter.revoked === false ? { revokedAt: null } : {}),
+      };
+      return db.apiToken.findMany({ where, ...window });
+    },
+  };
+}
+
+export type TokenStore = ReturnType<typeof createTokenStore>;

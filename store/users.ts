@@ -1,0 +1,98 @@
+/** Users (agents, supervisors, admins): the public fields every answer shows, never the password hash. */
+import type { Presence, Role } from '../domain/people';
+import type { Database, Prisma } from './db';
+import { contains, type PageWindow } from './paging';
+
+/** The fields of a user the API shows. */
+export const publicUserFields = {
+  id: true,
+  name: true,
+  email: true,
+  role: true,
+  presence: true,
+  pauseStatusId: true,
+  capacity: true,
+  updatedAt: true,
+} as const satisfies Prisma.UserSelect;
+
+export type PublicUser = Prisma.UserGetPayload<{ select: typeof publicUserFields }>;
+
+export interface UserFilter {
+  role?: Role;
+  presence?: Presence;
+  /** Only agents added to this account. */
+  accountId?: number;
+  /** Name or email contains. */
+  q?: string;
+}
+
+export interface UserColumns {
+  name?: string;
+  email?: string;
+  role?: Role;
+  capacity?: number;
+  passwordHash?: string | null;
+  presence?: Presence;
+  pauseStatusId?: number | null;
+}
+
+export function createUserStore(db: Database) {
+  return {
+    find(id: number): Promise<PublicUser | null> {
+      return db.user.findUnique({ where: { id }, select: publicUserFields });
+    },
+
+    /** Who logs in with `email` (lower-cased by the caller), with their password hash. */
+    findCredentials(email: string): Promise<{ id: number; passwordHash: string | null } | null> {
+      return db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+    },
+
+    async emailTaken(email: string): Promise<boolean> {
+      return (await db.user.findUnique({ where: { email }, select: { id: true } })) !== null;
+    },
+
+    list(filter: UserFilter, window: PageWindow): Promise<PublicUser[]> {
+      const { role, presence, accountId, q } = filter;
+      const where = {
+        ...(role ? { role } : {}),
+        ...(presence ? { presence } : {}),
+        ...(accountId ? { accountAgents: { some: { accountId } } } : {}),
+        ...(q ? { OR: [{ name: contains(q) }, { email: contains(q) }] } : {}),
+      };
+      return db.user.findMany({ where, select: publicUserFields, ...window });
+    },
+
+    /** The agents added to an account, by id. */
+    ofAccount(accountId: number): Promise<PublicUser[]> {
+      return db.user.findMany({
+        where: { accountAgents: { some: { accountId } } },
+        select: publicUserFields,
+        orderBy: { id: 'asc' },
+      });
+    },
+
+    /** How many of `ids` are users. */
+    countExisting(ids: number[]): Promise<number> {
+      return db.user.count({ where: { id: { in: ids } } });
+    },
+
+    create(columns: UserColumns & { name: string; email: string }): Promise<PublicUser> {
+      return db.user.create({ data: columns, select: publicUserFields });
+    },
+
+    /** Writes only while the user is still at `updatedAt` (optimistic concurrency): false once someone else saved. */
+    async updateIfUnchanged(id: number, updatedAt: Date, columns: UserColumns): Promise<boolean> {
+      return (await db.user.updateMany({ where: { id, updatedAt }, data: columns })).count > 0;
+    },
+
+    setPresence(id: number, presence: Presence, pauseStatusId: number | null): Promise<PublicUser> {
+      return db.user.update({ where: { id }, data: { presence, pauseStatusId }, select: publicUserFields });
+    },
+
+    async delete(id: number): Promise<void> {
+      await db.user.delete({ where: { id } });
+    },
+  };
+}
+
+export type UserStore = ReturnType<typeof createUserStore>;
