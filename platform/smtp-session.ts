@@ -18,7 +18,7 @@ export interface SmtpAccountSettings {
   connectionTimeoutSeconds: number;
   authTimeoutSeconds: number;
   emailAddress: string;
-  /** Public XOAUTH2 settings (api/services/accounts.ts); the secrets are sealed in oauth2SecretEnc. */
+  /** Public XOAUTH2 settings (services/accounts.ts); the secrets are sealed in oauth2SecretEnc. */
   oauth2: unknown;
   oauth2SecretEnc: string | null;
 }
