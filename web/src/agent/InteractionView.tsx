@@ -3,231 +3,15 @@
  * internal notes, the assistant's suggestions, transfer, and close with a disposition.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { get, listAll, post } from '../api';
+import { get } from '../api';
+import { NoteForm } from '../NoteForm';
 import { Thread } from '../Thread';
-import type { Account, Disposition, InteractionDetail, User } from '../types';
-import { ErrorText, Notice, onTabListKeyDown, useLoad } from '../ui';
+import type { Account, InteractionDetail, User } from '../types';
+import { ErrorText, onTabListKeyDown, useLoad } from '../ui';
+import { ClosePanel } from './ClosePanel';
 import { Composer } from './Composer';
-
-interface Suggestion {
-  kind: 'canned-answer' | 'past-reply';
-  id: number;
-  title: string;
-  text: string;
-  score: number;
-}
-
-function dispositionLabel(disposition: Disposition, all: Disposition[]): string {
-  const names = [disposition.name];
-  let parent = all.find((candidate) => candidate.id === disposition.parentId);
-  while (parent) {
-    names.unshift(parent.name);
-    const parentId: number | null = parent.parentId;
-    parent = all.find((candidate) => candidate.id === parentId);
-  }
-  return names.join(' › ');
-}
-
-function ClosePanel({
-  interaction,
-  account,
-  onClosed,
-}: {
-  interaction: InteractionDetail;
-  account: Account | undefined;
-  onClosed: () => void;
-}) {
-  const dispositions = useLoad(() => listAll<Disposition>(`/accounts/${interaction.accountId}/dispositions`), [interaction.accountId]);
-  const [dispositionId, setDispositionId] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [disposing, setDisposing] = useState(interaction.routingState === 'disposing');
-  const mandatory = account?.mandatoryDisposition === true || disposing;
-  const blocked = mandatory && !dispositionId;
-  return (
-    <form
-      class={`close-panel${disposing ? ' forced' : ''}`}
-      aria-label="Close interaction"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        try {
-          const result = await post<{ state: string }>(
-            `/interactions/${interaction.id}/close`,
-            dispositionId ? { dispositionId: Number(dispositionId) } : {},
-          );
-          if (result.state === 'closed') onClosed();
-          else setDisposing(true);
-          setError(null);
-        } catch (failure) {
-          setError(failure);
-        }
-      }}
-    >
-      {disposing && <Notice>Choose a disposition to finish this interaction.</Notice>}
-      <label>
-        Disposition{mandatory ? ' (required)' : ''}
-        <select
-          aria-label={`Disposition${mandatory ? ' (required)' : ''}`}
-          name="disposition"
-          required={mandatory}
-          value={dispositionId}
-          onChange={(event) => setDispositionId(event.currentTarget.value)}
-          aria-invalid={blocked}
-        >
-          <option value="">{mandatory ? 'Choose…' : '(none)'}</option>
-          {dispositions.data?.map((disposition) => (
-            <option key={disposition.id} value={disposition.id}>
-              {dispositionLabel(disposition, dispositions.data ?? [])}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="submit" disabled={blocked} title={blocked ? 'A disposition is required to close' : undefined}>
-        Close interaction
-      </button>
-      <ErrorText error={error ?? dispositions.error} />
-    </form>
-  );
-}
-
-interface Option {
-  id: number;
-  name: string;
-}
-
-interface TransferTargets {
-  enabled: boolean;
-  agents: Array<{ id: number; name: string; presence: string }>;
-  queues: Option[];
-  accounts: Array<{ id: number; key: string; name: string }>;
-}
-
-function TransferPanel({ interaction, onDone }: { interaction: InteractionDetail; onDone: () => void }) {
-  const [kind, setKind] = useState<'agent' | 'queue' | 'account'>('queue');
-  const [target, setTarget] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
-  // The API lists the targets the account allows (its agents, its queues, other accounts); ids typed by hand otherwise.
-  const options = useLoad<Option[] | null>(async () => {
-    try {
-      const targets = await get<TransferTargets>(`/interactions/${interaction.id}/transfer-targets`);
-      if (kind === 'agent') return targets.agents.map((agent) => ({ id: agent.id, name: `${agent.name} (${agent.presence})` }));
-      if (kind === 'queue') return targets.queues;
-      return targets.accounts.map((account) => ({ id: account.id, name: `${account.key} · ${account.name}` }));
-    } catch {
-      return null;
-    }
-  }, [kind, interaction.id]);
-  return (
-    <form
-      class="transfer-panel"
-      aria-label="Transfer"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        try {
-          await post(`/interactions/${interaction.id}/transfer`, { [`${kind}Id`]: Number(target) });
-          setDone(true);
-          setError(null);
-          onDone();
-        } catch (failure) {
-          setError(failure);
-        }
-      }}
-    >
-      <fieldset>
-        <legend>Transfer to</legend>
-        {(['agent', 'queue', 'account'] as const).map((value) => (
-          <label key={value} class="inline">
-            <input
-              type="radio"
-              name="transfer-kind"
-              value={value}
-              checked={kind === value}
-              onChange={() => {
-                setKind(value);
-                setTarget('');
-              }}
-            />
-            {value}
-          </label>
-        ))}
-      </fieldset>
-      {options.data ? (
-        <label>
-          Target {kind}
-          <select aria-label={`Target ${kind}`} required value={target} onChange={(event) => setTarget(event.currentTarget.value)}>
-            <option value="">Choose…</option>
-            {options.data.map((option) => (
-              <option key={option.id} value={option.id}>
-                {option.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : (
-        <label>
-          Target {kind} id
-          <input type="number" min={1} required value={target} onInput={(event) => setTarget(event.currentTarget.value)} />
-        </label>
-      )}
-      <button type="submit">Transfer</button>
-      {done && <Notice>Transfer started.</Notice>}
-      <ErrorText error={error} />
-    </form>
-  );
-}
-
-function NotePanel({ interactionId, onAdded }: { interactionId: number; onAdded: () => void }) {
-  const [text, setText] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  return (
-    <form
-      class="note-panel"
-      aria-label="Internal note"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        try {
-          await post(`/interactions/${interactionId}/notes`, { text });
-          setText('');
-          setError(null);
-          onAdded();
-        } catch (failure) {
-          setError(failure);
-        }
-      }}
-    >
-      <label>
-        Internal note (never sent to the customer)
-        <textarea rows={3} required value={text} onInput={(event) => setText(event.currentTarget.value)} />
-      </label>
-      <button type="submit">Add note</button>
-      <ErrorText error={error} />
-    </form>
-  );
-}
-
-export function Suggestions({ interactionId, onUse }: { interactionId: number; onUse: (suggestion: Suggestion) => void }) {
-  const suggestions = useLoad(
-    () => get<{ assistant: string; suggestions: Suggestion[] }>(`/interactions/${interactionId}/suggestions`),
-    [interactionId],
-  );
-  return (
-    <section class="suggestions" aria-labelledby="suggestions-title">
-      <h3 id="suggestions-title">Assistant{suggestions.data ? ` (${suggestions.data.assistant})` : ''}</h3>
-      <ErrorText error={suggestions.error} />
-      {suggestions.data?.suggestions.length === 0 && <p class="muted">No suggestions.</p>}
-      <ul>
-        {suggestions.data?.suggestions.map((suggestion) => (
-          <li key={`${suggestion.kind}-${suggestion.id}`}>
-            <span class="badge">{suggestion.kind === 'canned-answer' ? 'Canned answer' : 'Past reply'}</span> {suggestion.title}
-            <button type="button" class="small" onClick={() => onUse(suggestion)} aria-label={`Use suggestion ${suggestion.title}`}>
-              Use
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
+import { Suggestions } from './Suggestions';
+import { TransferPanel } from './TransferPanel';
 
 export function InteractionView({
   interactionId,
@@ -294,7 +78,14 @@ export function InteractionView({
                   onSent={refresh}
                 />
               )}
-              {tool === 'note' && <NotePanel interactionId={interaction.id} onAdded={refresh} />}
+              {tool === 'note' && (
+                <NoteForm
+                  class="note-panel"
+                  interactionId={interaction.id}
+                  label="Internal note (never sent to the customer)"
+                  onAdded={refresh}
+                />
+              )}
               {tool === 'transfer' && <TransferPanel interaction={interaction} onDone={refresh} />}
             </div>
             <Suggestions

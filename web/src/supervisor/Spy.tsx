@@ -1,6 +1,7 @@
 /** Spying on one interaction: its thread and routing history, internal notes, zip download, the workflow in Temporal's Web UI. */
 import { useState } from 'preact/hooks';
 import { download, get, post } from '../api';
+import { NoteForm } from '../NoteForm';
 import { capabilities } from '../capabilities';
 import { Thread } from '../Thread';
 import type { InteractionDetail, User } from '../types';
@@ -27,7 +28,6 @@ export function Spy({
     () => get<{ items: Array<{ workflowId: string; url: string | null; current: boolean }> }>(`/interactions/${interactionId}/workflows`),
     [interactionId, version],
   );
-  const [note, setNote] = useState('');
   const [agentId, setAgentId] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -99,26 +99,12 @@ export function Spy({
               ))}
             </ol>
           </details>
-          <form
-            aria-label="Internal note"
-            onSubmit={async (event) => {
-              event.preventDefault();
-              try {
-                await post(`/interactions/${interactionId}/notes`, { text: note });
-                setNote('');
-                setError(null);
-                setLocalVersion((value) => value + 1);
-              } catch (failure) {
-                setError(failure);
-              }
-            }}
-          >
-            <label>
-              Internal note (the agent sees it, the customer never does)
-              <textarea rows={3} required value={note} onInput={(event) => setNote(event.currentTarget.value)} />
-            </label>
-            <button type="submit">Add note</button>
-          </form>
+          <NoteForm
+            interactionId={interactionId}
+            label="Internal note (the agent sees it, the customer never does)"
+            onAdded={() => setLocalVersion((value) => value + 1)}
+            onError={setError}
+          />
           {accepts.data?.reassign && interaction.status === 'open' && (
             <form
               aria-label="Reassign"
