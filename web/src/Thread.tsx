@@ -1,6 +1,6 @@
 /** An interaction's thread: customer emails, replies and internal notes, with attachments. */
 import { useRef } from 'preact/hooks';
-import type { Message } from './types';
+import type { ThreadMessage } from './types';
 import { formatBytes, formatDate } from './ui';
 
 /**
@@ -25,7 +25,7 @@ function HtmlBody({ html, title }: { html: string; title: string }) {
   );
 }
 
-export function Thread({ messages, authors }: { messages: Message[]; authors?: Map<number, string> }) {
+export function Thread({ messages, authors }: { messages: ThreadMessage[]; authors?: Map<number, string> }) {
   return (
     <ol class="thread" aria-label="Messages">
       {messages.map((message) => {

@@ -4,23 +4,20 @@
  * views reload what they show (events are hints, the API is the truth).
  */
 import { useEffect, useRef } from 'preact/hooks';
+import type { LiveEvent } from '../../domain/live-events';
 import { storedToken } from './api';
 import { createEventParser } from './sse';
 
-export interface LiveEvent {
+/**
+ * What subscribers receive: the SSE event's name (`offer`, or the routing event's type) and the server's live event;
+ * `connected` (without data) after every (re)connection.
+ */
+export interface LiveMessage {
   event: string;
-  data: {
-    kind?: 'offer' | 'routing';
-    accountId?: number;
-    interactionId?: number;
-    agentId?: number;
-    offerId?: number;
-    type?: string;
-    detail?: Record<string, unknown>;
-  };
+  data?: LiveEvent;
 }
 
-type Listener = (event: LiveEvent) => void;
+type Listener = (message: LiveMessage) => void;
 const listeners = new Set<Listener>();
 let controller: AbortController | null = null;
 let status: 'connecting' | 'live' | 'closed' = 'closed';
@@ -56,7 +53,7 @@ export function startLiveEvents(): void {
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
         setStatus('live');
         // A (re)connection may have missed events: tell everyone to reload.
-        listeners.forEach((listener) => listener({ event: 'connected', data: {} }));
+        listeners.forEach((listener) => listener({ event: 'connected' }));
         delay = 500;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         const parse = createEventParser();
@@ -64,9 +61,9 @@ export function startLiveEvents(): void {
           const { value, done } = await reader.read();
           if (done) break;
           for (const event of parse(value)) {
-            let data: LiveEvent['data'];
+            let data: LiveEvent;
             try {
-              data = JSON.parse(event.data) as LiveEvent['data'];
+              data = JSON.parse(event.data) as LiveEvent;
             } catch {
               continue;
             }

@@ -1,136 +1,38 @@
-/** The shapes the web client reads from the API (see /openapi.json). */
-export type Role = 'admin' | 'supervisor' | 'agent';
-export type Presence = 'online' | 'paused' | 'offline';
+/**
+ * The shapes the web client reads from the API, imported from the server as types only (the bundle gets no code from
+ * them): the domain's vocabulary and the API's answer schemas. The account's answer schema derives its fields at run
+ * time (its inferred type does not name them), so its type is built here from the domain's account schema.
+ */
+import type { AccountInput } from '../../domain/account';
 
-export interface User {
-  id: number;
-  name: string;
-  email: string;
-  role: Role;
-  presence: Presence;
-  pauseStatusId: number | null;
-  capacity: number;
-}
+export type { Presence, Role } from '../../domain/people';
+export type { CannedAnswer } from '../../api/schemas/canned-answers';
+export type {
+  InteractionDetail,
+  InteractionSearchItem,
+  MessageAttachment,
+  PendingOffer,
+  RealtimeAccountView,
+  ThreadMessage,
+} from '../../api/schemas/desk-answers';
+export type { Disposition } from '../../api/schemas/dispositions';
+export type { PauseStatus } from '../../api/schemas/pause-statuses';
+export type { Queue, QueueMembers } from '../../api/schemas/queues';
+export type { User } from '../../api/schemas/users';
 
-export interface Offer {
+/**
+ * An email account as the API answers it (EmailAccount): the settings of the account's one schema without the
+ * write-only secrets, which are only said to be set.
+ */
+export type Account = Omit<AccountInput, 'imapPassword' | 'smtpPassword' | 'oauth2'> & {
   id: number;
-  interactionId: number;
-  accountKey: string;
-  subject: string;
-  customerEmail: string;
-  source: string;
-  expiresAt: string;
-}
-
-export interface Account {
-  id: number;
-  name: string;
-  key: string;
-  emailAddress: string;
-  active: boolean;
-  mandatoryDisposition: boolean;
-  notificationSound: boolean;
-  notificationShake: boolean;
-  notificationTemplate: string | null;
-  transferEnabled: boolean;
-  transferToAgent: boolean;
-  transferToQueue: boolean;
-  transferToAccount: boolean;
-  [field: string]: unknown;
-}
-
-export interface Attachment {
-  id: number;
-  filename: string | null;
-  contentType: string;
-  size: number;
-  inline: boolean;
-}
-
-export interface Message {
-  id: number;
-  direction: 'inbound' | 'outbound' | 'note';
-  fromAddress: string | null;
-  fromName: string | null;
-  toAddresses: Array<{ address: string; name?: string }>;
-  subject: string;
-  text: string | null;
-  htmlSanitized: string | null;
-  authorId: number | null;
-  receivedAt: string;
+  imapPasswordSet: boolean;
+  smtpPasswordSet: boolean;
   createdAt: string;
-  attachments: Attachment[];
-}
+  updatedAt: string;
+};
 
-export interface InteractionSummary {
-  id: number;
-  accountId: number;
-  accountKey: string;
-  subject: string;
-  customerEmail: string;
-  customerName: string | null;
-  status: 'open' | 'closed';
-  read: boolean;
-  agentId: number | null;
-  agentName: string | null;
-  queueId: number | null;
-  routingState: string;
-  tags: string[];
-  priority: number;
-  createdAt: string;
-  closedAt: string | null;
-}
-
-export interface InteractionDetail extends Omit<InteractionSummary, 'accountKey' | 'agentName'> {
-  routingWorkflowId: string | null;
-  workflowUrl: string | null;
-  dispositionId: number | null;
-  messages: Message[];
-  events: Array<{ id: number; type: string; createdAt: string; detail: Record<string, unknown> }>;
-}
-
-export interface Disposition {
-  id: number;
-  accountId: number;
-  name: string;
-  level: number;
-  parentId: number | null;
-}
-
-export interface CannedAnswer {
-  id: number;
-  accountId: number | null;
-  name: string;
-  body: string;
-}
-
-export interface PauseStatus {
-  id: number;
-  name: string;
-  description: string | null;
-}
-
-export interface Queue {
-  id: number;
-  name: string;
-  description: string | null;
-  strategy: string;
-  offerTimeoutSeconds: number;
-}
-
-export interface Counts {
-  waiting: number;
-  offered: number;
-  inProgress: number;
-  longestWaitSeconds: number;
-}
-
-export interface Realtime extends Counts {
-  accountId: number;
-  queues: Array<Counts & { id: number | null }>;
-  agents: Array<Counts & { id: number }>;
-}
-
+/** Every list answers one page: `{ items, nextCursor }` (null at the end). */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -1,16 +1,23 @@
 /** Admin: queues (strategy, offer timeout, the pause for agents who let offers time out) and their members. */
 import { useState } from 'preact/hooks';
+import type { QueueStrategy } from '../../../domain/offer-order';
 import { get, listAll, put } from '../api';
-import type { PauseStatus, Queue, User } from '../types';
+import type { PauseStatus, Queue, QueueMembers, User } from '../types';
 import { useLoad } from '../ui';
 import { Crud } from './Crud';
 import { SaveForm } from './forms';
 
+/** Every strategy the routing knows (domain/offer-order.ts), as the form names it. */
+const STRATEGIES: Record<QueueStrategy, string> = {
+  beepall: 'Ring all (beepall)',
+  rrmemory: 'Round robin with memory',
+  leastrecent: 'Least recent',
+  fewestcalls: 'Fewest interactions',
+  random: 'Random',
+};
+
 function QueueMembers({ queue, users }: { queue: Queue; users: User[] }) {
-  const members = useLoad(
-    () => get<{ members: Array<{ agentId: number; weight: number; priority: number }> }>(`/queues/${queue.id}/members`),
-    [queue.id],
-  );
+  const members = useLoad(() => get<QueueMembers>(`/queues/${queue.id}/members`), [queue.id]);
   /** Agent id → priority, once the admin changed something. */
   const [draft, setDraft] = useState<Map<number, number> | null>(null);
   const current = draft ?? new Map(members.data?.members.map((member) => [member.agentId, member.priority]));
@@ -76,13 +83,7 @@ export function Queues() {
           name: 'strategy',
           label: 'Strategy',
           kind: 'select',
-          options: [
-            ['beepall', 'Ring all (beepall)'],
-            ['rrmemory', 'Round robin with memory'],
-            ['leastrecent', 'Least recent'],
-            ['fewestcalls', 'Fewest interactions'],
-            ['random', 'Random'],
-          ],
+          options: Object.entries(STRATEGIES),
         },
         { name: 'offerTimeoutSeconds', label: 'Offer timeout (s)', kind: 'number' },
         {

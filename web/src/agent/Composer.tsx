@@ -90,7 +90,7 @@ export function Composer({
 
   const canAttach = fields?.has('attachments') === true;
   const forwardMissing = mode === 'forward' && accepts.data && !accepts.data.forward;
-  const bodyTemplate = account?.bodyTemplate as { text?: string } | null | undefined;
+  const bodyTemplate = account?.bodyTemplate;
 
   return (
     <form

@@ -1,152 +1,30 @@
 /**
- * The agent desk: presence, live offers (account key on the tab, the account's notification template,
- * sound and shake as configured), accept/reject, and the interactions the agent holds.
+ * The agent desk: presence, live offers (account key on the tab, the server's desk notification: the account's
+ * template rendered, sound and shake as configured), accept/reject, and the interactions the agent holds.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { renderTemplate } from '../../../domain/templates';
-import { get, listAll, post, put } from '../api';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { listAll, post } from '../api';
 import { useLiveEvents } from '../live';
-import type { Account, InteractionSummary, Offer, Page, PauseStatus, Presence, User } from '../types';
+import type { Account, InteractionSearchItem, Page, PendingOffer, User } from '../types';
 import { ErrorText, onTabListKeyDown, useLoad } from '../ui';
 import { InteractionView } from './InteractionView';
-import { playOfferSound, tabTitle } from './notify';
-
-const DEFAULT_NOTIFICATION = 'New email on {{account.key}} from {{customer.email}}: {{subject}}';
-
-function PresenceControl({ user, onUserChange }: { user: User; onUserChange: (user: User) => void }) {
-  const pauseStatuses = useLoad(() => listAll<PauseStatus>('/pause-statuses'), []);
-  const [pauseStatusId, setPauseStatusId] = useState<string>('');
-  const [error, setError] = useState<unknown>(null);
-  const change = async (presence: Presence) => {
-    try {
-      const body = presence === 'paused' && pauseStatusId ? { presence, pauseStatusId: Number(pauseStatusId) } : { presence };
-      onUserChange(await put<User>('/me/presence', body));
-      setError(null);
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  const reason = pauseStatuses.data?.find((status) => status.id === user.pauseStatusId)?.name;
-  return (
-    <section class="presence" aria-label="Presence">
-      <span class={`presence-state ${user.presence}`} data-testid="presence">
-        {user.presence === 'paused' ? `Paused${reason ? `: ${reason}` : ''}` : user.presence === 'online' ? 'Online' : 'Offline'}
-      </span>
-      <button type="button" aria-pressed={user.presence === 'online'} onClick={() => change('online')}>
-        Go online
-      </button>
-      <label>
-        Pause reason
-        <select aria-label="Pause reason" value={pauseStatusId} onChange={(event) => setPauseStatusId(event.currentTarget.value)}>
-          <option value="">(none)</option>
-          {pauseStatuses.data?.map((status) => (
-            <option key={status.id} value={status.id}>
-              {status.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="button" aria-pressed={user.presence === 'paused'} onClick={() => change('paused')}>
-        Pause
-      </button>
-      <button type="button" aria-pressed={user.presence === 'offline'} onClick={() => change('offline')}>
-        Go offline
-      </button>
-      <ErrorText error={error} />
-    </section>
-  );
-}
-
-function OfferCard({
-  offer,
-  account,
-  fresh,
-  onAnswer,
-}: {
-  offer: Offer;
-  account: Account | undefined;
-  fresh: boolean;
-  onAnswer: (offer: Offer, answer: 'accept' | 'reject') => Promise<void>;
-}) {
-  const [now, setNow] = useState(Date.now());
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  const secondsLeft = Math.max(0, Math.round((Date.parse(offer.expiresAt) - now) / 1000));
-  const notification = renderTemplate(account?.notificationTemplate || DEFAULT_NOTIFICATION, {
-    subject: offer.subject,
-    customer: { email: offer.customerEmail },
-    customerEmail: offer.customerEmail,
-    account: { key: offer.accountKey, name: account?.name ?? '', email: account?.emailAddress ?? '' },
-    accountKey: offer.accountKey,
-    source: offer.source,
-  });
-  const shake = fresh && account?.notificationShake === true;
-  return (
-    <li class={`offer${shake ? ' shake' : ''}`} data-offer-id={offer.id} data-shake={shake ? 'on' : 'off'}>
-      <span class="account-key" title={account?.name}>
-        {offer.accountKey}
-      </span>
-      <p class="notification">{notification}</p>
-      <p class="meta">
-        {offer.customerEmail} · expires in {secondsLeft} s
-      </p>
-      <div class="actions">
-        <button
-          type="button"
-          class="primary"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            await onAnswer(offer, 'accept').finally(() => setBusy(false));
-          }}
-        >
-          Accept
-        </button>
-        <button
-          type="button"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true);
-            await onAnswer(offer, 'reject').finally(() => setBusy(false));
-          }}
-        >
-          Reject
-        </button>
-      </div>
-    </li>
-  );
-}
+import { tabTitle } from './notify';
+import { OfferCard } from './OfferCard';
+import { PresenceControl } from './PresenceControl';
+import { useOffers } from './useOffers';
 
 export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: User) => void }) {
   const accounts = useLoad(() => listAll<Account>('/accounts'), []);
-  const [offers, setOffers] = useState<Offer[]>([]);
-  const [fresh, setFresh] = useState<Set<number>>(new Set());
-  const [mine, setMine] = useState<InteractionSummary[]>([]);
+  const { offers, fresh, lastSound, load: loadOffers } = useOffers();
+  const [mine, setMine] = useState<InteractionSearchItem[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [detailVersion, setDetailVersion] = useState(0);
   const [error, setError] = useState<unknown>(null);
-  const [lastSound, setLastSound] = useState<number | null>(null);
-  const known = useRef<Set<number>>(new Set());
 
   const accountsByKey = useMemo(() => new Map((accounts.data ?? []).map((account) => [account.key, account])), [accounts.data]);
 
-  const loadOffers = async () => {
-    const current = await get<Offer[]>('/me/offers');
-    const arrived = current.filter((offer) => !known.current.has(offer.id));
-    known.current = new Set(current.map((offer) => offer.id));
-    setOffers(current);
-    if (arrived.length > 0) {
-      setFresh(new Set(arrived.map((offer) => offer.id)));
-      // After the offer is painted: starting audio may take the main thread for a moment.
-      if (arrived.some((offer) => accountsByKey.get(offer.accountKey)?.notificationSound !== false))
-        setTimeout(() => playOfferSound() && setLastSound(Date.now()), 100);
-    }
-  };
   const loadMine = async () => {
-    const page = await post<Page<InteractionSummary>>('/interactions/search', {
+    const page = await post<Page<InteractionSearchItem>>('/interactions/search', {
       agentId: user.id,
       status: 'open',
       sort: 'lastMessageAt',
@@ -160,11 +38,11 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
     loadMine().catch(setError);
   };
 
-  useEffect(reload, [user.id, accountsByKey]);
+  useEffect(reload, [user.id]);
 
   useLiveEvents((event) => {
     if (event.event === 'connected' || event.event === 'offer') return reload();
-    if (event.data.kind === 'routing') {
+    if (event.data?.kind === 'routing') {
       reload();
       if (event.data.interactionId === selected) setDetailVersion((value) => value + 1);
     }
@@ -186,7 +64,7 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
     );
   }, [offers, selectedSummary]);
 
-  const answer = async (offer: Offer, response: 'accept' | 'reject') => {
+  const answer = async (offer: PendingOffer, response: 'accept' | 'reject') => {
     try {
       await post(`/offers/${offer.id}/${response}`);
       setError(null);

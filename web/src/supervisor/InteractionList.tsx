@@ -1,5 +1,5 @@
 /** The interactions found: a selectable table (the selection feeds export and bulk delete); a subject opens the spy view. */
-import type { InteractionSummary } from '../types';
+import type { InteractionSearchItem } from '../types';
 import { formatDate } from '../ui';
 import type { Selection } from './useSelection';
 
@@ -9,7 +9,7 @@ export function InteractionList({
   spyId,
   onSpy,
 }: {
-  rows: InteractionSummary[];
+  rows: InteractionSearchItem[];
   selection: Selection;
   /** The interaction shown in the spy view, if any. */
   spyId: number | null;

@@ -1,15 +1,15 @@
 /** The realtime account view: waiting, offered, in progress and the longest wait, in all and per queue and agent. */
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
-import type { Realtime } from '../types';
+import type { RealtimeAccountView } from '../types';
 import { formatSeconds } from '../ui';
 
 /** The account's realtime counts, loaded when the account changes and every 10 s (the longest wait grows without events). */
-export function useRealtime(accountId: number | null): { realtime: Realtime | undefined; reload: () => Promise<void> } {
-  const [realtime, setRealtime] = useState<Realtime | undefined>(undefined);
+export function useRealtime(accountId: number | null): { realtime: RealtimeAccountView | undefined; reload: () => Promise<void> } {
+  const [realtime, setRealtime] = useState<RealtimeAccountView | undefined>(undefined);
   const reload = async () => {
     if (accountId === null) return;
-    setRealtime(await get<Realtime>(`/accounts/${accountId}/realtime`).catch(() => undefined));
+    setRealtime(await get<RealtimeAccountView>(`/accounts/${accountId}/realtime`).catch(() => undefined));
   };
   useEffect(() => {
     setRealtime(undefined);
@@ -25,7 +25,7 @@ export function RealtimePanel({
   queues,
   users,
 }: {
-  realtime: Realtime | undefined;
+  realtime: RealtimeAccountView | undefined;
   queues: Map<number, string>;
   users: Map<number, string>;
 }) {

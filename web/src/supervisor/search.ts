@@ -2,6 +2,8 @@
  * The advanced search builder's model: conditions the supervisor adds, edits, disables and deletes,
  * turned into the body of POST /api/interactions/search. Pure (unit-tested in tests/unit).
  */
+import { SEARCH_FIELDS, type SearchField } from '../../../domain/interaction-search';
+
 export interface DraftCondition {
   key: number;
   field: string;
@@ -19,23 +21,21 @@ export interface SimpleFilters {
   to?: string;
 }
 
-/** How each field is typed in the form; the field list itself comes from the API's OpenAPI document. */
-export const FIELD_INPUT: Record<string, 'text' | 'number' | 'date' | 'boolean' | 'status'> = {
-  id: 'number',
-  agentId: 'number',
-  queueId: 'number',
-  accountId: 'number',
-  dispositionId: 'number',
-  priority: 'number',
-  read: 'boolean',
-  status: 'status',
-  createdAt: 'date',
-  closedAt: 'date',
-  lastMessageAt: 'date',
+/** How a condition's value is entered: typed as the domain types the field (an enum is the status: open or closed). */
+export type InputKind = 'text' | 'number' | 'date' | 'boolean' | 'status';
+
+const INPUT_OF: Record<(typeof SEARCH_FIELDS)[SearchField], InputKind> = {
+  text: 'text',
+  list: 'text',
+  number: 'number',
+  date: 'date',
+  boolean: 'boolean',
+  enum: 'status',
 };
 
-export function inputKind(field: string): 'text' | 'number' | 'date' | 'boolean' | 'status' {
-  return FIELD_INPUT[field] ?? 'text';
+/** The field list itself comes from the API's OpenAPI document; a field this client does not know is text. */
+export function inputKind(field: string): InputKind {
+  return Object.hasOwn(SEARCH_FIELDS, field) ? INPUT_OF[SEARCH_FIELDS[field as SearchField]] : 'text';
 }
 
 function conditionValue(condition: DraftCondition): unknown {

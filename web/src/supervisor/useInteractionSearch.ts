@@ -4,14 +4,14 @@
  */
 import { useState } from 'preact/hooks';
 import { post } from '../api';
-import type { InteractionSummary, Page } from '../types';
+import type { InteractionSearchItem, Page } from '../types';
 import { toSearchRequest, type DraftCondition, type SimpleFilters } from './search';
 
 export function useInteractionSearch(accountId: number | null) {
   const [filters, setFilters] = useState<SimpleFilters>({ status: '' });
   const [match, setMatch] = useState<'all' | 'any'>('all');
   const [conditions, setConditions] = useState<DraftCondition[]>([]);
-  const [rows, setRows] = useState<InteractionSummary[]>([]);
+  const [rows, setRows] = useState<InteractionSearchItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   /** The last failure of a search or of an action on the rows (export, delete); a successful search clears it. */
   const [error, setError] = useState<unknown>(null);
@@ -20,7 +20,7 @@ export function useInteractionSearch(accountId: number | null) {
   const search = async (more = false) => {
     if (accountId === null) return;
     try {
-      const page = await post<Page<InteractionSummary>>(
+      const page = await post<Page<InteractionSearchItem>>(
         '/interactions/search',
         toSearchRequest({ ...filters, accountId }, match, conditions, { limit: 50, cursor: more ? cursor : null }),
       );

@@ -3,16 +3,13 @@
  * arrives, so steps added meanwhile are not wiped by a late load), the admin's edits, and publishing a new version.
  */
 import { useEffect, useReducer, useState } from 'preact/hooks';
+import type { ActionPlanVersion } from '../../../../api/schemas/action-plans';
 import type { ActionStep } from '../../../../domain/action-plan-schema';
 import { get, put } from '../../api';
 import { stepsReducer, toStep, type StepsAction } from './drafts';
 
-/** One published version of an account's plan, as GET /accounts/:id/action-plan answers. */
-export interface PlanVersion {
-  version: number;
-  steps: ActionStep[];
-  createdAt: string;
-}
+/** One published version of an account's plan (GET /accounts/:id/action-plan): its steps are the ones published. */
+export type PlanVersion = Omit<ActionPlanVersion, 'steps'> & { steps: ActionStep[] };
 
 export function usePlanEditor(accountId: number | null) {
   const [steps, dispatchSteps] = useReducer(stepsReducer, []);
