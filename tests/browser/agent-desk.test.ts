@@ -5,15 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { addMailUser } from '../../scripts/services/dovecot';
-import { appendEmail, buildEmail, uniqueMailUser } from '../support/mailbox';
-import { startTestPlatform, uniqueAccountKey, type TestPlatform } from '../support/platform';
+import { buildEmail } from '../support/mailbox';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { createRoutedAccount, type RoutedAgent } from '../support/routed-account';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { testEnvironment } from '../support/test-environment';
 import { ensureWebBuild, launchChromium, logIn, openPage, unnamedControls } from './browser';
-
-const AGENT_PASSWORD = 'agent-password-1';
-const SUPERVISOR_PASSWORD = 'supervisor-password-1';
 
 async function tileValue(page: Page, name: string, value: string, timeoutMs = 5_000): Promise<void> {
   // 5 s is well under the view's 10 s fallback poll: the change must come from the live events.
@@ -46,50 +42,22 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
   });
 
   it('offers an appended email live, then accept, canned-answer reply, mandatory disposition; the supervisor sees it all and exports CSV', async () => {
-    const { dovecot } = testEnvironment();
     const admin = platform.admin;
-    const mailUser = { user: uniqueMailUser('browser'), password: 'secret-password' };
-    await addMailUser(dovecot, mailUser);
-    const key = uniqueAccountKey();
-
-    const agent = await admin.post('/api/users', {
-      name: 'Alice Agent',
-      email: `alice-${key}@test.invalid`,
-      role: 'agent',
-      password: AGENT_PASSWORD,
+    // A "Solved" disposition comes with the routed account; the disposition is mandatory there.
+    const routed = await createRoutedAccount(platform, smtp, {
+      people: [{ name: 'Alice Agent' }, { name: 'Sam Supervisor', role: 'supervisor' }],
+      queue: { offerTimeoutSeconds: 120 },
+      account: {
+        notificationSound: true,
+        notificationShake: true,
+        notificationTemplate: 'Mail for {{account.key}} from {{customer.email}}: {{subject}}',
+      },
     });
-    const supervisor = await admin.post('/api/users', {
-      name: 'Sam Supervisor',
-      email: `sam-${key}@test.invalid`,
-      role: 'supervisor',
-      password: SUPERVISOR_PASSWORD,
-    });
-    expect([agent.status, supervisor.status]).toEqual([201, 201]);
-    const queue = await admin.post('/api/queues', { name: `browser-${key}`, strategy: 'beepall', offerTimeoutSeconds: 120 });
-    expect((await admin.put(`/api/queues/${queue.body.id}/members`, { members: [{ agentId: agent.body.id }] })).status).toBe(200);
-    const account = await admin.post('/api/accounts', {
-      name: `Support ${key}`,
-      key,
-      emailAddress: `support-${key.toLowerCase()}@example.test`,
-      imapHost: '127.0.0.1',
-      imapPort: dovecot.port,
-      imapSsl: false,
-      imapUsername: mailUser.user,
-      imapPassword: mailUser.password,
-      smtpHost: '127.0.0.1',
-      smtpPort: smtp.port,
-      smtpSecure: false,
-      smtpAuth: false,
-      mandatoryDisposition: true,
-      notificationSound: true,
-      notificationShake: true,
-      notificationTemplate: 'Mail for {{account.key}} from {{customer.email}}: {{subject}}',
-    });
-    expect(account.status).toBe(201);
-    const accountId = account.body.id as number;
-    expect((await admin.put(`/api/accounts/${accountId}/agents`, { agentIds: [agent.body.id, supervisor.body.id] })).status).toBe(200);
-    expect((await admin.put(`/api/accounts/${accountId}/queues`, { queueIds: [queue.body.id] })).status).toBe(200);
-    const solved = await admin.post(`/api/accounts/${accountId}/dispositions`, { name: 'Solved' });
+    const { account } = routed;
+    const { key } = account;
+    const accountId = account.id;
+    const [agent] = routed.agents as [RoutedAgent];
+    const [supervisor] = routed.supervisors as [RoutedAgent];
     await admin.post(`/api/accounts/${accountId}/dispositions`, { name: 'Needs follow-up' });
     const canned = await admin.post('/api/canned-answers', {
       name: 'Shipping today',
@@ -98,27 +66,19 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     });
     expect(canned.status).toBe(201);
     await admin.post('/api/canned-answers', { name: `Global greeting ${key}`, body: 'Thank you for writing to us.', accountId: null });
-    expect(
-      (
-        await admin.put(`/api/accounts/${accountId}/action-plan`, {
-          steps: [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }],
-        })
-      ).status,
-    ).toBe(201);
-    expect((await admin.patch(`/api/accounts/${accountId}`, { active: true })).status).toBe(200);
 
     // The agent logs in and goes online; the supervisor opens the realtime view of the account.
     const agentPage = await openPage(browser, platform.apiUrl);
     const supervisorPage = await openPage(browser, platform.apiUrl);
     const desk = agentPage.page;
     const watch = supervisorPage.page;
-    await logIn(desk, `alice-${key}@test.invalid`, AGENT_PASSWORD);
+    await logIn(desk, agent.email, agent.password);
     await desk.getByRole('button', { name: 'Go online' }).click();
     await desk.getByTestId('presence').filter({ hasText: 'Online' }).waitFor();
-    expect((await platform.db.user.findUniqueOrThrow({ where: { id: agent.body.id } })).presence).toBe('online');
+    expect((await platform.db.user.findUniqueOrThrow({ where: { id: agent.id } })).presence).toBe('online');
 
-    await logIn(watch, `sam-${key}@test.invalid`, SUPERVISOR_PASSWORD);
-    await watch.getByRole('combobox', { name: /^Account/ }).selectOption({ label: `${key} · Support ${key}` });
+    await logIn(watch, supervisor.email, supervisor.password);
+    await watch.getByRole('combobox', { name: /^Account/ }).selectOption({ label: `${key} · ${account.name}` });
     await tileValue(watch, 'in-progress', '0');
     await tileValue(watch, 'offered', '0');
     await desk.locator('.live.live').waitFor();
@@ -137,13 +97,10 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
       observer.observe(document.body, { childList: true, subtree: true });
     })()`);
     const appendedAt = Date.now();
-    await appendEmail(
-      dovecot,
-      mailUser.user,
-      mailUser.password,
+    await routed.deliver(
       buildEmail({
         from: 'Carla Customer <carla@customer.test>',
-        to: account.body.emailAddress,
+        to: account.emailAddress,
         subject: 'My order is late',
         text: 'Where is order 42?',
       }),
@@ -151,7 +108,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     const offerCard = desk.locator('.offer');
     await offerCard.waitFor({ timeout: 30_000 });
     const visibleAt = (await desk.evaluate('window.offerShownAt')) as number;
-    const offerRow = await platform.db.offer.findFirstOrThrow({ where: { userId: agent.body.id }, orderBy: { id: 'desc' } });
+    const offerRow = await platform.db.offer.findFirstOrThrow({ where: { userId: agent.id }, orderBy: { id: 'desc' } });
     const offerToScreenMs = visibleAt - offerRow.createdAt.getTime();
     process.stdout.write(`[browser] append → offer on screen ${visibleAt - appendedAt} ms (offer row → screen ${offerToScreenMs} ms)\n`);
     // The client's part — from the offer being made to the agent seeing it — is held to a second. The whole path
@@ -202,7 +159,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     await closeButton.click();
     await desk.getByText('Accept an offer or pick one of your interactions.').waitFor();
     const interaction = await platform.db.interaction.findFirstOrThrow({ where: { accountId } });
-    expect(interaction).toMatchObject({ status: 'closed', dispositionId: solved.body.id, agentId: agent.body.id });
+    expect(interaction).toMatchObject({ status: 'closed', dispositionId: routed.dispositionId, agentId: agent.id });
     await tileValue(watch, 'in-progress', '0');
 
     // The supervisor's list shows the closed interaction; export the selection as CSV.
@@ -229,9 +186,9 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     await spy.getByRole('textbox', { name: /^Internal note/ }).fill('Checked with the courier.');
     await spy.getByRole('button', { name: 'Add note' }).click();
     await spy.locator('.message.note', { hasText: 'Checked with the courier.' }).waitFor();
-    expect(
-      await platform.db.message.count({ where: { interactionId: interaction.id, direction: 'note', authorId: supervisor.body.id } }),
-    ).toBe(1);
+    expect(await platform.db.message.count({ where: { interactionId: interaction.id, direction: 'note', authorId: supervisor.id } })).toBe(
+      1,
+    );
     const [zip] = await Promise.all([
       watch.waitForEvent('download'),
       spy.getByRole('button', { name: 'Download zip', exact: true }).click(),
@@ -267,51 +224,31 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
   });
 
   it('pauses with a reason, forwards with an attachment, and passes the interaction on by supervisor reassign and agent transfer', async () => {
-    const { dovecot } = testEnvironment();
     const admin = platform.admin;
-    const mailUser = { user: uniqueMailUser('browser-tools'), password: 'secret-password' };
-    await addMailUser(dovecot, mailUser);
-    const key = uniqueAccountKey();
-    const person = async (name: string, role: string) => {
-      const email = `${name.toLowerCase()}-${key}@test.invalid`;
-      const created = await admin.post('/api/users', { name, email, role, password: AGENT_PASSWORD });
-      expect(created.status).toBe(201);
-      return { id: created.body.id as number, email };
-    };
-    const [ana, ben, sue] = [await person('Ana', 'agent'), await person('Ben', 'agent'), await person('Sue', 'supervisor')];
-    const lunch = await admin.post('/api/pause-statuses', { name: `Lunch ${key}` });
-    const queue = await admin.post('/api/queues', { name: `tools-${key}`, strategy: 'beepall', offerTimeoutSeconds: 120 });
-    await admin.put(`/api/queues/${queue.body.id}/members`, { members: [{ agentId: ana.id }] });
-    const account = await admin.post('/api/accounts', {
-      name: `Tools ${key}`,
-      key,
-      emailAddress: `tools-${key.toLowerCase()}@example.test`,
-      imapHost: '127.0.0.1',
-      imapPort: dovecot.port,
-      imapSsl: false,
-      imapUsername: mailUser.user,
-      imapPassword: mailUser.password,
-      smtpHost: '127.0.0.1',
-      smtpPort: smtp.port,
-      smtpSecure: false,
-      smtpAuth: false,
-      transferEnabled: true,
-      transferToAgent: true,
-      transferToQueue: true,
-      transferTimeoutSeconds: 120,
+    // Only Ana is in the queue: Ben gets the interaction by reassign, and Ana again when he transfers it to the queue.
+    const routed = await createRoutedAccount(platform, smtp, {
+      people: [{ name: 'Ana' }, { name: 'Ben', inQueue: false }, { name: 'Sue', role: 'supervisor' }],
+      queue: { offerTimeoutSeconds: 120 },
+      account: {
+        mandatoryDisposition: false,
+        transferEnabled: true,
+        transferToAgent: true,
+        transferToQueue: true,
+        transferTimeoutSeconds: 120,
+      },
     });
-    expect(account.status).toBe(201);
-    const accountId = account.body.id as number;
-    await admin.put(`/api/accounts/${accountId}/agents`, { agentIds: [ana.id, ben.id, sue.id] });
-    await admin.put(`/api/accounts/${accountId}/queues`, { queueIds: [queue.body.id] });
-    await admin.put(`/api/accounts/${accountId}/action-plan`, { steps: [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }] });
-    expect((await admin.patch(`/api/accounts/${accountId}`, { active: true })).status).toBe(200);
+    const { account } = routed;
+    const { key } = account;
+    const accountId = account.id;
+    const [ana, ben] = routed.agents as [RoutedAgent, RoutedAgent];
+    const [sue] = routed.supervisors as [RoutedAgent];
+    const lunch = await admin.post('/api/pause-statuses', { name: `Lunch ${key}` });
 
     const anaPage = await openPage(browser, platform.apiUrl);
     const benPage = await openPage(browser, platform.apiUrl);
     const suePage = await openPage(browser, platform.apiUrl);
     const desk = anaPage.page;
-    await logIn(desk, ana.email, AGENT_PASSWORD);
+    await logIn(desk, ana.email, ana.password);
 
     // Pause with a reason, then online.
     await desk.getByRole('combobox', { name: 'Pause reason' }).selectOption({ label: `Lunch ${key}` });
@@ -327,13 +264,10 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     await desk.getByRole('button', { name: 'Go online' }).click();
     await desk.getByTestId('presence').filter({ hasText: 'Online' }).waitFor();
 
-    await appendEmail(
-      dovecot,
-      mailUser.user,
-      mailUser.password,
+    await routed.deliver(
       buildEmail({
         from: 'Dan Customer <dan@customer.test>',
-        to: account.body.emailAddress,
+        to: account.emailAddress,
         subject: 'Parcel damaged',
         text: 'The box was crushed.',
       }),
@@ -363,12 +297,12 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     expect(forwarded?.parsed.attachments.map((file) => file.filename)).toContain('photo.txt');
 
     // The supervisor reassigns it to Ben, who accepts it on his desk.
-    await logIn(benPage.page, ben.email, AGENT_PASSWORD);
+    await logIn(benPage.page, ben.email, ben.password);
     await benPage.page.getByRole('button', { name: 'Go online' }).click();
     await benPage.page.getByTestId('presence').filter({ hasText: 'Online' }).waitFor();
     const watch = suePage.page;
-    await logIn(watch, sue.email, AGENT_PASSWORD);
-    await watch.getByRole('combobox', { name: /^Account/ }).selectOption({ label: `${key} · Tools ${key}` });
+    await logIn(watch, sue.email, sue.password);
+    await watch.getByRole('combobox', { name: /^Account/ }).selectOption({ label: `${key} · ${account.name}` });
     await watch.locator(`tr[data-interaction-id="${interaction.id}"]`).getByRole('button', { name: 'Parcel damaged' }).click();
     const spy = watch.getByRole('region', { name: /^Interaction #/ });
     await spy.getByRole('combobox', { name: 'Reassign to' }).selectOption({ label: 'Ben' });
@@ -383,7 +317,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     const transfer = benPage.page.getByRole('form', { name: 'Transfer' });
     await transfer.getByLabel('queue', { exact: true }).check();
     // The targets come from the API (the account's queues), chosen by name.
-    await transfer.getByLabel('Target queue').selectOption(String(queue.body.id));
+    await transfer.getByLabel('Target queue').selectOption(String(routed.queueId));
     await transfer.getByRole('button', { name: 'Transfer' }).click();
     await transfer.getByText('Transfer started.').waitFor();
     await desk.locator('.offer', { hasText: 'Parcel damaged' }).waitFor({ timeout: 15_000 });

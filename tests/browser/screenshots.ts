@@ -6,12 +6,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Browser } from 'playwright-core';
-import { addMailUser } from '../../scripts/services/dovecot';
 import { waitFor } from '../../scripts/services/process-tools';
-import { appendEmail, uniqueMailUser } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { createRoutedAccount, type RoutedAgent } from '../support/routed-account';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { testEnvironment } from '../support/test-environment';
 import { ensureWebBuild, launchChromium, logIn, openPage } from './browser';
 
 const OUT = path.resolve(__dirname, '../../docs/screenshots');
@@ -51,47 +49,39 @@ describe('screenshots of the web client', () => {
   });
 
   it('takes the agent desk, the supervisor view and the action plan editor', async () => {
-    const { dovecot } = testEnvironment();
     const admin = platform.admin;
-    const mailUser = { user: uniqueMailUser('screens'), password: 'secret-password' };
-    await addMailUser(dovecot, mailUser);
-
     const password = 'password-123';
-    const alice = (
-      await admin.post('/api/users', { name: 'Alice Martin', email: 'alice@shop.example', role: 'agent', password, capacity: 3 })
-    ).body;
-    const bruno = (await admin.post('/api/users', { name: 'Bruno Rossi', email: 'bruno@shop.example', role: 'agent', password })).body;
-    const sam = (await admin.post('/api/users', { name: 'Sam Lee', email: 'sam@shop.example', role: 'supervisor', password })).body;
-    await admin.post('/api/users', { name: 'Ada Admin', email: 'ada@shop.example', role: 'admin', password });
-    await admin.post('/api/pause-statuses', { name: 'Lunch' });
-    await admin.post('/api/pause-statuses', { name: 'Training' });
-    const firstLine = (await admin.post('/api/queues', { name: 'First line', strategy: 'beepall', offerTimeoutSeconds: 600 })).body;
+    // The routed account's queue is "First line" (Alice); Bruno works the "Refunds" queue, next in the plan.
     const refunds = (await admin.post('/api/queues', { name: 'Refunds', strategy: 'rrmemory' })).body;
-    await admin.put(`/api/queues/${firstLine.id}/members`, { members: [{ agentId: alice.id }] });
-    await admin.put(`/api/queues/${refunds.id}/members`, { members: [{ agentId: bruno.id }] });
-    const account = (
-      await admin.post('/api/accounts', {
+    const routed = await createRoutedAccount(platform, smtp, {
+      people: [
+        { name: 'Alice Martin', email: 'alice@shop.example', password, capacity: 3 },
+        { name: 'Bruno Rossi', email: 'bruno@shop.example', password, inQueue: false },
+        { name: 'Sam Lee', email: 'sam@shop.example', password, role: 'supervisor' },
+      ],
+      queue: { name: 'First line', offerTimeoutSeconds: 600 },
+      actionPlan: (firstLine) => [
+        { type: 'tag', tags: ['web'], label: 'start' },
+        { type: 'queue', queueId: firstLine, timeoutSeconds: 600 },
+        { type: 'queue', queueId: refunds.id, timeoutSeconds: 600 },
+      ],
+      account: {
         name: 'Shop support',
         key: 'SHOP',
         emailAddress: 'support@shop.example',
-        imapHost: '127.0.0.1',
-        imapPort: dovecot.port,
-        imapSsl: false,
-        imapUsername: mailUser.user,
-        imapPassword: mailUser.password,
-        smtpHost: '127.0.0.1',
-        smtpPort: smtp.port,
-        smtpSecure: false,
-        smtpAuth: false,
-        mandatoryDisposition: true,
         notificationShake: true,
         notificationTemplate: '{{account.key}} · {{customer.email}} writes: {{subject}}',
-      })
-    ).body;
-    await admin.put(`/api/accounts/${account.id}/agents`, { agentIds: [alice.id, bruno.id, sam.id] });
-    await admin.put(`/api/accounts/${account.id}/queues`, { queueIds: [firstLine.id, refunds.id] });
-    const solved = (await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Solved' })).body;
-    await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Refund issued', parentId: solved.id });
+      },
+    });
+    const { account } = routed;
+    const [alice, bruno] = routed.agents as [RoutedAgent, RoutedAgent];
+    const [sam] = routed.supervisors as [RoutedAgent];
+    await admin.post('/api/users', { name: 'Ada Admin', email: 'ada@shop.example', role: 'admin', password });
+    await admin.post('/api/pause-statuses', { name: 'Lunch' });
+    await admin.post('/api/pause-statuses', { name: 'Training' });
+    await admin.put(`/api/queues/${refunds.id}/members`, { members: [{ agentId: bruno.id }] });
+    await admin.put(`/api/accounts/${account.id}/queues`, { queueIds: [routed.queueId, refunds.id] });
+    await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Refund issued', parentId: routed.dispositionId });
     await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Needs follow-up' });
     await admin.post('/api/canned-answers', {
       name: 'Thanks for writing',
@@ -108,15 +98,7 @@ describe('screenshots of the web client', () => {
       body: 'Refunds reach your card within 5 working days.',
       accountId: account.id,
     });
-    await admin.put(`/api/accounts/${account.id}/action-plan`, {
-      steps: [
-        { type: 'tag', tags: ['web'], label: 'start' },
-        { type: 'queue', queueId: firstLine.id, timeoutSeconds: 600 },
-        { type: 'queue', queueId: refunds.id, timeoutSeconds: 600 },
-      ],
-    });
-    await admin.patch(`/api/accounts/${account.id}`, { active: true });
-    const agentApi = await platform.clientFor(alice.id);
+    const agentApi = alice.client;
     await agentApi.put('/api/me/presence', { presence: 'online' });
 
     const customers = [
@@ -130,7 +112,7 @@ describe('screenshots of the web client', () => {
       { from: 'Dev Patel <dev@example.net>', subject: 'Refund for a damaged chair', text: 'The chair arrived broken. Can I get a refund?' },
     ];
     for (const customer of customers) {
-      await appendEmail(dovecot, mailUser.user, mailUser.password, await email(customer));
+      await routed.deliver(await email(customer));
       await waitFor('the offer', async () => (await agentApi.get('/api/me/offers')).body.length > 0, {
         timeoutMs: 60_000,
         intervalMs: 100,
@@ -142,16 +124,12 @@ describe('screenshots of the web client', () => {
           text: 'Hello Carla, I am sorry for the wait: I am checking with the courier now.',
         });
         await smtp.waitForMessages(1, 15_000);
-        const samApi = await platform.clientFor(sam.id);
-        await samApi.post(`/api/interactions/${offer.interactionId}/notes`, {
+        await sam.client.post(`/api/interactions/${offer.interactionId}/notes`, {
           text: 'Courier confirmed a delay in Milan; offer free shipping next time.',
         });
       }
     }
-    await appendEmail(
-      dovecot,
-      mailUser.user,
-      mailUser.password,
+    await routed.deliver(
       await email({ from: 'Lena Vogel <lena@example.de>', subject: 'Wrong size delivered', text: 'I got an M instead of an L.' }),
     );
 

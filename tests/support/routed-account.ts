@@ -11,9 +11,26 @@ import type { AppendedEmail } from './mailbox';
 import type { ApiClient, TestPlatform } from './platform';
 import type { SmtpSink } from './smtp-sink';
 
+/** The password of people created without one. */
+export const ROUTED_PASSWORD = 'agent-password';
+
+/** Someone working the account: an agent (in its queue unless `inQueue: false`) or a supervisor (never queued). */
+export interface RoutedPerson {
+  name: string;
+  role?: 'agent' | 'supervisor';
+  /** A unique test address by default. */
+  email?: string;
+  /** {@link ROUTED_PASSWORD} by default. */
+  password?: string;
+  capacity?: number;
+  inQueue?: boolean;
+}
+
 export interface RoutedAgent {
   id: number;
   name: string;
+  email: string;
+  password: string;
   client: ApiClient;
 }
 
@@ -23,6 +40,7 @@ export interface RoutedAccount {
   agent: ApiClient;
   agentId: number;
   agents: RoutedAgent[];
+  supervisors: RoutedAgent[];
   queueId: number;
   dispositionId: number;
   mailUser: { user: string; password: string };
@@ -33,24 +51,43 @@ export interface RoutedAccount {
 export async function createRoutedAccount(
   platform: TestPlatform,
   smtp: SmtpSink,
-  options: { agentNames?: string[]; account?: Record<string, unknown>; dovecot?: DovecotHandle } = {},
+  options: {
+    agentNames?: string[];
+    /** Instead of `agentNames`, when the test needs supervisors, agents outside the queue or fixed logins. */
+    people?: RoutedPerson[];
+    /** Settings of the queue (beepall, 60 s offers by default). */
+    queue?: Record<string, unknown>;
+    /** The action plan's steps, given the queue's id (by default one step on that queue). */
+    actionPlan?: (queueId: number) => unknown[];
+    account?: Record<string, unknown>;
+    dovecot?: DovecotHandle;
+  } = {},
 ): Promise<RoutedAccount> {
   const { admin } = platform;
   const agents: RoutedAgent[] = [];
+  const supervisors: RoutedAgent[] = [];
+  const queued: RoutedAgent[] = [];
   const tag = randomBytes(4).toString('hex');
-  for (const [index, name] of (options.agentNames ?? ['Alice Agent']).entries()) {
+  const people = options.people ?? (options.agentNames ?? ['Alice Agent']).map((name): RoutedPerson => ({ name }));
+  for (const [index, person] of people.entries()) {
+    const email = person.email ?? `agent${index}-${tag}@test.invalid`;
+    const password = person.password ?? ROUTED_PASSWORD;
     const created = await admin.post('/api/users', {
-      name,
-      email: `agent${index}-${tag}@test.invalid`,
-      role: 'agent',
-      password: 'agent-password',
+      name: person.name,
+      email,
+      role: person.role ?? 'agent',
+      password,
+      ...(person.capacity === undefined ? {} : { capacity: person.capacity }),
     });
     expect(created.status).toBe(201);
-    agents.push({ id: created.body.id, name, client: await platform.clientFor(created.body.id) });
+    const routed = { id: created.body.id, name: person.name, email, password, client: await platform.clientFor(created.body.id) };
+    if (person.role === 'supervisor') supervisors.push(routed);
+    else agents.push(routed);
+    if (person.role !== 'supervisor' && person.inQueue !== false) queued.push(routed);
   }
-  const queue = await admin.post('/api/queues', { name: `support-${tag}`, strategy: 'beepall', offerTimeoutSeconds: 60 });
+  const queue = await admin.post('/api/queues', { name: `support-${tag}`, strategy: 'beepall', offerTimeoutSeconds: 60, ...options.queue });
   expect(queue.status).toBe(201);
-  const members = agents.map((agent) => ({ agentId: agent.id }));
+  const members = queued.map((agent) => ({ agentId: agent.id }));
   expect((await admin.put(`/api/queues/${queue.body.id}/members`, { members })).status).toBe(200);
 
   const watched = await createWatchedAccount(
@@ -59,13 +96,13 @@ export async function createRoutedAccount(
     { activate: false, ...(options.dovecot ? { dovecot: options.dovecot } : {}) },
   );
   const account = (await admin.get(`/api/accounts/${watched.id}`)).body;
-  const agentIds = agents.map((agent) => agent.id);
+  const agentIds = [...agents, ...supervisors].map((person) => person.id);
   expect((await admin.put(`/api/accounts/${account.id}/agents`, { agentIds })).status).toBe(200);
   expect((await admin.put(`/api/accounts/${account.id}/queues`, { queueIds: [queue.body.id] })).status).toBe(200);
   const disposition = await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Solved' });
   expect(disposition.status).toBe(201);
   const plan = await admin.put(`/api/accounts/${account.id}/action-plan`, {
-    steps: [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }],
+    steps: options.actionPlan?.(queue.body.id) ?? [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }],
   });
   expect(plan.status).toBe(201);
   // Activating starts the account's watcher.
@@ -76,6 +113,7 @@ export async function createRoutedAccount(
     agent: agents[0]!.client,
     agentId: agents[0]!.id,
     agents,
+    supervisors,
     queueId: queue.body.id,
     dispositionId: disposition.body.id,
     mailUser: watched.mailUser,
