@@ -23,9 +23,7 @@ import { createQueueStore } from './queues';
 import { createSettingsStore } from './settings';
 import { createTokenStore } from './tokens';
 import { createUserStore } from './users';
-import { createAccountReferenceStore } from './account-references';
 import { createInteractionStore } from './interactions';
-import { createMailboxStatusStore } from './mailbox-status';
 import { createOfferStore } from './offers';
 import { createQuarantineStore } from './quarantine';
 import { createThreadStore } from './threads';
@@ -50,9 +48,7 @@ export function createStore(db: Database) {
     threads: createThreadStore(db),
     offers: createOfferStore(db),
     transfers: createTransferStore(db),
-    accountReferences: createAccountReferenceStore(db),
     quarantine: createQuarantineStore(db),
-    mailboxStatus: createMailboxStatusStore(db),
     blobs: createBlobStore(db),
     inboundEmail: createInboundEmailStore(db),
     routingEvents: createRoutingEventStore(db),

@@ -3,6 +3,7 @@
  * HIGHESTMODSEQ), the server's UIDNEXT for the lag, and visible events (resets, emails that never came).
  */
 import type { Database } from './db';
+import type { PageWindow } from './paging';
 
 /** One mailbox of one account. */
 export interface MailboxRef {
@@ -81,6 +82,11 @@ export function createMailboxStore(db: Database) {
     /** An email the server announced but never delivered. */
     async recordMissingMessage(ref: MailboxRef, detail: { uidValidity: string; uid: string; attempts: number }): Promise<void> {
       await db.mailboxEvent.create({ data: { ...ref, type: 'missing-message', detail } });
+    },
+
+    /** The account's visible mailbox events, a page at a time (the API's list style chooses the window). */
+    events(accountId: number, window: PageWindow) {
+      return db.mailboxEvent.findMany({ where: { accountId }, ...window });
     },
   };
 }

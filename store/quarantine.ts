@@ -1,12 +1,6 @@
 /** Emails the watcher would not ingest (too large, unreadable), kept with the reason and their raw source. */
 import type { Database } from './db';
-
-/** A page of a list: rows to skip and take, in this order (the API's list style decides them). */
-export interface ListWindow {
-  skip: number;
-  take: number;
-  orderBy: Record<string, 'asc' | 'desc'>[];
-}
+import type { PageWindow } from './paging';
 
 export function createQuarantineStore(db: Database) {
   return {
@@ -14,7 +8,7 @@ export function createQuarantineStore(db: Database) {
       return db.quarantinedEmail.findUnique({ where: { id } });
     },
 
-    list(accountId: number, window: ListWindow) {
+    list(accountId: number, window: PageWindow) {
       return db.quarantinedEmail.findMany({ where: { accountId }, ...window });
     },
 

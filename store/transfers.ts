@@ -1,8 +1,18 @@
-/** Where a held interaction may be transferred: the account's agents, its queues, other accounts. */
+/** Where a held interaction may be transferred: the account's agents, its queues, other accounts; and whether a named target is one. */
 import type { Database } from './db';
 
 export function createTransferStore(db: Database) {
   return {
+    /** Whether the user is an agent added to the account. */
+    async isAccountAgent(accountId: number, userId: number): Promise<boolean> {
+      return (await db.accountAgent.findUnique({ where: { accountId_userId: { accountId, userId } } })) !== null;
+    },
+
+    /** Whether the queue is one the account routes to. */
+    async isAccountQueue(accountId: number, queueId: number): Promise<boolean> {
+      return (await db.accountQueue.findUnique({ where: { accountId_queueId: { accountId, queueId } } })) !== null;
+    },
+
     /** Any account, visible or not: a transfer to another account may name one the holder is not added to. */
     account(id: number) {
       return db.emailAccount.findUnique({ where: { id }, select: { id: true } });

@@ -4,7 +4,7 @@ import { closeUpdate, forwardUpdate, replyUpdate } from '../../contracts/route-e
 import type { OutboundRequest } from '../../domain/email';
 import type { RouterContext } from '../deps';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
-import { closeSchema, forwardSchema, replySchema } from '../schemas';
+import { closeSchema, forwardSchema, replySchema } from '../schemas/agent-actions';
 import { asConflict } from '../workflow-answers';
 
 /** At most this much may be attached to one outbound email (what common SMTP servers accept). */
@@ -43,7 +43,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
     user: AuthenticatedUser,
     body: z.infer<typeof replySchema>,
   ): Promise<OutboundRequest> {
-    if (body.cannedAnswerId !== undefined && !(await store.accountReferences.isCannedAnswer(interaction.accountId, body.cannedAnswerId))) {
+    if (body.cannedAnswerId !== undefined && !(await store.outbox.findCannedAnswer(body.cannedAnswerId, interaction.accountId))) {
       throw AppError.badRequest('cannedAnswerId is not a canned answer of this account', [
         { field: 'cannedAnswerId', reason: 'neither a global canned answer nor one of this account' },
       ]);
@@ -119,7 +119,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
     async ({ params, body, user }) => {
       const interaction = await visibility.requireInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('this interaction is not being routed or held');
-      if (body.dispositionId !== undefined && !(await store.accountReferences.isDisposition(interaction.accountId, body.dispositionId))) {
+      if (body.dispositionId !== undefined && !(await store.dispositions.find(interaction.accountId, body.dispositionId))) {
         throw AppError.badRequest('dispositionId is not a disposition of this account', [
           { field: 'dispositionId', reason: 'not a disposition of this account' },
         ]);

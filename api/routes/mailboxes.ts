@@ -2,7 +2,7 @@
 import { pendingUidCount } from '../../domain/sync-decisions';
 import type { RouterContext } from '../deps';
 import { idParams, z } from '../http';
-import { listQuery, listResponse, page } from '../services/listing';
+import { listQuery, listResponse, page } from '../listing';
 
 const mailboxStateSchema = z
   .object({
@@ -42,7 +42,7 @@ export function registerMailboxRoutes({ route, store, visibility }: RouterContex
     },
     async ({ params, user }) => {
       const account = await visibility.requireAccount(params.id, user);
-      const state = await store.mailboxStatus.state(account.id, account.mailbox);
+      const state = await store.mailboxes.state({ accountId: account.id, mailbox: account.mailbox });
       const lastUid = state?.lastUid ?? 0n;
       return {
         accountId: account.id,
@@ -78,7 +78,7 @@ export function registerMailboxRoutes({ route, store, visibility }: RouterContex
       const account = await visibility.requireAccount(params.id, user);
       return page(
         query,
-        (window) => store.mailboxStatus.events(account.id, window),
+        (window) => store.mailboxes.events(account.id, window),
         ({ accountId: _, ...event }) => ({ ...event, createdAt: event.createdAt.toISOString() }),
       );
     },

@@ -3,7 +3,7 @@ import { acceptOfferUpdate, rejectOfferUpdate } from '../../contracts/route-emai
 import type { RouterContext } from '../deps';
 import { presentPendingOffer } from '../desk-presenters';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
-import { offerAnswerSchema } from '../schemas';
+import { offerAnswerSchema } from '../schemas/agent-actions';
 import { offerAnswerResultSchema, pendingOfferSchema, type OfferAnswerResult, type PendingOffer } from '../schemas/desk-answers';
 import { asConflict } from '../workflow-answers';
 

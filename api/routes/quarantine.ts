@@ -2,7 +2,7 @@
 import { createIngestAndRoute } from '../../services/ingest-and-route';
 import type { RouterContext } from '../deps';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
-import { listQuery, listResponse, page } from '../services/listing';
+import { listQuery, listResponse, page } from '../listing';
 import { mailboxTags as tags } from './mailboxes';
 
 const quarantinedSchema = z

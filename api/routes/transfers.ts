@@ -7,7 +7,7 @@ import { transferUpdate, type TransferRequest } from '../../contracts/route-emai
 import type { RouterContext } from '../deps';
 import { asConflict } from '../workflow-answers';
 import { AppError, idParams, z } from '../http';
-import { reassignSchema } from '../schemas';
+import { reassignSchema } from '../schemas/agent-actions';
 
 const id = z.number().int().positive();
 
@@ -63,7 +63,7 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
         await requireAccountAgent(interaction.accountId, body.agentId);
         target = { kind: 'agent', agentId: body.agentId };
       } else if (body.queueId !== undefined) {
-        if (!(await store.accountReferences.isQueue(interaction.accountId, body.queueId)))
+        if (!(await store.transfers.isAccountQueue(interaction.accountId, body.queueId)))
           throw AppError.badRequest('queueId is not a queue of this account', [
             { field: 'queueId', reason: 'not a queue of this account' },
           ]);
@@ -125,7 +125,7 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
   );
 
   async function requireAccountAgent(accountId: number, agentId: number): Promise<void> {
-    if (!(await store.accountReferences.isAgent(accountId, agentId)))
+    if (!(await store.transfers.isAccountAgent(accountId, agentId)))
       throw AppError.badRequest('agentId is not an agent of this account', [{ field: 'agentId', reason: 'not an agent of this account' }]);
   }
 
