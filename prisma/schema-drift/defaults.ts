@@ -40,8 +40,9 @@ function unwrapParentheses(text: string): string {
   return current;
 }
 
-function balanced(text: string): boolean {
-  let depth = 0;
+/** Positions of the characters outside '…' literals ('' escapes a quote), and whether every literal is closed. */
+function outsideLiterals(text: string): { positions: number[]; closed: boolean } {
+  const positions: number[] = [];
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
@@ -53,10 +54,19 @@ function balanced(text: string): boolean {
       continue;
     }
     if (ch === "'") inString = true;
-    else if (ch === '(') depth++;
-    else if (ch === ')' && --depth < 0) return false;
+    else positions.push(i);
   }
-  return depth === 0 && !inString;
+  return { positions, closed: !inString };
+}
+
+function balanced(text: string): boolean {
+  const { positions, closed } = outsideLiterals(text);
+  let depth = 0;
+  for (const i of positions) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth < 0) return false;
+  }
+  return depth === 0 && closed;
 }
 
 /** `'it''s'` → `it's`; `E'\\x41'`-style strings are returned with escapes as stored. */
@@ -69,19 +79,10 @@ function unquoteLiteral(text: string): string | null {
 function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
-  let inString = false;
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (const i of outsideLiterals(text).positions) {
     const ch = text[i];
-    if (inString) {
-      if (ch === "'") {
-        if (text[i + 1] === "'") i++;
-        else inString = false;
-      }
-      continue;
-    }
-    if (ch === "'") inString = true;
-    else if (ch === '(' || ch === '[') depth++;
+    if (ch === '(' || ch === '[') depth++;
     else if (ch === ')' || ch === ']') depth--;
     else if (ch === ',' && depth === 0) {
       parts.push(text.slice(start, i).trim());

@@ -2,7 +2,7 @@
  * The database a DMMF asks for, in the terms of the database side: tables with their columns, keys, indexes
  * and foreign keys (implicit many-to-many join tables included), and enums.
  */
-import type { DbEnum, ReferentialAction } from './database';
+import type { DbEnum, DbForeignKey } from './database';
 import { canonicalTimestamp } from './defaults';
 import type { Dmmf, DmmfEnum, DmmfField, DmmfFieldDefault, DmmfFieldDefaultFunction, DmmfModel } from './dmmf';
 import { CLIENT_SIDE_DEFAULTS, INDEX_METHODS, PRISMA_ACTIONS, prismaConstraintNames, scalarColumnType } from './prisma-conventions';
@@ -39,15 +39,10 @@ export interface ExpectedIndex {
   label: string;
 }
 
-export interface ExpectedForeignKey {
+/** A foreign key as the database should have it, and the relation field it comes from. */
+export interface ExpectedForeignKey extends DbForeignKey {
   model: string;
   field: string;
-  name: string;
-  columns: string[];
-  referencedTable: string;
-  referencedColumns: string[];
-  onDelete: ReferentialAction;
-  onUpdate: ReferentialAction;
 }
 
 export interface ExpectedTable {
