@@ -4,12 +4,10 @@
  * close with a mandatory disposition; a supervisor watches the realtime counts change live and exports CSV.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildEmail } from '../support/mailbox';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { createRoutedAccount, type RoutedAgent } from '../support/routed-account';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { ensureWebBuild, launchChromium, logIn, openPage, unnamedControls } from './browser';
+import { logIn, openPage, unnamedControls, useBrowserPlatform } from './browser';
 
 async function tileValue(page: Page, name: string, value: string, timeoutMs = 5_000): Promise<void> {
   // 5 s is well under the view's 10 s fallback poll: the change must come from the live events.
@@ -17,21 +15,10 @@ async function tileValue(page: Page, name: string, value: string, timeoutMs = 5_
 }
 
 describe('web client: agent desk and supervisor view in Chromium against the real platform', () => {
-  let platform: TestPlatform;
-  let smtp: SmtpSink;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    [smtp, platform, browser] = await Promise.all([startSmtpSink(), startTestPlatform(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-    await smtp?.close();
-  });
+  const started = useBrowserPlatform();
 
   it('serves the client at /app with a fallback to index.html, and leaves /api alone', async () => {
+    const { platform } = started;
     const index = await fetch(`${platform.apiUrl}/app/supervisor`);
     expect(index.status).toBe(200);
     expect(await index.text()).toContain('<div id="root">');
@@ -42,6 +29,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
   });
 
   it('offers an appended email live, then accept, canned-answer reply, mandatory disposition; the supervisor sees it all and exports CSV', async () => {
+    const { platform, smtp, browser } = started;
     const admin = platform.admin;
     // A "Solved" disposition comes with the routed account; the disposition is mandatory there.
     const routed = await createRoutedAccount(platform, smtp, {
@@ -224,6 +212,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
   });
 
   it('pauses with a reason, forwards with an attachment, and passes the interaction on by supervisor reassign and agent transfer', async () => {
+    const { platform, smtp, browser } = started;
     const admin = platform.admin;
     // Only Ana is in the queue: Ben gets the interaction by reassign, and Ana again when he transfers it to the queue.
     const routed = await createRoutedAccount(platform, smtp, {
@@ -316,8 +305,8 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     await benPage.page.getByRole('tab', { name: 'Transfer' }).click();
     const transfer = benPage.page.getByRole('form', { name: 'Transfer' });
     await transfer.getByLabel('queue', { exact: true }).check();
-    // The targets come from the API (the account's queues), chosen by name.
-    await transfer.getByLabel('Target queue').selectOption(String(routed.queueId));
+    // The targets come from the API (the account's queues), chosen by name once loaded (a bare id field until then).
+    await transfer.getByRole('combobox', { name: 'Target queue' }).selectOption(String(routed.queueId));
     await transfer.getByRole('button', { name: 'Transfer' }).click();
     await transfer.getByText('Transfer started.').waitFor();
     await desk.locator('.offer', { hasText: 'Parcel damaged' }).waitFor({ timeout: 15_000 });

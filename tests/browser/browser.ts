@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -44,6 +46,46 @@ export function ensureWebBuild(): string {
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-tools.sh --test (installs Debian's chromium)`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface BrowserPlatform {
+  readonly platform: TestPlatform;
+  readonly smtp: SmtpSink;
+  readonly browser: Browser;
+}
+
+/**
+ * The web client built, an SMTP capture, the platform and Chromium for the tests of one describe block (call it
+ * there): started before them, closed after them. Read its fields inside the tests.
+ */
+export function useBrowserPlatform(options: Parameters<typeof startTestPlatform>[0] = {}): BrowserPlatform {
+  let platform: TestPlatform | undefined;
+  let smtp: SmtpSink | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensureWebBuild();
+    [smtp, platform, browser] = await Promise.all([startSmtpSink(), startTestPlatform(options), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+    await smtp?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the browser platform is not started yet (read it inside a test)');
+    return value;
+  };
+  return {
+    get platform() {
+      return started(platform);
+    },
+    get smtp() {
+      return started(smtp);
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
 }
 
 /** A page at 1280×800 (the size the client is made for), failing the test on uncaught page errors. */

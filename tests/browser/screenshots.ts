@@ -5,12 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { Browser } from 'playwright-core';
 import { waitFor } from '../../scripts/services/process-tools';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { createRoutedAccount, type RoutedAgent } from '../support/routed-account';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { ensureWebBuild, launchChromium, logIn, openPage } from './browser';
+import { logIn, openPage, useBrowserPlatform } from './browser';
 
 const OUT = path.resolve(__dirname, '../../docs/screenshots');
 
@@ -33,22 +30,11 @@ function email(options: {
 }
 
 describe('screenshots of the web client', () => {
-  let platform: TestPlatform;
-  let smtp: SmtpSink;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ensureWebBuild();
-    [smtp, platform, browser] = await Promise.all([startSmtpSink(), startTestPlatform(), launchChromium()]);
-    mkdirSync(OUT, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-    await smtp?.close();
-  });
+  const started = useBrowserPlatform();
+  beforeAll(() => mkdirSync(OUT, { recursive: true }));
 
   it('takes the agent desk, the supervisor view and the action plan editor', async () => {
+    const { platform, smtp, browser } = started;
     const admin = platform.admin;
     const password = 'password-123';
     // The routed account's queue is "First line" (Alice); Bruno works the "Refunds" queue, next in the plan.
