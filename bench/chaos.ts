@@ -89,8 +89,7 @@ async function main(): Promise<void> {
   let exitCode = 1;
   try {
     // Room for every email at once (capacity × agents ≥ emails; offers outlast the run): the run measures the faults,
-    // not a queue of interactions waiting for agents (when waiting workflows still re-polled every 2 s, hundreds of
-    // them saturated 2 cores).
+    // not a queue of interactions waiting for agents.
     const desk = await createDesk(platform, {
       dovecot: testEnvironment().dovecot,
       agents: AGENTS,
