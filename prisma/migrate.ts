@@ -16,7 +16,7 @@ export { applyMigrations, DEFAULT_MIGRATIONS_DIR, type ApplyMigrationsOptions, t
 export { migrationChecksum, scriptMatchesChecksum } from './offline-migrate/checksums';
 export { PRISMA_MIGRATE_ADVISORY_LOCK_KEY } from './offline-migrate/connection';
 export { readMigrationsFolder, type MigrationDirectory, type MigrationsFolder } from './offline-migrate/migrations-folder';
-export { CREATE_MIGRATIONS_TABLE_SQL } from './offline-migrate/migrations-table';
+export { CREATE_MIGRATIONS_TABLE_SQL, type MigrationRow } from './offline-migrate/migrations-table';
 export { MigrationError, type LogLevel, type MigrateLog } from './offline-migrate/output';
 
 export interface SchemaEngineAvailability {

@@ -13,6 +13,7 @@ import {
   schemaEngineAvailability,
   scriptMatchesChecksum,
   type MigrateLog,
+  type MigrationRow,
 } from '../../prisma/migrate';
 import { compareWithDmmf, readDatabaseSchema, type Dmmf } from '../../prisma/schema-drift';
 import { loadSchemaDmmf, MIGRATIONS_DIR, migrationNames, migrationWorkspace, quiet, withClient } from '../support/migrations';
@@ -31,17 +32,6 @@ beforeAll(async () => {
 async function addMigration(dir: string, name: string, sql: string): Promise<void> {
   await mkdir(path.join(dir, name));
   await writeFile(path.join(dir, name, 'migration.sql'), sql);
-}
-
-interface MigrationRow {
-  id: string;
-  checksum: string;
-  finished_at: Date | null;
-  migration_name: string;
-  logs: string | null;
-  rolled_back_at: Date | null;
-  started_at: Date;
-  applied_steps_count: number;
 }
 
 async function migrationRows(url: string): Promise<MigrationRow[]> {
