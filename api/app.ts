@@ -46,10 +46,11 @@ export function createApp(deps: ApiDeps): Express {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   const api = Router();
-  const store = createStore(deps.db);
+  const { db, ...routeDeps } = deps;
+  const store = createStore(db);
   const context = {
     route: createRouteDefiner(api, registry, createAuthenticator(store.tokens)),
-    deps,
+    deps: routeDeps,
     store,
     visibility: createVisibility(store.visibility),
   };
@@ -100,7 +101,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/docs/assets', express.static(swaggerUi, { index: false }));
 
   app.get('/health', async (_request, response) => {
-    const checks = await Promise.allSettled([deps.db.$queryRaw`SELECT 1`, deps.temporal.connection.workflowService.getSystemInfo({})]);
+    const checks = await Promise.allSettled([store.ping(), deps.temporal.connection.workflowService.getSystemInfo({})]);
     const [database, temporal] = checks.map((check) => (check.status === 'fulfilled' ? 'ok' : 'unreachable'));
     const healthy = database === 'ok' && temporal === 'ok';
     response.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', database, temporal });

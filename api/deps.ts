@@ -7,8 +7,9 @@ import type { SecretBox } from '../platform/secrets';
 import type { RouteDefiner } from './http';
 import type { WatcherControl } from '../services/mailbox-watchers';
 
-/** What route modules may use. Built once by createApp's caller (api/server.ts or a test). */
+/** What the API is built from, once, by createApp's caller (api/server.ts or a test). */
 export interface ApiDeps {
+  /** Opened by the composition root; createApp hands it to the repositories and the health check only. */
   db: Database;
   temporal: Client;
   secrets: SecretBox;
@@ -22,7 +23,7 @@ export interface ApiDeps {
 /** What a route module receives: the route definer, the repositories and the use cases (never the Prisma client). */
 export interface RouterContext {
   route: RouteDefiner;
-  deps: ApiDeps;
+  deps: Omit<ApiDeps, 'db'>;
   store: Store;
   visibility: Visibility;
 }

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { deployMigrations } from '../prisma/migrate';
 import { loadConfig } from '../platform/config';
+import { createStore } from '../store';
 import { createDatabase } from '../store/db';
 import { createLogger } from '../platform/logger';
 import { createLiveEventHub } from '../platform/live-events';
@@ -23,18 +24,17 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
     heartbeatTimeoutSeconds: config.WATCHER_HEARTBEAT_SECONDS,
   });
 
-  if (config.MAILROUTE_ADMIN_PASSWORD && (await db.user.count({ where: { role: 'admin' } })) === 0) {
-    await db.user.create({
-      data: {
-        name: 'Administrator',
-        email: config.MAILROUTE_ADMIN_EMAIL,
-        role: 'admin',
-        passwordHash: await hashPassword(config.MAILROUTE_ADMIN_PASSWORD),
-      },
+  const store = createStore(db);
+  if (config.MAILROUTE_ADMIN_PASSWORD && (await store.users.countWithRole('admin')) === 0) {
+    await store.users.create({
+      name: 'Administrator',
+      email: config.MAILROUTE_ADMIN_EMAIL,
+      role: 'admin',
+      passwordHash: await hashPassword(config.MAILROUTE_ADMIN_PASSWORD),
     });
     logger.info({ email: config.MAILROUTE_ADMIN_EMAIL }, 'bootstrap admin created');
   }
-  for (const account of await db.emailAccount.findMany({ where: { active: true } })) {
+  for (const account of await store.accounts.listActive()) {
     await watchers.sync(account, 'created');
   }
 

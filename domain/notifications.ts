@@ -2,6 +2,7 @@
  * What an agent's desk shows (and plays) for a live event: the account's notification template rendered for the
  * interaction, with the account's sound and shake flags, and the account key for the tab.
  */
+import { z } from 'zod';
 import { renderTemplate } from './templates';
 
 /** Used when an account has no notification template of its own. */
@@ -10,12 +11,16 @@ export const DEFAULT_NOTIFICATION_TEMPLATE = '{{account.key}}: {{customer.name}}
 /** Notifications travel in PostgreSQL NOTIFY payloads (8000 bytes at most): the text is kept short. */
 const MAX_TEXT = 500;
 
-export interface DeskNotification {
-  accountKey: string;
-  text: string;
-  sound: boolean;
-  shake: boolean;
-}
+export const deskNotificationSchema = z
+  .object({
+    accountKey: z.string(),
+    text: z.string().meta({ description: "the account's notification template, rendered for the interaction" }),
+    sound: z.boolean(),
+    shake: z.boolean(),
+  })
+  .meta({ id: 'DeskNotification' });
+
+export type DeskNotification = z.output<typeof deskNotificationSchema>;
 
 export function renderNotification(
   account: { key: string; name: string; notificationTemplate: string | null; notificationSound: boolean; notificationShake: boolean },

@@ -13,7 +13,7 @@ import { startRoutingWorkflow } from './start-routing';
 export { EmailParseError, EmailRejectedError, type StoreOutcome } from './ingest-email';
 
 export interface IngestAndRouteDeps {
-  store: Pick<Store, 'inboundEmail' | 'blobs'>;
+  store: Pick<Store, 'inboundEmail' | 'quarantine' | 'blobs'>;
   temporal: Client;
   /** Where routing workflows run. */
   taskQueue: string;
@@ -68,7 +68,7 @@ export function createIngestAndRoute(deps: IngestAndRouteDeps) {
     },
 
     /** Keeps an email that cannot be ingested, with its raw source and the reason an admin reads. */
-    quarantine: (identity: MailboxIdentity, reason: string, raw: Buffer) => store.inboundEmail.quarantine(identity, reason, raw),
+    quarantine: (identity: MailboxIdentity, reason: string, raw: Buffer) => store.quarantine.quarantine(identity, reason, raw),
 
     /** Ingests a quarantined email now, its limits waived, and routes it. */
     async reingestQuarantined(row: QuarantinedEmail): Promise<{ messageId: number | null; interactionId: number | null; outcome: string }> {
@@ -87,7 +87,7 @@ export function createIngestAndRoute(deps: IngestAndRouteDeps) {
       } catch (error) {
         throw new ConflictError(`quarantined email ${row.id} still cannot be ingested: ${(error as Error).message}`);
       }
-      await store.inboundEmail.markReingested(row.id);
+      await store.quarantine.markReingested(row.id);
       if (outcome.kind === 'duplicate') return { messageId: null, interactionId: null, outcome: `duplicate: ${outcome.reason}` };
       await route(email, outcome);
       return { messageId: outcome.messageId, interactionId: outcome.interactionId, outcome: outcome.kind };

@@ -27,6 +27,11 @@ export function createAccountStore(db: Database) {
       return db.emailAccount.findUnique({ where: { id } });
     },
 
+    /** The accounts whose mailbox is watched. */
+    listActive(): Promise<AccountRow[]> {
+      return db.emailAccount.findMany({ where: { active: true }, orderBy: { id: 'asc' } });
+    },
+
     findByKey(key: string): Promise<AccountRow | null> {
       return db.emailAccount.findUnique({ where: { key } });
     },

@@ -178,20 +178,6 @@ export function createInboundEmailStore(db: Database) {
       });
     },
 
-    /** Keeps an email that cannot be ingested (raw source included), with the reason; once per identity. */
-    async quarantine(identity: MailboxIdentity, reason: string, raw: Buffer): Promise<void> {
-      const rawSha256 = await storeBlob(db, raw);
-      await db.quarantinedEmail.upsert({
-        where: { accountId_mailbox_uidValidity_uid: identity },
-        create: { ...identity, reason, rawSha256 },
-        update: { reason, rawSha256 },
-      });
-    },
-
-    async markReingested(quarantinedId: number): Promise<void> {
-      await db.quarantinedEmail.update({ where: { id: quarantinedId }, data: { reingestedAt: new Date() } });
-    },
-
     /** What the routing workflow's memo shows of a message. */
     async routingMemo(messageId: number): Promise<{ from: string; subject: string }> {
       const message = await db.message.findUniqueOrThrow({ where: { id: messageId }, select: { fromAddress: true, subject: true } });

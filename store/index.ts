@@ -28,6 +28,9 @@ import { createOfferStore } from './offers';
 import { createQuarantineStore } from './quarantine';
 import { createThreadStore } from './threads';
 import { createTransferStore } from './transfers';
+import { createDispatchStore } from './dispatch';
+import { createOfferAnswerStore } from './offer-answers';
+import { createPlacementStore } from './placement';
 
 export type { Database } from './db';
 
@@ -57,6 +60,13 @@ export function createStore(db: Database) {
     routingOffers: createRoutingOfferStore(db),
     outbox: createOutboxStore(db),
     mailboxes: createMailboxStore(db),
+    placement: createPlacementStore(db),
+    dispatch: createDispatchStore(db),
+    offerAnswers: createOfferAnswerStore(db),
+    /** Readiness: the database answers. */
+    async ping(): Promise<void> {
+      await db.$queryRaw`SELECT 1`;
+    },
   };
 }
 

@@ -47,6 +47,10 @@ export function createUserStore(db: Database) {
       return db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
     },
 
+    countWithRole(role: Role): Promise<number> {
+      return db.user.count({ where: { role } });
+    },
+
     async emailTaken(email: string): Promise<boolean> {
       return (await db.user.findUnique({ where: { email }, select: { id: true } })) !== null;
     },

@@ -1,22 +1,14 @@
 /**
  * What the desk routes answer: pending offers, an interaction with its thread, the interactions list and the
  * realtime view. They document /openapi.json, and their inferred types are what the web client reads (it imports
- * them as types only, so this module depends on zod alone).
+ * them as types only, so this module depends on zod and domain/ alone).
  */
 import { z } from 'zod';
+import { deskNotificationSchema } from '../../domain/notifications';
 
 /** Dates travel as ISO 8601 strings. */
 const instant = z.iso.datetime();
 const id = z.number().int();
-
-export const deskNotificationSchema = z
-  .object({
-    accountKey: z.string(),
-    text: z.string().meta({ description: "the account's notification template, rendered for the interaction" }),
-    sound: z.boolean(),
-    shake: z.boolean(),
-  })
-  .meta({ id: 'DeskNotification' });
 
 export const pendingOfferSchema = z
   .object({

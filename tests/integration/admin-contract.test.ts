@@ -54,7 +54,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-/** The admin API's role matrix, as designed (issue 3). Other routes are checked against their documented roles. */
+/** The admin API's role matrix, as designed. Other routes are checked against their documented roles. */
 const ADMIN_API_ROLES: Record<string, Role[]> = {
   'POST /api/auth/login': [],
   'POST /api/users': ['admin'],
