@@ -1,5 +1,5 @@
 /**
- * The schema side: `prisma/schema.prisma` parsed into its DMMF by @prisma/prisma-schema-wasm (the subset of
+ * The schema side: `prisma/schema/*.prisma` parsed into its DMMF by @prisma/prisma-schema-wasm (the subset of
  * get_dmmf's output the drift check uses).
  */
 
@@ -63,8 +63,11 @@ export interface Dmmf {
   };
 }
 
-/** Parses a Prisma schema into its DMMF. The wasm module is loaded on first use, not at import. */
-export async function loadDmmf(schemaText: string): Promise<Dmmf> {
+/**
+ * Parses a Prisma schema into its DMMF: its files as [name, text] pairs (prisma/schema/ holds several), or one file's
+ * text. The wasm module is loaded on first use, not at import.
+ */
+export async function loadDmmf(schema: string | Array<[string, string]>): Promise<Dmmf> {
   const { get_dmmf: getDmmf } = await import('@prisma/prisma-schema-wasm');
-  return JSON.parse(getDmmf(JSON.stringify({ prismaSchema: [['schema.prisma', schemaText]] }))) as Dmmf;
+  return JSON.parse(getDmmf(JSON.stringify({ prismaSchema: typeof schema === 'string' ? [['schema.prisma', schema]] : schema }))) as Dmmf;
 }

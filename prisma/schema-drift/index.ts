@@ -1,6 +1,6 @@
 /**
  * Schema drift detection: compares what a PostgreSQL schema really contains with what
- * `prisma/schema.prisma` (through its DMMF) says it should contain, the way
+ * `prisma/schema/` (through its DMMF) says it should contain, the way
  * `prisma migrate diff --from-migrations --to-schema` would if the schema engine could run here.
  *
  * - `readDatabaseSchema(client)` introspects pg_catalog (tables, columns, enums, primary keys,

@@ -1,5 +1,5 @@
 /**
- * The migrations under prisma/migrations must build exactly the database that prisma/schema.prisma
+ * The migrations under prisma/migrations must build exactly the database that prisma/schema/
  * describes (prisma/schema-drift), and the drift check must catch a database that differs from it.
  * Needs DATABASE_URL: a PostgreSQL server whose role may CREATE DATABASE.
  */
@@ -56,7 +56,7 @@ async function tableOfColumnLine(dir: string, columnLine: string): Promise<strin
   throw new Error(`no CREATE TABLE contains ${columnLine}`);
 }
 
-describe('prisma/migrations against prisma/schema.prisma', () => {
+describe('prisma/migrations against prisma/schema', () => {
   test('applying every migration to a fresh database leaves no drift', async () => {
     const db = await scratchDatabase('drift_clean');
     const { applied } = await applyMigrations({ databaseUrl: db.url, log: quiet });

@@ -10,13 +10,16 @@ import type { MigrateLog } from '../../prisma/migrate';
 import { loadDmmf, type Dmmf } from '../../prisma/schema-drift';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database';
 
-export const SCHEMA_PATH = path.join(__dirname, '../../prisma/schema.prisma');
+export const SCHEMA_DIR = path.join(__dirname, '../../prisma/schema');
 export const MIGRATIONS_DIR = path.join(__dirname, '../../prisma/migrations');
 
 export const quiet: MigrateLog = () => undefined;
 
 export async function loadSchemaDmmf(): Promise<Dmmf> {
-  return loadDmmf(await readFile(SCHEMA_PATH, 'utf8'));
+  const files = (await readdir(SCHEMA_DIR)).filter((file) => file.endsWith('.prisma')).sort();
+  return loadDmmf(
+    await Promise.all(files.map(async (file): Promise<[string, string]> => [file, await readFile(path.join(SCHEMA_DIR, file), 'utf8')])),
+  );
 }
 
 /** Scratch databases and copies of prisma/migrations for one test file; all removed after it (call at top level). */
