@@ -10,7 +10,10 @@ import { createRoutingActivities } from './activities/routing';
 import { createOutboxActivities } from './activities/outbox';
 import { createHttpActivities } from './activities/http';
 import { createImapActivities } from './activities/imap';
-import { signalPresenceChange, wakeWaitingInteractions } from './services/presence';
+import { createPlacementActivities } from './activities/placement';
+import { createDispatcher } from './services/dispatch';
+import { createPresence } from './services/presence';
+import { startRoutingSweeper } from './services/routing-sweeper';
 import { createSmtpActivities } from './activities/smtp';
 import { loadConfig } from './platform/config';
 import { createDatabase } from './store/db';
@@ -37,13 +40,22 @@ export async function runWorker(): Promise<void> {
   const routingEvents = createRoutingEvents({ store: store.routingEvents, events });
   const ingest = createIngestAndRoute({ store, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
 
+  const warn = (message: string, detail: Record<string, unknown>) => logger.warn(detail, message);
+  const dispatcher = createDispatcher({ dispatch: store.dispatch, temporal, events, warn });
+  const presence = createPresence({ store, temporal, dispatcher });
+  const agentHooks = {
+    onAgentPaused: (agentId: number) => presence.agentUnavailable(agentId),
+    onAgentsFreed: (agentIds: number[]) => presence.agentsFreed(agentIds),
+  };
+
   const activities = {
-    ...createRoutingActivities({
-      store,
-      events,
+    ...createRoutingActivities({ store, events, routingEvents, ...agentHooks }),
+    ...createPlacementActivities({
+      placement: store.placement,
+      offerAnswers: store.offerAnswers,
+      dispatcher,
       routingEvents,
-      onAgentPaused: (agentId) => signalPresenceChange({ store, temporal }, agentId, false),
-      onAgentsFreed: (agentIds) => wakeWaitingInteractions({ store, temporal }, agentIds),
+      ...agentHooks,
     }),
     ...createOutboxActivities({ store, routingEvents }),
     ...createSmtpActivities({ store, withOutboundLock: createOutboundLock(pool), secrets }),
@@ -70,6 +82,7 @@ export async function runWorker(): Promise<void> {
     stickyQueueScheduleToStartTimeout: '3 seconds',
   });
 
+  const sweeper = startRoutingSweeper({ dispatch: store.dispatch, offerAnswers: store.offerAnswers, dispatcher, warn });
   const health = http.createServer((request, response) => {
     const ok = worker.getState() === 'RUNNING';
     response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
@@ -82,6 +95,7 @@ export async function runWorker(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    sweeper.stop();
     health.close();
     await clientConnection.close();
     await workerConnection.close();

@@ -53,22 +53,15 @@ export function createPlacementActivities({
     },
 
     /**
-     * Ends offers whose time ran out (or that routing takes back). When an accept won the race, returns its agent
-     * and ends nothing. A timed-out agent is paused "not responding" when the queue asks for it; the others have
-     * room again.
+     * Ends offers whose time ran out. When an accept won the race, returns its agent and ends nothing. A timed-out
+     * agent is paused "not responding" when the queue asks for it; the others have room again.
      */
-    async settleOffers(input: {
-      interactionId: number;
-      messageId: number;
-      workflowId: string;
-      reservations: string[];
-      state: 'timeout' | 'canceled';
-    }) {
-      const settled = await offerAnswers.settle(input);
+    async expireOffers(input: { interactionId: number; messageId: number; workflowId: string; reservations: string[] }) {
+      const settled = await offerAnswers.settle({ ...input, state: 'timeout' });
       if (settled.acceptedBy !== null) return { acceptedBy: settled.acceptedBy, agentIds: [] as number[] };
       const agentIds = settled.ended.map((offer) => offer.agentId);
       let paused = new Set<number>();
-      if (input.state === 'timeout' && settled.ended.length > 0) {
+      if (settled.ended.length > 0) {
         await routingEvents.record({
           interactionId: input.interactionId,
           messageId: input.messageId,

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import express, { Router, type Express } from 'express';
 import { createAuthenticator } from './auth';
+import { createDispatcher } from '../services/dispatch';
+import { createOfferAnswers } from '../services/offer-answers';
+import { createPresence } from '../services/presence';
 import { createVisibility } from '../services/visibility';
 import { createStore } from '../store';
 import type { ApiDeps } from './deps';
@@ -48,11 +51,24 @@ export function createApp(deps: ApiDeps): Express {
   const api = Router();
   const { db, ...routeDeps } = deps;
   const store = createStore(db);
+  const warn = (message: string, detail: Record<string, unknown>) => deps.logger.warn(detail, message);
+  const dispatcher = createDispatcher({ dispatch: store.dispatch, temporal: deps.temporal, events: deps.liveEvents, warn });
+  const presence = createPresence({ store, temporal: deps.temporal, dispatcher });
   const context = {
     route: createRouteDefiner(api, registry, createAuthenticator(store.tokens)),
     deps: routeDeps,
     store,
     visibility: createVisibility(store.visibility),
+    presence,
+    offerAnswers: createOfferAnswers({
+      offerAnswers: store.offerAnswers,
+      findOwnOffer: store.offers.findOwn,
+      temporal: deps.temporal,
+      events: deps.liveEvents,
+      dispatcher,
+      // After the answer is sent: a failure is logged, and the sweeper offers the freed agents anyway.
+      later: (work) => void work().catch((error: Error) => warn('dispatch after an answer failed', { err: error.message })),
+    }),
   };
   registerLoginRoutes(context);
   registerUserRoutes(context);

@@ -1,4 +1,6 @@
 import type { Client } from '@temporalio/client';
+import type { OfferAnswers } from '../services/offer-answers';
+import type { Presence } from '../services/presence';
 import type { Visibility } from '../services/visibility';
 import type { Database, Store } from '../store';
 import type { Logger } from '../platform/logger';
@@ -26,4 +28,8 @@ export interface RouterContext {
   deps: Omit<ApiDeps, 'db'>;
   store: Store;
   visibility: Visibility;
+  /** Presence changes reach routing: offers taken back, agents with room offered the next in line. */
+  presence: Presence;
+  /** Agents' answers to offers (decided in the database for runs it places). */
+  offerAnswers: OfferAnswers;
 }

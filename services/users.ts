@@ -2,24 +2,23 @@
  * Users as use cases: emails are unique case-insensitively, passwords stored only as hashes, and a presence change
  * reaches routing (an agent who left loses their pending offers, one who came online wakes waiting interactions).
  */
-import type { Client } from '@temporalio/client';
 import { ConflictError, InvalidInputError, NotFoundError, PreconditionFailedError } from '../domain/errors';
 import type { Presence } from '../domain/people';
 import type { PresenceChange, UserChanges, UserInput } from '../domain/user';
 import type { Store } from '../store';
 import type { PublicUser, UserColumns } from '../store/users';
 import { hashPassword } from './auth';
-import { signalPresenceChange } from './presence';
+import type { Presence as PresenceChanges } from './presence';
 import { checkPauseStatus } from './references';
 
 export interface UserServiceDeps {
-  store: Pick<Store, 'users' | 'pauseStatuses' | 'agents'>;
-  temporal: Client;
+  store: Pick<Store, 'users' | 'pauseStatuses'>;
+  /** Tells routing that an agent became available (online) or unavailable (paused, offline). */
+  presence: Pick<PresenceChanges, 'changed'>;
 }
 
-export function createUserService({ store, temporal }: UserServiceDeps) {
-  /** Tells routing that an agent became available (online) or unavailable (paused, offline). */
-  const notifyPresence = (agentId: number, available: boolean) => signalPresenceChange({ store, temporal }, agentId, available);
+export function createUserService({ store, presence }: UserServiceDeps) {
+  const notifyPresence = (agentId: number, available: boolean) => presence.changed(agentId, available);
 
   async function require(id: number): Promise<PublicUser> {
     const user = await store.users.find(id);

@@ -85,15 +85,18 @@ export function createAgentStore(db: Database) {
       await db.user.update({ where: { id: agentId }, data: presence });
     },
 
-    /** Routing workflows with an offer pending for the agent. */
+    /** Routing workflows that poll (routing version 1) with an offer pending for the agent. */
     async pendingOfferWorkflowIds(agentId: number): Promise<string[]> {
-      const offers = await db.offer.findMany({ where: { userId: agentId, state: 'pending' }, select: { workflowId: true } });
+      const offers = await db.offer.findMany({
+        where: { userId: agentId, state: 'pending', interaction: { routingVersion: 1 } },
+        select: { workflowId: true },
+      });
       return [...new Set(offers.map((offer) => offer.workflowId))];
     },
 
     /**
-     * The routing workflows of interactions waiting in the queues of these agents (those online), head of the line
-     * first (priority, then waiting time): as many as the agents can take, and `extra` more.
+     * The routing workflows that poll (routing version 1) of interactions waiting in the queues of these agents (those
+     * online), head of the line first (priority, then waiting time): as many as the agents can take, and `extra` more.
      */
     async waitingWorkflowIds(agentIds: number[], extra: number): Promise<string[]> {
       const agents = await db.user.findMany({
@@ -103,7 +106,7 @@ export function createAgentStore(db: Database) {
       const queueIds = [...new Set(agents.flatMap((agent) => agent.queueMembers.map((member) => member.queueId)))];
       if (queueIds.length === 0) return [];
       const waiting = await db.interaction.findMany({
-        where: { routingState: 'waiting-for-agents', routingWorkflowId: { not: null }, queueId: { in: queueIds } },
+        where: { routingState: 'waiting-for-agents', routingWorkflowId: { not: null }, routingVersion: 1, queueId: { in: queueIds } },
         orderBy: [{ priority: 'desc' }, { lastMessageAt: 'asc' }, { id: 'asc' }],
         take: agents.reduce((sum, agent) => sum + Math.max(1, agent.capacity), 0) + extra,
         select: { routingWorkflowId: true },

@@ -21,8 +21,15 @@ export type AcceptOutcome =
   | { accepted: true; offer: AnsweredOffer; messageId: number; accountId: number; rescinded: AnsweredOffer[] }
   | { accepted: false; reason: string };
 
-/** An offer's row with its interaction locked (FOR NO KEY UPDATE: offers may still reference the interaction). */
+/**
+ * An offer's row, read after its interaction is locked (FOR NO KEY UPDATE: offers may still reference it). The read
+ * is a statement of its own on purpose: a statement that waited for the lock sees the locked row as it is now but
+ * any other row as it was when the statement began, so an accept that won meanwhile would stay invisible.
+ */
 async function lockOffer(tx: Tx, offerId: number) {
+  const [offer] = await tx.$queryRaw<Array<{ interactionId: number }>>`SELECT "interactionId" FROM "Offer" WHERE id = ${offerId}`;
+  if (!offer) return undefined;
+  await tx.$queryRaw`SELECT id FROM "Interaction" WHERE id = ${offer.interactionId} FOR NO KEY UPDATE`;
   const [row] = await tx.$queryRaw<
     Array<{
       id: number;
@@ -42,7 +49,7 @@ async function lockOffer(tx: Tx, offerId: number) {
   >`SELECT o.id, o."interactionId", o."messageId", o."userId", o."workflowId", o.reservation, o."queueId", o.state::text AS state,
            o."expiresAt" <= now() AS expired, i."accountId", i."routingWorkflowId", i."agentId" AS "holderId", i."routingState"
     FROM "Offer" o JOIN "Interaction" i ON i.id = o."interactionId"
-    WHERE o.id = ${offerId} FOR NO KEY UPDATE OF i`;
+    WHERE o.id = ${offerId}`;
   return row;
 }
 

@@ -7,8 +7,8 @@ import { presenceSchema, userSchema } from '../schemas/users';
 const everyone = ['admin', 'supervisor', 'agent'] as const;
 const tags = ['Agent desk'];
 
-export function registerMeRoutes({ route, store, deps }: RouterContext): void {
-  const users = createUserService({ store, temporal: deps.temporal });
+export function registerMeRoutes({ route, store, presence }: RouterContext): void {
+  const users = createUserService({ store, presence });
 
   route({ method: 'get', path: '/me', summary: 'Who am I', tags, roles: [...everyone], response: userSchema }, async ({ user }) => {
     const me = await store.users.find(user.id);

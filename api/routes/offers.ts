@@ -1,23 +1,11 @@
 /** The agent's offers: the pending ones (with the desk notification), accept (exactly one wins) and reject. */
-import { acceptOfferUpdate, rejectOfferUpdate } from '../../contracts/route-email';
 import type { RouterContext } from '../deps';
 import { presentPendingOffer } from '../desk-presenters';
-import { AppError, idParams, z, type AuthenticatedUser } from '../http';
+import { idParams, z } from '../http';
 import { offerAnswerSchema } from '../schemas/agent-actions';
 import { offerAnswerResultSchema, pendingOfferSchema, type OfferAnswerResult, type PendingOffer } from '../schemas/desk-answers';
-import { asConflict } from '../workflow-answers';
 
-export function registerOfferRoutes({ route, deps, store }: RouterContext): void {
-  const { temporal } = deps;
-
-  /** An offer made to this user that is still pending: 404 for anyone else's, 409 once answered or ended. */
-  async function ownPendingOffer(id: number, user: AuthenticatedUser) {
-    const offer = await store.offers.find(id);
-    if (!offer || offer.userId !== user.id) throw AppError.notFound(`offer ${id}`);
-    if (offer.state !== 'pending') throw AppError.conflict(`offer ${id} is ${offer.state}`);
-    return offer;
-  }
-
+export function registerOfferRoutes({ route, store, offerAnswers }: RouterContext): void {
   route(
     {
       method: 'get',
@@ -42,15 +30,7 @@ export function registerOfferRoutes({ route, deps, store }: RouterContext): void
       status: 200,
       response: offerAnswerResultSchema,
     },
-    async ({ params, user }): Promise<OfferAnswerResult> => {
-      const offer = await ownPendingOffer(params.id, user);
-      const result = await asConflict(() =>
-        temporal.workflow
-          .getHandle(offer.workflowId)
-          .executeUpdate(acceptOfferUpdate, { args: [{ reservation: offer.reservation, agentId: user.id }] }),
-      );
-      return { offerId: offer.id, interactionId: result.interactionId, state: 'accepted' };
-    },
+    async ({ params, user }): Promise<OfferAnswerResult> => offerAnswers.accept(params.id, user.id),
   );
 
   route(
@@ -65,14 +45,6 @@ export function registerOfferRoutes({ route, deps, store }: RouterContext): void
       status: 200,
       response: offerAnswerResultSchema,
     },
-    async ({ params, user }): Promise<OfferAnswerResult> => {
-      const offer = await ownPendingOffer(params.id, user);
-      await asConflict(() =>
-        temporal.workflow
-          .getHandle(offer.workflowId)
-          .executeUpdate(rejectOfferUpdate, { args: [{ reservation: offer.reservation, agentId: user.id }] }),
-      );
-      return { offerId: offer.id, state: 'rejected' };
-    },
+    async ({ params, user }): Promise<OfferAnswerResult> => offerAnswers.reject(params.id, user.id),
   );
 }

@@ -8,8 +8,8 @@ import { userCreateSchema, userSchema, userUpdateSchema } from '../schemas/users
 
 const tags = ['Users'];
 
-export function registerUserRoutes({ route, store, deps }: RouterContext): void {
-  const users = createUserService({ store, temporal: deps.temporal });
+export function registerUserRoutes({ route, store, presence }: RouterContext): void {
+  const users = createUserService({ store, presence });
 
   route(
     {

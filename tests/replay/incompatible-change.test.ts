@@ -30,7 +30,7 @@ async function bundleCopy(name: string, alter: (routeEmailSource: string) => str
   const dir = path.join(ROOT, '.data', 'replay-copies', `${name}-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   for (const folder of ['workflows', 'contracts', 'domain']) cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
-  const routeEmail = path.join(dir, 'workflows', 'route-email', 'index.ts');
+  const routeEmail = path.join(dir, 'workflows', 'route-email', 'polling', 'index.ts');
   writeFileSync(routeEmail, alter(readFileSync(routeEmail, 'utf8')));
   const { code } = await bundleWorkflowCode({ workflowsPath: path.join(dir, 'workflows', 'index.ts'), logger: silent });
   const bundlePath = path.join(dir, 'workflow-bundle.js');
@@ -62,7 +62,7 @@ describe('the replay suite catches incompatible workflow changes', () => {
     const altered = await replayAll(
       await bundleCopy('replay-altered', (source) => {
         expect(source).toContain(marker);
-        return source.replace(marker, `  await db.recordRoutingEvent({ ...run.eventBase(), type: 'incompatible' });\n${marker}`);
+        return source.replace(marker, `  await db.recordRoutingEvent({ ...run.ids(), type: 'incompatible' });\n${marker}`);
       }),
     );
     expect(altered).toHaveLength(routingHistories.length);

@@ -36,7 +36,7 @@ const agent: PublicUser = {
 
 function userService(users: Partial<Store['users']>) {
   const store = { users, pauseStatuses: { find: async () => ({ id: 1, name: 'lunch', description: null }) }, agents: {} };
-  return createUserService({ store: store as never, temporal: {} as never });
+  return createUserService({ store: store as never, presence: { changed: async () => undefined } });
 }
 
 test('a pause status for a user who is not paused is invalid input; a stale user is a failed precondition', async () => {

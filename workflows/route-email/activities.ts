@@ -1,17 +1,32 @@
-/** The activities routing calls, each with the retry policy its dependency calls for (one line of reason each). */
-import { type ActivityOptions, proxyActivities } from '@temporalio/workflow';
+/**
+ * The activities routing calls, each with the retry policy its dependency calls for (one line of reason each).
+ * Everything that touches only PostgreSQL runs as a local activity inside the workflow task (milliseconds, no
+ * round trip to the Temporal server before the first offer); runs that poll call the same activities as regular
+ * ones, as their recorded histories say. SMTP, IMAP and webhooks are regular activities.
+ */
+import { type ActivityOptions, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createOutboxActivities } from '../../activities/outbox';
+import type { createPlacementActivities } from '../../activities/placement';
 import type { createRoutingActivities } from '../../activities/routing';
 import type { createHttpActivities } from '../../activities/http';
 import type { createImapActivities } from '../../activities/imap';
 import type { createSmtpActivities } from '../../activities/smtp';
 import { RoutingErrorType } from '../../domain/errors';
 
+/** The database activities of routing: ownership, offers, presence, transfers, closing, composing emails. */
+export type DatabaseActivities = ReturnType<typeof createRoutingActivities> & ReturnType<typeof createOutboxActivities>;
+
 /** Database activities take milliseconds; a short timeout retries one lost with a crashed worker quickly. */
-export const db = proxyActivities<ReturnType<typeof createRoutingActivities> & ReturnType<typeof createOutboxActivities>>({
+const databaseOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: [RoutingErrorType.NotFound] },
-});
+} satisfies ActivityOptions;
+
+/** For runs with database placement: local activities, one short transaction each. */
+export const routing = proxyLocalActivities<DatabaseActivities & ReturnType<typeof createPlacementActivities>>(databaseOptions);
+
+/** For runs that poll: the same activities, regular. */
+export const db = proxyActivities<DatabaseActivities>(databaseOptions);
 
 /** Agents' replies: up to ten tries over minutes, never after a permanent refusal or an uncertain delivery. */
 export const smtpOptions = {

@@ -1,34 +1,38 @@
-/** What one routing run knows while it runs: its status (the query's answer), pending offers and the flags its handlers set. */
+/**
+ * What one routing run knows while it runs, whichever way its offers are decided: its status (the routingStatus
+ * query's answer), the holder's requests the main loop carries out, and the account's rules. placement.ts and
+ * polling/ extend it with what each way of offering keeps.
+ */
 import { allHandlersFinished, condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RouteEmailInput, RouteEmailResult, RoutingStatus } from '../../contracts/route-email';
 import { agentAttribute, queueAttribute, stateAttribute } from '../../contracts/search-attributes';
-import type { InteractionRoutingState, RoutingContext, TransferTarget } from '../../domain/routing';
+import type { AccountRules, InteractionRoutingState, OfferRef, TransferTarget } from '../../domain/routing';
 
 export interface PresenceBeforePause {
   presence: string;
   pauseStatusId: number | null;
 }
 
-export class RoutingRun {
+export abstract class RoutingRun {
   readonly workflowId = workflowInfo().workflowId;
   readonly status: RoutingStatus;
-  /**
-   * Pending offers: reservation → agent id. Named and entered here before the offer rows are written, so an
-   * agent who sees the row can always accept it; cleared synchronously when an offer window ends.
-   */
-  readonly pending = new Map<string, number>();
-  offerRound = 0;
-  /** Set by agentsAvailable: a waiting run looks for agents again at once. */
-  agentsMayBeAvailable = false;
   closed = false;
   /** Set by the transfer update; the main loop carries the transfer out. */
   transferRequest: { fromAgentId: number; target: TransferTarget } | null = null;
   /** The holder, paused while a mandatory disposition is missing, and the presence to give back. */
   pausedAgent: { agentId: number; previous: PresenceBeforePause } | null = null;
   /** Loaded once routing starts; the close and transfer handlers read the account's rules from it. */
-  context: RoutingContext | undefined;
+  abstract context: AccountRules | undefined;
+  private shown: string | undefined;
 
-  constructor(readonly input: RouteEmailInput) {
+  /**
+   * @param searchAttributesOnChange upsert the search attributes only when they change (runs with database
+   * placement); runs that poll upsert on every state change, as their recorded histories do.
+   */
+  constructor(
+    readonly input: RouteEmailInput,
+    private readonly searchAttributesOnChange: boolean,
+  ) {
     this.status = {
       state: 'new',
       interactionId: input.interactionId,
@@ -42,8 +46,14 @@ export class RoutingRun {
     };
   }
 
+  /** The offers the run waits on, for the routingStatus query. */
+  abstract pendingOffers(): OfferRef[];
+
+  /** Whether a sent reply or forward is copied to the mailbox's Sent folder. */
+  abstract keepsSentCopy(): boolean;
+
   /** The ids every routing activity and event carries. */
-  eventBase() {
+  ids() {
     return { interactionId: this.input.interactionId, messageId: this.input.messageId, workflowId: this.workflowId };
   }
 
@@ -51,6 +61,11 @@ export class RoutingRun {
   setState(state: InteractionRoutingState, extra: { queueId?: number | null; agentId?: number | null } = {}): void {
     this.status.state = state;
     if (extra.queueId !== undefined) this.status.queueId = extra.queueId;
+    if (this.searchAttributesOnChange) {
+      const shown = JSON.stringify([state, extra.queueId ?? null, extra.agentId ?? null]);
+      if (shown === this.shown) return;
+      this.shown = shown;
+    }
     upsertSearchAttributes([
       { key: stateAttribute, value: state },
       ...(extra.queueId != null ? [{ key: queueAttribute, value: String(extra.queueId) }] : []),

@@ -2,13 +2,13 @@
  * An agent's reply or forward: the outbox row (fixed Message-ID) first, then the send (at most once), then a
  * copy in the mailbox's Sent folder. A Sent folder that cannot be written is recorded, never fails the send.
  */
-import { patched } from '@temporalio/workflow';
 import { failureReason } from '../../domain/errors';
-import { db, sentFolder, smtp, smtpWithTimeout } from './activities';
+import { type DatabaseActivities, sentFolder, smtp, smtpWithTimeout } from './activities';
 import type { RoutingRun } from './run';
 
 export async function sendAgentEmail(
   run: RoutingRun,
+  db: DatabaseActivities,
   kind: 'reply' | 'forward',
   agentId: number,
   sendTimeoutSeconds: number | undefined,
@@ -17,13 +17,13 @@ export async function sendAgentEmail(
   const outbound = await writeOutbox();
   const sender = sendTimeoutSeconds === undefined ? smtp : smtpWithTimeout(sendTimeoutSeconds);
   await sender.sendOutbound({ outboundId: outbound.outboundId });
-  await db.recordRoutingEvent({ ...run.eventBase(), type: `${kind}-sent`, detail: { agentId, outboundId: outbound.outboundId } });
-  if (patched('sent-folder-append')) {
+  await db.recordRoutingEvent({ ...run.ids(), type: `${kind}-sent`, detail: { agentId, outboundId: outbound.outboundId } });
+  if (run.keepsSentCopy()) {
     try {
       await sentFolder.appendToSentFolder({ outboundId: outbound.outboundId });
     } catch (error) {
       await db.recordRoutingEvent({
-        ...run.eventBase(),
+        ...run.ids(),
         type: 'sent-folder-append-failed',
         detail: { outboundId: outbound.outboundId, reason: failureReason(error) },
       });

@@ -1,50 +1,32 @@
 /**
- * What agents, supervisors, the dispatcher and other workflows may tell or ask a routing run: offers made,
- * accepted (decided in the database, so the agent had their answer in milliseconds), declined or taken back;
- * replies, forwards, transfers and closing once held (updates: the caller needs the outcome); new messages.
+ * What the holder (or a supervisor) may ask of a run, and what every run answers whichever way its offers are
+ * decided: its status; replies, forwards, transfers and closing once held (updates: the caller needs the outcome);
+ * new messages on the interaction. Validators refuse what the run's state does not allow, so the caller gets the
+ * reason at once (HTTP 409). The database activities come in as a parameter: local activities for runs with
+ * database placement, regular ones for runs that poll (as their recorded histories say).
  */
 import { setHandler } from '@temporalio/workflow';
 import {
   closeUpdate,
   forwardUpdate,
   messageAddedSignal,
-  offerAcceptedSignal,
-  offerDeclinedSignal,
-  offersMadeSignal,
-  offersWithdrawnSignal,
   replyUpdate,
   routingStatusQuery,
   transferUpdate,
   type TransferRequest,
-} from '../../../contracts/route-email';
-import { routing } from './activities';
-import type { PlacedRun } from './run';
+} from '../../contracts/route-email';
+import type { DatabaseActivities } from './activities';
+import type { RoutingRun } from './run';
 import { sendAgentEmail } from './send';
 
-export function installHandlers(run: PlacedRun): void {
-  const { input, status, pending } = run;
+export function installHeldHandlers(run: RoutingRun, db: DatabaseActivities): void {
+  const { input, status } = run;
   const { interactionId } = input;
 
-  setHandler(routingStatusQuery, () => ({
-    ...status,
-    pendingOffers: [...pending].map(([reservation, { agentId }]) => ({ reservation, agentId })),
-  }));
-
-  setHandler(offersMadeSignal, ({ offers, queueId }) => {
-    // Only a run that waits in line can be offered by the dispatcher; anything else is an echo of an older step.
-    if (!run.waiting || status.holderAgentId !== null) return;
-    run.track(offers);
-    run.setState('offered', { queueId });
-  });
-  setHandler(offerAcceptedSignal, ({ agentId }) => {
-    if (status.holderAgentId === agentId) return;
-    run.hold(agentId);
-  });
-  setHandler(offerDeclinedSignal, ({ reservation }) => run.forget([reservation]));
-  setHandler(offersWithdrawnSignal, ({ reservations }) => run.forget(reservations));
+  setHandler(routingStatusQuery, () => ({ ...status, pendingOffers: run.pendingOffers() }));
   setHandler(messageAddedSignal, async ({ messageId, fromWorkflowId }) => {
     // The holder (or whoever accepts the pending offer) gets the new message; nothing is offered again.
-    await routing.noteMessageAdded({
+    await db.noteMessageAdded({
       interactionId,
       workflowId: run.workflowId,
       messageId,
@@ -63,14 +45,14 @@ export function installHandlers(run: PlacedRun): void {
   setHandler(
     replyUpdate,
     ({ sendTimeoutSeconds, ...request }) =>
-      sendAgentEmail(run, 'reply', request.agentId, sendTimeoutSeconds, () => routing.createOutboundReply({ interactionId, ...request })),
+      sendAgentEmail(run, db, 'reply', request.agentId, sendTimeoutSeconds, () => db.createOutboundReply({ interactionId, ...request })),
     mayReply('reply'),
   );
   setHandler(
     forwardUpdate,
     ({ sendTimeoutSeconds, ...request }) =>
-      sendAgentEmail(run, 'forward', request.agentId, sendTimeoutSeconds, () =>
-        routing.createOutboundForward({ interactionId, ...request }),
+      sendAgentEmail(run, db, 'forward', request.agentId, sendTimeoutSeconds, () =>
+        db.createOutboundForward({ interactionId, ...request }),
       ),
     mayReply('forward'),
   );
@@ -84,14 +66,14 @@ export function installHandlers(run: PlacedRun): void {
         // Mandatory disposition: the agent is paused (if configured) until the disposition arrives.
         run.setState('disposing');
         if (rules.dispositionPauseStatusId !== null && run.pausedAgent === null) {
-          const previous = await routing.pauseAgent({ agentId: holder, pauseStatusId: rules.dispositionPauseStatusId });
+          const previous = await db.pauseAgent({ agentId: holder, pauseStatusId: rules.dispositionPauseStatusId });
           run.pausedAgent = { agentId: holder, previous };
         }
         return { state: 'disposing' as const };
       }
-      await routing.closeInteraction({ interactionId, workflowId: run.workflowId, actorId, dispositionId: dispositionId ?? null });
+      await db.closeInteraction({ interactionId, workflowId: run.workflowId, actorId, dispositionId: dispositionId ?? null });
       if (run.pausedAgent !== null) {
-        await routing.restoreAgentPresence({ agentId: run.pausedAgent.agentId, previous: run.pausedAgent.previous });
+        await db.restoreAgentPresence({ agentId: run.pausedAgent.agentId, previous: run.pausedAgent.previous });
         run.pausedAgent = null;
       }
       run.setState('closed');
@@ -125,7 +107,7 @@ export function installHandlers(run: PlacedRun): void {
   );
 }
 
-function validateTransfer(run: PlacedRun, { actorId, asSupervisor, target, reassign }: TransferRequest): void {
+function validateTransfer(run: RoutingRun, { actorId, asSupervisor, target, reassign }: TransferRequest): void {
   const { status, input } = run;
   if (status.state !== 'accepted') {
     throw new Error(

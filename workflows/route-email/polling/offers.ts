@@ -1,8 +1,8 @@
-/** Offering the interaction: to named agents at once, to a queue's agents by its strategy, or to one agent when free. */
+/** Runs that poll: offering to named agents at once, to a queue's agents by its strategy, or to one agent when free. */
 import { condition, patched } from '@temporalio/workflow';
-import type { OfferSource, RoutingContext } from '../../domain/routing';
-import { db } from './activities';
-import type { RoutingRun } from './run';
+import type { OfferSource, RoutingContext } from '../../../domain/routing';
+import { db } from '../activities';
+import type { PollingRun } from './run';
 
 /** While no agent is free, look again this often (an agentsAvailable signal wakes the workflow sooner). */
 const AGENT_POLL_INTERVAL_MS = 2_000;
@@ -22,7 +22,7 @@ function nextQueuePoll(pollMs: number): number {
  * Returns true when an agent accepted.
  */
 export async function offer(
-  run: RoutingRun,
+  run: PollingRun,
   agentIds: number[],
   seconds: number,
   source: OfferSource,
@@ -33,7 +33,7 @@ export async function offer(
   const offers = agentIds.map((agentId) => ({ reservation: `r${run.offerRound}-a${agentId}`, agentId }));
   for (const { reservation, agentId } of offers) pending.set(reservation, agentId);
   const reservations = offers.map(({ reservation }) => reservation);
-  await db.createOffers({ ...run.eventBase(), offers, source, queueId, timeoutSeconds: seconds });
+  await db.createOffers({ ...run.ids(), offers, source, queueId, timeoutSeconds: seconds });
   await condition(() => status.holderAgentId !== null || reservations.every((reservation) => !pending.has(reservation)), seconds * 1000);
   const unanswered = reservations.filter((reservation) => pending.has(reservation));
   for (const reservation of unanswered) pending.delete(reservation);
@@ -41,7 +41,7 @@ export async function offer(
   if (unanswered.length > 0) {
     const timedOut = await db.settleOffers({ workflowId: run.workflowId, reservations: unanswered, state: 'timeout' });
     await db.recordRoutingEvent({
-      ...run.eventBase(),
+      ...run.ids(),
       type: 'offer-timeout',
       detail: { reservations: unanswered, agentIds: timedOut.agentIds },
     });
@@ -50,20 +50,20 @@ export async function offer(
 }
 
 /** The assigned agent gets the message even while logged out or paused: it waits for them. */
-export async function offerToAssignedAgent(run: RoutingRun, ctx: RoutingContext): Promise<boolean> {
+export async function offerToAssignedAgent(run: PollingRun, ctx: RoutingContext): Promise<boolean> {
   if (ctx.assignedAgentId === null) return false;
   run.setState('offered-to-assigned-agent', { agentId: ctx.assignedAgentId });
   return offer(run, [ctx.assignedAgentId], ctx.waitForAssignedAgentSeconds, 'assigned-agent', null);
 }
 
-export async function offerToAssignedQueues(run: RoutingRun, ctx: RoutingContext): Promise<boolean> {
+export async function offerToAssignedQueues(run: PollingRun, ctx: RoutingContext): Promise<boolean> {
   if (ctx.assignedAgentId === null || ctx.assignedAgentQueueIds.length === 0) return false;
   run.setState('offered-to-assigned-queue', { queueId: ctx.assignedAgentQueueIds[0] });
   return offerToQueues(run, ctx.assignedAgentQueueIds, ctx.waitForAssignedQueueSeconds, 'assigned-queue');
 }
 
 /** Offers to eligible agents of the queues, by each queue's strategy, until accepted or `seconds` pass. */
-export async function offerToQueues(run: RoutingRun, queueIds: number[], seconds: number, source: OfferSource): Promise<boolean> {
+export async function offerToQueues(run: PollingRun, queueIds: number[], seconds: number, source: OfferSource): Promise<boolean> {
   const { interactionId } = run.input;
   const deadline = Date.now() + seconds * 1000;
   const declined = new Set<number>();
@@ -93,7 +93,7 @@ export async function offerToQueues(run: RoutingRun, queueIds: number[], seconds
 }
 
 /** The plan's agent step: waits (up to `seconds`) for the agent to be online with room, then offers once. */
-export async function offerToAgentWhenAvailable(run: RoutingRun, agentId: number, seconds: number): Promise<boolean> {
+export async function offerToAgentWhenAvailable(run: PollingRun, agentId: number, seconds: number): Promise<boolean> {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
     const remainingSeconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));

@@ -1,0 +1,146 @@
+/**
+ * One routing step when the database places offers: the interaction is offered to an agent, or in queues, until an
+ * agent accepts or the step's time runs out. The database decides offers (at once when an agent has room, later by
+ * the dispatcher when one frees up) and accepts; the workflow holds the timers — each offer's expiry and the step's
+ * deadline — and hears of offers and answers by signal. A waiting interaction costs nothing: no poll, one timer.
+ */
+import { condition, setHandler } from '@temporalio/workflow';
+import {
+  offerAcceptedSignal,
+  offerDeclinedSignal,
+  offersMadeSignal,
+  offersWithdrawnSignal,
+  type OfferNotice,
+  type RouteEmailInput,
+} from '../../contracts/route-email';
+import type { OfferRef, OfferSource, RoutingStart } from '../../domain/routing';
+import { routing } from './activities';
+import { RoutingRun } from './run';
+
+export class PlacedRun extends RoutingRun {
+  /** Pending offers of the current step: reservation → agent and expiry (epoch ms). */
+  readonly pending = new Map<string, { agentId: number; expiresAt: number }>();
+  /** Agents who let an offer of this step go since the step last looked (declined, withdrawn). */
+  readonly letGo: number[] = [];
+  /** The interaction waits in line for an agent (no pending offer of its own). */
+  waiting = false;
+  /** Set whenever an answer or the dispatcher changed the step's offers. */
+  offersChanged = false;
+  context: RoutingStart | undefined;
+
+  constructor(input: RouteEmailInput) {
+    super(input, true);
+  }
+
+  pendingOffers(): OfferRef[] {
+    return [...this.pending].map(([reservation, { agentId }]) => ({ reservation, agentId }));
+  }
+
+  keepsSentCopy(): boolean {
+    return true;
+  }
+
+  /** Offers the step now waits on (from its own placement or from the dispatcher). */
+  track(offers: OfferNotice[]): void {
+    for (const { reservation, agentId, expiresAt } of offers) this.pending.set(reservation, { agentId, expiresAt });
+    if (offers.length > 0) this.waiting = false;
+    this.offersChanged = true;
+  }
+
+  /** Offers that ended without an accept (declined, withdrawn): their agents are passed over for this step. */
+  forget(reservations: string[]): void {
+    for (const reservation of reservations) {
+      const offer = this.pending.get(reservation);
+      if (!offer) continue;
+      this.pending.delete(reservation);
+      this.letGo.push(offer.agentId);
+    }
+    this.offersChanged = true;
+  }
+
+  /** An accept won: the agent holds the interaction; every other offer of the step is over. */
+  hold(agentId: number): void {
+    this.pending.clear();
+    this.waiting = false;
+    this.status.holderAgentId = agentId;
+    this.setState('accepted', { agentId });
+  }
+
+  earliestExpiry(): number | undefined {
+    let earliest: number | undefined;
+    for (const { expiresAt } of this.pending.values()) if (earliest === undefined || expiresAt < earliest) earliest = expiresAt;
+    return earliest;
+  }
+}
+
+/** What the dispatcher and agents' answers tell a run whose offers the database places. */
+export function installOfferHandlers(run: PlacedRun): void {
+  setHandler(offersMadeSignal, ({ offers, queueId }) => {
+    // Only a run waiting in line can be offered by the dispatcher; anything else is an echo of an earlier step.
+    if (!run.waiting || run.status.holderAgentId !== null) return;
+    run.track(offers);
+    run.setState('offered', { queueId });
+  });
+  setHandler(offerAcceptedSignal, ({ agentId }) => {
+    if (run.status.holderAgentId !== agentId) run.hold(agentId);
+  });
+  setHandler(offerDeclinedSignal, ({ reservation }) => run.forget([reservation]));
+  setHandler(offersWithdrawnSignal, ({ reservations }) => run.forget(reservations));
+}
+
+export type StepTarget = { kind: 'queues'; queueIds: number[] } | { kind: 'agent'; agentId: number; always: boolean };
+
+/** Returns true when an agent accepted within `seconds`. */
+export async function place(run: PlacedRun, target: StepTarget, seconds: number, source: OfferSource): Promise<boolean> {
+  const deadline = Date.now() + seconds * 1000;
+  // One offer to a named agent; queues offer round after round, passing over agents who let it go.
+  const singleShot = target.kind === 'agent';
+  const passedOver = new Set<number>();
+  let hadOffers = false;
+
+  const enter = async () => {
+    const placed = await routing.placeInteraction({ ...run.ids(), target, source, deadline, excludedAgentIds: [...passedOver] });
+    run.track(placed.offers);
+    run.waiting = placed.state === 'waiting-for-agents';
+    if (run.waiting) passedOver.clear();
+    run.setState(placed.state === 'offered' && source === 'assigned-agent' ? 'offered-to-assigned-agent' : placed.state, {
+      queueId: placed.queueId,
+      ...(target.kind === 'agent' ? { agentId: target.agentId } : {}),
+    });
+  };
+  const leave = async (): Promise<boolean> => {
+    const left = await routing.leaveStep(run.ids());
+    run.pending.clear();
+    run.waiting = false;
+    if (left.acceptedBy === null) return false;
+    run.hold(left.acceptedBy);
+    return true;
+  };
+
+  await enter();
+  for (;;) {
+    if (run.status.holderAgentId !== null) return true;
+    if (run.pending.size > 0) hadOffers = true;
+    const wakeAt = Math.min(deadline, run.earliestExpiry() ?? Infinity);
+    run.offersChanged = false;
+    await condition(() => run.status.holderAgentId !== null || run.offersChanged, Math.max(1, wakeAt - Date.now()));
+    if (run.status.holderAgentId !== null) return true;
+    if (Date.now() >= deadline) return leave();
+
+    const expired = [...run.pending].filter(([, offer]) => offer.expiresAt <= Date.now()).map(([reservation]) => reservation);
+    if (expired.length > 0) {
+      for (const reservation of expired) run.pending.delete(reservation);
+      const settled = await routing.expireOffers({ ...run.ids(), reservations: expired });
+      if (settled.acceptedBy !== null) {
+        run.hold(settled.acceptedBy);
+        return true;
+      }
+      for (const agentId of settled.agentIds) passedOver.add(agentId);
+    }
+    for (const agentId of run.letGo.splice(0)) passedOver.add(agentId);
+    if (run.pending.size > 0 || run.waiting) continue;
+    // Every offer of this round ended without an accept.
+    if (singleShot && hadOffers) return leave();
+    await enter();
+  }
+}
