@@ -48,6 +48,7 @@ export function createPlacementActivities({
       return {
         state: placed.state,
         queueId: placed.queueId,
+        acceptedBy: placed.acceptedBy ?? null,
         offers: placed.offers.map(({ reservation, agentId, expiresAt }) => ({ reservation, agentId, expiresAt })),
       };
     },

@@ -1,6 +1,6 @@
 /**
  * Records a finished workflow's history into tests/replay/histories for the replay suite:
- *   npm run replay:record -- <workflowId> <name>
+ *   npm run replay:record -- <workflowId> <name>      (name may start with a folder: placement/route-email-…)
  * (TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE select the server.)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,8 +16,8 @@ async function main() {
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  mkdirSync(HISTORIES_DIR, { recursive: true });
   const file = path.join(HISTORIES_DIR, `${name}.json`);
+  mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${historyToJSON(history)}\n`);
   console.log(`recorded ${file}`);
   await connection.close();

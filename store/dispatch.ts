@@ -45,6 +45,7 @@ interface WaitRow {
   queueId: number | null;
   agentId: number | null;
   source: OfferSource;
+  step: number;
   deadline: Date;
   excludedAgentIds: number[];
   excludedUntil: Date | null;
@@ -125,15 +126,26 @@ async function writeOffers(
   return placements;
 }
 
-/** Offer rows named by their id (`o123`), so the workflow, the database and the Web UI call an offer the same. */
+/**
+ * Offer rows named by the workflow's routing step and their id (`s2-o123`): the workflow, the database and the Web
+ * UI call an offer the same, and a step entered again (a local activity retried) finds the offers it made.
+ */
 export async function insertOffers(
   tx: Tx,
-  input: { interactionId: number; messageId: number; workflowId: string; source: string; queueId: number | null; expiresAt: Date },
+  input: {
+    interactionId: number;
+    messageId: number;
+    workflowId: string;
+    source: string;
+    step: number;
+    queueId: number | null;
+    expiresAt: Date;
+  },
   agentIds: number[],
 ): Promise<PlacedOffer[]> {
   const rows = await tx.$queryRaw<Array<{ id: number; userId: number; reservation: string; expiresAt: Date }>>`
     INSERT INTO "Offer" (id, "interactionId", "messageId", "userId", "workflowId", reservation, source, "queueId", "expiresAt")
-    SELECT n.id, ${input.interactionId}, ${input.messageId}, n.agent, ${input.workflowId}, 'o' || n.id, ${input.source},
+    SELECT n.id, ${input.interactionId}, ${input.messageId}, n.agent, ${input.workflowId}, ${`s${input.step}-o`} || n.id, ${input.source},
            ${input.queueId}::int, ${input.expiresAt}
     FROM (SELECT nextval(pg_get_serial_sequence('"Offer"', 'id'))::int AS id, agent FROM unnest(${agentIds}::int[]) AS agent) n
     RETURNING id, "userId", reservation, "expiresAt"`;
@@ -153,7 +165,7 @@ export async function insertOffers(
 /** Matches the head of one queue's line with its free members, by the queue's strategy. */
 async function dispatchQueue(tx: Tx, queueId: number, now: Date): Promise<Placement[]> {
   const waits = await tx.$queryRaw<WaitRow[]>`
-    SELECT id, "interactionId", "accountId", "messageId", "workflowId", "queueId", "agentId", source, deadline,
+    SELECT id, "interactionId", "accountId", "messageId", "workflowId", "queueId", "agentId", source, step, deadline,
            "excludedAgentIds", "excludedUntil"
     FROM "RoutingWait" WHERE "queueId" = ${queueId} AND deadline > now()
     ORDER BY priority DESC, "waitingSince", "interactionId"
@@ -217,7 +229,7 @@ async function confirmRoom<T extends { agentIds: number[] }>(tx: Tx, tentative: 
 /** Interactions waiting for one agent in particular (the plan's agent step), offered once that agent has room. */
 async function dispatchAgentWaits(tx: Tx, agentIds: number[], now: Date): Promise<Placement[]> {
   const waits = await tx.$queryRaw<WaitRow[]>`
-    SELECT id, "interactionId", "accountId", "messageId", "workflowId", "queueId", "agentId", source, deadline,
+    SELECT id, "interactionId", "accountId", "messageId", "workflowId", "queueId", "agentId", source, step, deadline,
            "excludedAgentIds", "excludedUntil"
     FROM "RoutingWait" WHERE "agentId" = ANY(${agentIds}::int[]) AND deadline > now()
     ORDER BY priority DESC, "waitingSince", "interactionId"

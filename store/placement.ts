@@ -25,6 +25,8 @@ export interface PlaceInput {
   workflowId: string;
   target: PlacementTarget;
   source: OfferSource;
+  /** The workflow's count of routing steps: a step entered again (a retried local activity) finds what it did. */
+  step: number;
   /** Epoch milliseconds: the end of the routing step. */
   deadline: number;
   /** Agents who let this interaction go earlier in the step: passed over for a while. */
@@ -36,9 +38,11 @@ export interface PlaceResult {
   offers: PlacedOffer[];
   /** Other interactions offered by the same dispatch (their workflows are told by the caller). */
   others: Placement[];
-  /** The routing state the interaction is left in. */
-  state: 'offered' | 'waiting-for-agents';
+  /** The routing state the interaction is left in ('accepted': an offer of this step was accepted already). */
+  state: 'offered' | 'waiting-for-agents' | 'accepted';
   queueId: number | null;
+  /** Who holds it, when an offer of this step was accepted already. */
+  acceptedBy?: number;
 }
 
 /** Agents passed over after they let an offer go: long enough not to ring them again at once. */
@@ -69,7 +73,9 @@ export function createPlacementStore(db: Database) {
       return db.$transaction(async (tx) => {
         const claimed = await tx.$queryRaw<Array<{ accountId: number; agentId: number | null; tags: string[]; priority: number }>>`
           UPDATE "Interaction" SET "routingWorkflowId" = ${input.workflowId}, status = 'open', "closedAt" = NULL,
-                 "routingState" = 'new', "routingVersion" = 2, "updatedAt" = now()
+                 -- A retried claim by the same run keeps what the run already did (an offer, an accept).
+                 "routingState" = CASE WHEN "routingWorkflowId" = ${input.workflowId} THEN "routingState" ELSE 'new' END,
+                 "routingVersion" = 2, "updatedAt" = now()
           WHERE id = ${input.interactionId} AND ("routingWorkflowId" IS NULL OR "routingWorkflowId" = ${input.workflowId})
           RETURNING "accountId", "agentId", tags, priority`;
         const interaction = claimed[0];
@@ -128,10 +134,29 @@ export function createPlacementStore(db: Database) {
      */
     async place(input: PlaceInput): Promise<PlaceResult> {
       return db.$transaction(async (tx) => {
+        // Locked like every answer to an offer, so what this step already did is read as it is now.
+        await tx.$queryRaw`SELECT id FROM "Interaction" WHERE id = ${input.interactionId} FOR NO KEY UPDATE`;
         const interaction = await tx.interaction.findUniqueOrThrow({
           where: { id: input.interactionId },
-          select: { accountId: true, priority: true, lastMessageAt: true, routingState: true },
+          select: { accountId: true, priority: true, lastMessageAt: true, routingState: true, agentId: true },
         });
+        const earlier = await tx.$queryRaw<
+          Array<{ id: number; userId: number; reservation: string; state: string; expiresAt: Date; queueId: number | null }>
+        >`
+          SELECT id, "userId", reservation, state::text AS state, "expiresAt", "queueId" FROM "Offer"
+          WHERE "workflowId" = ${input.workflowId} AND reservation LIKE ${`s${input.step}-o%`} AND state IN ('pending', 'accepted')`;
+        const acceptedEarlier = earlier.find((offer) => offer.state === 'accepted');
+        if (acceptedEarlier)
+          return { offers: [], others: [], state: 'accepted', queueId: acceptedEarlier.queueId, acceptedBy: acceptedEarlier.userId };
+        if (earlier.length > 0) {
+          const offers = earlier.map((offer) => ({
+            offerId: offer.id,
+            reservation: offer.reservation,
+            agentId: offer.userId,
+            expiresAt: offer.expiresAt.getTime(),
+          }));
+          return { offers, others: [], state: 'offered', queueId: earlier[0]!.queueId };
+        }
         const deadline = new Date(input.deadline);
         await tx.$executeRaw`DELETE FROM "RoutingWait" WHERE "interactionId" = ${input.interactionId}`;
         if (input.target.kind === 'agent' && input.target.always) {
@@ -143,6 +168,7 @@ export function createPlacementStore(db: Database) {
               messageId: input.messageId,
               workflowId: input.workflowId,
               source: input.source,
+              step: input.step,
               queueId: null,
               expiresAt: deadline,
             },
@@ -157,9 +183,9 @@ export function createPlacementStore(db: Database) {
         const excludedUntil = input.excludedAgentIds.length > 0 ? new Date(Date.now() + EXCLUSION_MS) : null;
         await tx.$executeRaw`
           INSERT INTO "RoutingWait" ("interactionId", "accountId", "messageId", "workflowId", "queueId", "agentId", priority,
-                                     "waitingSince", source, deadline, "excludedAgentIds", "excludedUntil")
+                                     "waitingSince", source, step, deadline, "excludedAgentIds", "excludedUntil")
           SELECT ${input.interactionId}, ${interaction.accountId}, ${input.messageId}, ${input.workflowId}, w.queue, w.agent,
-                 ${interaction.priority}, ${interaction.lastMessageAt}, ${input.source}, ${deadline}, ${input.excludedAgentIds}::int[], ${excludedUntil}
+                 ${interaction.priority}, ${interaction.lastMessageAt}, ${input.source}, ${input.step}, ${deadline}, ${input.excludedAgentIds}::int[], ${excludedUntil}
           FROM unnest(${waitsIn.map((wait) => wait.queueId)}::int[], ${waitsIn.map((wait) => wait.agentId)}::int[]) AS w(queue, agent)`;
         const firstQueueId = waitsIn[0]?.queueId ?? null;
         await tx.$executeRaw`

@@ -3,16 +3,11 @@
  * A change that would break workflows in flight (a reordered activity, a removed timer…) fails here.
  * Record a new one: see README ("Replay tests").
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { HISTORIES_DIR } from '../support/histories';
+import { recordedHistories } from '../support/histories';
 import { testEnvironment } from '../support/test-environment';
 
-const recorded = readdirSync(HISTORIES_DIR)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => ({ workflowId: path.basename(file, '.json'), history: JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) }));
+const recorded = recordedHistories();
 
 describe('replay of recorded workflow histories', () => {
   it('replays every committed history without nondeterminism', async () => {

@@ -73,7 +73,7 @@ describe('queue offering', () => {
     expect((await agent!.api.post(`/api/offers/${next.id}/accept`)).status).toBe(200);
     expect((await agent!.api.post(`/api/interactions/${parked.interactionId}/close`, {})).status).toBe(200);
     expect(await parked.result()).toMatchObject({ state: 'closed', agentId: agent!.id });
-    recordHistoryIfAsked(parked.workflowId, 'route-email-parked-backoff-woken-by-close');
+    recordHistoryIfAsked(parked.workflowId, 'route-email-parked-woken-by-close');
   });
 
   it('serves waiting interactions by priority first, then by waiting time', async () => {

@@ -4,6 +4,10 @@
  * new messages on the interaction. Validators refuse what the run's state does not allow, so the caller gets the
  * reason at once (HTTP 409). The database activities come in as a parameter: local activities for runs with
  * database placement, regular ones for runs that poll (as their recorded histories say).
+ *
+ * Order of installing matters: a signal or update that arrives before the run's first task waits for its handler,
+ * and is handled when the handler is installed. Signals that change who holds the interaction (an accept) are
+ * installed before the updates that depend on it, so an accept and a close that arrive together are taken in order.
  */
 import { setHandler } from '@temporalio/workflow';
 import {
@@ -19,21 +23,26 @@ import type { DatabaseActivities } from './activities';
 import type { RoutingRun } from './run';
 import { sendAgentEmail } from './send';
 
-export function installHeldHandlers(run: RoutingRun, db: DatabaseActivities): void {
-  const { input, status } = run;
-  const { interactionId } = input;
+export function installStatusQuery(run: RoutingRun): void {
+  setHandler(routingStatusQuery, () => ({ ...run.status, pendingOffers: run.pendingOffers() }));
+}
 
-  setHandler(routingStatusQuery, () => ({ ...status, pendingOffers: run.pendingOffers() }));
+export function installMessageAdded(run: RoutingRun, db: DatabaseActivities): void {
   setHandler(messageAddedSignal, async ({ messageId, fromWorkflowId }) => {
     // The holder (or whoever accepts the pending offer) gets the new message; nothing is offered again.
     await db.noteMessageAdded({
-      interactionId,
+      interactionId: run.input.interactionId,
       workflowId: run.workflowId,
       messageId,
       fromWorkflowId,
-      holderAgentId: status.holderAgentId,
+      holderAgentId: run.status.holderAgentId,
     });
   });
+}
+
+export function installHolderUpdates(run: RoutingRun, db: DatabaseActivities): void {
+  const { input, status } = run;
+  const { interactionId } = input;
 
   const mayReply = (kind: 'reply' | 'forward') => ({
     validator: ({ agentId }: { agentId: number }) => {

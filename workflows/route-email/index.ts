@@ -13,7 +13,7 @@ import { condition, getExternalWorkflowHandle, patched } from '@temporalio/workf
 import { messageAddedSignal, type RouteEmailInput, type RouteEmailResult } from '../../contracts/route-email';
 import { evaluateCondition } from '../../domain/action-plan';
 import { routing } from './activities';
-import { installHeldHandlers } from './held';
+import { installHolderUpdates, installMessageAdded, installStatusQuery } from './held';
 import { installOfferHandlers, place, PlacedRun } from './placement';
 import { runActionPlan } from './plan';
 import { routeByPolling } from './polling';
@@ -22,8 +22,10 @@ import { transfer } from './transfer';
 export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResult> {
   if (!patched('database-placement')) return routeByPolling(input);
   const run = new PlacedRun(input);
-  installHeldHandlers(run, routing);
+  installStatusQuery(run);
   installOfferHandlers(run);
+  installMessageAdded(run, routing);
+  installHolderUpdates(run, routing);
 
   // 1. Ownership: a message on an interaction that another workflow already routes joins it.
   const begun = await routing.beginRouting(run.ids());

@@ -26,6 +26,8 @@ export class PlacedRun extends RoutingRun {
   waiting = false;
   /** Set whenever an answer or the dispatcher changed the step's offers. */
   offersChanged = false;
+  /** Routing steps entered so far: names each step's offers (s<step>-o<id>), so a retried step finds its own. */
+  steps = 0;
   context: RoutingStart | undefined;
 
   constructor(input: RouteEmailInput) {
@@ -93,20 +95,27 @@ export type StepTarget = { kind: 'queues'; queueIds: number[] } | { kind: 'agent
 /** Returns true when an agent accepted within `seconds`. */
 export async function place(run: PlacedRun, target: StepTarget, seconds: number, source: OfferSource): Promise<boolean> {
   const deadline = Date.now() + seconds * 1000;
+  const step = ++run.steps;
   // One offer to a named agent; queues offer round after round, passing over agents who let it go.
   const singleShot = target.kind === 'agent';
   const passedOver = new Set<number>();
   let hadOffers = false;
 
   const enter = async () => {
-    const placed = await routing.placeInteraction({ ...run.ids(), target, source, deadline, excludedAgentIds: [...passedOver] });
+    const placed = await routing.placeInteraction({ ...run.ids(), target, source, step, deadline, excludedAgentIds: [...passedOver] });
+    // An accept may have won while the activity ran (its signal handled meanwhile), or before it was retried.
+    if (placed.acceptedBy !== null && run.status.holderAgentId === null) run.hold(placed.acceptedBy);
+    if (run.status.holderAgentId !== null) return;
     run.track(placed.offers);
     run.waiting = placed.state === 'waiting-for-agents';
     if (run.waiting) passedOver.clear();
-    run.setState(placed.state === 'offered' && source === 'assigned-agent' ? 'offered-to-assigned-agent' : placed.state, {
-      queueId: placed.queueId,
-      ...(target.kind === 'agent' ? { agentId: target.agentId } : {}),
-    });
+    run.setState(
+      placed.state === 'waiting-for-agents' ? 'waiting-for-agents' : source === 'assigned-agent' ? 'offered-to-assigned-agent' : 'offered',
+      {
+        queueId: placed.queueId,
+        ...(target.kind === 'agent' ? { agentId: target.agentId } : {}),
+      },
+    );
   };
   const leave = async (): Promise<boolean> => {
     const left = await routing.leaveStep(run.ids());

@@ -13,6 +13,7 @@ CREATE TABLE "RoutingWait" (
     "priority" INTEGER NOT NULL,
     "waitingSince" TIMESTAMP(3) NOT NULL,
     "source" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
     "deadline" TIMESTAMP(3) NOT NULL,
     "excludedAgentIds" INTEGER[] DEFAULT ARRAY[]::INTEGER[],
     "excludedUntil" TIMESTAMP(3),

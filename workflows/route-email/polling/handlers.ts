@@ -5,13 +5,13 @@
 import { setHandler } from '@temporalio/workflow';
 import { acceptOfferUpdate, agentsAvailableSignal, agentUnavailableSignal, rejectOfferUpdate } from '../../../contracts/route-email';
 import { db } from '../activities';
-import { installHeldHandlers } from '../held';
+import { installHolderUpdates, installMessageAdded, installStatusQuery } from '../held';
 import type { PollingRun } from './run';
 
 export function installHandlers(run: PollingRun): void {
   const { input, status, pending } = run;
   const { interactionId } = input;
-  installHeldHandlers(run, db);
+  installStatusQuery(run);
 
   setHandler(agentsAvailableSignal, () => {
     run.agentsMayBeAvailable = true;
@@ -22,6 +22,7 @@ export function installHandlers(run: PollingRun): void {
     for (const reservation of reservations) pending.delete(reservation);
     await db.settleOffers({ workflowId: run.workflowId, reservations, state: 'canceled' });
   });
+  installMessageAdded(run, db);
 
   setHandler(
     acceptOfferUpdate,
@@ -57,4 +58,5 @@ export function installHandlers(run: PollingRun): void {
       },
     },
   );
+  installHolderUpdates(run, db);
 }
