@@ -40,7 +40,16 @@ export function installMessageAdded(run: RoutingRun, db: DatabaseActivities): vo
   });
 }
 
-export function installHolderUpdates(run: RoutingRun, db: DatabaseActivities): void {
+/**
+ * @param presence pausing the holder while a disposition is missing, and giving their presence back: regular
+ * activities on both paths, since the presence to give back is read when pausing and must be read once (a local
+ * activity retried with its workflow task would read the paused presence).
+ */
+export function installHolderUpdates(
+  run: RoutingRun,
+  db: DatabaseActivities,
+  presence: Pick<DatabaseActivities, 'pauseAgent' | 'restoreAgentPresence'>,
+): void {
   const { input, status } = run;
   const { interactionId } = input;
 
@@ -75,14 +84,14 @@ export function installHolderUpdates(run: RoutingRun, db: DatabaseActivities): v
         // Mandatory disposition: the agent is paused (if configured) until the disposition arrives.
         run.setState('disposing');
         if (rules.dispositionPauseStatusId !== null && run.pausedAgent === null) {
-          const previous = await db.pauseAgent({ agentId: holder, pauseStatusId: rules.dispositionPauseStatusId });
+          const previous = await presence.pauseAgent({ agentId: holder, pauseStatusId: rules.dispositionPauseStatusId });
           run.pausedAgent = { agentId: holder, previous };
         }
         return { state: 'disposing' as const };
       }
       await db.closeInteraction({ interactionId, workflowId: run.workflowId, actorId, dispositionId: dispositionId ?? null });
       if (run.pausedAgent !== null) {
-        await db.restoreAgentPresence({ agentId: run.pausedAgent.agentId, previous: run.pausedAgent.previous });
+        await presence.restoreAgentPresence({ agentId: run.pausedAgent.agentId, previous: run.pausedAgent.previous });
         run.pausedAgent = null;
       }
       run.setState('closed');

@@ -12,7 +12,7 @@
 import { condition, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import { messageAddedSignal, type RouteEmailInput, type RouteEmailResult } from '../../contracts/route-email';
 import { evaluateCondition } from '../../domain/action-plan';
-import { routing } from './activities';
+import { db, routing } from './activities';
 import { installHolderUpdates, installMessageAdded, installStatusQuery } from './held';
 import { installOfferHandlers, place, PlacedRun } from './placement';
 import { runActionPlan } from './plan';
@@ -25,7 +25,7 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
   installStatusQuery(run);
   installOfferHandlers(run);
   installMessageAdded(run, routing);
-  installHolderUpdates(run, routing);
+  installHolderUpdates(run, routing, db);
 
   // 1. Ownership: a message on an interaction that another workflow already routes joins it.
   const begun = await routing.beginRouting(run.ids());

@@ -58,5 +58,5 @@ export function installHandlers(run: PollingRun): void {
       },
     },
   );
-  installHolderUpdates(run, db);
+  installHolderUpdates(run, db, db);
 }
