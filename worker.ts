@@ -38,7 +38,10 @@ export async function runWorker(): Promise<void> {
   const store = createStore(db);
   const events = createPgEventBus(pool);
   const routingEvents = createRoutingEvents({ store: store.routingEvents, events });
-  const ingest = createIngestAndRoute({ store, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  // Routing workflows started by this process's mailbox watch run their first task here at once (eager start): the
+  // starting client shares the worker's connection.
+  const starter = new Client({ connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const ingest = createIngestAndRoute({ store, temporal: starter, taskQueue: config.TEMPORAL_TASK_QUEUE, eager: true });
 
   const warn = (message: string, detail: Record<string, unknown>) => logger.warn(detail, message);
   const dispatcher = createDispatcher({ dispatch: store.dispatch, temporal, events, warn });

@@ -7,7 +7,8 @@ import type { Client } from '@temporalio/client';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Store } from '../store';
 import type { MailboxIdentity, Redownload } from '../store/inbound-email';
-import { storeIncomingEmail, type IngestLimits, type StoreOutcome } from './ingest-email';
+import { routingWorkflowId } from '../contracts/route-email';
+import { storeIncomingEmail, type IngestAccount, type IngestLimits, type StoreOutcome } from './ingest-email';
 import { startRoutingWorkflow } from './start-routing';
 
 export { EmailParseError, EmailRejectedError, type StoreOutcome } from './ingest-email';
@@ -17,6 +18,8 @@ export interface IngestAndRouteDeps {
   temporal: Client;
   /** Where routing workflows run. */
   taskQueue: string;
+  /** Start routing workflows eagerly (see services/start-routing.ts): the worker's own watch does. */
+  eager?: boolean;
 }
 
 /** One email at one mailbox identity, of the account with this key. */
@@ -26,6 +29,8 @@ export interface InboundEmail {
   raw: Buffer;
   redownload?: Redownload;
   limits?: IngestLimits;
+  /** The account's settings, when the caller has them (the watcher does). */
+  account?: IngestAccount;
 }
 
 export interface QuarantinedEmail {
@@ -40,21 +45,37 @@ export interface QuarantinedEmail {
 export function createIngestAndRoute(deps: IngestAndRouteDeps) {
   const { store } = deps;
 
-  /** Stores the email; throws what parsing and storing throw (EmailParseError, EmailRejectedError, database errors). */
+  const workflowIdOf = (email: Pick<InboundEmail, 'accountKey' | 'identity' | 'redownload'>) =>
+    routingWorkflowId({ ...email.identity, accountKey: email.accountKey, redownloadModseq: email.redownload?.modseq ?? null });
+
+  /**
+   * Stores the email, naming its routing workflow on the row; throws what parsing and storing throw
+   * (EmailParseError, EmailRejectedError, database errors).
+   */
   function storeEmail(email: InboundEmail): Promise<StoreOutcome> {
-    return storeIncomingEmail(store.inboundEmail, email.identity, email.raw, email.redownload, email.limits);
+    return storeIncomingEmail(store.inboundEmail, email.identity, email.raw, email.redownload, email.limits, {
+      workflowId: workflowIdOf(email),
+      ...(email.account ? { account: email.account } : {}),
+    });
   }
 
-  /** Starts the routing workflow of a stored email, unless it was a duplicate or its routing already started. */
+  /**
+   * Starts the routing workflow of a stored email (a duplicate is not routed). Also for an email stored before: its
+   * start may not have happened (a crash in between), and starting the same id again is a no-op.
+   */
   async function route(email: Pick<InboundEmail, 'accountKey' | 'identity' | 'redownload'>, outcome: StoreOutcome): Promise<void> {
-    if (outcome.kind === 'duplicate' || outcome.workflowId !== null) return;
-    await startRoutingWorkflow(deps, {
-      ...email.identity,
-      accountKey: email.accountKey,
-      messageId: outcome.messageId,
-      interactionId: outcome.interactionId,
-      ...(email.redownload ? { redownloadModseq: email.redownload.modseq } : {}),
-    });
+    if (outcome.kind === 'duplicate') return;
+    await startRoutingWorkflow(
+      deps,
+      {
+        ...email.identity,
+        accountKey: email.accountKey,
+        messageId: outcome.messageId,
+        interactionId: outcome.interactionId,
+        ...(email.redownload ? { redownloadModseq: email.redownload.modseq } : {}),
+      },
+      { ...(outcome.kind === 'stored' ? { memo: outcome.memo } : {}), workflowIdStored: outcome.workflowId !== null },
+    );
   }
 
   return {

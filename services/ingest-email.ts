@@ -13,8 +13,14 @@ import { addresses, headerMap, interactionHint, normaliseMessageId, parseEmail, 
 export { EmailParseError } from './email-parsing';
 export type { MailboxIdentity, Redownload } from '../store/inbound-email';
 
+/** What the routing workflow's memo shows: sender and subject, for operators in the Web UI. */
+export interface RoutingMemo {
+  from: string;
+  subject: string;
+}
+
 export type StoreOutcome =
-  | { kind: 'stored'; messageId: number; interactionId: number; workflowId: string | null }
+  | { kind: 'stored'; messageId: number; interactionId: number; workflowId: string | null; memo: RoutingMemo }
   | { kind: 'already-stored'; messageId: number; interactionId: number; workflowId: string | null }
   | { kind: 'duplicate'; duplicateOfMessageId: number; reason: string };
 
@@ -26,17 +32,33 @@ export interface IngestLimits {
   maxAttachmentBytes?: number;
 }
 
+/** The account's settings ingestion reads (the watcher has them already; otherwise they are loaded). */
+export interface IngestAccount {
+  id: number;
+  key: string;
+  emailAddress: string;
+  contactListId: number | null;
+  disableDuplicateCheck: boolean;
+}
+
+/** What the caller knows already: the account's settings, and the routing workflow's id to write with the message. */
+export interface IngestContext {
+  account?: IngestAccount;
+  workflowId?: string;
+}
+
 export async function storeIncomingEmail(
   store: InboundEmailStore,
   identity: MailboxIdentity,
   raw: Buffer,
   redownload?: Redownload,
   limits: IngestLimits = {},
+  known: IngestContext = {},
 ): Promise<StoreOutcome> {
   const existing = await store.findStored(identity, redownload);
   if (existing) return { kind: 'already-stored', ...existing };
 
-  const account = await store.account(identity.accountId);
+  const account = known.account ?? (await store.account(identity.accountId));
   const parsed = await parseEmail(raw);
   const oversized =
     limits.maxAttachmentBytes === undefined
@@ -91,14 +113,17 @@ export async function storeIncomingEmail(
     })),
   );
 
+  const subject = storable((parsed.subject ?? '').slice(0, 998));
+  const workflowId = known.workflowId ?? null;
   const created = await store.create({
     identity,
+    workflowId,
     ...(redownload ? { redownload } : {}),
     account,
     // The seed: a re-downloaded email "creates a new interaction".
     thread: redownload ? null : { interactionId: interactionHint(parsed, account.key), messageIds: threadIds },
     customer: { address: from.address, name: from.name ?? null },
-    subject: storable((parsed.subject ?? '').slice(0, 998)),
+    subject,
     message: {
       messageIdHeader,
       inReplyTo,
@@ -116,5 +141,5 @@ export async function storeIncomingEmail(
       attachments,
     },
   });
-  return { kind: 'stored', ...created, workflowId: null };
+  return { kind: 'stored', ...created, workflowId, memo: { from: from.address, subject } };
 }

@@ -39,6 +39,8 @@ export interface StoredAttachment {
 export interface NewInboundEmail {
   identity: MailboxIdentity;
   redownload?: Redownload;
+  /** The routing workflow the message gets (its id follows from the identity), written with the row. */
+  workflowId: string | null;
   account: { id: number; contactListId: number | null };
   /** Null: the email starts a new interaction whatever it refers to. */
   thread: ThreadHints | null;
@@ -170,6 +172,7 @@ export function createInboundEmailStore(db: Database) {
             fromAddress: customer.address,
             fromName: customer.name,
             subject: email.subject,
+            workflowId: email.workflowId,
             receivedAt: sentAt ?? receivedAt,
             attachments: { create: attachments },
           },
@@ -178,14 +181,15 @@ export function createInboundEmailStore(db: Database) {
       });
     },
 
-    /** What the routing workflow's memo shows of a message. */
+    /** What the routing workflow's memo shows of a message (for rows written before the memo travelled with them). */
     async routingMemo(messageId: number): Promise<{ from: string; subject: string }> {
       const message = await db.message.findUniqueOrThrow({ where: { id: messageId }, select: { fromAddress: true, subject: true } });
       return { from: message.fromAddress ?? '', subject: message.subject };
     },
 
+    /** Names the routing workflow of a message stored without one (rows written before ids were written with them). */
     async setWorkflowId(messageId: number, workflowId: string): Promise<void> {
-      await db.message.update({ where: { id: messageId }, data: { workflowId } });
+      await db.message.updateMany({ where: { id: messageId, workflowId: null }, data: { workflowId } });
     },
   };
 }

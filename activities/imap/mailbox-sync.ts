@@ -1,6 +1,8 @@
 /**
- * Taking new emails from the selected mailbox, in UID order: each one is fetched, checked against the account's
- * header filter, stored and routed (or quarantined), then marked \Seen, and only then does the checkpoint pass it.
+ * Taking new emails from the selected mailbox, in UID order and in batches: a batch is fetched with one FETCH,
+ * each email checked against the account's header filter and stored (or quarantined) in order, their routing
+ * workflows started together, the batch marked \Seen with one STORE, and only then does the checkpoint pass it. A
+ * crash anywhere takes the batch again: stored emails are recognised, starting a workflow twice is a no-op.
  * With "disable duplicate check", emails re-marked unread are downloaded again.
  */
 import type { Context } from '@temporalio/activity';
@@ -8,13 +10,23 @@ import type { ImapFlow } from 'imapflow';
 import { headersFilterToImapflowQuery, messageMatchesHeadersFilter, type HeaderFilterRule } from '../../domain/headers-filter';
 import { uidRangeAfter } from '../../domain/sync-decisions';
 import type { Logger } from '../../platform/logger';
-import { EmailParseError, EmailRejectedError, type IngestAndRoute, type StoreOutcome } from '../../services/ingest-and-route';
+import {
+  EmailParseError,
+  EmailRejectedError,
+  type InboundEmail,
+  type IngestAndRoute,
+  type StoreOutcome,
+} from '../../services/ingest-and-route';
 import type { Store } from '../../store';
 import type { MailboxIdentity } from '../../store/inbound-email';
 import type { MailboxRef, WatchedAccount } from '../../store/mailboxes';
 import { sleepWithHeartbeat } from './connection';
 
 const MAX_PARSE_ATTEMPTS = 3;
+/** Emails taken per batch: one FETCH, one STORE \Seen and one checkpoint write for them all. */
+const BATCH_SIZE = 50;
+/** A batch holds at most this many bytes of sources in memory (a larger email is a batch of its own). */
+const BATCH_BYTES = 32 * 1024 * 1024;
 /** A UID announced by EXISTS/SEARCH but not fetchable is retried this often (with backoff), then recorded as missing. */
 const MAX_FETCH_ATTEMPTS = 3;
 
@@ -49,7 +61,7 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
   const filter = headersFilterToImapflowQuery(rules);
   const identityOf = (uid: bigint): MailboxIdentity => ({ accountId: account.id, mailbox: account.mailbox, uidValidity, uid });
 
-  /** Ingests every email after the checkpoint, advancing it one UID at a time; answers the new checkpoint. */
+  /** Ingests every email after the checkpoint, a batch at a time; answers the new checkpoint. */
   async function ingestNewMessages(lastUid: bigint): Promise<bigint> {
     let checkpoint = lastUid;
     const found = await client.search({ uid: uidRangeAfter(checkpoint), ...filter }, { uid: true });
@@ -57,17 +69,66 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
       .map((uid) => BigInt(uid))
       .filter((uid) => uid > checkpoint)
       .sort((a, b) => (a < b ? -1 : 1));
-    for (const uid of uids) {
+    for (const batch of await batches(uids)) {
       if (context.cancellationSignal.aborted) break;
-      const source = await fetchSource(uid);
-      // Server SEARCH HEADER is a substring match: the exact, case-sensitive rule is checked here.
-      if (source && messageMatchesHeadersFilter(rules, source)) await ingestOne(uid, source);
-      checkpoint = uid;
-      await store.mailboxes.advanceCheckpoint(ref, uid);
-      context.heartbeat({ lastUid: String(uid) });
+      await ingestBatch(batch);
+      checkpoint = batch[batch.length - 1]!;
+      await store.mailboxes.advanceCheckpoint(ref, checkpoint);
+      context.heartbeat({ lastUid: String(checkpoint) });
     }
     if (downloadsRemarkedUnread(account) && checkpoint > 0n) await redownloadRemarkedUnread(checkpoint);
     return checkpoint;
+  }
+
+  /** UIDs in order, cut into batches by count and by size (RFC822.SIZE, one FETCH for them all). */
+  async function batches(uids: bigint[]): Promise<bigint[][]> {
+    if (uids.length === 0) return [];
+    const sizes = new Map<bigint, number>();
+    for await (const message of client.fetch(uids.join(','), { size: true, uid: true }, { uid: true }))
+      sizes.set(BigInt(message.uid), message.size ?? 0);
+    const result: bigint[][] = [];
+    let current: bigint[] = [];
+    let bytes = 0;
+    for (const uid of uids) {
+      const size = sizes.get(uid) ?? 0;
+      if (current.length > 0 && (current.length >= BATCH_SIZE || bytes + size > BATCH_BYTES)) {
+        result.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(uid);
+      bytes += size;
+    }
+    if (current.length > 0) result.push(current);
+    return result;
+  }
+
+  async function ingestBatch(batch: bigint[]): Promise<void> {
+    const sources = await fetchSources(batch);
+    const toRoute: Array<{ email: InboundEmail; outcome: StoreOutcome }> = [];
+    const toMarkSeen: bigint[] = [];
+    // In UID order, one after the other: an email may thread into one stored just before it.
+    for (const uid of batch) {
+      const source = sources.get(uid) ?? (await fetchSource(uid));
+      // Server SEARCH HEADER is a substring match: the exact, case-sensitive rule is checked here.
+      if (!source || !messageMatchesHeadersFilter(rules, source)) continue;
+      const stored = await storeOne(uid, source);
+      if (stored === null) continue;
+      if (stored.outcome.kind === 'duplicate') log.info({ uid: String(uid), reason: stored.outcome.reason }, 'duplicate email skipped');
+      else toRoute.push(stored);
+      toMarkSeen.push(uid);
+    }
+    await Promise.all(toRoute.map(({ email, outcome }) => ingest.route(email, outcome)));
+    if (!account.markAsUnread && toMarkSeen.length > 0) await client.messageFlagsAdd(toMarkSeen.join(','), ['\\Seen'], { uid: true });
+  }
+
+  /** The batch's sources in one FETCH; a UID the server does not return is fetched again on its own (fetchSource). */
+  async function fetchSources(batch: bigint[]): Promise<Map<bigint, Buffer>> {
+    const sources = new Map<bigint, Buffer>();
+    for await (const message of client.fetch(batch.join(','), { source: true, uid: true }, { uid: true })) {
+      if (message.source) sources.set(BigInt(message.uid), message.source);
+    }
+    return sources;
   }
 
   /**
@@ -109,17 +170,21 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
     return null;
   }
 
-  async function ingestOne(uid: bigint, raw: Buffer): Promise<void> {
-    const email = { accountKey: account.key, identity: identityOf(uid), raw, limits: { maxAttachmentBytes: deps.maxAttachmentBytes } };
+  /** Stores one email of the batch; null when it was quarantined instead (too large, unreadable). */
+  async function storeOne(uid: bigint, raw: Buffer): Promise<{ email: InboundEmail; outcome: StoreOutcome } | null> {
+    const email: InboundEmail = {
+      accountKey: account.key,
+      account,
+      identity: identityOf(uid),
+      raw,
+      limits: { maxAttachmentBytes: deps.maxAttachmentBytes },
+    };
     if (raw.length > deps.maxEmailBytes) {
       await quarantine(email.identity, `email of ${raw.length} bytes exceeds the limit of ${deps.maxEmailBytes} bytes`, raw);
-      return;
+      return null;
     }
     const outcome = await storeOrQuarantine(email);
-    if (outcome === null) return;
-    if (outcome.kind === 'duplicate') log.info({ uid: String(uid), reason: outcome.reason }, 'duplicate email skipped');
-    else await ingest.route(email, outcome);
-    if (!account.markAsUnread) await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+    return outcome === null ? null : { email, outcome };
   }
 
   /** Stores the email; null when it was quarantined instead. */
