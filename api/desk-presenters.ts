@@ -31,14 +31,16 @@ export function presentSearchItem(row: SearchRow): InteractionSearchItem {
   return presentInteraction(row);
 }
 
-function presentMessage({ uidValidity, uid, ...message }: Thread['messages'][number]): ThreadMessage {
+function presentMessage({ uidValidity, uid, redownloadModseq, ...message }: Thread['messages'][number]): ThreadMessage {
   return {
     ...message,
     toAddresses: message.toAddresses as ThreadMessage['toAddresses'],
     ccAddresses: message.ccAddresses as ThreadMessage['ccAddresses'],
     headers: message.headers as ThreadMessage['headers'],
     receivedAt: iso(message.receivedAt),
+    noticedAt: message.noticedAt ? iso(message.noticedAt) : null,
     createdAt: iso(message.createdAt),
+    redownloadModseq: redownloadModseq?.toString() ?? null,
     uidValidity: uidValidity?.toString() ?? null,
     uid: uid?.toString() ?? null,
   };

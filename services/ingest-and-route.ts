@@ -31,6 +31,8 @@ export interface InboundEmail {
   limits?: IngestLimits;
   /** The account's settings, when the caller has them (the watcher does). */
   account?: IngestAccount;
+  /** When the mailbox watch learned of the email. */
+  noticedAt?: Date;
 }
 
 export interface QuarantinedEmail {
@@ -56,6 +58,7 @@ export function createIngestAndRoute(deps: IngestAndRouteDeps) {
     return storeIncomingEmail(store.inboundEmail, email.identity, email.raw, email.redownload, email.limits, {
       workflowId: workflowIdOf(email),
       ...(email.account ? { account: email.account } : {}),
+      ...(email.noticedAt ? { noticedAt: email.noticedAt } : {}),
     });
   }
 

@@ -45,6 +45,8 @@ export interface IngestAccount {
 export interface IngestContext {
   account?: IngestAccount;
   workflowId?: string;
+  /** When the mailbox watch learned of the email. */
+  noticedAt?: Date;
 }
 
 export async function storeIncomingEmail(
@@ -138,6 +140,7 @@ export async function storeIncomingEmail(
       rawSha256,
       sizeBytes: raw.length,
       sentAt: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
+      noticedAt: known.noticedAt ?? null,
       attachments,
     },
   });

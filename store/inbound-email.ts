@@ -61,6 +61,8 @@ export interface NewInboundEmail {
     sizeBytes: number;
     /** The email's Date header when it has a valid one; otherwise the time it is stored. */
     sentAt: Date | null;
+    /** When the mailbox watch learned of the email. */
+    noticedAt: Date | null;
     attachments: StoredAttachment[];
   };
 }

@@ -61,8 +61,11 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
   const filter = headersFilterToImapflowQuery(rules);
   const identityOf = (uid: bigint): MailboxIdentity => ({ accountId: account.id, mailbox: account.mailbox, uidValidity, uid });
 
-  /** Ingests every email after the checkpoint, a batch at a time; answers the new checkpoint. */
-  async function ingestNewMessages(lastUid: bigint): Promise<bigint> {
+  /**
+   * Ingests every email after the checkpoint, a batch at a time; answers the new checkpoint. `noticedAt`: when the
+   * server's notification (or the scan) that brought them came.
+   */
+  async function ingestNewMessages(lastUid: bigint, noticedAt = new Date()): Promise<bigint> {
     let checkpoint = lastUid;
     const found = await client.search({ uid: uidRangeAfter(checkpoint), ...filter }, { uid: true });
     const uids = (found || [])
@@ -71,7 +74,7 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
       .sort((a, b) => (a < b ? -1 : 1));
     for (const batch of await batches(uids)) {
       if (context.cancellationSignal.aborted) break;
-      await ingestBatch(batch);
+      await ingestBatch(batch, noticedAt);
       checkpoint = batch[batch.length - 1]!;
       await store.mailboxes.advanceCheckpoint(ref, checkpoint);
       context.heartbeat({ lastUid: String(checkpoint) });
@@ -103,7 +106,7 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
     return result;
   }
 
-  async function ingestBatch(batch: bigint[]): Promise<void> {
+  async function ingestBatch(batch: bigint[], noticedAt: Date): Promise<void> {
     const sources = await fetchSources(batch);
     const toRoute: Array<{ email: InboundEmail; outcome: StoreOutcome }> = [];
     const toMarkSeen: bigint[] = [];
@@ -112,7 +115,7 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
       const source = sources.get(uid) ?? (await fetchSource(uid));
       // Server SEARCH HEADER is a substring match: the exact, case-sensitive rule is checked here.
       if (!source || !messageMatchesHeadersFilter(rules, source)) continue;
-      const stored = await storeOne(uid, source);
+      const stored = await storeOne(uid, source, noticedAt);
       if (stored === null) continue;
       if (stored.outcome.kind === 'duplicate') log.info({ uid: String(uid), reason: stored.outcome.reason }, 'duplicate email skipped');
       else toRoute.push(stored);
@@ -171,13 +174,14 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
   }
 
   /** Stores one email of the batch; null when it was quarantined instead (too large, unreadable). */
-  async function storeOne(uid: bigint, raw: Buffer): Promise<{ email: InboundEmail; outcome: StoreOutcome } | null> {
+  async function storeOne(uid: bigint, raw: Buffer, noticedAt: Date): Promise<{ email: InboundEmail; outcome: StoreOutcome } | null> {
     const email: InboundEmail = {
       accountKey: account.key,
       account,
       identity: identityOf(uid),
       raw,
       limits: { maxAttachmentBytes: deps.maxAttachmentBytes },
+      noticedAt,
     };
     if (raw.length > deps.maxEmailBytes) {
       await quarantine(email.identity, `email of ${raw.length} bytes exceeds the limit of ${deps.maxEmailBytes} bytes`, raw);

@@ -143,7 +143,10 @@ export function createWatchActivities(deps: WatchDeps) {
 
     let wake: () => void = () => undefined;
     let pendingExists = true;
+    /** When the notification that made the pending round was received: each email's noticedAt. */
+    let noticedAt = new Date();
     client.on('exists', () => {
+      if (!pendingExists) noticedAt = new Date();
       pendingExists = true;
       wake();
     });
@@ -167,7 +170,7 @@ export function createWatchActivities(deps: WatchDeps) {
         if (connectionClosed) throw new Error('IMAP connection closed');
         if (pendingExists) {
           pendingExists = false;
-          lastUid = await sync.ingestNewMessages(lastUid);
+          lastUid = await sync.ingestNewMessages(lastUid, noticedAt);
         }
         context.heartbeat({ lastUid: String(lastUid) });
         if (canIdle && !client.idling && !pendingExists) {
