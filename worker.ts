@@ -28,7 +28,7 @@ import { createSecretBox } from './platform/secrets';
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'mailroute-worker' });
-  const db = createDatabase(config.DATABASE_URL);
+  const db = createDatabase(config.DATABASE_URL, { poolSize: config.WORKER_DATABASE_CONNECTIONS });
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 10 });
   const secrets = createSecretBox(config.MAILROUTE_SECRET_KEY, config.MAILROUTE_PREVIOUS_SECRET_KEYS.split(','));
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -79,7 +79,10 @@ export async function runWorker(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('./workflows') }),
     activities,
-    maxConcurrentActivityTaskExecutions: 200,
+    // Activities and local activities wait on the database pool: more in flight than connections only queue.
+    maxConcurrentActivityTaskExecutions: 100,
+    maxConcurrentLocalActivityExecutions: config.WORKER_DATABASE_CONNECTIONS * 2,
+    maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
     shutdownGraceTime: '5 seconds',
     // A dead worker's workflows move to another worker after this (default 10 s).
     stickyQueueScheduleToStartTimeout: '3 seconds',

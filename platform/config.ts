@@ -18,6 +18,13 @@ const environmentSchema = z.object({
   MAILROUTE_ADMIN_EMAIL: z.string().email().default('admin@mailroute.local'),
   MAILROUTE_ADMIN_PASSWORD: z.string().min(8).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Routing workflows a worker keeps in memory between their tasks. A parked interaction costs nothing while it
+   * waits; it is replayed from its (short) history when an offer wakes it, so memory stays flat with any backlog.
+   */
+  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  /** PostgreSQL connections per worker process: local activities hold one for a few milliseconds each. */
+  WORKER_DATABASE_CONNECTIONS: z.coerce.number().int().min(2).max(500).default(20),
   /** Heartbeat timeout of the mailbox watcher: how fast a dead worker's watch moves elsewhere. */
   WATCHER_HEARTBEAT_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
   /** Largest single attachment accepted; an email carrying a larger one is quarantined with the reason. */
