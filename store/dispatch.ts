@@ -83,11 +83,16 @@ async function queueMembers(tx: Tx, queueId: number): Promise<MemberRow[]> {
     WHERE m."queueId" = ${queueId} AND u.presence = 'online'`;
 }
 
-/** Locks the agents about to be offered (in id order: no deadlocks between dispatchers) and counts their load again. */
+/**
+ * Locks the agents about to be offered (in id order: no deadlocks between dispatchers), then counts their load
+ * again in a statement of its own: a statement that waited for a lock still counts with the snapshot it began with,
+ * which would miss the offers of the dispatcher it waited for.
+ */
 async function lockedRoom(tx: Tx, agentIds: number[]): Promise<Map<number, number>> {
+  await tx.$queryRaw`SELECT id FROM "User" WHERE id = ANY(${agentIds}::int[]) ORDER BY id FOR UPDATE`;
   const rows = await tx.$queryRaw<Array<{ id: number; capacity: number; presence: string; load: number }>>`
     SELECT u.id, u.capacity, u.presence::text AS presence, ${LOAD(Prisma.sql`u.id`)} AS load
-    FROM "User" u WHERE u.id = ANY(${agentIds}::int[]) ORDER BY u.id FOR UPDATE`;
+    FROM "User" u WHERE u.id = ANY(${agentIds}::int[])`;
   return new Map(rows.map((row) => [row.id, row.presence === 'online' ? row.capacity - row.load : 0]));
 }
 

@@ -60,7 +60,7 @@ describe('queue offering', () => {
     const first = await routeNewEmail(platform, scenario, { subject: 'held' });
     const firstOffer = await waitForOffer(agent!);
     expect((await agent!.api.post(`/api/offers/${firstOffer.id}/accept`)).status).toBe(200);
-    // The agent is at capacity: the second email parks, and its safety poll backs off (2, 4, 8, 16 s…).
+    // The agent is at capacity: the second email parks (it polls nothing; runs that poll back off to 16 s by now).
     const parked = await routeNewEmail(platform, scenario, { subject: 'parked' });
     await waitFor('the second to wait', async () => (await routingState(parked.interactionId)) === 'waiting-for-agents');
     await sleep(15_000);
@@ -68,7 +68,7 @@ describe('queue offering', () => {
     expect((await agent!.api.post(`/api/interactions/${first.interactionId}/close`, {})).status).toBe(200);
     const next = await waitForOffer(agent!, { timeoutMs: 10_000 });
     expect(next.interactionId).toBe(parked.interactionId);
-    // Its next poll was due about 15 s after the close: the close itself woke it.
+    // The close itself offered it: no poll was due.
     expect(Date.now() - closedAt).toBeLessThan(8_000);
     expect((await agent!.api.post(`/api/offers/${next.id}/accept`)).status).toBe(200);
     expect((await agent!.api.post(`/api/interactions/${parked.interactionId}/close`, {})).status).toBe(200);
