@@ -10,6 +10,11 @@ export function createVisibility(store: VisibilityStore) {
   return {
     accountIds: (user: Actor) => store.accountIds(user),
 
+    /** The accounts a user's lists keep to: undefined for admins (every account), the ones they are added to otherwise. */
+    async scope(user: Actor): Promise<number[] | undefined> {
+      return user.role === 'admin' ? undefined : store.accountIds(user);
+    },
+
     async requireAccount(id: number, user: Actor) {
       const account = await store.findAccount(id, user);
       if (!account) throw new NotFoundError(`email account ${id}`);

@@ -19,6 +19,8 @@ export interface CannedAnswerFilter {
   offeredOn?: number;
   /** Name contains. */
   q?: string;
+  /** Only the global ones and those of these accounts (undefined: every account's). */
+  withinAccounts?: number[];
 }
 
 export function createCannedAnswerStore(db: Database) {
@@ -28,9 +30,10 @@ export function createCannedAnswerStore(db: Database) {
     },
 
     list(filter: CannedAnswerFilter, window: PageWindow): Promise<CannedAnswerRow[]> {
-      const { global, accountId, offeredOn, q } = filter;
+      const { global, accountId, offeredOn, q, withinAccounts } = filter;
       const where = {
         ...(offeredOn !== undefined ? { OR: [{ accountId: null }, { accountId: offeredOn }] } : {}),
+        ...(withinAccounts !== undefined ? { AND: [{ OR: [{ accountId: null }, { accountId: { in: withinAccounts } }] }] } : {}),
         ...(global === true ? { accountId: null } : global === false ? { accountId: { not: null } } : {}),
         ...(accountId !== undefined ? { accountId } : {}),
         ...(q ? { name: contains(q) } : {}),

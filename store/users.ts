@@ -24,6 +24,8 @@ export interface UserFilter {
   accountId?: number;
   /** Name or email contains. */
   q?: string;
+  /** Only people added to one of these accounts (undefined: everyone). */
+  withinAccounts?: number[];
 }
 
 export interface UserColumns {
@@ -56,14 +58,20 @@ export function createUserStore(db: Database) {
     },
 
     list(filter: UserFilter, window: PageWindow): Promise<PublicUser[]> {
-      const { role, presence, accountId, q } = filter;
+      const { role, presence, accountId, q, withinAccounts } = filter;
       const where = {
+        ...(withinAccounts !== undefined ? { accountAgents: { some: { accountId: { in: withinAccounts } } } } : {}),
         ...(role ? { role } : {}),
         ...(presence ? { presence } : {}),
-        ...(accountId ? { accountAgents: { some: { accountId } } } : {}),
+        ...(accountId ? { AND: [{ accountAgents: { some: { accountId } } }] } : {}),
         ...(q ? { OR: [{ name: contains(q) }, { email: contains(q) }] } : {}),
       };
       return db.user.findMany({ where, select: publicUserFields, ...window });
+    },
+
+    /** Whether the user is added to one of these accounts. */
+    async inAccounts(id: number, accountIds: number[]): Promise<boolean> {
+      return (await db.accountAgent.count({ where: { userId: id, accountId: { in: accountIds } } })) > 0;
     },
 
     /** The agents added to an account, by id. */

@@ -1,5 +1,10 @@
-/** Canned answers: global (accountId null) or one account's own; an account is offered both. */
-import { InvalidInputError, NotFoundError, PreconditionFailedError } from '../../domain/errors';
+/**
+ * Canned answers: global (accountId null) or one account's own; an account is offered both. A supervisor manages
+ * the answers of the accounts they are added to; global answers reach every account's customers, so only admins
+ * change them.
+ */
+import { ForbiddenError, InvalidInputError, NotFoundError, PreconditionFailedError } from '../../domain/errors';
+import type { Actor } from '../../domain/people';
 import type { RouterContext } from '../deps';
 import { checkIfMatch, etagOf, idParams } from '../http';
 import { listQuery, listResponse, page, queryBoolean, queryId, queryText } from '../listing';
@@ -11,10 +16,25 @@ const staff = ['admin', 'supervisor'] as const;
 const tags = ['Canned answers'];
 
 export function registerCannedAnswerRoutes({ route, store, visibility }: RouterContext): void {
-  async function requireCannedAnswer(id: number) {
+  /** The answer, when the user may see it: a global one, or one of an account they may see; 404 otherwise. */
+  async function requireCannedAnswer(id: number, user: Actor) {
     const row = await store.cannedAnswers.find(id);
     if (!row) throw new NotFoundError(`canned answer ${id}`);
+    if (row.accountId !== null)
+      await visibility.requireAccount(row.accountId, user).catch(() => Promise.reject(new NotFoundError(`canned answer ${id}`)));
     return row;
+  }
+
+  /** Who may write an answer of this account (null: a global one). */
+  async function mayWrite(accountId: number | null, user: Actor): Promise<void> {
+    if (accountId === null) {
+      if (user.role !== 'admin') throw new ForbiddenError('only admins change global canned answers: they are offered on every account');
+      return;
+    }
+    // An account the user may not see answers as an unknown one: the answer tells nothing of other accounts.
+    if (user.role === 'admin' && !(await store.accounts.find(accountId)))
+      throw InvalidInputError.field('accountId', 'no such email account');
+    await visibility.requireAccount(accountId, user);
   }
 
   route(
@@ -45,9 +65,8 @@ export function registerCannedAnswerRoutes({ route, store, visibility }: RouterC
       body: cannedAnswerCreateSchema,
       response: cannedAnswerSchema,
     },
-    async ({ body }) => {
-      if (body.accountId !== null && !(await store.accounts.find(body.accountId)))
-        throw InvalidInputError.field('accountId', 'no such email account');
+    async ({ body, user }) => {
+      await mayWrite(body.accountId, user);
       return presentCannedAnswer(await store.cannedAnswers.create(body));
     },
   );
@@ -66,9 +85,11 @@ export function registerCannedAnswerRoutes({ route, store, visibility }: RouterC
       }),
       response: listResponse(cannedAnswerSchema),
     },
-    async ({ query }) => {
+    async ({ query, user }) => {
       const { global, accountId, q, ...list } = query;
-      return page(list, (window) => store.cannedAnswers.list({ global, accountId, q }, window), presentCannedAnswer);
+      if (accountId !== undefined) await visibility.requireAccount(accountId, user);
+      const withinAccounts = await visibility.scope(user);
+      return page(list, (window) => store.cannedAnswers.list({ global, accountId, q, withinAccounts }, window), presentCannedAnswer);
     },
   );
 
@@ -82,8 +103,8 @@ export function registerCannedAnswerRoutes({ route, store, visibility }: RouterC
       params: idParams,
       response: cannedAnswerSchema,
     },
-    async ({ params, response }) => {
-      const row = await requireCannedAnswer(params.id);
+    async ({ params, response, user }) => {
+      const row = await requireCannedAnswer(params.id, user);
       response.setHeader('ETag', etagOf(row.updatedAt));
       return presentCannedAnswer(row);
     },
@@ -100,12 +121,13 @@ export function registerCannedAnswerRoutes({ route, store, visibility }: RouterC
       body: cannedAnswerUpdateSchema,
       response: cannedAnswerSchema,
     },
-    async ({ params, body, request, response }) => {
-      const current = await requireCannedAnswer(params.id);
+    async ({ params, body, request, response, user }) => {
+      const current = await requireCannedAnswer(params.id, user);
+      await mayWrite(current.accountId, user);
       checkIfMatch(request, current.updatedAt, `canned answer ${params.id}`);
       if (!(await store.cannedAnswers.updateIfUnchanged(params.id, current.updatedAt, body)))
         throw new PreconditionFailedError(`canned answer ${params.id} changed while you were saving it`);
-      const row = await requireCannedAnswer(params.id);
+      const row = await requireCannedAnswer(params.id, user);
       response.setHeader('ETag', etagOf(row.updatedAt));
       return presentCannedAnswer(row);
     },
@@ -121,8 +143,9 @@ export function registerCannedAnswerRoutes({ route, store, visibility }: RouterC
       params: idParams,
       status: 204,
     },
-    async ({ params }) => {
-      await requireCannedAnswer(params.id);
+    async ({ params, user }) => {
+      const row = await requireCannedAnswer(params.id, user);
+      await mayWrite(row.accountId, user);
       await store.cannedAnswers.delete(params.id);
     },
   );

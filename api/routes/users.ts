@@ -1,4 +1,5 @@
 /** Users (agents, supervisors, admins): created, listed, changed (optimistic concurrency) and deleted by admins. */
+import { NotFoundError } from '../../domain/errors';
 import { PRESENCES, ROLES } from '../../domain/people';
 import { createUserService } from '../../services/users';
 import type { RouterContext } from '../deps';
@@ -8,7 +9,7 @@ import { userCreateSchema, userSchema, userUpdateSchema } from '../schemas/users
 
 const tags = ['Users'];
 
-export function registerUserRoutes({ route, store, presence }: RouterContext): void {
+export function registerUserRoutes({ route, store, presence, visibility }: RouterContext): void {
   const users = createUserService({ store, presence });
 
   route(
@@ -39,9 +40,12 @@ export function registerUserRoutes({ route, store, presence }: RouterContext): v
       }),
       response: listResponse(userSchema),
     },
-    async ({ query }) => {
+    async ({ query, user }) => {
       const { role, presence, accountId, q, ...list } = query;
-      return page(list, (window) => store.users.list({ role, presence, accountId, q }, window));
+      // Supervisors see the people of the accounts they are added to.
+      if (accountId !== undefined) await visibility.requireAccount(accountId, user);
+      const withinAccounts = await visibility.scope(user);
+      return page(list, (window) => store.users.list({ role, presence, accountId, q, withinAccounts }, window));
     },
   );
 
@@ -55,7 +59,10 @@ export function registerUserRoutes({ route, store, presence }: RouterContext): v
       params: idParams,
       response: userSchema,
     },
-    async ({ params, response }) => {
+    async ({ params, response, user: asker }) => {
+      const scope = await visibility.scope(asker);
+      if (scope !== undefined && params.id !== asker.id && !(await store.users.inAccounts(params.id, scope)))
+        throw new NotFoundError(`user ${params.id}`);
       const user = await users.require(params.id);
       response.setHeader('ETag', etagOf(user.updatedAt));
       return user;
