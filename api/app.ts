@@ -60,6 +60,7 @@ export function createApp(deps: ApiDeps): Express {
     store,
     visibility: createVisibility(store.visibility),
     presence,
+    accessChanged: (userIds: number[] | null) => deps.liveEvents.publish({ kind: 'access', userIds }),
     offerAnswers: createOfferAnswers({
       offerAnswers: store.offerAnswers,
       findOwnOffer: store.offers.findOwn,

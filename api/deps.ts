@@ -32,4 +32,6 @@ export interface RouterContext {
   presence: Presence;
   /** Agents' answers to offers (decided in the database for runs it places). */
   offerAnswers: OfferAnswers;
+  /** Tells open live streams that what these users may see changed (null: anyone's), so they check again. */
+  accessChanged: (userIds: number[] | null) => Promise<void>;
 }

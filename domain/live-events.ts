@@ -24,7 +24,15 @@ export type LiveEvent =
       detail: Record<string, unknown>;
       at: string;
       notification?: DeskNotification;
-    };
+    }
+  /**
+   * Who may see what changed for these users (null: for anyone): memberships, roles, a revoked token, a deleted
+   * account. Open live streams check their user again before they deliver anything more; never sent to clients.
+   */
+  | { kind: 'access'; userIds: number[] | null };
+
+/** Events about an account's interactions (what a desk receives). */
+export type AccountEvent = Exclude<LiveEvent, { kind: 'access' }>;
 
 export interface EventBus {
   publish(event: LiveEvent): Promise<void>;

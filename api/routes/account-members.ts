@@ -13,7 +13,7 @@ import { userSchema } from '../schemas/users';
 const staff = ['admin', 'supervisor'] as const;
 const tags = ['Email accounts'];
 
-export function registerAccountMemberRoutes({ route, store, visibility }: RouterContext): void {
+export function registerAccountMemberRoutes({ route, store, visibility, accessChanged }: RouterContext): void {
   route(
     {
       method: 'get',
@@ -47,7 +47,9 @@ export function registerAccountMemberRoutes({ route, store, visibility }: Router
       const agentIds = [...new Set(body.agentIds as number[])];
       if ((await store.users.countExisting(agentIds)) !== agentIds.length)
         throw new InvalidInputError('agentIds names unknown users', [{ field: 'agentIds', reason: 'unknown user id' }]);
+      const before = (await store.users.ofAccount(params.id)).map((member) => member.id);
       await store.accounts.setAgents(params.id, agentIds);
+      await accessChanged([...new Set([...before, ...agentIds])]);
       return { agentIds };
     },
   );

@@ -11,7 +11,7 @@ import { accountCreateSchema, accountSchema, accountUpdateSchema, verifySmtpSche
 const everyone = ['admin', 'supervisor', 'agent'] as const;
 const tags = ['Email accounts'];
 
-export function registerAccountRoutes({ route, deps, store, visibility }: RouterContext): void {
+export function registerAccountRoutes({ route, deps, store, visibility, accessChanged }: RouterContext): void {
   const { secrets, watchers, logger } = deps;
   const accounts = createAccountService({ store, secrets, watchers, logger });
 
@@ -93,6 +93,7 @@ export function registerAccountRoutes({ route, deps, store, visibility }: Router
     { method: 'delete', path: '/accounts/:id', summary: 'Delete an email account', tags, roles: ['admin'], params: idParams, status: 204 },
     async ({ params, user }) => {
       await accounts.remove(await accounts.require(params.id), user.id);
+      await accessChanged(null);
     },
   );
 

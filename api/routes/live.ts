@@ -1,10 +1,13 @@
 /** Live events as Server-Sent Events: offers to the agent, routing steps and notes of the accounts the user may see. */
+import type { AccountEvent, LiveEvent } from '../../domain/live-events';
+import { authenticateToken } from '../../services/auth';
 import type { RouterContext } from '../deps';
+import type { AuthenticatedUser } from '../http';
 
 /** Proxies drop a silent connection: a comment line keeps it open. */
 const KEEP_ALIVE_MS = 15_000;
 
-export function registerLiveRoutes({ route, deps, visibility }: RouterContext): void {
+export function registerLiveRoutes({ route, deps, store, visibility }: RouterContext): void {
   route(
     {
       method: 'get',
@@ -14,18 +17,45 @@ export function registerLiveRoutes({ route, deps, visibility }: RouterContext): 
       roles: ['admin', 'supervisor', 'agent'],
       status: 200,
     },
-    async ({ user, response }) => {
-      const accountIds = new Set(await visibility.accountIds(user));
+    async ({ user, request, response }) => {
+      const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      let viewer: AuthenticatedUser = user;
+      let accountIds = new Set(await visibility.accountIds(user));
       response.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       response.flushHeaders();
       response.write(': connected\n\n');
       let sequence = 0;
-      const unsubscribe = deps.liveEvents.subscribe((event) => {
+
+      /** Who the stream is for, again: a revoked token or a deleted user ends it; memberships and role are re-read. */
+      const checkAgain = async () => {
+        const current = await authenticateToken(store.tokens, token);
+        if (!current) {
+          response.end();
+          return;
+        }
+        viewer = current;
+        accountIds = new Set(await visibility.accountIds(current));
+      };
+      const deliver = (event: AccountEvent) => {
         if (!accountIds.has(event.accountId)) return;
         // An agent sees only their own offers; supervisors and admins see every offer of their accounts.
-        if (event.kind === 'offer' && event.agentId !== user.id && user.role === 'agent') return;
+        if (event.kind === 'offer' && event.agentId !== viewer.id && viewer.role === 'agent') return;
         sequence += 1;
         response.write(`id: ${sequence}\nevent: ${event.kind === 'offer' ? 'offer' : event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      };
+      // In order: while access is checked again, the events after the change wait for its answer.
+      let pending = Promise.resolve();
+      const unsubscribe = deps.liveEvents.subscribe((event: LiveEvent) => {
+        pending = pending
+          .then(async () => {
+            if (response.writableEnded) return;
+            if (event.kind !== 'access') return deliver(event);
+            if (event.userIds === null || event.userIds.includes(viewer.id)) await checkAgain();
+          })
+          .catch(() => {
+            // Access could not be checked (the database is away): stop rather than deliver on stale access.
+            response.end();
+          });
       });
       const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
       // 'close' of the response, not once(request): an aborted request also emits 'error', which once() would throw.

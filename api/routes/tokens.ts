@@ -10,7 +10,7 @@ import { issuedTokenSchema, tokenCreateSchema, tokenSchema } from '../schemas/to
 const everyone = ['admin', 'supervisor', 'agent'] as const;
 const tags = ['API tokens'];
 
-export function registerTokenRoutes({ route, store }: RouterContext): void {
+export function registerTokenRoutes({ route, store, accessChanged }: RouterContext): void {
   route(
     {
       method: 'post',
@@ -65,6 +65,7 @@ export function registerTokenRoutes({ route, store }: RouterContext): void {
       const row = await store.tokens.find(params.id);
       if (!row || (row.userId !== user.id && user.role !== 'admin')) throw new NotFoundError(`token ${params.id}`);
       if (!row.revokedAt) await store.tokens.revoke(row.id, new Date());
+      await accessChanged([row.userId]);
     },
   );
 }

@@ -9,7 +9,7 @@ import { userCreateSchema, userSchema, userUpdateSchema } from '../schemas/users
 
 const tags = ['Users'];
 
-export function registerUserRoutes({ route, store, presence, visibility }: RouterContext): void {
+export function registerUserRoutes({ route, store, presence, visibility, accessChanged }: RouterContext): void {
   const users = createUserService({ store, presence });
 
   route(
@@ -85,6 +85,7 @@ export function registerUserRoutes({ route, store, presence, visibility }: Route
       const current = await users.require(params.id);
       checkIfMatch(request, current.updatedAt, `user ${params.id}`);
       const user = await users.update(current, body);
+      if (user.role !== current.role) await accessChanged([user.id]);
       response.setHeader('ETag', etagOf(user.updatedAt));
       return user;
     },
@@ -92,6 +93,9 @@ export function registerUserRoutes({ route, store, presence, visibility }: Route
 
   route(
     { method: 'delete', path: '/users/:id', summary: 'Delete a user', tags, roles: ['admin'], params: idParams, status: 204 },
-    async ({ params, user }) => users.remove(params.id, user.id),
+    async ({ params, user }) => {
+      await users.remove(params.id, user.id);
+      await accessChanged([params.id]);
+    },
   );
 }

@@ -3,6 +3,8 @@ export interface LiveEventStream {
   events: Array<{ event: string; data: Record<string, unknown> }>;
   waitFor(count: number, timeoutMs?: number): Promise<LiveEventStream['events']>;
   close(): void;
+  /** The server ended the stream. */
+  readonly ended: boolean;
 }
 
 /** `onEvent` sees each event as it arrives (benchmarks time offers by it). */
@@ -18,11 +20,15 @@ export async function openLiveEvents(
   }
   const events: LiveEventStream['events'] = [];
   const reader = response.body!.getReader();
+  let ended = false;
   void (async () => {
     let buffer = '';
     for (;;) {
       const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
-      if (done) return;
+      if (done) {
+        ended = true;
+        return;
+      }
       buffer += Buffer.from(value).toString('utf8');
       let boundary;
       while ((boundary = buffer.indexOf('\n\n')) >= 0) {
@@ -45,5 +51,8 @@ export async function openLiveEvents(
       return events;
     },
     close: () => controller.abort(),
+    get ended() {
+      return ended;
+    },
   };
 }
