@@ -20,18 +20,50 @@ const hostname = z
   .regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'must be a host name or address');
 const port = z.number().int().min(1).max(65535);
 
-/** XOAUTH2 as the admin writes it: the client secret and refresh token are write-only (sealed apart). */
-export const oauth2InputSchema = z
+/** Where each provider hands out tokens (its sovereign clouds included): a token URL elsewhere is refused. */
+export const PROVIDER_TOKEN_HOSTS: Record<'microsoft' | 'google', string[]> = {
+  microsoft: ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn'],
+  google: ['oauth2.googleapis.com'],
+};
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Why a token URL may not be used, or null: the client secret and refresh token are POSTed to it, so it must be the
+ * provider's own over HTTPS (plain HTTP only to this machine, for tests and local development).
+ */
+export function tokenUrlProblem(provider: 'microsoft' | 'google', tokenUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(tokenUrl);
+  } catch {
+    return 'must be a URL';
+  }
+  if (LOOPBACK_HOSTS.has(url.hostname)) return url.protocol === 'http:' || url.protocol === 'https:' ? null : 'must be http(s)';
+  if (url.protocol !== 'https:') return 'must be https (the client secret and refresh token are sent to it)';
+  if (!PROVIDER_TOKEN_HOSTS[provider].includes(url.hostname))
+    return `must be ${provider}'s token endpoint (${PROVIDER_TOKEN_HOSTS[provider].join(', ')})`;
+  return null;
+}
+
+/** The XOAUTH2 settings' fields (the answer shows them without the secrets). */
+export const oauth2FieldsSchema = z
   .object({
     provider: z.enum(['microsoft', 'google']),
     clientId: z.string().min(1).max(512),
     clientSecret: z.string().min(1).max(2048).optional().meta({ description: 'write-only' }),
     refreshToken: z.string().min(1).max(8192).optional().meta({ description: 'write-only' }),
     tenantId: z.string().max(256).optional(),
-    tokenUrl: z.string().url().optional(),
+    tokenUrl: z.string().url().max(2048).optional(),
     scopes: z.array(z.string().max(512)).max(20).optional(),
   })
   .strict();
+
+/** XOAUTH2 as the admin writes it: the client secret and refresh token are write-only (sealed apart). */
+export const oauth2InputSchema = oauth2FieldsSchema.superRefine((settings, context) => {
+  const problem = settings.tokenUrl === undefined ? null : tokenUrlProblem(settings.provider, settings.tokenUrl);
+  if (problem) context.addIssue({ code: 'custom', path: ['tokenUrl'], message: problem });
+});
 
 /** XOAUTH2 as stored and shown: the public part, and whether each secret is set. */
 export interface OAuth2Settings {

@@ -7,6 +7,7 @@ import type { AccountChanges, AccountInput, MailService, OAuth2Settings } from '
 import { ConflictError, InvalidInputError, NotFoundError, PreconditionFailedError } from '../domain/errors';
 import { HeadersFilterError, parseHeadersFilter, type HeaderFilterRule } from '../domain/headers-filter';
 import type { Logger } from '../platform/logger';
+import { tokenEndpoint } from '../platform/oauth2';
 import type { SecretBox } from '../platform/secrets';
 import type { Store } from '../store';
 import type { AccountColumns, AccountRow } from '../store/accounts';
@@ -56,6 +57,21 @@ function parseFilter(text: string): HeaderFilterRule[] {
  * `sent` names the fields the client actually wrote: a preset fills in every host/port/TLS field it did not
  * (schema defaults such as smtpPort 465 must not override a preset's 587).
  */
+/**
+ * A stored secret is bound to where it was given for: changing any of these fields (to a new value) without giving
+ * the secret again clears it, so an admin cannot send a stored password or token to a server of their own.
+ */
+const SECRET_ENDPOINTS = {
+  imapPasswordEnc: ['imapHost', 'imapPort', 'imapSsl', 'imapUsername'],
+  smtpPasswordEnc: ['smtpHost', 'smtpPort', 'smtpSecure', 'smtpUsername'],
+  // Access tokens minted from the refresh token go to the mail servers too.
+  oauth2SecretEnc: ['imapHost', 'imapPort', 'imapSsl', 'imapUsername', 'smtpHost', 'smtpPort', 'smtpSecure', 'smtpUsername'],
+} as const;
+
+function moved(columns: AccountColumns, current: AccountRow, fields: readonly string[]): boolean {
+  return fields.some((field) => field in columns && columns[field] !== (current as unknown as Record<string, unknown>)[field]);
+}
+
 export function accountColumns(
   input: AccountChanges,
   secrets: SecretBox,
@@ -76,6 +92,10 @@ export function accountColumns(
       )
         columns[field] = value;
   if (headersFilter !== undefined) columns.headersFilter = parseFilter(headersFilter);
+  if (current) {
+    if (imapPassword === undefined && moved(columns, current, SECRET_ENDPOINTS.imapPasswordEnc)) columns.imapPasswordEnc = null;
+    if (smtpPassword === undefined && moved(columns, current, SECRET_ENDPOINTS.smtpPasswordEnc)) columns.smtpPasswordEnc = null;
+  }
   if (imapPassword !== undefined) columns.imapPasswordEnc = imapPassword === '' ? null : secrets.seal(imapPassword);
   if (smtpPassword !== undefined) columns.smtpPasswordEnc = smtpPassword === '' ? null : secrets.seal(smtpPassword);
   if (oauth2 !== undefined) {
@@ -84,9 +104,16 @@ export function accountColumns(
       columns.oauth2SecretEnc = null;
     } else {
       const { clientSecret, refreshToken, ...publicPart } = oauth2;
-      const previous = current?.oauth2SecretEnc
-        ? (JSON.parse(secrets.open(current.oauth2SecretEnc)) as { clientSecret?: string; refreshToken?: string })
-        : {};
+      const storedPublic = (current?.oauth2 ?? null) as Record<string, unknown> | null;
+      // The secrets are POSTed to the token endpoint: one on another server must be given them again.
+      const endpointMoved =
+        storedPublic !== null &&
+        new URL(tokenEndpoint(publicPart)).origin !==
+          new URL(tokenEndpoint(storedPublic as unknown as Parameters<typeof tokenEndpoint>[0])).origin;
+      const previous =
+        current?.oauth2SecretEnc && !endpointMoved && !moved(columns, current, SECRET_ENDPOINTS.oauth2SecretEnc)
+          ? (JSON.parse(secrets.open(current.oauth2SecretEnc)) as { clientSecret?: string; refreshToken?: string })
+          : {};
       const sealed = { clientSecret: clientSecret ?? previous.clientSecret, refreshToken: refreshToken ?? previous.refreshToken };
       const stored: OAuth2Settings = {
         ...publicPart,
@@ -96,6 +123,10 @@ export function accountColumns(
       columns.oauth2 = stored;
       columns.oauth2SecretEnc = secrets.seal(JSON.stringify(sealed));
     }
+  } else if (current?.oauth2SecretEnc && moved(columns, current, SECRET_ENDPOINTS.oauth2SecretEnc)) {
+    const stored = current.oauth2 as unknown as OAuth2Settings;
+    columns.oauth2 = { ...stored, clientSecretSet: false, refreshTokenSet: false };
+    columns.oauth2SecretEnc = secrets.seal(JSON.stringify({}));
   }
   return columns;
 }

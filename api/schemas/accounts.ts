@@ -1,6 +1,6 @@
 /** Email accounts over HTTP: the bodies and the answer derive from the account's one schema (domain/account.ts). */
 import { z } from 'zod';
-import { accountChangesSchema, accountFields, accountInputSchema, oauth2InputSchema } from '../../domain/account';
+import { accountChangesSchema, accountFields, accountInputSchema, oauth2FieldsSchema } from '../../domain/account';
 import { withoutDefault } from '../../domain/changes';
 import { dbId } from '../../domain/fields';
 
@@ -22,7 +22,7 @@ export const accountSchema = z
     ...shownFields,
     imapPasswordSet: z.boolean(),
     smtpPasswordSet: z.boolean(),
-    oauth2: oauth2InputSchema
+    oauth2: oauth2FieldsSchema
       .omit({ clientSecret: true, refreshToken: true })
       .extend({ clientSecretSet: z.boolean(), refreshTokenSet: z.boolean() })
       .nullable(),
