@@ -42,9 +42,6 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  // Replies and forwards carry attachments (base64: a third larger than the 25 MB they may add up to).
-  app.use(/^\/api\/interactions\/\d+\/(reply|forward)$/, express.json({ limit: '36mb', strict: true }));
-  app.use(express.json({ limit: '10mb', strict: true }));
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import type { NextFunction, Request, Response, Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Actor, Role } from '../domain/people';
 import {
@@ -14,6 +14,7 @@ import {
   InvalidInputError,
   NotFoundError,
   PreconditionFailedError,
+  TooManyRequestsError,
 } from '../domain/errors';
 import { domainErrorOf } from '../store/errors';
 
@@ -30,6 +31,8 @@ export class AppError extends Error {
     readonly title: string,
     message: string,
     readonly problems: FieldProblem[] = [],
+    /** Response headers the answer carries (Retry-After, Allow). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -80,6 +83,18 @@ export interface RouteDefinition<B extends Schema | undefined, P extends Schema 
   query?: Q;
   response?: Schema;
   status?: number;
+  /** Largest JSON body accepted (default 1 MB; bodies are read only once the caller is authenticated). */
+  bodyLimit?: string;
+}
+
+const DEFAULT_BODY_LIMIT = '1mb';
+/** JSON nested deeper than this is refused before anything walks it. */
+const MAX_BODY_DEPTH = 64;
+
+/** Reads the JSON body with the route's limit: called after authentication, so an anonymous caller sends nothing we read. */
+function readJsonBody(req: Request, res: Response, limit: string): Promise<void> {
+  const parser = express.json({ limit, strict: true });
+  return new Promise((resolve, reject) => parser(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
 }
 
 export const problemSchema = z
@@ -158,6 +173,7 @@ export function defineRoute<
     if (definition.roles !== 'public' && !definition.roles.includes(user.role)) {
       throw AppError.forbidden(`role ${user.role} may not ${definition.method.toUpperCase()} ${definition.path}`);
     }
+    if (definition.body) await readJsonBody(req, res, definition.bodyLimit ?? DEFAULT_BODY_LIMIT);
     rejectNulCharacters(req.params, 'params');
     rejectNulCharacters(req.query, 'query');
     rejectNulCharacters(req.body, '');
@@ -194,6 +210,7 @@ export function errorMiddleware(log: (error: unknown) => void) {
       log(error);
       appError = new AppError(500, 'Internal Server Error', 'unexpected error; it has been logged');
     }
+    response.set(appError.headers);
     response
       .status(appError.status)
       .type('application/problem+json')
@@ -239,21 +256,30 @@ export function createRouteDefiner(
 /**
  * PostgreSQL text cannot hold U+0000; refuse it at the edge (naming the field) instead of failing in the database.
  */
-function rejectNulCharacters(value: unknown, path: string): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) {
-      const field = path || '(body)';
-      throw AppError.badRequest(`${field}: must not contain NUL characters`, [{ field, reason: 'must not contain NUL characters' }]);
+function rejectNulCharacters(root: unknown, rootPath: string): void {
+  // Walked with a stack of its own: JSON nested thousands deep must be a 400, not a stack overflow.
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: rootPath, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) {
+        const field = path || '(body)';
+        throw AppError.badRequest(`${field}: must not contain NUL characters`, [{ field, reason: 'must not contain NUL characters' }]);
+      }
+      continue;
     }
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  for (const [key, inner] of Object.entries(value)) {
-    if (key.includes('\u0000'))
-      throw AppError.badRequest('field names must not contain NUL characters', [
-        { field: path || '(body)', reason: 'NUL in a field name' },
-      ]);
-    rejectNulCharacters(inner, path ? `${path}.${key}` : key);
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_BODY_DEPTH) {
+      const field = path || '(body)';
+      throw AppError.badRequest(`${field}: nested more than ${MAX_BODY_DEPTH} levels deep`, [{ field, reason: 'nested too deeply' }]);
+    }
+    for (const [key, inner] of Object.entries(value)) {
+      if (key.includes('\u0000'))
+        throw AppError.badRequest('field names must not contain NUL characters', [
+          { field: path || '(body)', reason: 'NUL in a field name' },
+        ]);
+      stack.push({ value: inner, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+    }
   }
 }
 
@@ -265,6 +291,8 @@ function fromDomainError(error: unknown): AppError | undefined {
   if (error instanceof ConflictError) return new AppError(409, 'Conflict', error.message, problems);
   if (error instanceof PreconditionFailedError) return AppError.preconditionFailed(error.message);
   if (error instanceof ForbiddenError) return AppError.forbidden(error.message);
+  if (error instanceof TooManyRequestsError)
+    return new AppError(429, 'Too Many Requests', error.message, [], { 'retry-after': String(error.retryAfterSeconds) });
   return undefined;
 }
 

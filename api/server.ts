@@ -26,9 +26,13 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
 
   const store = createStore(db);
   if (config.MAILROUTE_ADMIN_PASSWORD && (await store.users.countWithRole('admin')) === 0) {
+    if (await store.users.emailTaken(config.MAILROUTE_ADMIN_EMAIL.toLowerCase()))
+      throw new Error(
+        `cannot create the bootstrap admin: a user with ${config.MAILROUTE_ADMIN_EMAIL} exists already and is not an admin; set MAILROUTE_ADMIN_EMAIL to another address (or make that user an admin)`,
+      );
     await store.users.create({
       name: 'Administrator',
-      email: config.MAILROUTE_ADMIN_EMAIL,
+      email: config.MAILROUTE_ADMIN_EMAIL.toLowerCase(),
       role: 'admin',
       passwordHash: await hashPassword(config.MAILROUTE_ADMIN_PASSWORD),
     });

@@ -62,3 +62,13 @@ export class PreconditionFailedError extends Error {}
 
 /** The caller's role or ownership does not allow this. */
 export class ForbiddenError extends Error {}
+
+/** Too many attempts: try again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

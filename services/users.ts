@@ -7,18 +7,25 @@ import type { Presence } from '../domain/people';
 import type { PresenceChange, UserChanges, UserInput } from '../domain/user';
 import type { Store } from '../store';
 import type { PublicUser, UserColumns } from '../store/users';
-import { hashPassword } from './auth';
+import { endOtherSessions, hashPassword } from './auth';
+import { checkPassword } from './passwords';
 import type { Presence as PresenceChanges } from './presence';
 import { checkPauseStatus } from './references';
 
 export interface UserServiceDeps {
-  store: Pick<Store, 'users' | 'pauseStatuses'>;
+  store: Pick<Store, 'users' | 'pauseStatuses' | 'tokens' | 'audit'>;
   /** Tells routing that an agent became available (online) or unavailable (paused, offline). */
   presence: Pick<PresenceChanges, 'changed'>;
 }
 
 export function createUserService({ store, presence }: UserServiceDeps) {
   const notifyPresence = (agentId: number, available: boolean) => presence.changed(agentId, available);
+
+  /** Refuses to take away the last admin (nobody could administer the platform any more). */
+  async function keepAnAdmin(userId: number): Promise<void> {
+    if ((await store.users.countWithRole('admin')) <= 1)
+      throw new ConflictError(`user ${userId} is the last admin: make another admin first`);
+  }
 
   async function require(id: number): Promise<PublicUser> {
     const user = await store.users.find(id);
@@ -40,9 +47,13 @@ export function createUserService({ store, presence }: UserServiceDeps) {
       return store.users.create({ ...rest, email, passwordHash: password ? await hashPassword(password) : null });
     },
 
-    /** Changes the user as `current` shows them: a PreconditionFailedError when someone saved them meanwhile. */
+    /**
+     * Changes the user as `current` shows them: a PreconditionFailedError when someone saved them meanwhile. A new
+     * password ends their login sessions; the last admin keeps the admin role.
+     */
     async update(current: PublicUser, changes: UserChanges): Promise<PublicUser> {
       const { password, email, presence, pauseStatusId, ...rest } = changes;
+      if (current.role === 'admin' && rest.role !== undefined && rest.role !== 'admin') await keepAnAdmin(current.id);
       const columns: UserColumns = { ...rest };
       if (email !== undefined) {
         const lower = email.toLowerCase();
@@ -62,13 +73,32 @@ export function createUserService({ store, presence }: UserServiceDeps) {
       if (!(await store.users.updateIfUnchanged(current.id, current.updatedAt, columns)))
         throw new PreconditionFailedError(`user ${current.id} changed while you were saving it`);
       if (presence !== undefined && presence !== current.presence) await notifyPresence(current.id, presence === 'online');
+      if (password !== undefined) await endOtherSessions(store.tokens, current.id);
       return require(current.id);
     },
 
+    /** Deletes the user, audited; never yourself, never the last admin. */
     async remove(id: number, actorId: number): Promise<void> {
-      await require(id);
+      const user = await require(id);
       if (id === actorId) throw new ConflictError('you cannot delete yourself');
+      if (user.role === 'admin') await keepAnAdmin(id);
       await store.users.delete(id);
+      await store.audit.record({
+        actorId,
+        action: 'deleted',
+        entity: 'user',
+        entityId: String(id),
+        detail: { email: user.email, role: user.role },
+      });
+    },
+
+    /** The user changes their own password (the current one proves it is them): their other sessions end. */
+    async changeOwnPassword(userId: number, currentPassword: string, newPassword: string, sessionToken: string): Promise<void> {
+      const credentials = await store.users.findCredentialsById(userId);
+      if (!credentials || !(await checkPassword(currentPassword, credentials.passwordHash)).matches)
+        throw InvalidInputError.field('currentPassword', 'is not your current password');
+      await store.users.setPasswordHash(userId, await hashPassword(newPassword));
+      await endOtherSessions(store.tokens, userId, sessionToken);
     },
 
     /** An agent's own presence: paused with an optional reason, online or offline. */

@@ -31,6 +31,8 @@ import { createTransferStore } from './transfers';
 import { createDispatchStore } from './dispatch';
 import { createOfferAnswerStore } from './offer-answers';
 import { createPlacementStore } from './placement';
+import { createLoginThrottleStore } from './login-throttle';
+import { createAuditStore } from './audit';
 
 export type { Database } from './db';
 
@@ -63,6 +65,8 @@ export function createStore(db: Database) {
     placement: createPlacementStore(db),
     dispatch: createDispatchStore(db),
     offerAnswers: createOfferAnswerStore(db),
+    loginThrottle: createLoginThrottleStore(db),
+    audit: createAuditStore(db),
     /** Readiness: the database answers. */
     async ping(): Promise<void> {
       await db.$queryRaw`SELECT 1`;

@@ -43,6 +43,19 @@ export function createTokenStore(db: Database) {
       await db.apiToken.update({ where: { id }, data: { revokedAt: at } });
     },
 
+    async revokeByHash(tokenHash: string, at: Date): Promise<void> {
+      await db.apiToken.updateMany({ where: { tokenHash, revokedAt: null }, data: { revokedAt: at } });
+    },
+
+    /** Ends the user's tokens named `name` (their login sessions), but the one with `keepHash`. */
+    async revokeNamed(userId: number, name: string, at: Date, keepHash?: string): Promise<number> {
+      const revoked = await db.apiToken.updateMany({
+        where: { userId, name, revokedAt: null, ...(keepHash ? { tokenHash: { not: keepHash } } : {}) },
+        data: { revokedAt: at },
+      });
+      return revoked.count;
+    },
+
     list(filter: TokenFilter, window: PageWindow): Promise<TokenRow[]> {
       const where = {
         ...(filter.userId !== undefined ? { userId: filter.userId } : {}),

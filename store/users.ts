@@ -49,6 +49,14 @@ export function createUserStore(db: Database) {
       return db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
     },
 
+    findCredentialsById(id: number): Promise<{ id: number; passwordHash: string | null } | null> {
+      return db.user.findUnique({ where: { id }, select: { id: true, passwordHash: true } });
+    },
+
+    async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+      await db.user.update({ where: { id }, data: { passwordHash } });
+    },
+
     countWithRole(role: Role): Promise<number> {
       return db.user.count({ where: { role } });
     },

@@ -18,6 +18,8 @@ export function registerActionPlanRoutes({ route, store, visibility }: RouterCon
     {
       method: 'put',
       path: '/accounts/:id/action-plan',
+      // Up to 500 steps with their templates.
+      bodyLimit: '10mb',
       summary: 'Publish a new version of the account action plan',
       tags,
       roles: ['admin'],

@@ -62,6 +62,8 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
     {
       method: 'post',
       path: '/interactions/:id/reply',
+      // Attachments travel base64-encoded: a third larger than the 25 MB they may add up to.
+      bodyLimit: '36mb',
       summary: "Reply to the customer with the account's body template (idempotent per requestId)",
       tags: ['Agent desk'],
       roles: ['admin', 'supervisor', 'agent'],
@@ -82,6 +84,8 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
     {
       method: 'post',
       path: '/interactions/:id/forward',
+      // Attachments travel base64-encoded: a third larger than the 25 MB they may add up to.
+      bodyLimit: '36mb',
       summary: "Forward the interaction to other recipients, with the customer's latest message when asked (idempotent per requestId)",
       tags: ['Agent desk'],
       roles: ['admin', 'supervisor', 'agent'],

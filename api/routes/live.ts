@@ -1,6 +1,6 @@
 /** Live events as Server-Sent Events: offers to the agent, routing steps and notes of the accounts the user may see. */
 import type { AccountEvent, LiveEvent } from '../../domain/live-events';
-import { authenticateToken } from '../../services/auth';
+import { authenticateToken, bearerToken } from '../../services/auth';
 import type { RouterContext } from '../deps';
 import type { AuthenticatedUser } from '../http';
 
@@ -18,7 +18,7 @@ export function registerLiveRoutes({ route, deps, store, visibility }: RouterCon
       status: 200,
     },
     async ({ user, request, response }) => {
-      const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      const token = bearerToken(request.headers.authorization) ?? '';
       let viewer: AuthenticatedUser = user;
       let accountIds = new Set(await visibility.accountIds(user));
       response.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

@@ -2,12 +2,13 @@
 import { NotFoundError } from '../../domain/errors';
 import { createUserService } from '../../services/users';
 import type { RouterContext } from '../deps';
-import { presenceSchema, userSchema } from '../schemas/users';
+import { bearerToken } from '../../services/auth';
+import { passwordChangeSchema, presenceSchema, userSchema } from '../schemas/users';
 
 const everyone = ['admin', 'supervisor', 'agent'] as const;
 const tags = ['Agent desk'];
 
-export function registerMeRoutes({ route, store, presence }: RouterContext): void {
+export function registerMeRoutes({ route, store, presence, accessChanged }: RouterContext): void {
   const users = createUserService({ store, presence });
 
   route({ method: 'get', path: '/me', summary: 'Who am I', tags, roles: [...everyone], response: userSchema }, async ({ user }) => {
@@ -28,5 +29,21 @@ export function registerMeRoutes({ route, store, presence }: RouterContext): voi
       response: userSchema,
     },
     async ({ user, body }) => users.setPresence(user.id, body),
+  );
+
+  route(
+    {
+      method: 'put',
+      path: '/me/password',
+      summary: 'Change your password (with the current one); your other login sessions end',
+      tags,
+      roles: [...everyone],
+      body: passwordChangeSchema,
+      status: 204,
+    },
+    async ({ user, body, request }) => {
+      await users.changeOwnPassword(user.id, body.currentPassword, body.newPassword, bearerToken(request.headers.authorization) ?? '');
+      await accessChanged([user.id]);
+    },
   );
 }

@@ -85,7 +85,7 @@ export function registerUserRoutes({ route, store, presence, visibility, accessC
       const current = await users.require(params.id);
       checkIfMatch(request, current.updatedAt, `user ${params.id}`);
       const user = await users.update(current, body);
-      if (user.role !== current.role) await accessChanged([user.id]);
+      if (user.role !== current.role || body.password !== undefined) await accessChanged([user.id]);
       response.setHeader('ETag', etagOf(user.updatedAt));
       return user;
     },

@@ -12,8 +12,9 @@ export const tokenCreateSchema = z
       .number()
       .int()
       .min(60)
-      .max(10 * 365 * 86400)
-      .optional(),
+      .max(365 * 86400)
+      .optional()
+      .meta({ description: 'lifetime in seconds: 90 days unless asked, a year at most (no token lives forever)' }),
     userId: dbId.optional().meta({ description: 'admins only: issue the token for another user (an integration user)' }),
   })
   .strict()

@@ -24,6 +24,14 @@ export type User = z.output<typeof userSchema>;
 
 export const presenceSchema = presenceChangeSchema.meta({ id: 'PresenceChange' });
 
+export const passwordChangeSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().min(8).max(1024),
+  })
+  .strict()
+  .meta({ id: 'PasswordChange' });
+
 export const loginSchema = z
   .object({ email: z.string().email(), password: z.string().min(1).max(1024) })
   .strict()

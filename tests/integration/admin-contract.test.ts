@@ -6,6 +6,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import fc from 'fast-check';
+import { issueToken } from '../../services/auth';
+import { createStore } from '../../store';
 import { startAdminApi, type AdminApi, type Role } from './admin-support';
 
 let api: AdminApi;
@@ -182,6 +184,12 @@ test('/openapi.json lists every route Express serves, and nothing else', () => {
   for (const route of Object.keys(ADMIN_API_ROLES)) expect(documented).toContain(route);
 });
 
+const ENDS_SESSION = new Set(['POST /api/auth/logout', 'PUT /api/me/password']);
+
+async function freshSession(role: Role): Promise<string> {
+  return (await issueToken(createStore(api.db).tokens, { userId: api.users[role].id, name: 'login' })).token;
+}
+
 test('role matrix: each role × each route is allowed or 403, and 401 without a token', async () => {
   const failures: string[] = [];
   for (const operation of operations) {
@@ -197,7 +205,9 @@ test('role matrix: each role × each route is allowed or 403, and 401 without a 
       if (anonymous !== 401) failures.push(`${key} without a token: ${anonymous}, expected 401`);
     }
     for (const role of ['admin', 'supervisor', 'agent'] as const) {
-      const status = await statusOf(operation.method, url, api.users[role].token, body);
+      // Logging out (or changing one's password) ends the session it is called with: those get a session of their own.
+      const token = ENDS_SESSION.has(key) ? await freshSession(role) : api.users[role].token;
+      const status = await statusOf(operation.method, url, token, body);
       const allowed = isPublic || (expected as Role[]).includes(role);
       if (allowed && (status === 401 || status === 403 || status >= 500)) failures.push(`${key} as ${role}: ${status}, expected allowed`);
       if (!allowed && status !== 403) failures.push(`${key} as ${role}: ${status}, expected 403`);
@@ -248,7 +258,8 @@ test('fuzz: malformed params, queries and bodies on every route never yield a 5x
           const search = new URLSearchParams(query).toString();
           const url = `${api.url}${concrete(operation.path, pathValue)}${search ? `?${search}` : ''}`;
           const text = typeof body === 'string' ? body : JSON.stringify(body);
-          const status = await statusOf(operation.method, url, api.users[role].token, operation.method === 'GET' ? undefined : text);
+          const token = ENDS_SESSION.has(`${operation.method} ${operation.path}`) ? await freshSession(role) : api.users[role].token;
+          const status = await statusOf(operation.method, url, token, operation.method === 'GET' ? undefined : text);
           if (status >= 500) failures.push(`${operation.method} ${url} body ${text.slice(0, 200)} as ${role}: ${status}`);
           return status < 500;
         },

@@ -65,9 +65,10 @@ export function unique(): string {
   return randomBytes(4).toString('hex');
 }
 
-export async function startAdminApi(): Promise<AdminApi> {
+/** `databaseUrl`: a database of the test's own (a scratch one), for tests about platform-wide state. */
+export async function startAdminApi(options: { databaseUrl?: string } = {}): Promise<AdminApi> {
   const environment = testEnvironment();
-  const db = createDatabase(environment.databaseUrl, { poolSize: 5 });
+  const db = createDatabase(options.databaseUrl ?? environment.databaseUrl, { poolSize: 5 });
   const connection = await Connection.connect({ address: environment.temporalAddress });
   const temporal = new Client({ connection });
   const logs: string[] = [];
