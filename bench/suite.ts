@@ -2,187 +2,173 @@
  * One backend's share of `npm run bench` (bench/run.ts runs it once per Temporal backend, each in its own process):
  *   tsx bench/suite.ts --backend dev|postgres --out bench/results/<backend>.json
  *
- * The platform is the one the tests use (tests/support: PostgreSQL, Dovecot, the worker as a child process, the API
- * in this process), on the Temporal dev server (SQLite file) or on a Temporal server persisted in PostgreSQL
- * (bench/support/temporal-postgres.ts). Sizes come from the environment (BENCH_*, see suite/result.ts) so a slower machine can
- * scale them; the JSON records the sizes used. The measurements are in bench/suite/.
+ * The platform runs as production runs it (bench/support/platform.ts: the API and the worker in processes of their
+ * own, production pool sizes) on the Temporal dev server (SQLite) or on a Temporal server persisted in PostgreSQL
+ * (bench/support/temporal-postgres.ts), both with the same eager settings. Sizes come from BENCH_* variables
+ * (suite/result.ts); the JSON records them. The measurements are in bench/suite/.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TEMPORAL_CLI_VERSION } from '../scripts/services/temporal';
-import globalSetup from '../tests/support/global-setup';
-import globalTeardown from '../tests/support/global-teardown';
 import { openLiveEvents } from '../tests/support/live-events';
-import { startTestPlatform } from '../tests/support/platform';
 import { testEnvironment } from '../tests/support/test-environment';
-import { createDesk, startAgents } from './support/desk';
+import { createDesk } from './support/desk';
 import { stopOnInterrupt } from './support/interrupt';
-import { residentBytes, round, sleep, summarize } from './support/stats';
+import { startBenchPlatform } from './support/platform';
+import { postmasterPid, type MeasuredProcess } from './support/proc';
+import { startTemporalDev } from './support/temporal-dev';
 import { startTemporalWithPostgres, TEMPORAL_SERVER_VERSION, type TemporalPostgresHandle } from './support/temporal-postgres';
-import { apiLoad } from './suite/api-load';
+import { acceptFigures } from './suite/accept';
+import { bareEngineRate } from './suite/bare';
+import { burst } from './suite/burst';
+import { fullScenarioCost } from './suite/cost';
+import { eagerStartShare } from './suite/eager';
 import { environmentFacts } from './suite/environment';
-import { burst, emailToOffer, offerClock } from './suite/offers';
-import { park } from './suite/parking';
+import { offerClock, singles } from './suite/offers';
+import { parking } from './suite/parking';
 import { benchSizes, type Backend, type BackendResult } from './suite/result';
-import { bareTemporalRate, serverVersion } from './suite/temporal';
+import { serverVersion } from './suite/temporal';
 
 const args = process.argv.slice(2);
 const BACKEND = (args[args.indexOf('--backend') + 1] ?? 'dev') as Backend;
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1]! : path.resolve(__dirname, `results/${BACKEND}.json`);
-const sizes = benchSizes(BACKEND);
+const sizes = benchSizes();
+const ROOT = path.resolve(__dirname, '..');
 
 const started = Date.now();
 const log = (message: string) => console.log(`[bench ${BACKEND} ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
-
-function mib(bytes: number | null): number | null {
-  return bytes === null ? null : round(bytes / 1024 / 1024);
-}
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
 
 async function main(): Promise<void> {
   const notes: string[] = [];
-  let temporalPg: TemporalPostgresHandle | undefined;
-  if (BACKEND === 'postgres') {
-    temporalPg = await startTemporalWithPostgres(log);
-    process.env.TEMPORAL_ADDRESS = temporalPg.address;
-    log(`Temporal ${TEMPORAL_SERVER_VERSION} on PostgreSQL at ${temporalPg.address}`);
-  }
-  await globalSetup();
-  const platform = await startTestPlatform({ watcherHeartbeatSeconds: 5 });
-  const address = testEnvironment().temporalAddress;
-  const serverPid = temporalPg?.pid ?? testEnvironment().started.temporalPid;
+  const temporal =
+    BACKEND === 'postgres' ? await startTemporalWithPostgres(log) : await startTemporalDev(path.join(ROOT, '.data/bench-temporal-dev'));
+  process.env.TEMPORAL_ADDRESS = temporal.address;
+  const { platform, stop } = await startBenchPlatform(log).catch(async (error: Error) => {
+    await temporal.stop();
+    throw error;
+  });
   const stopAll = stopOnInterrupt(async () => {
-    await platform.close().catch((error: Error) => log(`platform close: ${error.message}`));
-    await globalTeardown();
-    await temporalPg?.stop();
+    await stop();
+    await temporal.stop();
   });
   try {
-    const facts = await environmentFacts(address);
-    const version = await serverVersion(address);
-    log(`server ${version}; ${facts.machine}`);
+    const facts = await environmentFacts(temporal.address);
+    const version = await serverVersion(temporal.address);
+    log(`Temporal ${version} at ${temporal.address}; ${facts.machine}; load ${loadAverage()}`);
+    const temporalDb = BACKEND === 'postgres' ? postmasterPid((temporal as TemporalPostgresHandle).postgres.dataDir) : undefined;
+    const server: MeasuredProcess[] = [
+      { name: 'temporal', pid: temporal.pid },
+      ...(temporalDb ? [{ name: 'temporal-postgres', pid: temporalDb, tree: true }] : []),
+    ];
+    const processes: MeasuredProcess[] = [
+      { name: 'worker', pid: platform.worker.pid },
+      { name: 'api', pid: platform.api.pid },
+      { name: 'postgres', pid: platform.postgresPid, tree: true },
+      ...server,
+    ];
 
-    // Desks whose agents have room for every offer, with offers that outlast the run (expiring ones would start new
-    // offer rounds during later measurements): the figures are the pipeline, not the agents' pace.
-    const roomyDesk = (capacity: number) =>
-      createDesk(platform, {
-        dovecot: testEnvironment().dovecot,
-        agents: sizes.agents,
-        capacity,
-        offerTimeoutSeconds: 3600,
-        strategy: 'rrmemory',
-        online: true,
-      });
+    log(`bare engine: ${sizes.bareWorkflows} trivial workflows, up to ${sizes.bareInFlight} in flight, eager starts from a worker process`);
+    const bare = await bareEngineRate(temporal.address, sizes.bareWorkflows, sizes.bareInFlight, server);
+    log(`bare engine: ${bare.workflowsPerSecond} workflows/s (${bare.eagerlyStarted} of ${bare.workflows} started eagerly)`);
 
-    // Email → offer: 50 agents watching their live events; nobody accepts yet.
-    const desk = await roomyDesk(25);
-    const clock = offerClock();
-    const streams = await Promise.all(
-      desk.agents.map((agent) => openLiveEvents(platform.apiUrl, agent.api.token!, (event) => clock.onEvent(event))),
-    );
-    await emailToOffer(platform, desk, clock, 10, sizes.singleIntervalMs, 'warm-up');
-    log(`email → offer: ${sizes.singles} emails, one APPEND every ${sizes.singleIntervalMs} ms`);
-    const latency = await emailToOffer(platform, desk, clock, sizes.singles, sizes.singleIntervalMs, 'single');
+    log(`burst: ${sizes.burst} emails, ${sizes.burstAgents} agents with room for all`);
+    const burstResult = await burst(platform, processes, { emails: sizes.burst, agents: sizes.burstAgents }, log);
     log(
-      `email → offer p50 ${latency.summary.p50} ms p95 ${latency.summary.p95} ms p99 ${latency.summary.p99} ms (${latency.missing} missing)`,
+      `burst: ${burstResult.offered}/${burstResult.emails} offered in ${burstResult.seconds} s = ${burstResult.emailsPerSecond}/s; ` +
+        `ratio ${Math.round((burstResult.emailsPerSecond / bare.workflowsPerSecond) * 1000) / 1000}`,
     );
-
-    // Accept round trip: the 50 agents work through those pending offers at once (accept, then close).
-    const acceptSamples: number[] = [];
-    const agents = startAgents(desk.agents, { reply: false, close: true, pollMs: 100, onAccepted: ({ ms }) => acceptSamples.push(ms) });
-    const acceptDeadline = Date.now() + 90_000;
-    while (acceptSamples.length < sizes.accepts && Date.now() < acceptDeadline) await sleep(100);
-    await agents.stop();
-    const accept = summarize(acceptSamples);
-    log(`accept p50 ${accept.p50} ms p95 ${accept.p95} ms (n=${accept.n}, ${sizes.agents} agents at once)`);
-
-    log(`bare Temporal: ${sizes.bareWorkflows} trivial workflows from the API's client`);
-    const bare = await bareTemporalRate(platform, address, sizes.bareWorkflows);
-    log(`bare Temporal: ${bare.workflowsPerSecond} workflows/s`);
-
-    // Burst: room for 1,000 offers (capacity 20 × 50 agents).
-    const burstDesk = await roomyDesk(20);
-    const burstClock = offerClock();
-    const adminStream = await openLiveEvents(platform.apiUrl, platform.adminToken, (event) => {
-      if (Number(event.data.accountId) === burstDesk.account.id) burstClock.onEvent(event);
+    if (burstResult.offered < burstResult.emails) notes.push(`burst: only ${burstResult.offered} of ${burstResult.emails} offered`);
+    const sampleIds = await platform.db.message.findMany({
+      where: { direction: 'inbound', subject: { startsWith: 'burst ' }, workflowId: { not: null } },
+      select: { workflowId: true },
+      orderBy: { id: 'asc' },
     });
-    log(`burst: ${sizes.burst} emails appended at once`);
-    const burstResult = await burst(burstDesk, burstClock, sizes.burst);
-    adminStream.close();
-    log(
-      `burst: ${burstResult.offered}/${burstResult.emails} offered in ${burstResult.seconds} s = ${burstResult.emailsPerSecond} emails/s`,
-    );
-    if (burstResult.offered < burstResult.emails)
-      notes.push(`burst: only ${burstResult.offered} of ${burstResult.emails} offered before the wait ended`);
-
-    log(`API: ${sizes.apiRatePerSecond} requests/s per kind for ${sizes.apiSeconds} s`);
-    const api = await apiLoad(platform, desk, sizes);
-    for (const [name, figures] of Object.entries(api)) {
-      log(
-        `API ${name}: p50 ${figures.summary.p50} ms p99 ${figures.summary.p99} ms, ${figures.errors} errors ${JSON.stringify(figures.errorStatuses)}`,
-      );
-    }
-
-    log(`parking: up to ${sizes.parked} interactions waiting for agents (budget ${sizes.parkBudgetSeconds} s)`);
-    const parked = await park(platform, sizes.parked, sizes.parkBudgetSeconds);
-    const workerRss = mib(await residentBytes(platform.worker.pid));
-    const serverRss = mib(await residentBytes(serverPid));
-    log(
-      `parking: ${parked.parked} waiting (${parked.started} started in ${parked.parkSeconds} s); worker RSS ${workerRss} MiB, Temporal server RSS ${serverRss} MiB`,
-    );
-    if (parked.parked < parked.target)
-      notes.push(
-        `parking: ${parked.parked} of ${parked.target} interactions were waiting when the ${sizes.parkBudgetSeconds} s budget ended`,
-      );
-    const parkedLatency = await emailToOffer(
+    const step = Math.max(1, Math.floor(sampleIds.length / 40));
+    const eagerStart = await eagerStartShare(
       platform,
-      desk,
-      clock,
-      sizes.parkedSingles,
-      sizes.singleIntervalMs * 2,
-      'under load',
-      sizes.parkedWaitSeconds,
+      sampleIds.filter((_, index) => index % step === 0).map((row) => row.workflowId!),
     );
+    log(`eager start: ${eagerStart.eager} of ${eagerStart.sampled} sampled burst workflows`);
+
+    // Notification → offer: a desk of idle agents with room, each watching its own live stream.
+    const idleDesk = await createDesk(platform, {
+      dovecot: testEnvironment().dovecot,
+      agents: 10,
+      capacity: 100,
+      offerTimeoutSeconds: 3600,
+      strategy: 'rrmemory',
+      online: true,
+    });
+    const idleClock = offerClock();
+    const idleStreams = await Promise.all(
+      idleDesk.agents.map((agent) => openLiveEvents(platform.apiUrl, agent.api.token!, (event) => idleClock.onEvent(event))),
+    );
+    await singles(platform, idleDesk, idleClock, { count: 10, intervalMs: sizes.singleIntervalMs, label: 'warm-up' });
+    log(`latency: ${sizes.singles} single emails, one every ${sizes.singleIntervalMs} ms`);
+    const latency = await singles(platform, idleDesk, idleClock, {
+      count: sizes.singles,
+      intervalMs: sizes.singleIntervalMs,
+      label: 'single',
+    });
     log(
-      `email → offer with ${parked.parked} parked: p50 ${parkedLatency.summary.p50} ms p95 ${parkedLatency.summary.p95} ms p99 ${parkedLatency.summary.p99} ms`,
+      `notification → offer p50 ${latency.noticeToOffer.p50} p95 ${latency.noticeToOffer.p95} p99 ${latency.noticeToOffer.p99} ms; ` +
+        `append → offer p50 ${latency.appendToOffer.p50} p95 ${latency.appendToOffer.p95} ms (${latency.missing} missing)`,
     );
-    for (const stream of streams) stream.close();
+
+    log(`accept: ${sizes.acceptAgents} agents at once × ${sizes.acceptRounds} rounds, ${sizes.races} ring-all races`);
+    const accept = await acceptFigures(platform, { agents: sizes.acceptAgents, rounds: sizes.acceptRounds, races: sizes.races });
+    log(
+      `accept p50 ${accept.atOnce.p50} p95 ${accept.atOnce.p95} ms; races: winners ${accept.races.winners.join(',')}, ` +
+        `409s ${accept.races.refused.join(',')}`,
+    );
+
+    log(`cost: ${sizes.costEmails} emails through queue, accept, reply, close with a disposition`);
+    const cost = await fullScenarioCost(platform, processes, { emails: sizes.costEmails, intervalMs: sizes.costIntervalMs }, log);
+    log(
+      `cost: ${cost.perEmail.statementsPerEmail.total} statements/email, ${cost.temporalActionsPerEmail} actions/email, ` +
+        `CPU ms/email ${JSON.stringify(cost.perEmail.cpuMsPerEmail)}`,
+    );
+
+    const parked = await parking({
+      platform,
+      processes,
+      memory: [{ name: 'worker', pid: platform.worker.pid }, ...server.filter((p) => p.name === 'temporal')],
+      idleDesk,
+      idleClock,
+      sizes,
+      log,
+    });
+    for (const stream of idleStreams) stream.close();
+    if (parked.parked < parked.target) notes.push(`parking: ${parked.parked} of ${parked.target} waiting when the budget ended`);
+    if (parked.drain.closed < parked.parked) notes.push(`drain: ${parked.drain.closed} of ${parked.parked} closed when the budget ended`);
 
     const result: BackendResult = {
       backend: BACKEND,
       temporal: {
-        kind:
-          BACKEND === 'dev' ? `Temporal CLI ${TEMPORAL_CLI_VERSION} dev server` : `Temporal server ${TEMPORAL_SERVER_VERSION} (go install)`,
+        kind: BACKEND === 'dev' ? 'Temporal dev server' : `Temporal server ${TEMPORAL_SERVER_VERSION} (go install) on PostgreSQL`,
         serverVersion: version,
-        persistence:
-          BACKEND === 'dev'
-            ? 'SQLite file (WAL, synchronous=OFF), 1 history shard'
-            : 'PostgreSQL (fsync off), 4 history shards, SQL visibility',
+        persistence: BACKEND === 'dev' ? 'SQLite file' : 'PostgreSQL',
+        settings: temporal.settings,
       },
       date: new Date().toISOString(),
       seconds: Math.round((Date.now() - started) / 1000),
-      sizes: sizes,
+      sizes,
       notes,
+      environment: { ...facts, 'load average at end (1/5/15 min)': loadAverage() },
+      eagerStart,
+      bare,
+      burst: burstResult,
+      burstRatio: Math.round((burstResult.emailsPerSecond / bare.workflowsPerSecond) * 1000) / 1000,
       latency,
       accept,
-      burst: burstResult,
-      bare,
-      ratio: Math.round((burstResult.emailsPerSecond / bare.workflowsPerSecond) * 1000) / 1000,
-      api,
-      parking: { ...parked, workerRssMiB: workerRss, serverRssMiB: serverRss, latency: parkedLatency },
-      environment: {
-        ...facts,
-        'load average at end (1/5/15 min)': os
-          .loadavg()
-          .map((value) => value.toFixed(2))
-          .join(' / '),
-      },
+      parking: parked,
+      cost,
     };
-    if (BACKEND === 'postgres' && process.env.BENCH_SINGLES === undefined) {
-      notes.push(`${sizes.singles} single emails instead of 1,000 on this backend, so both runs fit in 15 minutes on 2 cores`);
-    }
-    if (BACKEND === 'postgres' && process.env.BENCH_BURST === undefined) {
-      notes.push(`a burst of ${sizes.burst} emails instead of 1,000 on this backend, for the same reason`);
-    }
     mkdirSync(path.dirname(OUT), { recursive: true });
     writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
     log(`wrote ${path.relative(process.cwd(), OUT)}`);

@@ -1,55 +1,136 @@
-/** What one backend's run of the benchmark set measures and records (bench/results/<backend>.json). */
+/** What one backend's run of the benchmark measures and records (bench/results/<backend>.json). */
+import type { CpuWindow } from '../support/proc';
 import type { LatencySummary } from '../support/stats';
+import type { BareResult } from './bare';
 
 export type Backend = 'dev' | 'postgres';
 
 /** Sizes from BENCH_* variables, so a slower machine can scale them; the JSON records the sizes used. */
-export function benchSizes(backend: Backend, env: NodeJS.ProcessEnv = process.env) {
+export function benchSizes(env: NodeJS.ProcessEnv = process.env) {
   const size = (name: string, fallback: number) => Number(env[`BENCH_${name}`] ?? fallback);
-  // On PostgreSQL the set runs with fewer single emails by default, so both backends fit in 15 minutes on 2 cores.
   return {
-    singles: size('SINGLES', backend === 'postgres' ? 400 : 1000),
-    /** Singles are appended one at a time, one APPEND every this many ms (open loop, so a slow offer does not slow the next email). */
-    singleIntervalMs: size('SINGLE_INTERVAL_MS', 200),
-    burst: size('BURST', backend === 'postgres' ? 500 : 1000),
+    /** Trivial workflows of the bare engine, and how many may be started and not yet completed. */
     bareWorkflows: size('BARE_WORKFLOWS', 1000),
-    agents: size('AGENTS', 50),
-    /** Accepts timed while the 50 agents work through the singles' pending offers. */
-    accepts: size('ACCEPTS', 200),
-    apiRatePerSecond: size('API_RATE', 30),
-    apiSeconds: size('API_SECONDS', 10),
+    bareInFlight: size('BARE_IN_FLIGHT', 200),
+    /** Emails in the mailbox before the clock starts; agents with room for all of them. */
+    burst: size('BURST', 1000),
+    burstAgents: size('BURST_AGENTS', 50),
+    /** Single emails, one APPEND every interval (open loop), for notification → offer and append → offer. */
+    singles: size('SINGLES', 300),
+    singleIntervalMs: size('SINGLE_INTERVAL_MS', 200),
+    /** Agents accepting at once, and how many rounds of one offer each. */
+    acceptAgents: size('ACCEPT_AGENTS', 50),
+    acceptRounds: size('ACCEPT_ROUNDS', 4),
+    /** Ring-all offers raced by every agent of the accept desk. */
+    races: size('RACES', 5),
+    /** Emails parked on a queue with nobody online, and how long parking may take. */
     parked: size('PARKED', 10_000),
-    /** Parking stops starting workflows after this long and reports how many it parked. */
-    parkBudgetSeconds: size('PARK_BUDGET_SECONDS', 30),
-    parkedSingles: size('PARKED_SINGLES', 20),
-    /** How long an email may take to be offered before it counts as missing (under parking load). */
-    parkedWaitSeconds: size('PARKED_WAIT_SECONDS', 30),
+    parkBudgetSeconds: size('PARK_BUDGET_SECONDS', 1200),
+    /** CPU and memory while parked are measured over this window (and the same before parking). */
+    parkedCpuSeconds: size('PARKED_CPU_SECONDS', 60),
+    /** Single emails to another queue's idle agents while the backlog waits. */
+    parkedSingles: size('PARKED_SINGLES', 50),
+    /** Agents who come online in the parked queue and work the backlog off, and how long they may take. */
+    drainAgents: size('DRAIN_AGENTS', 100),
+    drainBudgetSeconds: size('DRAIN_BUDGET_SECONDS', 1200),
+    /** Emails through the full scenario (accept, reply, close with a disposition) for the cost per email. */
+    costEmails: size('COST_EMAILS', 100),
+    costIntervalMs: size('COST_INTERVAL_MS', 200),
   };
 }
 
 export type BenchSizes = ReturnType<typeof benchSizes>;
 
+/** Per process: CPU ms per email, and database statements per email by who sent them. */
+export interface CostPerEmail {
+  emails: number;
+  seconds: number;
+  cpu: CpuWindow;
+  cpuMsPerEmail: Record<string, number | null>;
+  /** pg_stat_statements calls (each a round trip) per email, by database role: the worker, the API. */
+  statementsPerEmail: { worker: number; api: number; total: number };
+  /** The statements behind the figure, most frequent first (calls per email). */
+  topStatements: Array<{ role: string; callsPerEmail: number; query: string }>;
+}
+
+export interface OfferLatency {
+  /** APPEND completed → offer event on the agent's live stream. */
+  appendToOffer: LatencySummary;
+  /** Message.noticedAt (the watcher received the server's EXISTS) → offer event on the agent's live stream. */
+  noticeToOffer: LatencySummary;
+  /** APPEND completed → noticedAt: the IMAP server's own notification delay. */
+  appendToNotice: LatencySummary;
+  missing: number;
+  samples: { appendToOffer: number[]; noticeToOffer: number[] };
+}
+
 export interface BackendResult {
   backend: Backend;
-  temporal: { kind: string; serverVersion: string; persistence: string };
+  temporal: { kind: string; serverVersion: string; persistence: string; settings: string[] };
   date: string;
   seconds: number;
   sizes: BenchSizes;
   notes: string[];
-  latency: { summary: LatencySummary; samples: number[]; missing: number };
-  accept: LatencySummary;
-  burst: { emails: number; offered: number; seconds: number; emailsPerSecond: number };
-  bare: { workflows: number; seconds: number; workflowsPerSecond: number };
-  ratio: number;
-  api: Record<string, { summary: LatencySummary; errors: number; errorStatuses: Record<string, number>; requests: number }>;
+  environment: Record<string, string | number>;
+  /** Whether routing workflows of the platform were started eagerly (their first task in the start's answer). */
+  eagerStart: { sampled: number; eager: number; how: string };
+  bare: BareResult;
+  burst: {
+    emails: number;
+    offered: number;
+    /** Account activated (watcher started) → every email offered. */
+    seconds: number;
+    emailsPerSecond: number;
+    /** Activation → first offer: the watch's start-up (workflow, activity, IMAP login, SELECT). */
+    firstOfferSeconds: number;
+    cost: CostPerEmail;
+  };
+  burstRatio: number;
+  latency: OfferLatency;
+  accept: {
+    /** Every agent of the desk accepting its own offer at the same moment, rounds of `acceptAgents`. */
+    atOnce: LatencySummary;
+    /** Ring-all: every agent accepting the same offer at once. */
+    races: {
+      rounds: number;
+      agents: number;
+      /** Per race: answers 200, 409, anything else, and accepted offer rows in the database. */
+      winners: number[];
+      refused: number[];
+      other: number[];
+      acceptedOffersInDatabase: number[];
+      latency: LatencySummary;
+    };
+  };
   parking: {
     target: number;
-    started: number;
+    appended: number;
+    appendSeconds: number;
     parked: number;
+    /** Account activated → every email waiting for agents. */
     parkSeconds: number;
-    workerRssMiB: number | null;
-    serverRssMiB: number | null;
-    latency: { summary: LatencySummary; samples: number[]; missing: number };
+    before: { cpu: CpuWindow; rssMiB: Record<string, number | null> };
+    during: { cpu: CpuWindow; rssMiB: Record<string, number | null>; maxRssMiB: Record<string, number | null> };
+    /** A new email to another queue's idle agents while the backlog waits, beside the same without a backlog. */
+    newEmail: OfferLatency;
+    drain: {
+      agents: number;
+      closed: number;
+      seconds: number;
+      perSecond: number;
+      /** Offers in the order of the line: how many waiting behind an interaction were offered before it. */
+      order: { offers: number; inOrder: number; maxOvertaken: number; p99Overtaken: number; overtakenBeyondAgents: number };
+      doubleAccepted: number;
+      concurrentOffers: number;
+      agentErrors: Record<string, number>;
+      cpu: CpuWindow;
+    };
   };
-  environment: Record<string, string | number>;
+  cost: {
+    scenario: string;
+    perEmail: CostPerEmail;
+    /** Temporal actions counted in the histories of the runs just measured (same rules as bench/actions.ts). */
+    temporalActionsPerEmail: number;
+    actionBreakdown: Record<string, number>;
+  };
 }
