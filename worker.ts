@@ -24,6 +24,8 @@ import { createRoutingEvents } from './services/routing-events';
 import { createLogger } from './platform/logger';
 import { createPgEventBus } from './platform/live-events';
 import { createSecretBox } from './platform/secrets';
+import { createOAuth2TokenSource } from './platform/oauth2';
+import { createOutboundGuard, parseOutboundAllowList } from './platform/outbound';
 
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
@@ -36,6 +38,8 @@ export async function runWorker(): Promise<void> {
   const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 
   const store = createStore(db);
+  const outbound = createOutboundGuard({ allow: parseOutboundAllowList(config.MAILROUTE_OUTBOUND_ALLOW) });
+  const oauth2Tokens = createOAuth2TokenSource({ outbound });
   const events = createPgEventBus(pool);
   const routingEvents = createRoutingEvents({ store: store.routingEvents, events });
   // Routing workflows started by this process's mailbox watch run their first task here at once (eager start): the
@@ -61,12 +65,13 @@ export async function runWorker(): Promise<void> {
       ...agentHooks,
     }),
     ...createOutboxActivities({ store, routingEvents }),
-    ...createSmtpActivities({ store, withOutboundLock: createOutboundLock(pool), secrets }),
-    ...createHttpActivities({ store }),
+    ...createSmtpActivities({ store, withOutboundLock: createOutboundLock(pool), secrets, oauth2Tokens }),
+    ...createHttpActivities({ store, outbound }),
     ...createImapActivities({
       store,
       ingest,
       secrets,
+      oauth2Tokens,
       logger,
       maxEmailBytes: config.MAX_EMAIL_BYTES,
       maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES,

@@ -5,15 +5,17 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { RoutingErrorType } from '../domain/errors';
+import { OutboundRefusedError, type OutboundGuard } from '../platform/outbound';
 import type { Store } from '../store';
 import { found } from './failures';
 
 export interface HttpActivityDeps {
   store: Pick<Store, 'routing'>;
-  fetch?: typeof fetch;
+  /** Webhooks reach only destinations the outbound guard allows; its refusal is final. */
+  outbound: Pick<OutboundGuard, 'request'>;
 }
 
-export function createHttpActivities({ store, fetch: fetchImpl = fetch }: HttpActivityDeps) {
+export function createHttpActivities({ store, outbound }: HttpActivityDeps) {
   return {
     async postWebhook(input: {
       url: string;
@@ -42,17 +44,25 @@ export function createHttpActivities({ store, fetch: fetchImpl = fetch }: HttpAc
           agentId: interaction.agentId,
         },
       };
-      const response = await fetchImpl(input.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'mailroute-webhook', 'x-mailroute-workflow-id': input.workflowId },
-        body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(input.timeoutSeconds * 1000),
-        redirect: 'manual',
-      });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.status >= 400 && response.status < 500) {
+      const response = await outbound
+        .request(input.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': 'mailroute-webhook', 'x-mailroute-workflow-id': input.workflowId },
+          body: JSON.stringify(payload),
+          timeoutMs: input.timeoutSeconds * 1000,
+        })
+        .catch((error: Error) => {
+          if (!(error instanceof OutboundRefusedError)) throw error;
+          throw ApplicationFailure.create({
+            message: `webhook refused: ${error.message}`,
+            type: RoutingErrorType.InvalidConfiguration,
+            nonRetryable: true,
+          });
+        });
+      // Redirects are not followed: where they lead was never checked.
+      if ((response.status >= 300 && response.status < 500) || response.status < 200) {
         throw ApplicationFailure.create({
-          message: `webhook ${input.url} answered ${response.status}`,
+          message: `webhook ${input.url} answered ${response.status}${response.status < 400 ? ' (redirects are not followed)' : ''}`,
           type: RoutingErrorType.InvalidConfiguration,
           nonRetryable: true,
         });

@@ -15,6 +15,7 @@ import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { openSmtpSession, SmtpConfigurationError } from '../platform/smtp-session';
 import { RoutingErrorType } from '../domain/errors';
 import { assertSafeExtraHeaders, headerSafe, type OutboundEnvelope } from '../domain/outbound';
+import type { OAuth2TokenSource } from '../platform/oauth2';
 import type { SecretBox } from '../platform/secrets';
 import type { Store } from '../store';
 import type { OutboundLock } from '../store/outbound-lock';
@@ -25,6 +26,8 @@ export interface SmtpActivityDeps {
   /** Holds an outbox row's advisory lock while one attempt sends it. */
   withOutboundLock: OutboundLock;
   secrets: SecretBox;
+  /** Access tokens for XOAUTH2 accounts, shared with the process's IMAP logins. */
+  oauth2Tokens: Pick<OAuth2TokenSource, 'accessToken'>;
 }
 
 function promisify<T>(start: (callback: (error: Error | null, value: T) => void) => void): Promise<T> {
@@ -63,7 +66,7 @@ export async function composeMessage(envelope: OutboundEnvelope, loadBlob: (sha2
   return promisify<Buffer>((callback) => composer.compile().build(callback));
 }
 
-export function createSmtpActivities({ store, withOutboundLock, secrets }: SmtpActivityDeps) {
+export function createSmtpActivities({ store, withOutboundLock, secrets, oauth2Tokens }: SmtpActivityDeps) {
   const { outbox, blobs } = store;
   return {
     async sendOutbound(input: { outboundId: number }): Promise<{ messageIdHeader: string; smtpResponse: string }> {
@@ -88,7 +91,7 @@ export function createSmtpActivities({ store, withOutboundLock, secrets }: SmtpA
         });
         await outbox.markSending(outbound.id);
 
-        const connection = await openSmtpSession(account, secrets).catch((error: unknown) => {
+        const connection = await openSmtpSession(account, secrets, oauth2Tokens).catch((error: unknown) => {
           if (error instanceof SmtpConfigurationError) {
             throw ApplicationFailure.create({ message: error.message, type: RoutingErrorType.InvalidConfiguration, nonRetryable: true });
           }

@@ -5,6 +5,7 @@ import type { Visibility } from '../services/visibility';
 import type { Database, Store } from '../store';
 import type { Logger } from '../platform/logger';
 import type { LiveEventHub } from '../platform/live-events';
+import type { OutboundGuard } from '../platform/outbound';
 import type { SecretBox } from '../platform/secrets';
 import type { RouteDefiner } from './http';
 import type { WatcherControl } from '../services/mailbox-watchers';
@@ -20,6 +21,8 @@ export interface ApiDeps {
   /** Subscribes to live events, and publishes the API's own (notes), to every API process. */
   liveEvents: Pick<LiveEventHub, 'subscribe' | 'publish'>;
   links: { temporalUiUrl?: string; namespace: string };
+  /** Judges the URLs users configure (webhooks, token endpoints) before they are stored. */
+  outbound: OutboundGuard;
 }
 
 /** What a route module receives: the route definer, the repositories and the use cases (never the Prisma client). */

@@ -7,6 +7,7 @@ import { createStore } from '../store';
 import { createDatabase } from '../store/db';
 import { createLogger } from '../platform/logger';
 import { createLiveEventHub } from '../platform/live-events';
+import { createOutboundGuard, parseOutboundAllowList } from '../platform/outbound';
 import { createSecretBox } from '../platform/secrets';
 import { createApp } from './app';
 import { hashPassword } from '../services/auth';
@@ -52,6 +53,7 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
     logger,
     watchers,
     links: { temporalUiUrl: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE },
+    outbound: createOutboundGuard({ allow: parseOutboundAllowList(config.MAILROUTE_OUTBOUND_ALLOW) }),
   });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

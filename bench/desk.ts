@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Client as TemporalClient } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { createApp } from '../api/app';
+import { createOutboundGuard, parseOutboundAllowList } from '../platform/outbound';
 import { issueToken } from '../services/auth';
 import { createStore } from '../store';
 import { createDatabase } from '../store/db';
@@ -71,6 +72,7 @@ async function main() {
       watchers: { sync: async () => undefined, taskQueue: 'bench' },
       liveEvents: { subscribe: () => () => undefined, publish: async () => undefined },
       links: { namespace: 'default' },
+      outbound: createOutboundGuard({ allow: parseOutboundAllowList('') }),
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

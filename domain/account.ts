@@ -26,11 +26,9 @@ export const PROVIDER_TOKEN_HOSTS: Record<'microsoft' | 'google', string[]> = {
   google: ['oauth2.googleapis.com'],
 };
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
  * Why a token URL may not be used, or null: the client secret and refresh token are POSTed to it, so it must be the
- * provider's own over HTTPS (plain HTTP only to this machine, for tests and local development).
+ * provider's own over HTTPS (elsewhere only where the operator's outbound allow-list says so: services/accounts.ts).
  */
 export function tokenUrlProblem(provider: 'microsoft' | 'google', tokenUrl: string): string | null {
   let url: URL;
@@ -39,7 +37,6 @@ export function tokenUrlProblem(provider: 'microsoft' | 'google', tokenUrl: stri
   } catch {
     return 'must be a URL';
   }
-  if (LOOPBACK_HOSTS.has(url.hostname)) return url.protocol === 'http:' || url.protocol === 'https:' ? null : 'must be http(s)';
   if (url.protocol !== 'https:') return 'must be https (the client secret and refresh token are sent to it)';
   if (!PROVIDER_TOKEN_HOSTS[provider].includes(url.hostname))
     return `must be ${provider}'s token endpoint (${PROVIDER_TOKEN_HOSTS[provider].join(', ')})`;
@@ -59,11 +56,11 @@ export const oauth2FieldsSchema = z
   })
   .strict();
 
-/** XOAUTH2 as the admin writes it: the client secret and refresh token are write-only (sealed apart). */
-export const oauth2InputSchema = oauth2FieldsSchema.superRefine((settings, context) => {
-  const problem = settings.tokenUrl === undefined ? null : tokenUrlProblem(settings.provider, settings.tokenUrl);
-  if (problem) context.addIssue({ code: 'custom', path: ['tokenUrl'], message: problem });
-});
+/**
+ * XOAUTH2 as the admin writes it: the client secret and refresh token are write-only (sealed apart). The token URL
+ * is judged with the operator's outbound allow-list by the account use cases (tokenUrlProblem).
+ */
+export const oauth2InputSchema = oauth2FieldsSchema;
 
 /** XOAUTH2 as stored and shown: the public part, and whether each secret is set. */
 export interface OAuth2Settings {

@@ -27,6 +27,11 @@ const environmentSchema = z.object({
   WORKER_DATABASE_CONNECTIONS: z.coerce.number().int().min(2).max(500).default(20),
   /** Heartbeat timeout of the mailbox watcher: how fast a dead worker's watch moves elsewhere. */
   WATCHER_HEARTBEAT_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
+  /**
+   * Local or private destinations (host names, addresses, CIDR ranges, comma-separated) that configured webhooks and
+   * token endpoints may reach; everything else must be public and HTTPS (platform/outbound.ts).
+   */
+  MAILROUTE_OUTBOUND_ALLOW: z.string().default(''),
   /** Largest single attachment accepted; an email carrying a larger one is quarantined with the reason. */
   MAX_ATTACHMENT_BYTES: z.coerce
     .number()

@@ -3,6 +3,8 @@
  * token endpoint, cached until shortly before it expires. The refresh token and client secret stay sealed
  * in the account (`oauth2SecretEnc`); only the short-lived access token reaches the IMAP login.
  */
+import { OutboundRefusedError, type OutboundGuard } from './outbound';
+
 export interface OAuth2Settings {
   provider: 'microsoft' | 'google';
   clientId: string;
@@ -37,9 +39,12 @@ interface CachedToken {
   expiresAt: number;
 }
 
-/** A token source per process: `accessToken(key, …)` refreshes when the cached token has less than a minute left. */
-export function createOAuth2TokenSource(options: { fetch?: typeof fetch; now?: () => number } = {}) {
-  const doFetch = options.fetch ?? fetch;
+/**
+ * A token source per process: `accessToken(key, …)` refreshes when the cached token has less than a minute left.
+ * The secrets go only where the outbound guard lets them.
+ */
+export function createOAuth2TokenSource(options: { outbound: Pick<OutboundGuard, 'request'>; now?: () => number }) {
+  const { outbound } = options;
   const now = options.now ?? Date.now;
   const cache = new Map<string, CachedToken>();
   return {
@@ -54,19 +59,27 @@ export function createOAuth2TokenSource(options: { fetch?: typeof fetch; now?: (
         scope: defaultScopes(settings).join(' '),
         ...(secrets.clientSecret ? { client_secret: secrets.clientSecret } : {}),
       });
-      const response = await doFetch(tokenEndpoint(settings), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body,
-        signal: AbortSignal.timeout(15_000),
-      });
-      const answer = (await response.json().catch(() => ({}))) as {
+      const endpoint = tokenEndpoint(settings);
+      const response = await outbound
+        .request(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: body.toString(),
+          timeoutMs: 15_000,
+        })
+        .catch((error: Error) => {
+          throw error instanceof OutboundRefusedError ? new OAuth2TokenError(`token endpoint refused: ${error.message}`) : error;
+        });
+      const answer = (await response
+        .text()
+        .then((text) => JSON.parse(text) as unknown)
+        .catch(() => ({}))) as {
         access_token?: string;
         expires_in?: number;
         error?: string;
         error_description?: string;
       };
-      if (!response.ok || !answer.access_token) {
+      if (response.status < 200 || response.status >= 300 || !answer.access_token) {
         throw new OAuth2TokenError(`token endpoint answered ${response.status}: ${answer.error ?? 'no access_token'}`);
       }
       cache.set(key, { accessToken: answer.access_token, expiresAt: now() + (answer.expires_in ?? 3600) * 1000 });
@@ -77,3 +90,5 @@ export function createOAuth2TokenSource(options: { fetch?: typeof fetch; now?: (
     },
   };
 }
+
+export type OAuth2TokenSource = ReturnType<typeof createOAuth2TokenSource>;

@@ -5,7 +5,7 @@
  */
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import XOAuth2 from 'nodemailer/lib/xoauth2';
-import { defaultScopes, tokenEndpoint, type OAuth2Secrets, type OAuth2Settings } from './oauth2';
+import type { createOAuth2TokenSource, OAuth2Secrets, OAuth2Settings } from './oauth2';
 import type { SecretBox } from './secrets';
 
 export interface SmtpAccountSettings {
@@ -29,25 +29,24 @@ export class SmtpConfigurationError extends Error {
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
 
-/** XOAUTH2 instead of a password, when the account has OAuth2 settings with a refresh token. */
-function oauth2Login(account: SmtpAccountSettings, secrets: SecretBox, timeoutMs: number): XOAuth2 | undefined {
+type TokenSource = Pick<ReturnType<typeof createOAuth2TokenSource>, 'accessToken'>;
+
+/**
+ * XOAUTH2 instead of a password, when the account has OAuth2 settings with a refresh token. The access token comes
+ * from our token source (through the outbound guard), never from nodemailer's own request to the token URL.
+ */
+async function oauth2Login(account: SmtpAccountSettings, secrets: SecretBox, tokens: TokenSource): Promise<XOAuth2 | undefined> {
   const settings = account.oauth2 as OAuth2Settings | null | undefined;
   if (!settings || !account.oauth2SecretEnc) return undefined;
   const sealed = JSON.parse(secrets.open(account.oauth2SecretEnc)) as OAuth2Secrets;
   if (!sealed.refreshToken) return undefined;
-  return new XOAuth2({
-    user: account.smtpUsername ?? account.emailAddress,
-    clientId: settings.clientId,
-    clientSecret: sealed.clientSecret,
-    refreshToken: sealed.refreshToken,
-    accessUrl: tokenEndpoint(settings),
-    customParams: { scope: defaultScopes(settings).join(' ') },
-    requestTimeout: timeoutMs,
-  } as XOAuth2.Options);
+  const user = account.smtpUsername ?? account.emailAddress;
+  const accessToken = await tokens.accessToken(`smtp:${user}:${settings.clientId}`, settings, sealed);
+  return new XOAuth2({ user, accessToken } as XOAuth2.Options);
 }
 
 /** Connects and logs in; the caller must `quit()` the returned connection. */
-export async function openSmtpSession(account: SmtpAccountSettings, secrets: SecretBox): Promise<SMTPConnection> {
+export async function openSmtpSession(account: SmtpAccountSettings, secrets: SecretBox, tokens: TokenSource): Promise<SMTPConnection> {
   if (!account.smtpHost) throw new SmtpConfigurationError('the account has no SMTP host');
   const connectionMs = account.connectionTimeoutSeconds * 1000;
   const authMs = account.authTimeoutSeconds * 1000;
@@ -82,8 +81,8 @@ export async function openSmtpSession(account: SmtpAccountSettings, secrets: Sec
       }),
     ]);
   try {
+    const oauth2 = account.smtpAuth ? await oauth2Login(account, secrets, tokens) : undefined;
     await step<void>(connectionMs, 'connection', (callback) => connection.connect(() => callback(null)));
-    const oauth2 = account.smtpAuth ? oauth2Login(account, secrets, authMs) : undefined;
     if (oauth2) {
       await step<unknown>(authMs, 'authentication', (callback) =>
         connection.login({ type: 'oauth2', user: account.smtpUsername ?? account.emailAddress, oauth2 } as never, (error) =>

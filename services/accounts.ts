@@ -3,11 +3,12 @@
  * headers filter is parsed, references are checked, every change is logged and audited by field name (write-only
  * values never leave as text), and the account's mailbox watcher follows the change.
  */
-import type { AccountChanges, AccountInput, MailService, OAuth2Settings } from '../domain/account';
+import { tokenUrlProblem, type AccountChanges, type AccountInput, type MailService, type OAuth2Settings } from '../domain/account';
 import { ConflictError, InvalidInputError, NotFoundError, PreconditionFailedError } from '../domain/errors';
 import { HeadersFilterError, parseHeadersFilter, type HeaderFilterRule } from '../domain/headers-filter';
 import type { Logger } from '../platform/logger';
 import { tokenEndpoint } from '../platform/oauth2';
+import type { OutboundGuard } from '../platform/outbound';
 import type { SecretBox } from '../platform/secrets';
 import type { Store } from '../store';
 import type { AccountColumns, AccountRow } from '../store/accounts';
@@ -148,9 +149,19 @@ export interface AccountServiceDeps {
   secrets: SecretBox;
   watchers: Pick<WatcherControl, 'sync'>;
   logger: Logger;
+  outbound: Pick<OutboundGuard, 'problem' | 'allowListed'>;
 }
 
-export function createAccountService({ store, secrets, watchers, logger }: AccountServiceDeps) {
+export function createAccountService({ store, secrets, watchers, logger, outbound }: AccountServiceDeps) {
+  /** The secrets are POSTed to the token URL: the provider's own, or a destination the operator allow-listed. */
+  function checkTokenUrl(changes: AccountChanges) {
+    const tokenUrl = changes.oauth2?.tokenUrl;
+    if (!changes.oauth2 || tokenUrl === undefined) return;
+    const problem =
+      outbound.problem(tokenUrl) ?? (outbound.allowListed(tokenUrl) ? null : tokenUrlProblem(changes.oauth2.provider, tokenUrl));
+    if (problem) throw InvalidInputError.field('oauth2.tokenUrl', problem);
+  }
+
   async function audit(actorId: number, action: string, accountId: number, body: object) {
     const changes = withoutSecrets(body);
     logger.info({ accountId, actorId, action, changes }, `email account ${action}`);
@@ -173,6 +184,7 @@ export function createAccountService({ store, secrets, watchers, logger }: Accou
     /** `sent`: the fields the client wrote (presets fill the others). */
     async create(input: AccountInput, sent: ReadonlySet<string>, actorId: number): Promise<AccountRow> {
       await requireKeyFree(input.key);
+      checkTokenUrl(input);
       await checkAccountReferences(store, input);
       const account = await store.accounts.create(accountColumns(input, secrets, undefined, sent));
       await audit(actorId, 'created', account.id, input);
@@ -183,6 +195,7 @@ export function createAccountService({ store, secrets, watchers, logger }: Accou
     /** Changes the account as `current` shows it: a PreconditionFailedError when someone saved it meanwhile. */
     async update(current: AccountRow, changes: AccountChanges, actorId: number): Promise<AccountRow> {
       if (changes.key && changes.key !== current.key) await requireKeyFree(changes.key);
+      checkTokenUrl(changes);
       await checkAccountReferences(store, changes);
       if (!(await store.accounts.updateIfUnchanged(current.id, current.updatedAt, accountColumns(changes, secrets, current))))
         throw new PreconditionFailedError(`email account ${current.id} changed while you were saving it`);

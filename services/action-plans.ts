@@ -2,6 +2,7 @@
 import { validateActionPlan } from '../domain/action-plan';
 import type { ActionStep } from '../domain/action-plan-schema';
 import { InvalidInputError } from '../domain/errors';
+import type { OutboundGuard } from '../platform/outbound';
 import type { Store } from '../store';
 import type { ActionPlanVersionRow } from '../store/action-plans';
 import { checkPlanReferences } from './references';
@@ -10,8 +11,13 @@ export async function publishActionPlan(
   store: Pick<Store, 'actionPlans' | 'queues' | 'users' | 'dispositions'>,
   accountId: number,
   steps: ActionStep[],
+  outbound: Pick<OutboundGuard, 'problem'>,
 ): Promise<ActionPlanVersionRow> {
   const problems = validateActionPlan(steps);
+  steps.forEach((step, index) => {
+    const refused = step.type === 'webhook' ? outbound.problem(step.url) : null;
+    if (refused) problems.push({ path: `steps.${index}.url`, message: refused });
+  });
   if (problems.length > 0) {
     throw new InvalidInputError(
       `invalid action plan: ${problems.map((problem) => problem.message).join('; ')}`,

@@ -3,6 +3,8 @@
  * its connection and authentication timeouts, and report success or the server's exact error.
  */
 import { openSmtpSession, type SmtpAccountSettings } from '../platform/smtp-session';
+import { createOAuth2TokenSource } from '../platform/oauth2';
+import type { OutboundGuard } from '../platform/outbound';
 import type { SecretBox } from '../platform/secrets';
 
 export type SmtpVerifySettings = SmtpAccountSettings;
@@ -17,11 +19,16 @@ export interface SmtpVerifyResult {
   responseCode?: number;
 }
 
-export async function verifySmtp(account: SmtpVerifySettings, secrets: SecretBox): Promise<SmtpVerifyResult> {
+/** A fresh token each time: Verify SMTP checks the settings as they are now. */
+export async function verifySmtp(
+  account: SmtpVerifySettings,
+  secrets: SecretBox,
+  outbound: Pick<OutboundGuard, 'request'>,
+): Promise<SmtpVerifyResult> {
   const started = Date.now();
   const base = { host: account.smtpHost, port: account.smtpPort };
   try {
-    const connection = await openSmtpSession(account, secrets);
+    const connection = await openSmtpSession(account, secrets, createOAuth2TokenSource({ outbound }));
     try {
       connection.quit();
     } catch {

@@ -4,7 +4,7 @@
  */
 import type { Context } from '@temporalio/activity';
 import type { ImapFlow } from 'imapflow';
-import { createOAuth2TokenSource, type OAuth2Secrets, type OAuth2Settings } from '../../platform/oauth2';
+import type { OAuth2Secrets, OAuth2Settings, OAuth2TokenSource } from '../../platform/oauth2';
 import type { SecretBox } from '../../platform/secrets';
 
 export interface ImapCredentials {
@@ -14,8 +14,7 @@ export interface ImapCredentials {
 }
 
 /** XOAUTH2 with a fresh access token when the account has OAuth2 settings, the password otherwise. */
-export function createImapCredentials(secrets: SecretBox) {
-  const tokens = createOAuth2TokenSource();
+export function createImapCredentials(secrets: SecretBox, tokens: OAuth2TokenSource) {
   return {
     async of(account: {
       id: number;

@@ -3,6 +3,7 @@
  * share the account credentials (OAuth2 access tokens are cached across both).
  */
 import type { Logger } from '../../platform/logger';
+import type { OAuth2TokenSource } from '../../platform/oauth2';
 import type { SecretBox } from '../../platform/secrets';
 import type { IngestAndRoute } from '../../services/ingest-and-route';
 import type { Store } from '../../store';
@@ -15,13 +16,15 @@ export interface ImapActivityDeps {
   /** Stores each new email and starts its routing. */
   ingest: IngestAndRoute;
   secrets: SecretBox;
+  /** Access tokens for XOAUTH2 accounts, shared with the process's SMTP logins. */
+  oauth2Tokens: OAuth2TokenSource;
   logger: Logger;
   maxEmailBytes: number;
   maxAttachmentBytes: number;
 }
 
-export function createImapActivities({ secrets, ...deps }: ImapActivityDeps) {
-  const credentials = createImapCredentials(secrets);
+export function createImapActivities({ secrets, oauth2Tokens, ...deps }: ImapActivityDeps) {
+  const credentials = createImapCredentials(secrets, oauth2Tokens);
   return {
     ...createSentFolderActivities({ ...deps, credentials }),
     ...createWatchActivities({ ...deps, credentials }),

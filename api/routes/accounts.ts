@@ -12,8 +12,8 @@ const everyone = ['admin', 'supervisor', 'agent'] as const;
 const tags = ['Email accounts'];
 
 export function registerAccountRoutes({ route, deps, store, visibility, accessChanged }: RouterContext): void {
-  const { secrets, watchers, logger } = deps;
-  const accounts = createAccountService({ store, secrets, watchers, logger });
+  const { secrets, watchers, logger, outbound } = deps;
+  const accounts = createAccountService({ store, secrets, watchers, logger, outbound });
 
   route(
     {
@@ -108,6 +108,6 @@ export function registerAccountRoutes({ route, deps, store, visibility, accessCh
       status: 200,
       response: verifySmtpSchema,
     },
-    async ({ params }) => verifySmtp(await accounts.require(params.id), secrets),
+    async ({ params }) => verifySmtp(await accounts.require(params.id), secrets, outbound),
   );
 }

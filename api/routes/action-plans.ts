@@ -13,7 +13,7 @@ import { actionPlanSchema, actionPlanVersionSchema } from '../schemas/action-pla
 const staff = ['admin', 'supervisor'] as const;
 const tags = ['Action plans'];
 
-export function registerActionPlanRoutes({ route, store, visibility }: RouterContext): void {
+export function registerActionPlanRoutes({ route, deps, store, visibility }: RouterContext): void {
   route(
     {
       method: 'put',
@@ -30,7 +30,7 @@ export function registerActionPlanRoutes({ route, store, visibility }: RouterCon
     },
     async ({ params, body, user }) => {
       await visibility.requireAccount(params.id, user);
-      return presentPlan(await publishActionPlan(store, params.id, body.steps));
+      return presentPlan(await publishActionPlan(store, params.id, body.steps, deps.outbound));
     },
   );
 

@@ -101,8 +101,15 @@ test('OAuth2 secrets are cleared when the token endpoint changes, or the mail se
   }
 });
 
-test('token URLs are the provider’s own over HTTPS (plain HTTP only on this machine)', async () => {
-  for (const tokenUrl of ['http://tokens.example.test/token', 'https://tokens.example.test/token', 'https://oauth2.googleapis.com/token']) {
+test('token URLs are the provider’s own over HTTPS (elsewhere only where the operator allow-listed them)', async () => {
+  for (const tokenUrl of [
+    'http://tokens.example.test/token',
+    'https://tokens.example.test/token',
+    'https://oauth2.googleapis.com/token',
+    'https://169.254.169.254/token',
+    'https://[fd00::1]/token',
+    'https://login.microsoftonline.com.localhost/token',
+  ]) {
     const refused = await admin()('POST', '/api/accounts', minimalAccount({ oauth2: { provider: 'microsoft', clientId: 'c', tokenUrl } }));
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0].field).toBe('oauth2.tokenUrl');

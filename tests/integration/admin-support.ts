@@ -14,7 +14,8 @@ import { createWatcherControl } from '../../services/mailbox-watchers';
 import { createDatabase, type Database } from '../../store/db';
 import { createLogger } from '../../platform/logger';
 import { createSecretBox } from '../../platform/secrets';
-import { testEnvironment } from '../support/test-environment';
+import { createOutboundGuard, parseOutboundAllowList } from '../../platform/outbound';
+import { TEST_OUTBOUND_ALLOW, testEnvironment } from '../support/test-environment';
 
 export type Role = 'admin' | 'supervisor' | 'agent';
 
@@ -86,6 +87,7 @@ export async function startAdminApi(options: { databaseUrl?: string } = {}): Pro
     watchers: createWatcherControl(temporal, { taskQueue: `admin-${unique()}`, heartbeatTimeoutSeconds: 5 }),
     liveEvents: { subscribe: () => () => undefined, publish: async () => undefined },
     links: { namespace: 'default' },
+    outbound: createOutboundGuard({ allow: parseOutboundAllowList(TEST_OUTBOUND_ALLOW) }),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));

@@ -5,6 +5,8 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { createImapActivities } from '../../activities/imap';
 import { createLogger } from '../../platform/logger';
+import { createOAuth2TokenSource } from '../../platform/oauth2';
+import { createOutboundGuard, parseOutboundAllowList } from '../../platform/outbound';
 import { createSecretBox } from '../../platform/secrets';
 import { createIngestAndRoute } from '../../services/ingest-and-route';
 import { createStore } from '../../store';
@@ -134,6 +136,7 @@ describe('reply', () => {
       store,
       ingest: createIngestAndRoute({ store, temporal: platform.temporal, taskQueue: platform.taskQueue }),
       secrets: createSecretBox(testEnvironment().secretKey),
+      oauth2Tokens: createOAuth2TokenSource({ outbound: createOutboundGuard({ allow: parseOutboundAllowList('') }) }),
       logger: createLogger({ level: 'silent', name: 'test' }),
       maxEmailBytes: 1 << 20,
       maxAttachmentBytes: 1 << 20,

@@ -5,6 +5,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOAuth2TokenSource, defaultScopes, OAuth2TokenError, tokenEndpoint } from '../../platform/oauth2';
+import { createOutboundGuard, parseOutboundAllowList } from '../../platform/outbound';
+
+const localOnly = createOutboundGuard({ allow: parseOutboundAllowList('127.0.0.1') });
 
 describe('ingestion: OAuth2 (XOAUTH2) token refresh', () => {
   let server: Server;
@@ -33,7 +36,7 @@ describe('ingestion: OAuth2 (XOAUTH2) token refresh', () => {
 
   it('sends a refresh-token grant and caches the access token until a minute before it expires', async () => {
     let now = 1_000_000;
-    const source = createOAuth2TokenSource({ now: () => now });
+    const source = createOAuth2TokenSource({ outbound: localOnly, now: () => now });
     const settings = { provider: 'microsoft' as const, clientId: 'client-1', tokenUrl: url };
     answer = { status: 200, body: { access_token: 'token-1', expires_in: 3600 } };
     expect(await source.accessToken('a', settings, { refreshToken: 'refresh-1', clientSecret: 'secret-1' })).toBe('token-1');
@@ -54,7 +57,7 @@ describe('ingestion: OAuth2 (XOAUTH2) token refresh', () => {
   });
 
   it('names the refusal of the token endpoint, and a missing refresh token', async () => {
-    const source = createOAuth2TokenSource();
+    const source = createOAuth2TokenSource({ outbound: localOnly });
     const settings = { provider: 'google' as const, clientId: 'client-2', tokenUrl: url };
     answer = { status: 400, body: { error: 'invalid_grant' } };
     await expect(source.accessToken('b', settings, { refreshToken: 'revoked' })).rejects.toThrow(

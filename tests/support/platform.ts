@@ -17,7 +17,8 @@ import { createLogger } from '../../platform/logger';
 import { createLiveEventHub } from '../../platform/live-events';
 import { createSecretBox } from '../../platform/secrets';
 import { freePort, waitFor } from '../../scripts/services/process-tools';
-import { testEnvironment } from './test-environment';
+import { createOutboundGuard, parseOutboundAllowList } from '../../platform/outbound';
+import { TEST_OUTBOUND_ALLOW, testEnvironment } from './test-environment';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -143,6 +144,7 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
     logger,
     watchers: createWatcherControl(temporal, { taskQueue, heartbeatTimeoutSeconds: heartbeatSeconds }),
     links: { namespace: 'default', temporalUiUrl: 'http://127.0.0.1:8233' },
+    outbound: createOutboundGuard({ allow: parseOutboundAllowList(TEST_OUTBOUND_ALLOW) }),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -156,6 +158,7 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
     WORKFLOW_BUNDLE_PATH: environment.workflowBundlePath,
     MAILROUTE_SECRET_KEY: environment.secretKey,
     WATCHER_HEARTBEAT_SECONDS: String(heartbeatSeconds),
+    MAILROUTE_OUTBOUND_ALLOW: TEST_OUTBOUND_ALLOW,
     LOG_LEVEL: 'warn',
   });
   if (options.worker !== false) await worker.start();

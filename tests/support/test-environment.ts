@@ -15,6 +15,9 @@ export interface TestEnvironment {
   started: { postgresDataDir?: string; temporalPid?: number };
 }
 
+/** Tests' webhook receivers and token servers listen on this machine, which production refuses by default. */
+export const TEST_OUTBOUND_ALLOW = '127.0.0.0/8,::1,localhost';
+
 /** Every jest run gets its own directory, so two runs on one machine never share servers or files. */
 export function testRunsDir(): string {
   return serverStateDir(path.resolve(__dirname, '../../.data/test-runs'));

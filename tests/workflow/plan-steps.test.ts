@@ -130,4 +130,38 @@ describe('webhook step', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+
+  it('refuses destinations the outbound guard forbids, and does not follow a redirect', async () => {
+    const received: string[] = [];
+    const server = http.createServer((request, response) => {
+      received.push(request.url ?? '');
+      request.resume();
+      response.writeHead(307, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      // A plan stored before the guard existed: the worker judges each request again.
+      const scenario = await createScenario(platform, {
+        plan: () => [
+          { type: 'webhook', url: 'http://169.254.169.254/latest/meta-data/', timeoutSeconds: 5 },
+          { type: 'webhook', url: 'http://[::ffff:a9fe:a9fe]/', timeoutSeconds: 5 },
+          { type: 'webhook', url: `${base}/moved`, timeoutSeconds: 5 },
+          { type: 'tag', tags: ['after-webhooks'] },
+        ],
+      });
+      const routed = await routeNewEmail(platform, scenario, { subject: 'Metadata' });
+      expect(await routed.result()).toMatchObject({ state: 'ended-without-agent' });
+      const errors = (await eventsOf(routed.interactionId, 'webhook-failed')).map((event) => (event.detail as { error: string }).error);
+      expect(errors).toEqual([
+        expect.stringMatching(/webhook refused: .*169\.254\.169\.254 is a local, private or reserved address/),
+        expect.stringMatching(/webhook refused: .*is a local, private or reserved address/),
+        expect.stringMatching(/answered 307 \(redirects are not followed\)/),
+      ]);
+      expect(await eventsOf(routed.interactionId, 'webhook-sent')).toEqual([]);
+      expect(received).toEqual(['/moved']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
