@@ -2,6 +2,7 @@
  * Reading a raw inbound email with mailparser into the plain fields mailroute stores: addresses lower-cased,
  * Message-IDs in angle brackets, headers capped, and no NUL characters anywhere (PostgreSQL text cannot hold them).
  */
+import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 
 export type { ParsedMail };
@@ -75,4 +76,32 @@ export function interactionHint(parsed: ParsedMail, accountKey: string): number 
   const fromSubject = (parsed.subject ?? '').match(/\[([A-Za-z0-9]{1,5})#(\d+)\]/);
   if (fromSubject && fromSubject[1] === accountKey) return Number(fromSubject[2]);
   return null;
+}
+
+/**
+ * Header fields that servers add on the way (trace, authentication results, spam scores): two deliveries of one
+ * email differ only in these, so they are left out of its content digest.
+ */
+const TRANSPORT_FIELDS =
+  /^(received|x-received|return-path|delivered-to|x-delivered-to|x-original-to|envelope-to|authentication-results|received-spf|arc-[a-z-]+|x-spam-[a-z-]+|x-virus-[a-z-]+|x-ms-exchange-organization-[a-z-]+|x-forefront-[a-z-]+)$/i;
+
+/**
+ * What makes two emails the same one: the raw source without the fields servers add in transit. An email with a
+ * Message-ID seen before is a duplicate only when this digest matches too; one with other content is another email.
+ */
+export function contentDigest(raw: Buffer): string {
+  const text = raw.toString('latin1');
+  const split = /\r?\n\r?\n/.exec(text);
+  const headerEnd = split ? split.index : text.length;
+  const body = split ? text.slice(headerEnd + split[0].length) : '';
+  const fields = text
+    .slice(0, headerEnd)
+    .split(/\r?\n(?![ \t])/)
+    .filter((field) => !TRANSPORT_FIELDS.test(field.slice(0, Math.max(0, field.indexOf(':'))).trim()))
+    .map((field) => field.replace(/\r?\n[ \t]+/g, ' ').trimEnd());
+  return createHash('sha256')
+    .update(fields.join('\n'), 'latin1')
+    .update('\n\n')
+    .update(body.replace(/\r\n/g, '\n'), 'latin1')
+    .digest('hex');
 }

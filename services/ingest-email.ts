@@ -8,7 +8,16 @@ import { loopTags } from '../domain/loop-detection';
 import { sanitizeEmailHtml } from '../platform/sanitize';
 import { sha256Hex } from '../store/blobs';
 import type { InboundEmailStore, MailboxIdentity, Redownload } from '../store/inbound-email';
-import { addresses, headerMap, interactionHint, normaliseMessageId, parseEmail, referenceList, storable } from './email-parsing';
+import {
+  addresses,
+  contentDigest,
+  headerMap,
+  interactionHint,
+  normaliseMessageId,
+  parseEmail,
+  referenceList,
+  storable,
+} from './email-parsing';
 
 export { EmailParseError } from './email-parsing';
 export type { MailboxIdentity, Redownload } from '../store/inbound-email';
@@ -73,17 +82,17 @@ export async function storeIncomingEmail(
   }
   const messageIdHeader = normaliseMessageId(parsed.messageId);
   const rawSha256 = sha256Hex(raw);
+  const contentSha256 = contentDigest(raw);
 
-  // The same bytes under the same Message-ID (or both without one) are the same email seen again, e.g. after a
-  // UIDVALIDITY reset renumbered the mailbox: never a second interaction message.
-  const sameEmail = redownload ? null : await store.findInbound({ accountId: identity.accountId, messageIdHeader, rawSha256 });
-  if (sameEmail !== null)
-    return { kind: 'duplicate', duplicateOfMessageId: sameEmail, reason: 'same Message-ID and content already stored' };
-  if (messageIdHeader && !redownload) {
-    if (!account.disableDuplicateCheck) {
-      const sameMessageId = await store.findInbound({ accountId: identity.accountId, messageIdHeader });
-      if (sameMessageId !== null)
-        return { kind: 'duplicate', duplicateOfMessageId: sameMessageId, reason: 'duplicate Message-ID in this account' };
+  // The same Message-ID (or both without one) and the same content are the same email seen again: delivered twice
+  // (to two aliases), or renumbered by a UIDVALIDITY reset. Never a second interaction message; a visible record
+  // says why it was not stored. Another email that reuses a Message-ID is stored like any other.
+  if (!redownload) {
+    const sameEmail = await store.findSameEmail({ accountId: identity.accountId, messageIdHeader, rawSha256, contentSha256 });
+    if (sameEmail !== null) {
+      const reason = `the same email (Message-ID ${messageIdHeader ?? 'none'} and content) is already stored as message ${sameEmail}`;
+      await store.recordSkipped(identity, { reason, messageIdHeader, duplicateOfMessageId: sameEmail });
+      return { kind: 'duplicate', duplicateOfMessageId: sameEmail, reason };
     }
   }
 
@@ -138,6 +147,7 @@ export async function storeIncomingEmail(
       htmlSanitized: html === null ? null : sanitizeEmailHtml(html),
       loopTags: tags,
       rawSha256,
+      contentSha256,
       sizeBytes: raw.length,
       sentAt: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
       noticedAt: known.noticedAt ?? null,

@@ -58,6 +58,7 @@ export interface NewInboundEmail {
     htmlSanitized: string | null;
     loopTags: string[];
     rawSha256: string;
+    contentSha256: string;
     sizeBytes: number;
     /** The email's Date header when it has a valid one; otherwise the time it is stored. */
     sentAt: Date | null;
@@ -100,10 +101,47 @@ export function createInboundEmailStore(db: Database) {
       return db.emailAccount.findUnique({ where: { id: accountId }, select: { id: true, key: true } });
     },
 
-    /** An inbound message of the account with this Message-ID (and, when given, these exact bytes). */
-    async findInbound(where: { accountId: number; messageIdHeader: string | null; rawSha256?: string }): Promise<number | null> {
-      const message = await db.message.findFirst({ where: { ...where, direction: 'inbound' } });
+    /**
+     * The inbound message of the account that is this email again: the same Message-ID (or both without one) and the
+     * same content (rows stored before the content digest existed compare their raw bytes).
+     */
+    async findSameEmail(where: {
+      accountId: number;
+      messageIdHeader: string | null;
+      rawSha256: string;
+      contentSha256: string;
+    }): Promise<number | null> {
+      const message = await db.message.findFirst({
+        where: {
+          accountId: where.accountId,
+          messageIdHeader: where.messageIdHeader,
+          direction: 'inbound',
+          OR: [{ contentSha256: where.contentSha256 }, { contentSha256: null, rawSha256: where.rawSha256 }],
+        },
+        select: { id: true },
+      });
       return message?.id ?? null;
+    },
+
+    /**
+     * An email the watcher took but did not store leaves a visible mailbox event with the reason (once per mailbox
+     * identity, however often the email is taken again).
+     */
+    async recordSkipped(
+      identity: MailboxIdentity,
+      detail: { reason: string; messageIdHeader: string | null; duplicateOfMessageId: number },
+    ) {
+      const ref = { accountId: identity.accountId, mailbox: identity.mailbox };
+      const uid = { uidValidity: String(identity.uidValidity), uid: String(identity.uid) };
+      const recorded = await db.mailboxEvent.findFirst({
+        where: {
+          ...ref,
+          type: 'email-skipped',
+          AND: [{ detail: { path: ['uid'], equals: uid.uid } }, { detail: { path: ['uidValidity'], equals: uid.uidValidity } }],
+        },
+        select: { id: true },
+      });
+      if (!recorded) await db.mailboxEvent.create({ data: { ...ref, type: 'email-skipped', detail: { ...uid, ...detail } } });
     },
 
     /** Whether mailroute itself sent an email with this Message-ID. */

@@ -73,15 +73,30 @@ describe('ingestion: the seed behaviours', () => {
     expect(await unread.inboundMessages()).toHaveLength(2);
   });
 
-  it('duplicate check (default): a second email with the same Message-ID is not a new interaction message', async () => {
+  it('duplicate check (default): the same email delivered again is skipped with a visible record; another email reusing its Message-ID is stored', async () => {
     const account = await createWatchedAccount(platform);
     const messageId = uniqueMessageId('customer.test');
-    await account.append(account.email({ subject: 'first', messageId }));
+    const original = account.email({ subject: 'first', messageId });
+    await account.append(original);
+    // A second delivery differs only in the fields servers add on the way.
+    const again = await account.append(
+      `Received: from relay.customer.test by mx.example.test; Sun, 29 Nov 2026 10:00:00 +0000\r\nDelivered-To: sales@example.test\r\n${original}`,
+    );
     await account.append(account.email({ subject: 'resent with other content', messageId, text: 'different body' }));
     const last = await account.append(account.email({ subject: 'other' }));
     await waitForCheckpoint(platform, account.id, last.uid);
-    await account.waitForInbound(2);
-    expect((await account.inboundMessages()).map((message) => message.subject)).toEqual(['first', 'other']);
+    await account.waitForInbound(3);
+    const messages = await account.inboundMessages();
+    expect(messages.map((message) => message.subject)).toEqual(['first', 'resent with other content', 'other']);
+    const skipped = await platform.db.mailboxEvent.findMany({ where: { accountId: account.id, type: 'email-skipped' } });
+    expect(skipped.map((event) => event.detail)).toEqual([
+      expect.objectContaining({
+        uid: String(again.uid),
+        messageIdHeader: messages[0]!.messageIdHeader,
+        duplicateOfMessageId: messages[0]!.id,
+        reason: expect.stringMatching(/already stored as message/),
+      }),
+    ]);
   });
 
   it('disable duplicate check: the same Message-ID again becomes a new interaction message', async () => {

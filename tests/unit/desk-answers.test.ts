@@ -56,6 +56,7 @@ const message = {
   text: 'Hello',
   html: null,
   rawSha256: 'ab'.repeat(32),
+  contentSha256: 'cd'.repeat(32),
   sizeBytes: 120,
   authorId: null,
   workflowId: 'route-SUP-uv1-uid9',
