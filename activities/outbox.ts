@@ -4,7 +4,8 @@
  * the SMTP activity sends it at most once.
  */
 import { createHash } from 'node:crypto';
-import { AUTOREPLY_HEADERS, autoreplyBlockReason, autoreplyCc, autoreplyModeBlock, type AutoreplyMode } from '../domain/autoreply';
+import { AUTOREPLY_HEADERS, autoreplyCc, autoreplyModeBlock, type AutoreplyMode } from '../domain/autoreply';
+import { storedLoopReason } from '../domain/loop-detection';
 import type { ForwardRequest, OutboundRequest } from '../domain/email';
 import {
   buildForwardEnvelope,
@@ -132,7 +133,7 @@ export function createOutboxActivities({ store, routingEvents }: OutboxActivityD
 
       const sender = message.fromAddress ?? '';
       const skipped =
-        autoreplyBlockReason({
+        storedLoopReason({
           loopTags: message.loopTags,
           headers: (message.headers ?? {}) as Record<string, unknown>,
           fromAddress: message.fromAddress,

@@ -1,38 +1,10 @@
 /**
- * Autoreply decisions (the action plan's autoreply step), pure: whom never to answer automatically, and who
- * receives the answer. Loop tags come from ingestion (loop-detection.ts); the stored headers are checked
- * too, so messages ingested without tags are still protected.
+ * Autoreply decisions (the action plan's autoreply step), pure: how often to answer, who receives the answer and the
+ * headers it carries. Whom never to answer automatically is the loop rule (loop-detection.ts).
  */
 import type { AutoreplyMode } from './action-plan-schema';
 
 export type { AutoreplyMode };
-
-const NEVER_ANSWERED_TAGS = new Set(['auto-submitted', 'auto-reply', 'bulk', 'list', 'bounce', 'own-message']);
-
-/** Why this message must not get an autoreply, or null when it may. */
-export function autoreplyBlockReason(input: {
-  loopTags: string[];
-  headers: Record<string, unknown>;
-  fromAddress: string | null;
-  accountAddress: string;
-}): string | null {
-  const tag = input.loopTags.find((entry) => NEVER_ANSWERED_TAGS.has(entry));
-  if (tag) return `the message is tagged ${tag}`;
-  const header = (name: string) =>
-    String(input.headers[name] ?? '')
-      .trim()
-      .toLowerCase();
-  const autoSubmitted = header('auto-submitted');
-  if (autoSubmitted !== '' && !autoSubmitted.startsWith('no')) return `Auto-Submitted: ${autoSubmitted}`;
-  if (['bulk', 'junk', 'list', 'auto_reply'].includes(header('precedence'))) return `Precedence: ${header('precedence')}`;
-  if (header('list-id') !== '') return 'the message came from a mailing list';
-  if (header('return-path') === '<>') return 'the message is a bounce (null return path)';
-  const from = (input.fromAddress ?? '').toLowerCase();
-  if (from === '') return 'the message has no sender';
-  if (/^(mailer-daemon|postmaster|no-?reply)@/.test(from)) return `the sender ${from} does not take replies`;
-  if (from === input.accountAddress.toLowerCase()) return 'the message came from this account';
-  return null;
-}
 
 /** Why the mode rules this autoreply out, given what was already sent, or null. */
 export function autoreplyModeBlock(

@@ -1,26 +1,6 @@
-import { autoreplyBlockReason, autoreplyCc, autoreplyModeBlock } from '../../domain/autoreply';
-
-const base = { loopTags: [] as string[], headers: {}, fromAddress: 'carla@customer.test', accountAddress: 'support@example.test' };
+import { autoreplyCc, autoreplyModeBlock } from '../../domain/autoreply';
 
 describe('autoreply decisions', () => {
-  it('answers an ordinary customer message', () => {
-    expect(autoreplyBlockReason(base)).toBeNull();
-  });
-  it.each([
-    [{ loopTags: ['auto-submitted'] }, /tagged auto-submitted/],
-    [{ loopTags: ['bounce'] }, /tagged bounce/],
-    [{ headers: { 'auto-submitted': 'auto-replied' } }, /Auto-Submitted/],
-    [{ headers: { precedence: 'bulk' } }, /Precedence: bulk/],
-    [{ headers: { 'list-id': '<news.example>' } }, /mailing list/],
-    [{ headers: { 'return-path': '<>' } }, /bounce/],
-    [{ fromAddress: 'MAILER-DAEMON@mx.example' }, /does not take replies/],
-    [{ fromAddress: 'support@example.test' }, /this account/],
-  ])('never answers auto-submitted, bulk, list, bounce or own messages (%o)', (override, reason) => {
-    expect(autoreplyBlockReason({ ...base, ...override })).toMatch(reason);
-  });
-  it('still answers Auto-Submitted: no', () => {
-    expect(autoreplyBlockReason({ ...base, headers: { 'auto-submitted': 'no' } })).toBeNull();
-  });
   it('applies the modes: always, once per sender, first message only', () => {
     const seen = { earlierAutorepliesToSender: 1, earlierInboundOnInteraction: 1 };
     expect(autoreplyModeBlock('always', seen)).toBeNull();

@@ -1,7 +1,6 @@
 /** Pure ingestion decisions: sync checkpoints, the exact header filter, loop tags, HTML sanitizing, backoff. */
 import { nextReconnectDelayMs } from '../../domain/backoff';
 import { headerFieldValues, messageMatchesHeadersFilter, parseHeadersFilter } from '../../domain/headers-filter';
-import { loopTags } from '../../domain/loop-detection';
 import { sanitizeEmailHtml } from '../../platform/sanitize';
 import { hasModseqRegressed, hasUidValidityChanged, mailboxResetReason, pendingUidCount } from '../../domain/sync-decisions';
 
@@ -39,31 +38,6 @@ describe('header filter, exact on the message', () => {
     expect(messageMatchesHeadersFilter(parseHeadersFilter('x-antivirus-report=SAF'), raw)).toBe(false);
     expect(messageMatchesHeadersFilter(parseHeadersFilter('x-antivirus-report,x-antispam-evaluation-time'), raw)).toBe(false);
     expect(messageMatchesHeadersFilter(parseHeadersFilter(''), raw)).toBe(true);
-  });
-});
-
-describe('loop tags', () => {
-  const tagsOf = (headers: Record<string, string>, extra: Partial<{ contentType: string; fromAddress: string; messageId: string }> = {}) =>
-    loopTags(
-      {
-        get: (name) => (headers[name] !== undefined ? [headers[name]!] : []),
-        contentType: extra.contentType ?? 'text/plain',
-        fromAddress: extra.fromAddress ?? 'carla@customer.test',
-        messageId: extra.messageId ?? '<m@x>',
-      },
-      { accountAddress: 'support@example.test', ownMessageIds: new Set(['<ours@example.test>']) },
-    );
-  it('reads RFC 3834 Auto-Submitted: "no" is a human', () => {
-    expect(tagsOf({ 'auto-submitted': 'no' })).toEqual([]);
-    expect(tagsOf({ 'auto-submitted': 'auto-replied; comment' })).toEqual(['auto-reply', 'auto-submitted']);
-  });
-  it('recognises our own messages by address and by Message-ID', () => {
-    expect(tagsOf({}, { fromAddress: 'Support@Example.test' })).toEqual(['own-message']);
-    expect(tagsOf({}, { messageId: '<ours@example.test>' })).toEqual(['own-message']);
-  });
-  it('recognises DSNs by content type and mailer-daemon senders', () => {
-    expect(tagsOf({}, { contentType: 'multipart/report; report-type=delivery-status; boundary=x' })).toEqual(['bounce']);
-    expect(tagsOf({}, { fromAddress: 'MAILER-DAEMON@mx.test' })).toEqual(['bounce']);
   });
 });
 

@@ -69,7 +69,7 @@ describe('autoreply step', () => {
     ]);
   });
 
-  it('never answers auto-submitted, bulk or bounce senders, even in "always" mode', async () => {
+  it('never answers machine-sent mail (auto-submitted, bulk, loops, lists, bounces), even in "always" mode', async () => {
     const scenario = await createScenario(platform, {
       account: { smtpPort: smtp.port },
       plan: () => [{ type: 'autoreply', template: 'Thanks!', mode: 'always', replyAll: false }],
@@ -77,7 +77,9 @@ describe('autoreply step', () => {
     const cases: Array<{ from: string; headers: Record<string, string>; reason: RegExp }> = [
       { from: `ooo-${scenario.key}@customer.test`, headers: { 'auto-submitted': 'auto-replied' }, reason: /Auto-Submitted/ },
       { from: `news-${scenario.key}@customer.test`, headers: { precedence: 'bulk' }, reason: /Precedence: bulk/ },
-      { from: `MAILER-DAEMON@${scenario.key}.customer.test`, headers: {}, reason: /does not take replies/ },
+      { from: `MAILER-DAEMON@${scenario.key}.customer.test`, headers: {}, reason: /is a mail system/ },
+      { from: `helpdesk-${scenario.key}@customer.test`, headers: { 'x-loop': 'helpdesk@customer.test' }, reason: /X-Loop/ },
+      { from: `shop-${scenario.key}@customer.test`, headers: { 'list-unsubscribe': '<mailto:x@shop.test>' }, reason: /List-Unsubscribe/ },
     ];
     for (const entry of cases) {
       const routed = await routeNewEmail(platform, scenario, { from: entry.from, headers: entry.headers });
