@@ -15,7 +15,8 @@ import { testEnvironment } from '../tests/support/test-environment';
 import { createDesk } from './support/desk';
 import { stopOnInterrupt } from './support/interrupt';
 import { startBenchPlatform } from './support/platform';
-import { postmasterPid, type MeasuredProcess } from './support/proc';
+import { buildPollingBundle } from './support/polling-bundle';
+import { postmasterPid, rssMiB, type MeasuredProcess } from './support/proc';
 import { startTemporalDev } from './support/temporal-dev';
 import { startTemporalWithPostgres, TEMPORAL_SERVER_VERSION, type TemporalPostgresHandle } from './support/temporal-postgres';
 import { acceptFigures } from './suite/accept';
@@ -65,16 +66,42 @@ async function main(): Promise<void> {
       { name: 'temporal', pid: temporal.pid },
       ...(temporalDb ? [{ name: 'temporal-postgres', pid: temporalDb, tree: true }] : []),
     ];
-    const processes: MeasuredProcess[] = [
+    // The worker is replaced for the polling path's cost: its pid is read when a measurement starts.
+    const measured = (): MeasuredProcess[] => [
       { name: 'worker', pid: platform.worker.pid },
       { name: 'api', pid: platform.api.pid },
       { name: 'postgres', pid: platform.postgresPid, tree: true },
       ...server,
+      // The load generator itself (this process: IMAP clients, agents over HTTP, live-event streams).
+      { name: 'bench', pid: process.pid },
     ];
+
+    // Memory of the processes as they start, before any work (the worker has loaded its workflow bundle).
+    const memoryAtStart = { worker: rssMiB(platform.worker.pid), api: rssMiB(platform.api.pid), temporal: rssMiB(temporal.pid) };
 
     log(`bare engine: ${sizes.bareWorkflows} trivial workflows, up to ${sizes.bareInFlight} in flight, eager starts from a worker process`);
     const bare = await bareEngineRate(temporal.address, sizes.bareWorkflows, sizes.bareInFlight, server);
     log(`bare engine: ${bare.workflowsPerSecond} workflows/s (${bare.eagerlyStarted} of ${bare.workflows} started eagerly)`);
+
+    // Cost per email on both routing paths, before anything else waits in the platform (the polling path runs on a
+    // worker whose bundle routes by polling; the usual worker comes back after).
+    const costOptions = { emails: sizes.costEmails, intervalMs: sizes.costIntervalMs };
+    log(`cost: ${sizes.costEmails} emails through queue, accept, reply, close with a disposition (database placement)`);
+    const placementCost = await fullScenarioCost(platform, measured(), costOptions, log);
+    await platform.replaceWorker(await buildPollingBundle(testEnvironment().runDir));
+    log(`cost: the same on the polling path`);
+    const pollingCost = await fullScenarioCost(platform, measured(), costOptions, log);
+    await platform.replaceWorker();
+    for (const [path_, cost] of [
+      ['placement', placementCost],
+      ['polling', pollingCost],
+    ] as const) {
+      log(
+        `cost (${path_}): ${cost.perEmail.statementsPerEmail.total} statements/email, ${cost.temporalActionsPerEmail} actions/email, ` +
+          `CPU ms/email ${JSON.stringify(cost.perEmail.cpuMsPerEmail)}`,
+      );
+    }
+    const processes = measured();
 
     log(`burst: ${sizes.burst} emails, ${sizes.burstAgents} agents with room for all`);
     const burstResult = await burst(platform, processes, { emails: sizes.burst, agents: sizes.burstAgents }, log);
@@ -127,17 +154,10 @@ async function main(): Promise<void> {
         `409s ${accept.races.refused.join(',')}`,
     );
 
-    log(`cost: ${sizes.costEmails} emails through queue, accept, reply, close with a disposition`);
-    const cost = await fullScenarioCost(platform, processes, { emails: sizes.costEmails, intervalMs: sizes.costIntervalMs }, log);
-    log(
-      `cost: ${cost.perEmail.statementsPerEmail.total} statements/email, ${cost.temporalActionsPerEmail} actions/email, ` +
-        `CPU ms/email ${JSON.stringify(cost.perEmail.cpuMsPerEmail)}`,
-    );
-
     const parked = await parking({
       platform,
-      processes,
-      memory: [{ name: 'worker', pid: platform.worker.pid }, ...server.filter((p) => p.name === 'temporal')],
+      measured,
+      memory: () => [{ name: 'worker', pid: platform.worker.pid }, ...server.filter((p) => p.name === 'temporal')],
       idleDesk,
       idleClock,
       sizes,
@@ -161,13 +181,14 @@ async function main(): Promise<void> {
       notes,
       environment: { ...facts, 'load average at end (1/5/15 min)': loadAverage() },
       eagerStart,
+      memoryAtStart,
       bare,
       burst: burstResult,
       burstRatio: Math.round((burstResult.emailsPerSecond / bare.workflowsPerSecond) * 1000) / 1000,
       latency,
       accept,
       parking: parked,
-      cost,
+      cost: { placement: placementCost, polling: pollingCost },
     };
     mkdirSync(path.dirname(OUT), { recursive: true });
     writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);

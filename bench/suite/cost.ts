@@ -15,7 +15,7 @@ import type { BenchPlatform } from '../support/platform';
 import { startCpuWindow, type MeasuredProcess } from '../support/proc';
 import { statementsPerEmail, statementsSnapshot } from '../support/statements';
 import { sleep } from '../support/stats';
-import type { BackendResult, CostPerEmail } from './result';
+import type { CostPerEmail, ScenarioCost } from './result';
 import { singles, offerClock } from './offers';
 
 export async function measureCost(
@@ -43,7 +43,7 @@ export async function fullScenarioCost(
   processes: MeasuredProcess[],
   options: { emails: number; intervalMs: number; agents?: number },
   log: (line: string) => void,
-): Promise<BackendResult['cost']> {
+): Promise<ScenarioCost> {
   const smtp = await startSmtpSink();
   const desk = await createDesk(platform, {
     dovecot: testEnvironment().dovecot,
@@ -111,6 +111,8 @@ export async function fullScenarioCost(
   );
   await Promise.all(inFlight);
   for (const stream of streams) stream.close();
+  // Its watcher stops: nothing of this desk runs during the later measurements.
+  await admin.patch(`/api/accounts/${desk.account.id}`, { active: false });
   await smtp.close();
   if (failures.length > 0) log(`cost scenario: ${failures.length} agent steps failed: ${[...new Set(failures)].join(', ')}`);
 

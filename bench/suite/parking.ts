@@ -19,10 +19,11 @@ import { drainOrder } from './queue-order';
 
 export interface ParkingContext {
   platform: BenchPlatform;
-  /** CPU windows: the worker, the Temporal server (and its database), the API, mailroute's PostgreSQL. */
-  processes: MeasuredProcess[];
+  /** CPU windows: the worker, the Temporal server (and its database), the API, mailroute's PostgreSQL (read each time:
+   * the worker process is replaced on the way). */
+  measured: () => MeasuredProcess[];
   /** Whose memory is reported: the worker and the Temporal server. */
-  memory: MeasuredProcess[];
+  memory: () => MeasuredProcess[];
   /** Another queue's desk with idle agents, and its offer clock, for the new email while the backlog waits. */
   idleDesk: Desk;
   idleClock: OfferClock;
@@ -52,7 +53,7 @@ async function closedOf(platform: BenchPlatform, accountId: number): Promise<num
 }
 
 export async function parking(context: ParkingContext): Promise<BackendResult['parking']> {
-  const { platform, processes, memory, sizes, log } = context;
+  const { platform, measured, memory, sizes, log } = context;
   const target = sizes.parked;
   const desk = await createDesk(platform, {
     dovecot: testEnvironment().dovecot,
@@ -68,7 +69,7 @@ export async function parking(context: ParkingContext): Promise<BackendResult['p
   log(`parking: ${target} emails in the mailbox (appended in ${round(appendSeconds)} s, ${round(target / appendSeconds)}/s)`);
 
   log(`parking: CPU and memory for ${sizes.parkedCpuSeconds} s before the backlog`);
-  const before = await cpuAndMemory(memory, processes, sizes.parkedCpuSeconds);
+  const before = await cpuAndMemory(memory(), measured(), sizes.parkedCpuSeconds);
 
   const t0 = performance.now();
   const activated = await platform.admin.patch(`/api/accounts/${desk.account.id}`, { active: true });
@@ -90,7 +91,7 @@ export async function parking(context: ParkingContext): Promise<BackendResult['p
   // The last workflow tasks and activities settle before the quiet window.
   await sleep(5000);
   log(`parking: CPU and memory for ${sizes.parkedCpuSeconds} s while ${parked} wait`);
-  const during = await cpuAndMemory(memory, processes, sizes.parkedCpuSeconds);
+  const during = await cpuAndMemory(memory(), measured(), sizes.parkedCpuSeconds);
 
   log(`parking: ${sizes.parkedSingles} single emails to another queue's idle agents`);
   const newEmail = await singles(platform, context.idleDesk, context.idleClock, {
@@ -99,12 +100,30 @@ export async function parking(context: ParkingContext): Promise<BackendResult['p
     label: 'beside the backlog',
   });
 
+  // What the worker's memory is made of: a new worker process, same backlog, nothing in its workflow cache yet (a
+  // parked interaction needs no workflow task until an agent frees up). The drain runs on this worker.
+  await platform.replaceWorker();
+  await sleep(10_000);
+  const freshWorkerRssMiB = rssMiB(platform.worker.pid);
+  log(`parking: worker RSS ${during.rssMiB.worker} MiB with its cache filled, ${freshWorkerRssMiB} MiB for a new worker process`);
+
   const drain = await drainBacklog(context, desk, parked);
-  return { target, appended: target, appendSeconds: round(appendSeconds), parked, parkSeconds, before, during, newEmail, drain };
+  return {
+    target,
+    appended: target,
+    appendSeconds: round(appendSeconds),
+    parked,
+    parkSeconds,
+    before,
+    during,
+    freshWorkerRssMiB,
+    newEmail,
+    drain,
+  };
 }
 
 async function drainBacklog(context: ParkingContext, desk: Desk, parked: number): Promise<BackendResult['parking']['drain']> {
-  const { platform, processes, sizes, log } = context;
+  const { platform, measured, sizes, log } = context;
   // The line as it stands before anyone comes online: priority, then waiting time (the dispatcher's order).
   const line = await platform.db.$queryRaw<Array<{ interactionId: number }>>(Prisma.sql`
     SELECT "interactionId" FROM "RoutingWait" WHERE "queueId" = ${desk.queueId}
@@ -124,7 +143,7 @@ async function drainBacklog(context: ParkingContext, desk: Desk, parked: number)
     if (event.event === 'offer' && Number(event.data.accountId) === desk.account.id) agents.wake(Number(event.data.agentId));
   });
   log(`drain: ${desk.agents.length} agents come online in the parked queue`);
-  const window = startCpuWindow(processes);
+  const window = startCpuWindow(measured());
   const t0 = performance.now();
   for (let start = 0; start < desk.agents.length; start += 20) {
     await Promise.all(desk.agents.slice(start, start + 20).map((agent) => agent.api.put('/api/me/presence', { presence: 'online' })));

@@ -74,6 +74,8 @@ export interface BackendResult {
   environment: Record<string, string | number>;
   /** Whether routing workflows of the platform were started eagerly (their first task in the start's answer). */
   eagerStart: { sampled: number; eager: number; how: string };
+  /** RSS (MiB) of the processes when the platform has started, before any work. */
+  memoryAtStart: Record<string, number | null>;
   bare: BareResult;
   burst: {
     emails: number;
@@ -111,6 +113,8 @@ export interface BackendResult {
     parkSeconds: number;
     before: { cpu: CpuWindow; rssMiB: Record<string, number | null> };
     during: { cpu: CpuWindow; rssMiB: Record<string, number | null>; maxRssMiB: Record<string, number | null> };
+    /** A new worker process with the same backlog waiting (nothing in its workflow cache yet), 10 s after its start. */
+    freshWorkerRssMiB: number | null;
     /** A new email to another queue's idle agents while the backlog waits, beside the same without a backlog. */
     newEmail: OfferLatency;
     drain: {
@@ -126,11 +130,14 @@ export interface BackendResult {
       cpu: CpuWindow;
     };
   };
-  cost: {
-    scenario: string;
-    perEmail: CostPerEmail;
-    /** Temporal actions counted in the histories of the runs just measured (same rules as bench/actions.ts). */
-    temporalActionsPerEmail: number;
-    actionBreakdown: Record<string, number>;
-  };
+  /** The full scenario on each routing path: database placement (new runs) and polling (runs started before it). */
+  cost: { placement: ScenarioCost; polling: ScenarioCost };
+}
+
+export interface ScenarioCost {
+  scenario: string;
+  perEmail: CostPerEmail;
+  /** Temporal actions counted in the histories of the runs just measured (same rules as bench/actions.ts). */
+  temporalActionsPerEmail: number;
+  actionBreakdown: Record<string, number>;
 }

@@ -83,6 +83,8 @@ export interface BenchPlatform extends TestPlatform {
   api: ServiceProcess;
   /** mailroute's PostgreSQL cluster (its postmaster, for CPU), and a connection for pg_stat_statements. */
   postgresPid: number | undefined;
+  /** Stops the worker and starts another on the same task queue, running this workflow bundle (default: the usual). */
+  replaceWorker(workflowBundlePath?: string): Promise<void>;
   /** The bench's own connection string (its role's statements are not counted) and the database's name. */
   databaseUrl: string;
   databaseName: string;
@@ -162,11 +164,9 @@ async function start(
     HOST: '127.0.0.1',
   });
   // WorkerProcess passes DATABASE_URL from the environment it is given.
-  const worker = new WorkerProcess({
-    ...shared,
-    DATABASE_URL: asRole(environment.databaseUrl, PLATFORM_ROLES.worker),
-    WORKFLOW_BUNDLE_PATH: environment.workflowBundlePath,
-  });
+  const workerProcess = (bundle: string) =>
+    new WorkerProcess({ ...shared, DATABASE_URL: asRole(environment.databaseUrl, PLATFORM_ROLES.worker), WORKFLOW_BUNDLE_PATH: bundle });
+  let worker = workerProcess(environment.workflowBundlePath);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   started.push(['the API', () => api.stop()]);
   await api.start(`${apiUrl}/health`);
@@ -190,6 +190,13 @@ async function start(
     api,
     admin: apiClient(apiUrl, adminToken),
     adminToken,
+    async replaceWorker(bundle = environment.workflowBundlePath) {
+      await worker.stop();
+      worker = workerProcess(bundle);
+      platform.worker = worker;
+      await worker.start();
+      log(`worker replaced: pid ${worker.pid}, bundle ${path.basename(bundle)}`);
+    },
     postgresPid: postmasterPid(postgres.dataDir),
     databaseUrl: environment.databaseUrl,
     databaseName,

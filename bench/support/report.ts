@@ -88,6 +88,11 @@ export function markdownTable(results: BackendResult[]): string {
       },
     ],
     [
+      '… worker RSS at start / a new worker process with the backlog waiting (empty workflow cache)',
+      '',
+      (r) => `${megabytes(r.memoryAtStart.worker) ?? '–'} MB / ${megabytes(r.parking.freshWorkerRssMiB) ?? '–'} MB`,
+    ],
+    [
       'Temporal server RSS while parked (max)',
       '',
       (r) =>
@@ -133,11 +138,21 @@ export function markdownTable(results: BackendResult[]): string {
     ],
     ['routing workflows started eagerly (sampled burst histories)', '', (r) => `${r.eagerStart.eager} of ${r.eagerStart.sampled}`],
     [
-      'Temporal actions per email (measured histories of the cost scenario)',
+      'Temporal actions per email, measured histories of the full scenario: database placement',
       '',
-      (r) => `${r.cost.temporalActionsPerEmail} (${cpuBreakdown(r.cost.actionBreakdown, '')})`,
+      (r) => `**${r.cost.placement.temporalActionsPerEmail}** (${cpuBreakdown(r.cost.placement.actionBreakdown, '')})`,
     ],
-    ['cost per email, full scenario (accept, reply, close with disposition)', '', (r) => costCell(r.cost.perEmail)],
+    [
+      '… the same scenario on the polling path (runs started before placement)',
+      '',
+      (r) => `${r.cost.polling.temporalActionsPerEmail} (${cpuBreakdown(r.cost.polling.actionBreakdown, '')})`,
+    ],
+    [
+      'cost per email, full scenario (accept, reply, close with disposition): database placement',
+      '',
+      (r) => costCell(r.cost.placement.perEmail),
+    ],
+    ['… the same scenario on the polling path', '', (r) => costCell(r.cost.polling.perEmail)],
     ['cost per email, burst (ingest → offer)', '', (r) => costCell(r.burst.cost)],
   ];
   const header = `| figure | target | ${results.map((r) => BACKEND_NAMES[r.backend]).join(' | ')} |`;
@@ -180,14 +195,16 @@ export function markdownReport(results: BackendResult[], actions: ActionsReport,
     '',
     allScenariosTable(actions),
     '',
-    '## Most frequent database statements per email (full scenario)',
+    '## Most frequent database statements per email (full scenario, database placement)',
     '',
     ...results.flatMap((r) => [
       `${BACKEND_NAMES[r.backend]}:`,
       '',
       '| calls/email | process | statement |',
       '| ---: | --- | --- |',
-      ...r.cost.perEmail.topStatements.slice(0, 15).map((s) => `| ${s.callsPerEmail} | ${s.role} | \`${s.query.replace(/\|/g, '\\|')}\` |`),
+      ...r.cost.placement.perEmail.topStatements
+        .slice(0, 15)
+        .map((s) => `| ${s.callsPerEmail} | ${s.role} | \`${s.query.replace(/\|/g, '\\|')}\` |`),
       '',
     ]),
   ].join('\n');
@@ -211,7 +228,7 @@ export function summary(results: BackendResult[]) {
         parkedWorkerRssMb: megabytes(r.parking.during.maxRssMiB.worker),
         parkedCpuPercentOfOneCore: parkedCpu(r, 'during'),
         drainPerSecond: r.parking.drain.perSecond,
-        temporalActionsPerEmail: r.cost.temporalActionsPerEmail,
+        temporalActionsPerEmail: r.cost.placement.temporalActionsPerEmail,
       },
     ]),
   );

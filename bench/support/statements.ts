@@ -70,7 +70,7 @@ export function statementsPerEmail(before: StatementsSnapshot, after: Statements
     statementsPerEmail: { worker, api, total: Math.round((worker + api) * 100) / 100 },
     topStatements: statements
       .sort((a, b) => b.calls - a.calls)
-      .slice(0, 25)
+      .slice(0, 40)
       .map((statement) => ({
         role: statement.role === PLATFORM_ROLES.api ? 'api' : 'worker',
         callsPerEmail: per(statement.calls),
