@@ -13,7 +13,14 @@ export function createThreadStore(db: Database) {
   return {
     async messagesAndEvents(interactionId: number) {
       const [messages, events] = await Promise.all([
-        db.message.findMany({ where: { interactionId }, orderBy: { id: 'asc' }, include: { attachments: true } }),
+        // The HTML as received (scripts and all) never leaves the server: readers get the sanitized copy; the raw
+        // source stays in the .eml download.
+        db.message.findMany({
+          where: { interactionId },
+          orderBy: { id: 'asc' },
+          omit: { html: true, contentSha256: true },
+          include: { attachments: true },
+        }),
         db.routingEvent.findMany({ where: { interactionId }, orderBy: { id: 'asc' } }),
       ]);
       return { messages, events };

@@ -92,7 +92,6 @@ export const threadMessageSchema = z
     headers: z.record(z.string(), z.string()).meta({ description: 'header lines (lower-cased names) routing conditions may test' }),
     subject: z.string(),
     text: z.string().nullable(),
-    html: z.string().nullable().meta({ description: 'as received: never render it, use htmlSanitized' }),
     rawSha256: z.string().nullable(),
     sizeBytes: z.number().int(),
     authorId: id.nullable(),
@@ -100,7 +99,10 @@ export const threadMessageSchema = z
     receivedAt: instant,
     noticedAt: instant.nullable().meta({ description: 'of an inbound message: when the mailbox watch learned of it' }),
     createdAt: instant,
-    htmlSanitized: z.string().nullable(),
+    htmlSanitized: z
+      .string()
+      .nullable()
+      .meta({ description: 'the HTML body made safe to display (the HTML as received is only in the .eml download)' }),
     loopTags: z.array(z.string()),
     redownloadOfId: id.nullable(),
     redownloadModseq: z.string().nullable().meta({ description: 'of a copy downloaded again: the MODSEQ of its unread state' }),

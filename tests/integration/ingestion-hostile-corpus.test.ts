@@ -137,6 +137,14 @@ describe('ingestion: the hostile corpus', () => {
       expect(message.htmlSanitized).not.toMatch(/<script|onerror|onmouseover|onload|javascript:|<iframe|<form|evil\.test\/x\.js/i);
     }
     expect((await messageFor('29-html-script.eml')).htmlSanitized).toContain('<p>Hi</p>');
+    // Readers get the sanitized copy only; the HTML as received stays on the server (and in the .eml download).
+    const scripted = await messageFor('29-html-script.eml');
+    const thread = await platform.admin.get(`/api/interactions/${scripted.interactionId}`);
+    expect(thread.status).toBe(200);
+    const shown = thread.body.messages.find((entry: { id: number }) => entry.id === scripted.id);
+    expect(shown.htmlSanitized).toContain('<p>Hi</p>');
+    expect(shown).not.toHaveProperty('html');
+    expect(JSON.stringify(thread.body)).not.toMatch(/<script/i);
   });
 
   it.each([
