@@ -3,6 +3,7 @@
  * Message-IDs in angle brackets, headers capped, and no NUL characters anywhere (PostgreSQL text cannot hold them).
  */
 import { createHash } from 'node:crypto';
+import iconv from 'iconv-lite';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 
 export type { ParsedMail };
@@ -14,9 +15,44 @@ export interface Address {
   address: string;
 }
 
+/** An RFC 2047 encoded word in UTF-7 (with an optional RFC 2231 language), which mailparser leaves undecoded. */
+const UTF7_WORD = /=\?(?:utf-?7|unicode-1-1-utf-7|x-unicode-2-0-utf-7)(?:\*[a-z-]+)?\?([qb])\?([^?\s]*)\?=/gi;
+
+function utf7WordAsUtf8(_word: string, encoding: string, text: string): string {
+  const bytes =
+    encoding.toLowerCase() === 'b'
+      ? Buffer.from(text, 'base64')
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+          'latin1',
+        );
+  return `=?UTF-8?B?${Buffer.from(iconv.decode(bytes, 'utf-7'), 'utf8').toString('base64')}?=`;
+}
+
+/**
+ * Header lines (the message's, and each MIME part's after its boundary) with their UTF-7 encoded words rewritten as
+ * UTF-8 ones. Bodies are left alone: UTF-7 there is a known way to smuggle markup, and no client sends it.
+ */
+export function decodeUtf7Words(raw: Buffer): Buffer {
+  const text = raw.toString('latin1');
+  if (!/=\?[^?]*utf-?7/i.test(text)) return raw;
+  const lines = text.split(/(?<=\n)/);
+  let inHeader = true;
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index]!;
+    if (inHeader) {
+      if (line === '\r\n' || line === '\n') inHeader = false;
+      else lines[index] = line.replace(UTF7_WORD, utf7WordAsUtf8);
+    } else if (line.startsWith('--')) {
+      inHeader = true;
+    }
+  }
+  return Buffer.from(lines.join(''), 'latin1');
+}
+
 export async function parseEmail(raw: Buffer): Promise<ParsedMail> {
   try {
-    return await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
+    return await simpleParser(decodeUtf7Words(raw), { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
   } catch (error) {
     throw new EmailParseError((error as Error).message);
   }
