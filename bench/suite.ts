@@ -27,6 +27,7 @@ import { eagerStartShare } from './suite/eager';
 import { environmentFacts } from './suite/environment';
 import { offerClock, singles } from './suite/offers';
 import { parking } from './suite/parking';
+import { offerStages } from './suite/stages';
 import { benchSizes, type Backend, type BackendResult } from './suite/result';
 import { serverVersion } from './suite/temporal';
 
@@ -147,6 +148,9 @@ async function main(): Promise<void> {
         `append → offer p50 ${latency.appendToOffer.p50} p95 ${latency.appendToOffer.p95} ms (${latency.missing} missing)`,
     );
 
+    const latencyStages = await offerStages(platform, idleClock, idleDesk.account.id, 'single ');
+    for (const [stage, summary] of Object.entries(latencyStages)) log(`  ${stage}: p50 ${summary.p50} p95 ${summary.p95} ms`);
+
     log(`accept: ${sizes.acceptAgents} agents at once × ${sizes.acceptRounds} rounds, ${sizes.races} ring-all races`);
     const accept = await acceptFigures(platform, { agents: sizes.acceptAgents, rounds: sizes.acceptRounds, races: sizes.races });
     log(
@@ -186,6 +190,7 @@ async function main(): Promise<void> {
       burst: burstResult,
       burstRatio: Math.round((burstResult.emailsPerSecond / bare.workflowsPerSecond) * 1000) / 1000,
       latency,
+      latencyStages,
       accept,
       parking: parked,
       cost: { placement: placementCost, polling: pollingCost },

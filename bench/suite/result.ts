@@ -89,6 +89,8 @@ export interface BackendResult {
   };
   burstRatio: number;
   latency: OfferLatency;
+  /** notification → offer of the same single emails, stage by stage (suite/stages.ts). */
+  latencyStages: Record<string, LatencySummary>;
   accept: {
     /** Every agent of the desk accepting its own offer at the same moment, rounds of `acceptAgents`. */
     atOnce: LatencySummary;
