@@ -14,6 +14,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { openSmtpSession, SmtpConfigurationError } from '../platform/smtp-session';
 import { RoutingErrorType } from '../domain/errors';
+import { safeFilename } from '../domain/filenames';
 import { assertSafeExtraHeaders, headerSafe, type OutboundEnvelope } from '../domain/outbound';
 import type { OAuth2TokenSource } from '../platform/oauth2';
 import type { SecretBox } from '../platform/secrets';
@@ -44,7 +45,7 @@ export async function composeMessage(envelope: OutboundEnvelope, loadBlob: (sha2
     (envelope.attachments ?? []).map(async (attachment) => {
       const content = await loadBlob(attachment.sha256);
       if (!content) throw new Error(`attachment ${attachment.filename} (${attachment.sha256}) is missing from storage`);
-      return { filename: headerSafe(attachment.filename), contentType: headerSafe(attachment.contentType), content };
+      return { filename: safeFilename(attachment.filename), contentType: headerSafe(attachment.contentType), content };
     }),
   );
   const composer = new MailComposer({

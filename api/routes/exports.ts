@@ -1,4 +1,5 @@
 /** Interactions taken out of mailroute: a CSV of a selection, and one thread as a zip of .eml files. Both streamed. */
+import { safeFilename } from '../../domain/filenames';
 import { once } from 'node:events';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import yazl from 'yazl';
@@ -107,7 +108,7 @@ export function registerExportRoutes({ route, store, visibility }: RouterContext
           for (const attachment of message.attachments) {
             const content = await store.blobs.read(attachment.sha256);
             if (content)
-              zip.addBuffer(content, `${prefix}-attachments/${safeFilename(attachment.filename ?? `attachment-${attachment.id}`)}`);
+              zip.addBuffer(content, `${prefix}-attachments/${safeFilename(attachment.filename, `attachment-${attachment.id}`)}`);
           }
         } else {
           zip.addBuffer(await textOnlyEml(message), `${prefix}.eml`);
@@ -116,15 +117,6 @@ export function registerExportRoutes({ route, store, visibility }: RouterContext
       zip.end();
       await once(zip.outputStream, 'end');
     },
-  );
-}
-
-function safeFilename(name: string): string {
-  return (
-    name
-      .replace(/[/\\\0\r\n]/g, '_')
-      .replace(/^\.+/, '_')
-      .slice(0, 200) || 'attachment'
   );
 }
 

@@ -1,4 +1,5 @@
 /** An interaction: read it with its thread, download one attachment, delete it (one or a selection) permanently. */
+import { contentDisposition } from '../../domain/filenames';
 import type { RouterContext } from '../deps';
 import { presentThread } from '../desk-presenters';
 import { AppError, childParams, idParams, z } from '../http';
@@ -12,12 +13,6 @@ const bulkDeleteSchema = interactionIdsSchema
   .strict();
 const deleteQuery = z.object({ confirm: z.literal('true', { message: 'must be "true": deletion is permanent' }) }).strict();
 const deletedSchema = z.object({ deleted: z.number().int() });
-
-/** `attachment` with an ASCII fallback name and the exact UTF-8 one (RFC 6266 / RFC 5987). */
-function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
 
 export function registerInteractionRoutes({ route, deps, store, visibility }: RouterContext): void {
   route(
@@ -50,14 +45,13 @@ export function registerInteractionRoutes({ route, deps, store, visibility }: Ro
       const interaction = await visibility.requireInteraction(params.id, user);
       const attachment = await store.threads.attachment(interaction.id, params.childId);
       if (!attachment) throw AppError.notFound(`attachment ${params.childId} of interaction ${params.id}`);
-      const filename = attachment.filename ?? `attachment-${attachment.id}`;
       response
         .status(200)
         // Served as bytes to save, whatever the sender claimed: an HTML or SVG "attachment" never runs in our origin.
         .type('application/octet-stream')
         .setHeader('x-content-type-options', 'nosniff')
         .setHeader('x-attachment-content-type', attachment.contentType)
-        .setHeader('content-disposition', contentDisposition(filename))
+        .setHeader('content-disposition', contentDisposition(attachment.filename, 'attachment', `attachment-${attachment.id}`))
         .send(attachment.content);
       return undefined;
     },

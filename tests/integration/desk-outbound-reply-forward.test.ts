@@ -186,14 +186,17 @@ describe('forward', () => {
         text: 'The parcel arrived broken, photo attached.',
         html: '<p>The parcel arrived <b>broken</b>, photo attached.</p><script>alert(1)</script>',
         messageId: uniqueMessageId('customer.test'),
-        attachments: [{ filename: 'parcel.jpg', contentType: 'image/jpeg', content: photo }],
+        attachments: [
+          { filename: 'parcel.jpg', contentType: 'image/jpeg', content: photo },
+          { filename: '../../../etc/Rechnung (März).pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4') },
+        ],
       }),
     );
     const offer = await acceptNextOffer(agent);
 
     // The customer's attachment downloads as sent, for the account's agents only.
     const detail = await agent.get(`/api/interactions/${offer.interactionId}`);
-    const [stored] = detail.body.messages[0].attachments;
+    const [stored, invoice] = detail.body.messages[0].attachments;
     expect(stored).toMatchObject({ filename: 'parcel.jpg', contentType: 'image/jpeg', size: photo.length });
     const download = await fetch(`${platform.apiUrl}/api/interactions/${offer.interactionId}/attachments/${stored.id}`, {
       headers: { authorization: `Bearer ${agent.token}` },
@@ -202,6 +205,14 @@ describe('forward', () => {
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="parcel.jpg"; filename*=UTF-8''parcel.jpg`);
     expect(download.headers.get('content-type')).toBe('application/octet-stream');
     expect(Buffer.from(await download.arrayBuffer()).equals(photo)).toBe(true);
+    // A name that climbs directories is saved as its last segment only (RFC 6266: an ASCII name, and the exact one).
+    expect(invoice.filename).toBe('../../../etc/Rechnung (März).pdf');
+    const invoiceDownload = await fetch(`${platform.apiUrl}/api/interactions/${offer.interactionId}/attachments/${invoice.id}`, {
+      headers: { authorization: `Bearer ${agent.token}` },
+    });
+    expect(invoiceDownload.headers.get('content-disposition')).toBe(
+      `attachment; filename="Rechnung (M_rz).pdf"; filename*=UTF-8''Rechnung%20%28M%C3%A4rz%29.pdf`,
+    );
     const stranger = await createRoutedAccount(platform, smtp);
     expect((await stranger.agent.get(`/api/interactions/${offer.interactionId}/attachments/${stored.id}`)).status).toBe(404);
 
@@ -223,7 +234,7 @@ describe('forward', () => {
     expect(forwarded!.text).toContain('The parcel arrived broken, photo attached.');
     expect(forwarded!.html).toContain('<b>broken</b>');
     expect(forwarded!.html).not.toContain('<script');
-    expect(forwarded!.parsed.attachments.map((attachment) => attachment.filename)).toEqual(['parcel.jpg']);
+    expect(forwarded!.parsed.attachments.map((attachment) => attachment.filename)).toEqual(['parcel.jpg', 'Rechnung (März).pdf']);
     expect(forwarded!.parsed.attachments[0]!.content.equals(photo)).toBe(true);
 
     const withoutMessage = await agent.post(`/api/interactions/${offer.interactionId}/forward`, {
