@@ -9,6 +9,7 @@ import { Pool } from 'pg';
 import { createRoutingActivities } from './activities/routing';
 import { createOutboxActivities } from './activities/outbox';
 import { createHttpActivities } from './activities/http';
+import { createQuarantineActivities } from './activities/quarantine';
 import { createImapActivities } from './activities/imap';
 import { createPlacementActivities } from './activities/placement';
 import { createDispatcher } from './services/dispatch';
@@ -67,6 +68,7 @@ export async function runWorker(): Promise<void> {
     ...createOutboxActivities({ store, routingEvents }),
     ...createSmtpActivities({ store, withOutboundLock: createOutboundLock(pool), secrets, oauth2Tokens }),
     ...createHttpActivities({ store, outbound }),
+    ...createQuarantineActivities({ store, ingest }),
     ...createImapActivities({
       store,
       ingest,
@@ -101,7 +103,13 @@ export async function runWorker(): Promise<void> {
   });
   health.listen(config.HEALTH_PORT, config.HOST);
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  // A stop often arrives twice (a terminal's Ctrl-C reaches the whole process group, then `npm start` sends SIGTERM):
+  // shut down once, and keep listening, so a repeated signal neither throws (shutdown() outside RUNNING) nor, with
+  // no listener left, kills the draining worker.
+  const shutdown = () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, shutdown);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker running');
   try {
     await worker.run();

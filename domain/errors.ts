@@ -9,6 +9,8 @@ export enum RoutingErrorType {
   /** An earlier attempt may have been delivered: never sent again automatically. */
   DeliveryUncertain = 'DeliveryUncertain',
   InvalidConfiguration = 'InvalidConfiguration',
+  /** What was asked clashes with the current state (e.g. an email that still cannot be ingested). */
+  Conflict = 'Conflict',
 }
 
 /**
