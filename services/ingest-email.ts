@@ -90,6 +90,10 @@ export async function storeIncomingEmail(
   if (!redownload) {
     const sameEmail = await store.findSameEmail({ accountId: identity.accountId, messageIdHeader, rawSha256, contentSha256 });
     if (sameEmail !== null) {
+      // A second watch of the mailbox (its predecessor timed out but still runs) may have stored this very email
+      // since the look above: that is this email, to be routed, not a duplicate of another one.
+      const storedMeanwhile = await store.findStored(identity);
+      if (storedMeanwhile) return { kind: 'already-stored', ...storedMeanwhile };
       const reason = `the same email (Message-ID ${messageIdHeader ?? 'none'} and content) is already stored as message ${sameEmail}`;
       await store.recordSkipped(identity, { reason, messageIdHeader, duplicateOfMessageId: sameEmail });
       return { kind: 'duplicate', duplicateOfMessageId: sameEmail, reason };
