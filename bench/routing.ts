@@ -1,8 +1,8 @@
 /**
  * Routing benchmark on the same real servers the tests use (Temporal dev server, PostgreSQL, Dovecot; the worker
  * as a child process):
- *   - accept round-trip: an agent's POST /api/offers/:id/accept until the answer (workflow update, validator,
- *     acceptOffer activity, database), p50 / p95;
+ *   - accept round-trip: an agent's POST /api/offers/:id/accept until the answer (one compare-and-set transaction
+ *     in the API, then a signal to the routing workflow), one agent at a time, p50 / p95;
  *   - offer timeout → next offer: from an offer's expiry to the next agent's offer row (rrmemory queue, 1 s offers).
  *   npm run bench:routing [-- <accepts> <timeouts>]
  */
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const platform = await startTestPlatform();
   try {
     await acceptRoundTrips(platform, 3); // warm-up: worker caches, connection pools
-    report('accept round-trip (REST → update)', await acceptRoundTrips(platform, accepts));
+    report('accept round-trip (REST)', await acceptRoundTrips(platform, accepts));
     report('offer timeout → next offer', await timeoutToNextOffer(platform, timeouts));
   } finally {
     await platform.close();
