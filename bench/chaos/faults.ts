@@ -1,7 +1,11 @@
 /**
  * The chaos run's faults: SIGKILL of a worker process, a Dovecot restart, a SIGKILL and restart of the Temporal dev
  * server (same SQLite file and port), and every PostgreSQL connection of the mailroute database terminated. Their
- * order and timing come from a seeded generator, so a failing run can be repeated with --seed.
+ * order, victims and pauses come from a seeded generator, so a failing run can be repeated with --seed.
+ *
+ * They are spread over the burst by its progress, not by the clock: the k-th of n faults waits until k/(n+1) of the
+ * emails are stored. So on a fast or a slow machine alike they hit ingestion, routing and the agents' work, and
+ * the same share of the burst is left to arrive after the last one.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,8 +31,13 @@ export interface Faults {
 export interface FaultPlan {
   workerKills: number;
   connectionDrops: number;
-  /** How long to wait before each fault, at random between these bounds. */
+  /** The burst's size, and how many of its emails are stored so far. */
+  emails: number;
+  stored: () => Promise<number>;
+  /** A pause before each fault once its share of the burst is stored, at random between these bounds. */
   pauseMs: [low: number, high: number];
+  /** A share that does not arrive (nothing stored for this long) no longer holds the faults back. */
+  standstillMs: number;
 }
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated with --seed. */
@@ -100,8 +109,11 @@ async function dropConnections({ counts, log }: Faults): Promise<void> {
   counts.faults.push('PostgreSQL connections dropped');
 }
 
-/** The faults in a random order, a few random seconds apart, while the burst and the agents run. */
-export async function runFaults(faults: Faults, plan: FaultPlan): Promise<void> {
+/**
+ * The faults in a random order, a few random seconds apart, while the burst and the agents run. Resolves with the
+ * moment the last one was over (the killed or restarted process serving again): liveness is measured from there.
+ */
+export async function runFaults(faults: Faults, plan: FaultPlan): Promise<number> {
   const steps: Array<(faults: Faults) => Promise<void>> = [
     ...Array<typeof killWorker>(plan.workerKills).fill(killWorker),
     ...Array<typeof dropConnections>(plan.connectionDrops).fill(dropConnections),
@@ -112,8 +124,25 @@ export async function runFaults(faults: Faults, plan: FaultPlan): Promise<void> 
     const other = Math.floor(faults.random() * (index + 1));
     [steps[index], steps[other]] = [steps[other]!, steps[index]!];
   }
-  for (const fault of steps) {
+  for (const [index, fault] of steps.entries()) {
+    await storedAtLeast(faults, plan, Math.ceil(((index + 1) * plan.emails) / (steps.length + 1)));
     await sleep(between(faults.random, ...plan.pauseMs));
     await fault(faults);
+  }
+  return Date.now();
+}
+
+async function storedAtLeast({ log }: Faults, plan: FaultPlan, share: number): Promise<void> {
+  let last = -1;
+  let movedAt = Date.now();
+  for (;;) {
+    const stored = await plan.stored().catch(() => last);
+    if (stored >= share) return;
+    if (stored !== last) [last, movedAt] = [stored, Date.now()];
+    if (Date.now() - movedAt > plan.standstillMs) {
+      log(`${stored} emails stored and nothing more for ${plan.standstillMs / 1000} s: the next fault goes ahead`);
+      return;
+    }
+    await sleep(250);
   }
 }

@@ -10,6 +10,8 @@ export interface Counts {
   accepts: number;
   acceptConflicts: number;
   replies: number;
+  /** Replies the platform reported uncertain (a worker died in DATA), which their agent then resent deliberately. */
+  repliesUncertain: number;
   closes: number;
   apiErrors: Record<string, number>;
   faults: string[];
@@ -23,6 +25,7 @@ export function newCounts(): Counts {
     accepts: 0,
     acceptConflicts: 0,
     replies: 0,
+    repliesUncertain: 0,
     closes: 0,
     apiErrors: {},
     faults: [],

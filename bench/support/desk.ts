@@ -140,6 +140,8 @@ export interface AgentWorkOptions {
   /** Called with the REST accept's round trip when it succeeded. */
   onAccepted?: (event: { agentId: number; offerId: number; interactionId: number; ms: number }) => void;
   onReplied?: (event: { agentId: number; interactionId: number; messageIdHeader: string }) => void;
+  /** A reply whose send may or may not have reached the server (a worker died in DATA): the agent resends it once. */
+  onReplyUncertain?: (event: { agentId: number; interactionId: number }) => void;
   onClosed?: (event: { agentId: number; interactionId: number }) => void;
   /** Every non-2xx answer or network error, for the counts. */
   onError?: (event: { agentId: number; action: string; status: number | string }) => void;
@@ -158,6 +160,8 @@ export function startAgents(agents: DeskAgent[], options: AgentWorkOptions): { s
   const loops = agents.map(async (agent) => {
     const held = new Set<number>();
     const replied = new Set<number>();
+    /** Replies the platform could not tell were delivered: resent deliberately, with a requestId of their own. */
+    const resent = new Set<number>();
     const call = async (action: string, request: () => Promise<ApiResponse>): Promise<ApiResponse> => {
       try {
         const response = await request();
@@ -197,9 +201,13 @@ export function startAgents(agents: DeskAgent[], options: AgentWorkOptions): { s
           const reply = await call('reply', () =>
             agent.api.post(`/api/interactions/${interactionId}/reply`, {
               text: `Answer to ${interactionId}.`,
-              requestId: `bench-reply-${interactionId}`,
+              requestId: resent.has(interactionId) ? `bench-reply-${interactionId}-resent` : `bench-reply-${interactionId}`,
             }),
           );
+          if (reply.status === 409 && /may already have been delivered/.test(JSON.stringify(reply.body)) && !resent.has(interactionId)) {
+            resent.add(interactionId);
+            options.onReplyUncertain?.({ agentId: agent.id, interactionId });
+          }
           if (reply.status !== 200) continue;
           replied.add(interactionId);
           options.onReplied?.({ agentId: agent.id, interactionId, messageIdHeader: reply.body?.messageIdHeader });
