@@ -36,4 +36,6 @@ export interface RoutingEventInput {
   detail?: Record<string, unknown>;
   /** For events the holder's desk announces (a new message on their interaction): carries the desk notification. */
   notify?: boolean;
+  /** An event that happens once per thing (one outbound email sent): recording it again with this key does nothing. */
+  once?: string;
 }

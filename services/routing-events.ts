@@ -13,6 +13,7 @@ export function createRoutingEvents(deps: { store: RoutingEventStore; events: Pi
     async record(input: RoutingEventInput): Promise<void> {
       const { notify, ...event } = input;
       const written = await deps.store.append(event);
+      if (!written) return;
       await deps.events.publish({
         kind: 'routing',
         accountId: written.interaction.accountId,

@@ -21,7 +21,7 @@ export function createThreadStore(db: Database) {
           omit: { html: true, contentSha256: true },
           include: { attachments: true },
         }),
-        db.routingEvent.findMany({ where: { interactionId }, orderBy: { id: 'asc' } }),
+        db.routingEvent.findMany({ where: { interactionId }, orderBy: { id: 'asc' }, omit: { onceKey: true } }),
       ]);
       return { messages, events };
     },

@@ -166,5 +166,10 @@ describe('sending is idempotent after the server answered 250', () => {
     await smtp.waitForMessages(1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(smtp.messages).toHaveLength(1);
+    // One email, one event: the repeated request does not record a second "forward-sent".
+    const third = await handle.executeUpdate(forwardUpdate, { args: [request] });
+    expect(third).toEqual(first);
+    const sentEvents = await platform.db.routingEvent.findMany({ where: { interactionId: offer.interactionId, type: 'forward-sent' } });
+    expect(sentEvents).toHaveLength(1);
   });
 });

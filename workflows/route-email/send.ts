@@ -17,7 +17,13 @@ export async function sendAgentEmail(
   const outbound = await writeOutbox();
   const sender = sendTimeoutSeconds === undefined ? smtp : smtpWithTimeout(sendTimeoutSeconds);
   await sender.sendOutbound({ outboundId: outbound.outboundId });
-  await db.recordRoutingEvent({ ...run.ids(), type: `${kind}-sent`, detail: { agentId, outboundId: outbound.outboundId } });
+  // A repeated request (same requestId) reaches here again with the same outbound row: its event is recorded once.
+  await db.recordRoutingEvent({
+    ...run.ids(),
+    type: `${kind}-sent`,
+    detail: { agentId, outboundId: outbound.outboundId },
+    once: `${kind}-sent-${outbound.outboundId}`,
+  });
   if (run.keepsSentCopy()) {
     try {
       await sentFolder.appendToSentFolder({ outboundId: outbound.outboundId });
