@@ -13,6 +13,17 @@ export interface MailboxRef {
 
 const key = (ref: MailboxRef) => ({ accountId_mailbox: { accountId: ref.accountId, mailbox: ref.mailbox } });
 
+/** What the server last said of the selected mailbox (learnt from EXISTS, FETCH MODSEQ, SEARCH and STATUS answers). */
+export interface ServerCounters {
+  uidNext?: bigint | null;
+  highestModseq?: bigint | null;
+}
+
+const known = (server: ServerCounters) => ({
+  ...(server.uidNext != null ? { uidNext: server.uidNext } : {}),
+  ...(server.highestModseq != null ? { highestModseq: server.highestModseq } : {}),
+});
+
 export function createMailboxStore(db: Database) {
   return {
     /** The account as its watcher reads it (IMAP settings, mailbox, header filter, ingestion options). */
@@ -59,8 +70,14 @@ export function createMailboxStore(db: Database) {
       ]);
     },
 
-    /** The mailbox is selected: connected, with the server's UIDVALIDITY, HIGHESTMODSEQ and UIDNEXT. Answers the checkpoint. */
-    async markConnected(ref: MailboxRef, server: { uidValidity: bigint; highestModseq: bigint | null; uidNext: bigint | null }) {
+    /**
+     * The mailbox is selected: connected, with the server's UIDVALIDITY, HIGHESTMODSEQ and UIDNEXT, and how new mail
+     * is learnt of. Answers the checkpoint.
+     */
+    async markConnected(
+      ref: MailboxRef,
+      server: { uidValidity: bigint; highestModseq: bigint | null; uidNext: bigint | null; watchMode: 'idle' | 'polling' },
+    ) {
       const state = await db.mailboxState.upsert({
         where: key(ref),
         create: { ...ref, ...server, connected: true, lastSeenAt: new Date() },
@@ -69,14 +86,14 @@ export function createMailboxStore(db: Database) {
       return { lastUid: state.lastUid };
     },
 
-    /** Every UID up to this one is ingested (or deliberately skipped). */
-    async advanceCheckpoint(ref: MailboxRef, lastUid: bigint): Promise<void> {
-      await db.mailboxState.update({ where: key(ref), data: { lastUid, lastSeenAt: new Date() } });
+    /** Every UID up to this one is ingested (or deliberately skipped); the server's counters as they are now. */
+    async advanceCheckpoint(ref: MailboxRef, lastUid: bigint, server: ServerCounters = {}): Promise<void> {
+      await db.mailboxState.update({ where: key(ref), data: { lastUid, lastSeenAt: new Date(), ...known(server) } });
     },
 
-    /** The server answered just now, with this UIDNEXT. */
-    async markSeen(ref: MailboxRef, uidNext: bigint | null): Promise<void> {
-      await db.mailboxState.update({ where: key(ref), data: { lastSeenAt: new Date(), connected: true, uidNext } });
+    /** The server answered just now; its UIDNEXT and HIGHESTMODSEQ as they are now (an unknown one is kept). */
+    async markSeen(ref: MailboxRef, server: ServerCounters): Promise<void> {
+      await db.mailboxState.update({ where: key(ref), data: { lastSeenAt: new Date(), connected: true, ...known(server) } });
     },
 
     /** An email the server announced but never delivered. */

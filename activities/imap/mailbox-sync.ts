@@ -19,7 +19,7 @@ import {
 } from '../../services/ingest-and-route';
 import type { Store } from '../../store';
 import type { MailboxIdentity } from '../../store/inbound-email';
-import type { MailboxRef, WatchedAccount } from '../../store/mailboxes';
+import type { MailboxRef, ServerCounters, WatchedAccount } from '../../store/mailboxes';
 import { sleepWithHeartbeat } from './connection';
 
 const MAX_PARSE_ATTEMPTS = 3;
@@ -72,15 +72,28 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
       .map((uid) => BigInt(uid))
       .filter((uid) => uid > checkpoint)
       .sort((a, b) => (a < b ? -1 : 1));
+    // The backlog shows the burst at once: UIDNEXT is past every UID found.
+    if (uids.length > 0) await store.mailboxes.markSeen(ref, serverCounters(uids[uids.length - 1]));
     for (const batch of await batches(uids)) {
       if (context.cancellationSignal.aborted) break;
       await ingestBatch(batch, noticedAt);
       checkpoint = batch[batch.length - 1]!;
-      await store.mailboxes.advanceCheckpoint(ref, checkpoint);
+      await store.mailboxes.advanceCheckpoint(ref, checkpoint, serverCounters());
       context.heartbeat({ lastUid: String(checkpoint) });
     }
     if (downloadsRemarkedUnread(account) && checkpoint > 0n) await redownloadRemarkedUnread(checkpoint);
     return checkpoint;
+  }
+
+  /**
+   * UIDNEXT and HIGHESTMODSEQ as this session knows them: imapflow keeps both current from what the server sends
+   * (FETCH UID and MODSEQ, including the answers to our STORE \Seen, and STATUS); a UID found raises UIDNEXT too.
+   */
+  function serverCounters(foundUid?: bigint): ServerCounters {
+    const selected = client.mailbox;
+    let uidNext = selected && selected.uidNext ? BigInt(selected.uidNext) : null;
+    if (foundUid !== undefined && (uidNext === null || uidNext <= foundUid)) uidNext = foundUid + 1n;
+    return { uidNext, highestModseq: selected && selected.highestModseq !== undefined ? BigInt(selected.highestModseq) : null };
   }
 
   /** UIDs in order, cut into batches by count and by size (RFC822.SIZE, one FETCH for them all). */

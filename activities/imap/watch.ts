@@ -19,6 +19,7 @@ import {
   withTimeout,
   type ImapCredentialSource,
 } from './connection';
+import { connectionSettingsChanged } from './account-changes';
 import { createMailboxSync, downloadsRemarkedUnread, type MailboxSyncDeps } from './mailbox-sync';
 
 const HEARTBEAT_INTERVAL_MS = 2_000;
@@ -103,15 +104,17 @@ export function createWatchActivities(deps: WatchDeps) {
 
   /**
    * The checkpoint against the server's SELECT answer (a renumbered mailbox is rescanned from UID 1), then new
-   * emails as they are announced, until the connection closes or the watch is cancelled.
+   * emails as they are announced, until the connection closes, the watch is cancelled, the account's connection
+   * settings change (returns: the caller connects again) or the selected mailbox is no longer the one of that name.
    */
   async function watchSelectedMailbox(
     client: ImapFlow,
-    account: WatchedAccount,
+    selectedAccount: WatchedAccount,
     closed: Promise<void>,
     context: Context,
     parseFailures: Map<bigint, number>,
   ): Promise<void> {
+    let account = selectedAccount;
     const mailbox = client.mailbox;
     if (!mailbox) throw new Error('no mailbox selected');
     const log = logger.child({ accountId: account.id });
@@ -134,15 +137,20 @@ export function createWatchActivities(deps: WatchDeps) {
       log.warn(detail, 'mailbox reset');
       await store.mailboxes.reset(ref, { uidValidity, highestModseq, reason: reset, detail });
     }
-    let { lastUid } = await store.mailboxes.markConnected(ref, { uidValidity, highestModseq, uidNext });
-    const sync = createMailboxSync(deps, { client, account, ref, uidValidity, context, log, parseFailures });
-    // Without IDLE the watcher polls itself (NOOP, then STATUS) at the login mail frequency; imapflow's own
-    // fallback would only poll every 30 s.
+    // Without IDLE the watcher polls itself (SELECT again) at the login mail frequency; imapflow's own fallback
+    // would only poll every 30 s.
     const canIdle = client.capabilities.has('IDLE');
+    const watchMode = canIdle ? 'idle' : 'polling';
+    let { lastUid } = await store.mailboxes.markConnected(ref, { uidValidity, highestModseq, uidNext, watchMode });
+    const syncFor = (current: WatchedAccount) =>
+      createMailboxSync(deps, { client, account: current, ref, uidValidity, context, log, parseFailures });
+    let sync = syncFor(account);
     const pollIntervalMs = canIdle ? LIVENESS_CHECK_INTERVAL_MS : (await store.mailboxes.pollIntervalSeconds()) * 1000;
 
     let wake: () => void = () => undefined;
     let pendingExists = true;
+    /** Set by EXPUNGE: the mailbox may have been deleted (and recreated) under us, which some servers never say. */
+    let pendingCheck = false;
     /** When the notification that made the pending round was received: each email's noticedAt. */
     let noticedAt = new Date();
     client.on('exists', () => {
@@ -150,13 +158,16 @@ export function createWatchActivities(deps: WatchDeps) {
       pendingExists = true;
       wake();
     });
+    client.on('expunge', () => {
+      pendingCheck = true;
+      wake();
+    });
     // An email re-marked unread elsewhere (a FETCH FLAGS while we IDLE) is downloaded again.
-    if (downloadsRemarkedUnread(account)) {
-      client.on('flags', () => {
-        pendingExists = true;
-        wake();
-      });
-    }
+    client.on('flags', () => {
+      if (!downloadsRemarkedUnread(account)) return;
+      pendingExists = true;
+      wake();
+    });
     let connectionClosed = false;
     void closed.then(() => {
       connectionClosed = true;
@@ -170,33 +181,58 @@ export function createWatchActivities(deps: WatchDeps) {
         if (connectionClosed) throw new Error('IMAP connection closed');
         if (pendingExists) {
           pendingExists = false;
+          // The account as it is now: a change saved before this email arrived applies to it.
+          const current = await store.mailboxes.findAccount(account.id);
+          if (!current || !current.active) return;
+          const changed = connectionSettingsChanged(account, current);
+          if (changed.length > 0) {
+            log.info({ changed }, 'account settings changed; connecting again');
+            return;
+          }
+          if (current.updatedAt.getTime() !== account.updatedAt.getTime()) sync = syncFor((account = current));
           lastUid = await sync.ingestNewMessages(lastUid, noticedAt);
         }
         context.heartbeat({ lastUid: String(lastUid) });
-        if (canIdle && !client.idling && !pendingExists) {
+        if (canIdle && !client.idling && !pendingExists && !pendingCheck) {
           // Ends when the next command breaks it; a failure surfaces as the connection closing.
           void client.idle().catch((error: Error) => log.warn({ err: error.message }, 'IDLE failed'));
         }
-        if (!pendingExists && !connectionClosed) {
+        if (!pendingExists && !pendingCheck && !connectionClosed) {
           // EXISTS that arrived while we were ingesting already set pendingExists: no waiting then.
           await new Promise<void>((resolve) => {
             wake = resolve;
             setTimeout(resolve, HEARTBEAT_INTERVAL_MS);
           });
         }
-        if (Date.now() - lastLivenessCheck > pollIntervalMs) {
+        if (pendingCheck || Date.now() - lastLivenessCheck > pollIntervalMs) {
+          pendingCheck = false;
           lastLivenessCheck = Date.now();
-          // Silent IDLE death or a server without IDLE: STATUS proves the connection alive and shows new mail.
-          // Without IDLE, a NOOP first: the server reports new mail (EXISTS) of the selected mailbox on it.
-          if (!canIdle) await client.noop();
-          const status = await client.status(account.mailbox, { uidNext: true });
-          const serverUidNext = status && status.uidNext !== undefined ? BigInt(status.uidNext) : null;
+          // Silent IDLE death, a server without IDLE, or a mailbox replaced under us: SELECT again proves the
+          // connection alive, shows new mail, and opens the mailbox of that name as it is now. (STATUS would not
+          // do: Dovecot answers it for the selected mailbox from the session's own, possibly deleted, view.)
+          const reselected = await client.mailboxOpen(account.mailbox);
+          if (BigInt(reselected.uidValidity) !== uidValidity) {
+            // Deleted and created again by another client; some servers (Cyrus, Dovecot between two syncs) keep
+            // the session on the old one without a word. A new session resets the checkpoint and rescans.
+            throw new MailboxReplacedError(account.mailbox, uidValidity, BigInt(reselected.uidValidity));
+          }
+          const serverUidNext = reselected.uidNext !== undefined ? BigInt(reselected.uidNext) : null;
           if (serverUidNext !== null && serverUidNext - 1n > lastUid) pendingExists = true;
-          await store.mailboxes.markSeen(ref, serverUidNext);
+          await store.mailboxes.markSeen(ref, {
+            uidNext: serverUidNext,
+            highestModseq: reselected.highestModseq !== undefined ? BigInt(reselected.highestModseq) : null,
+          });
         }
       }
     } finally {
       context.cancellationSignal.removeEventListener('abort', onAbort);
     }
+  }
+}
+
+/** The selected mailbox was replaced by another of the same name (its UIDVALIDITY changed while selected). */
+export class MailboxReplacedError extends Error {
+  constructor(mailbox: string, selected: bigint, now: bigint) {
+    super(`mailbox "${mailbox}" was deleted and created again while selected (UIDVALIDITY ${selected} is now ${now}); selecting it again`);
   }
 }

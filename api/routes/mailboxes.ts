@@ -10,6 +10,8 @@ const mailboxStateSchema = z
     mailbox: z.string(),
     active: z.boolean(),
     connected: z.boolean(),
+    /** How the connected watcher learns of new mail: the server pushes it (IDLE) or the watcher polls; null while disconnected. */
+    watching: z.enum(['idle', 'polling']).nullable(),
     lastError: z.string().nullable(),
     uidValidity: z.string().nullable(),
     lastSeenUid: z.string(),
@@ -34,7 +36,7 @@ export function registerMailboxRoutes({ route, store, visibility }: RouterContex
     {
       method: 'get',
       path: '/accounts/:id/mailbox-state',
-      summary: "The account's mailbox watcher: connected, last error, last seen UID, lag",
+      summary: "The account's mailbox watcher: connected (on IDLE or polling), last error, last seen UID, lag",
       tags: mailboxTags,
       roles: ['admin', 'supervisor'],
       params: idParams,
@@ -49,6 +51,7 @@ export function registerMailboxRoutes({ route, store, visibility }: RouterContex
         mailbox: account.mailbox,
         active: account.active,
         connected: state?.connected ?? false,
+        watching: state?.connected && (state.watchMode === 'idle' || state.watchMode === 'polling') ? state.watchMode : null,
         lastError: state?.lastError ?? null,
         uidValidity: state?.uidValidity != null ? String(state.uidValidity) : null,
         lastSeenUid: String(lastUid),

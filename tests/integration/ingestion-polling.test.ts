@@ -45,7 +45,8 @@ describe('ingestion without IDLE', () => {
         timeoutMs: 20_000,
       },
     );
-    // Each poll is a STATUS that also stamps lastSeenAt: it advances at the configured pace.
+    expect((await platform.admin.get(`/api/accounts/${account.id}/mailbox-state`)).body.watching).toBe('polling');
+    // Each poll is a SELECT that also stamps lastSeenAt: it advances at the configured pace.
     const stamps = new Set<number>();
     await waitFor(
       'three polls',

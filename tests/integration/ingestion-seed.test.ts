@@ -1,15 +1,18 @@
 /**
- * The seed's ingestion settings against real Dovecot, Temporal and PostgreSQL: the five IMAP headers
- * filter examples, mark as unread, duplicate check and disable duplicate check; plus \Seen set by
+ * The seed's ingestion settings against real IMAP servers (Dovecot and Cyrus), Temporal and PostgreSQL: the five
+ * IMAP headers filter examples, mark as unread, duplicate check and disable duplicate check; plus \Seen set by
  * another client and catching up after a long time offline.
  */
-import { listMessages, uniqueMessageId } from '../support/mailbox';
-import { createWatchedAccount, waitForCheckpoint } from '../support/ingestion';
+import { waitFor } from '../../scripts/services/process-tools';
+import { createWatchedAccount as createWatched, waitForCheckpoint } from '../support/ingestion';
+import { MAIL_SERVERS, useMailServer } from '../support/mail-servers';
+import { listMessages, uniqueMessageId, withImapClient } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { testEnvironment } from '../support/test-environment';
-import { withImapClient } from '../support/mailbox';
 
-describe('ingestion: the seed behaviours', () => {
+describe.each(MAIL_SERVERS)('ingestion on %s: the seed behaviours', (kind) => {
+  const server = useMailServer(kind);
+  const createWatchedAccount = (target: TestPlatform, settings: Record<string, unknown> = {}, options: { activate?: boolean } = {}) =>
+    createWatched(target, settings, { ...options, server: server() });
   let platform: TestPlatform;
   beforeAll(async () => {
     platform = await startTestPlatform();
@@ -50,7 +53,7 @@ describe('ingestion: the seed behaviours', () => {
   });
 
   it('flags ingested emails \\Seen on the server by default, and leaves them unseen with "mark as unread"', async () => {
-    const { dovecot } = testEnvironment();
+    const imap = server();
     const plain = await createWatchedAccount(platform);
     const unread = await createWatchedAccount(platform, { markAsUnread: true });
     await plain.append(plain.email({ subject: 'seen after ingestion' }));
@@ -58,15 +61,14 @@ describe('ingestion: the seed behaviours', () => {
     await plain.waitForInbound(1);
     await unread.waitForInbound(1);
     // \Seen is set after the message is stored and routed: wait for it rather than race it.
-    const { waitFor } = await import('../../scripts/services/process-tools');
     await waitFor('\\Seen on the plain account', async () => {
-      const [message] = await listMessages(dovecot, plain.mailUser.user, plain.mailUser.password);
+      const [message] = await listMessages(imap, plain.mailUser.user, plain.mailUser.password);
       return message!.flags.includes('\\Seen');
     });
     // Give the unread account's watcher the same chance to (wrongly) flag it, then check it did not.
     const marker = await unread.append(unread.email({ subject: 'marker' }));
     await waitForCheckpoint(platform, unread.id, marker.uid);
-    const unreadMessages = await listMessages(dovecot, unread.mailUser.user, unread.mailUser.password);
+    const unreadMessages = await listMessages(imap, unread.mailUser.user, unread.mailUser.password);
     expect(unreadMessages.map((message) => message.flags)).toEqual([[], []]);
     // And the checkpoint, not \Seen, keeps it from being ingested twice.
     await unread.waitForInbound(2);
@@ -113,14 +115,13 @@ describe('ingestion: the seed behaviours', () => {
   });
 
   it('disable duplicate check: an email re-marked unread on the server is downloaded again as a new interaction, once', async () => {
-    const { dovecot } = testEnvironment();
+    const imap = server();
     const account = await createWatchedAccount(platform, { disableDuplicateCheck: true });
     const first = await account.append(account.email({ subject: 'read me twice' }));
     await account.waitForInbound(1);
-    const { waitFor } = await import('../../scripts/services/process-tools');
-    const seen = async () => (await listMessages(dovecot, account.mailUser.user, account.mailUser.password))[0]!.flags.includes('\\Seen');
+    const seen = async () => (await listMessages(imap, account.mailUser.user, account.mailUser.password))[0]!.flags.includes('\\Seen');
     await waitFor('\\Seen after ingestion', seen);
-    await withImapClient(dovecot, account.mailUser.user, account.mailUser.password, async (client) => {
+    await withImapClient(imap, account.mailUser.user, account.mailUser.password, async (client) => {
       const lock = await client.getMailboxLock('INBOX');
       try {
         await client.messageFlagsRemove(String(first.uid), ['\\Seen'], { uid: true });
@@ -142,7 +143,7 @@ describe('ingestion: the seed behaviours', () => {
     const checked = await createWatchedAccount(platform);
     const once = await checked.append(checked.email({ subject: 'only once' }));
     await checked.waitForInbound(1);
-    await withImapClient(dovecot, checked.mailUser.user, checked.mailUser.password, async (client) => {
+    await withImapClient(imap, checked.mailUser.user, checked.mailUser.password, async (client) => {
       const lock = await client.getMailboxLock('INBOX');
       try {
         await client.messageFlagsRemove(String(once.uid), ['\\Seen'], { uid: true });
@@ -169,12 +170,7 @@ describe('ingestion: the seed behaviours', () => {
     await account.append(account.email({ subject: 'before the outage' }));
     await account.waitForInbound(1);
     expect((await platform.admin.patch(`/api/accounts/${account.id}`, { active: false })).status).toBe(200);
-    const { waitFor } = await import('../../scripts/services/process-tools');
-    const { countImapConnections } = await import('../../scripts/services/dovecot');
-    await waitFor(
-      'the watcher to disconnect',
-      async () => (await countImapConnections(testEnvironment().dovecot, account.mailUser.user)) === 0,
-    );
+    await waitFor('the watcher to disconnect', async () => (await server().countSessions(account.mailUser.user)) === 0);
 
     const twoYearsAgo = new Date(Date.now() - 2 * 365 * 24 * 3600 * 1000);
     for (let index = 0; index < 5; index++) {
@@ -184,7 +180,7 @@ describe('ingestion: the seed behaviours', () => {
       });
     }
     // Another client reads the first email again meanwhile: it must not come back.
-    await withImapClient(testEnvironment().dovecot, account.mailUser.user, account.mailUser.password, async (client) => {
+    await withImapClient(server(), account.mailUser.user, account.mailUser.password, async (client) => {
       const lock = await client.getMailboxLock('INBOX');
       try {
         await client.messageFlagsRemove('1:*', ['\\Seen']);

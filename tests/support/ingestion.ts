@@ -1,9 +1,10 @@
 /**
- * Ingestion test helpers: an account watching its own fresh Dovecot mailbox through the real platform,
+ * Ingestion test helpers: an account watching its own fresh mailbox (Dovecot or Cyrus) through the real platform,
  * and waits on what the watcher stored.
  */
-import { addMailUser, countImapConnections, type DovecotHandle } from '../../scripts/services/dovecot';
+import type { DovecotHandle } from '../../scripts/services/dovecot';
 import { waitFor } from '../../scripts/services/process-tools';
+import { dovecotServer, type TestMailServer } from './mail-servers';
 import { appendEmail, buildEmail, uniqueMailUser, type AppendEmailOptions, type BuildEmailOptions } from './mailbox';
 import { uniqueAccountKey, WorkerProcess, type TestPlatform } from './platform';
 import { testEnvironment } from './test-environment';
@@ -13,6 +14,8 @@ export interface WatchedAccount {
   key: string;
   emailAddress: string;
   mailUser: { user: string; password: string };
+  /** The IMAP server holding the mailbox. */
+  server: TestMailServer;
   append(raw: string | Buffer, options?: AppendEmailOptions): Promise<{ uid: number; uidValidity: bigint }>;
   /** A simple email from a customer, with overrides. */
   email(options?: Partial<BuildEmailOptions>): string;
@@ -33,18 +36,18 @@ export interface WatchedAccount {
 export async function createWatchedAccount(
   platform: TestPlatform,
   settings: Record<string, unknown> = {},
-  options: { activate?: boolean; dovecot?: DovecotHandle } = {},
+  options: { activate?: boolean; dovecot?: DovecotHandle; server?: TestMailServer } = {},
 ): Promise<WatchedAccount> {
-  const dovecot = options.dovecot ?? testEnvironment().dovecot;
+  const server = options.server ?? dovecotServer(options.dovecot ?? testEnvironment().dovecot);
   const mailUser = { user: uniqueMailUser('ingest'), password: 'secret-password' };
-  await addMailUser(dovecot, mailUser);
+  await server.addUser(mailUser);
   const key = uniqueAccountKey();
   const created = await platform.admin.post('/api/accounts', {
     name: `Ingest ${key}`,
     key,
     emailAddress: `support-${key.toLowerCase()}@example.test`,
     imapHost: '127.0.0.1',
-    imapPort: dovecot.port,
+    imapPort: server.port,
     imapSsl: false,
     imapUsername: mailUser.user,
     imapPassword: mailUser.password,
@@ -68,7 +71,8 @@ export async function createWatchedAccount(
     key,
     emailAddress,
     mailUser,
-    append: (raw, appendOptions) => appendEmail(dovecot, mailUser.user, mailUser.password, raw, appendOptions),
+    server,
+    append: (raw, appendOptions) => appendEmail(server, mailUser.user, mailUser.password, raw, appendOptions),
     email: (overrides = {}) =>
       buildEmail({ from: 'Carla Customer <carla@customer.test>', to: emailAddress, subject: 'Hello', text: 'Body', ...overrides }),
     inboundMessages,
@@ -122,13 +126,12 @@ export function extraWorker(
   });
 }
 
-/** Deactivates the account over REST and waits until its watcher has logged out of Dovecot. */
+/** Deactivates the account over REST and waits until its watcher has logged out of the IMAP server. */
 export async function deactivateAndWaitForLogout(platform: TestPlatform, account: WatchedAccount): Promise<void> {
   const response = await platform.admin.patch(`/api/accounts/${account.id}`, { active: false });
   if (response.status !== 200) throw new Error(`account not deactivated: ${JSON.stringify(response.body)}`);
-  await waitFor(
-    'the watcher to log out',
-    async () => (await countImapConnections(testEnvironment().dovecot, account.mailUser.user)) === 0,
-    { timeoutMs: 20_000, intervalMs: 100 },
-  );
+  await waitFor('the watcher to log out', async () => (await account.server.countSessions(account.mailUser.user)) === 0, {
+    timeoutMs: 20_000,
+    intervalMs: 100,
+  });
 }

@@ -1,10 +1,13 @@
 /**
- * Test helpers that talk to a throwaway Dovecot (see scripts/services/dovecot) over real IMAP
+ * Test helpers that talk to a throwaway IMAP server (Dovecot, see scripts/services/dovecot, or Cyrus) over real IMAP
  * with imapflow, and build RFC 5322 messages to put into it.
  */
 import { randomBytes } from 'node:crypto';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { DovecotHandle } from '../../scripts/services/dovecot';
+
+/** Where an IMAP server listens: a Dovecot handle, a Cyrus handle or a test mail server. */
+export type ImapEndpoint = Pick<DovecotHandle, 'host' | 'port'>;
 
 export interface AppendEmailOptions {
   /** Default 'INBOX'. */
@@ -29,7 +32,7 @@ export interface ListedMessage {
 }
 
 /** A connected-on-demand imapflow client for `user` on the handle's server, with logging off. */
-export function createImapClient(h: DovecotHandle, user: string, password: string, options: Partial<ImapFlowOptions> = {}): ImapFlow {
+export function createImapClient(h: ImapEndpoint, user: string, password: string, options: Partial<ImapFlowOptions> = {}): ImapFlow {
   return new ImapFlow({
     host: h.host,
     port: h.port,
@@ -45,7 +48,7 @@ export function createImapClient(h: DovecotHandle, user: string, password: strin
 
 /** Connects, runs `work`, and always logs out (or closes the socket if LOGOUT fails). */
 export async function withImapClient<T>(
-  h: DovecotHandle,
+  h: ImapEndpoint,
   user: string,
   password: string,
   work: (client: ImapFlow) => Promise<T>,
@@ -63,7 +66,7 @@ export async function withImapClient<T>(
 
 /** APPENDs a raw message and returns its UID and the mailbox's UIDVALIDITY (from UIDPLUS). */
 export async function appendEmail(
-  h: DovecotHandle,
+  h: ImapEndpoint,
   user: string,
   password: string,
   rawRfc822: string | Buffer,
@@ -80,7 +83,7 @@ export async function appendEmail(
 }
 
 /** Every message of a mailbox (read-only, does not touch \Seen), in UID order. */
-export async function listMessages(h: DovecotHandle, user: string, password: string, mailbox = 'INBOX'): Promise<ListedMessage[]> {
+export async function listMessages(h: ImapEndpoint, user: string, password: string, mailbox = 'INBOX'): Promise<ListedMessage[]> {
   return withImapClient(h, user, password, async (client) => {
     const lock = await client.getMailboxLock(mailbox, { readOnly: true });
     try {

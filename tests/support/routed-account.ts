@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { DovecotHandle } from '../../scripts/services/dovecot';
 import { waitFor } from '../../scripts/services/process-tools';
 import { createWatchedAccount } from './ingestion';
+import type { TestMailServer } from './mail-servers';
 import type { AppendedEmail } from './mailbox';
 import type { ApiClient, TestPlatform } from './platform';
 import type { SmtpSink } from './smtp-sink';
@@ -61,6 +62,8 @@ export async function createRoutedAccount(
     actionPlan?: (queueId: number) => unknown[];
     account?: Record<string, unknown>;
     dovecot?: DovecotHandle;
+    /** Another IMAP server than the run's Dovecot (e.g. Cyrus). */
+    server?: TestMailServer;
   } = {},
 ): Promise<RoutedAccount> {
   const { admin } = platform;
@@ -93,7 +96,7 @@ export async function createRoutedAccount(
   const watched = await createWatchedAccount(
     platform,
     { smtpHost: '127.0.0.1', smtpPort: smtp.port, smtpSecure: false, smtpAuth: false, mandatoryDisposition: true, ...options.account },
-    { activate: false, ...(options.dovecot ? { dovecot: options.dovecot } : {}) },
+    { activate: false, ...(options.dovecot ? { dovecot: options.dovecot } : {}), ...(options.server ? { server: options.server } : {}) },
   );
   const account = (await admin.get(`/api/accounts/${watched.id}`)).body;
   const agentIds = [...agents, ...supervisors].map((person) => person.id);
