@@ -9,6 +9,8 @@ import * as path from 'node:path';
 export interface DovecotHandle {
   host: string;
   port: number;
+  /** Where Dovecot takes deliveries over LMTP (from an MTA), when started with `lmtp: true`. */
+  lmtpPort?: number;
   baseDir: string;
   configPath: string;
   passwdFile: string;
@@ -29,6 +31,8 @@ export interface StartDovecotOptions {
   oauth2IntrospectionUrl?: string;
   /** Advertise no IDLE (like some hosted servers), so clients must poll. */
   withoutIdle?: boolean;
+  /** Also take deliveries over LMTP on a loopback port (an MTA such as Postfix delivers into the mailboxes). */
+  lmtp?: boolean;
 }
 
 export interface MailUserCredentials {

@@ -82,7 +82,7 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Doveco
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const port = options.port ?? (await freePort());
-    const handle: DovecotHandle = { ...previous, port };
+    const handle: DovecotHandle = { ...previous, port, ...(options.lmtp ? { lmtpPort: await freePort() } : {}) };
     const config = renderDovecotConfig({
       instanceName: `mailroute-test-${port}`,
       port,
@@ -95,6 +95,7 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Doveco
       mailGid,
       ...(options.oauth2IntrospectionUrl ? { oauth2ConfigPath: paths.oauth2ConfigPath } : {}),
       ...(options.withoutIdle ? { withoutIdle: true } : {}),
+      ...(handle.lmtpPort ? { lmtpPort: handle.lmtpPort } : {}),
     });
     if (options.oauth2IntrospectionUrl) {
       await fs.writeFile(paths.oauth2ConfigPath, renderOAuth2Config(options.oauth2IntrospectionUrl), { mode: 0o644 });
