@@ -10,6 +10,7 @@ import { createLiveEventHub } from '../platform/live-events';
 import { createOutboundGuard, parseOutboundAllowList } from '../platform/outbound';
 import { createSecretBox } from '../platform/secrets';
 import { createApp } from './app';
+import { closableServer } from './close-server';
 import { hashPassword } from '../services/auth';
 import { createWatcherControl } from '../services/mailbox-watchers';
 
@@ -56,6 +57,7 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
     outbound: createOutboundGuard({ allow: parseOutboundAllowList(config.MAILROUTE_OUTBOUND_ALLOW) }),
   });
   const server = app.listen(config.PORT, config.HOST);
+  const closeServer = closableServer(server);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -64,7 +66,7 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
   return {
     url,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer();
       await liveEvents.close();
       await pool.end();
       await connection.close();
@@ -74,8 +76,27 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
 }
 
 if (require.main === module) {
-  runApi().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  runApi().then(
+    (api) => {
+      // Under `npm start` the supervisor waits for this before it starts the worker (scripts/start.ts).
+      process.send?.({ kind: 'api-ready', url: api.url });
+      let closing = false;
+      const stop = () => {
+        if (closing) return;
+        closing = true;
+        api.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      };
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+    },
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -1,100 +1,184 @@
 /**
- * `npm start`: runs the whole platform on this machine. Without TEMPORAL_ADDRESS it starts the Temporal
- * dev server (SQLite file under .data/, Web UI on); without DATABASE_URL a private PostgreSQL cluster
- * under .data/. Then it applies migrations, starts a worker process and the API, and prints the URLs.
+ * `npm start`: runs the whole platform on this machine and supervises it. Without TEMPORAL_ADDRESS it starts the
+ * Temporal dev server (SQLite file under the data directory, Web UI on); without DATABASE_URL a private PostgreSQL
+ * cluster there. Then the API (which applies the migrations) and a worker run as child processes, each restarted
+ * with backoff when it dies. SIGINT, SIGTERM or SIGHUP, to this process or its whole group, stops everything it
+ * started; so does a start that fails half-way.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { runApi } from '../api/server';
 import { ensureSearchAttributes } from '../services/temporal-namespace';
-import { isPortOpen, serverStateDir } from './services/process-tools';
+import { isPortOpen, serverStateDir, waitFor } from './services/process-tools';
+import { persistentSecret, preparePrivateDataDir } from './services/private-files';
 import { startPostgres, stopPostgres } from './services/postgres';
-import { startTemporalDevServer, stopTemporalDevServer, type TemporalDevServerHandle } from './services/temporal';
+import { startTemporalDevServer, stopTemporalDevServer } from './services/temporal';
+import { supervise } from './services/supervisor';
+import { createStopStack, StopRequested } from './services/stop-stack';
 
 const ROOT = path.resolve(__dirname, '..');
-const DATA = path.join(ROOT, '.data');
+const DATA = path.resolve(process.env.MAILROUTE_DATA_DIR ?? path.join(ROOT, '.data'));
+const log = (line: string) => console.log(`[start] ${line}`);
 
-function persistentSecret(file: string, make: () => string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const value = make();
-  writeFileSync(file, `${value}\n`, { mode: 0o600 });
-  return value;
+/** Children run TypeScript through tsx, and stop when this process is gone (see exit-with-parent.js). */
+const NODE_ARGS = ['--import', 'tsx', '--require', path.join(__dirname, 'services', 'exit-with-parent.js')];
+
+function portFromEnv(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a TCP port (1-65535), not "${value}"`);
+  return port;
 }
 
-async function main(): Promise<void> {
-  const startedAt = Date.now();
-  mkdirSync(DATA, { recursive: true });
-  const stops: Array<() => Promise<void>> = [];
+/** The fixed port when it is free (or asked for), otherwise any free one. */
+async function preferredPort(name: string, fallback: number): Promise<number | undefined> {
+  return portFromEnv(name) ?? ((await isPortOpen(fallback)) ? undefined : fallback);
+}
 
+const stack = createStopStack(log);
+
+async function startServers(): Promise<void> {
   if (!process.env.DATABASE_URL) {
     const postgres = await startPostgres({
       dataDir: serverStateDir(path.join(DATA, 'postgres')),
-      port: Number(process.env.MAILROUTE_PG_PORT ?? 55432),
+      port: portFromEnv('MAILROUTE_PG_PORT') ?? 55432,
+    });
+    stack.started('PostgreSQL', async () => {
+      log('stopping PostgreSQL');
+      await stopPostgres(postgres);
     });
     process.env.DATABASE_URL = postgres.url;
-    stops.push(() => stopPostgres(postgres));
   }
-  let devServer: TemporalDevServerHandle | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
-    const port = (await isPortOpen(7233)) ? undefined : 7233;
-    const uiPort = (await isPortOpen(8233)) ? undefined : 8233;
-    devServer = await startTemporalDevServer({ dbFile: path.join(DATA, 'temporal', 'temporal.db'), port, uiPort });
+    const devServer = await startTemporalDevServer({
+      dbFile: path.join(DATA, 'temporal', 'temporal.db'),
+      port: await preferredPort('MAILROUTE_TEMPORAL_PORT', 7233),
+      uiPort: await preferredPort('MAILROUTE_TEMPORAL_UI_PORT', 8233),
+    });
+    stack.started('the Temporal dev server', async () => {
+      log('stopping the Temporal dev server');
+      await stopTemporalDevServer(devServer);
+    });
     process.env.TEMPORAL_ADDRESS = devServer.address;
     process.env.TEMPORAL_UI_URL ??= devServer.uiUrl;
-    const server = devServer;
-    stops.push(() => stopTemporalDevServer(server));
   } else {
     const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-    const added = await ensureSearchAttributes(connection, process.env.TEMPORAL_NAMESPACE ?? 'default');
-    if (added.length > 0) console.log(`registered search attributes: ${added.join(', ')}`);
-    await connection.close();
+    try {
+      const added = await ensureSearchAttributes(connection, process.env.TEMPORAL_NAMESPACE ?? 'default');
+      if (added.length > 0) log(`registered search attributes: ${added.join(', ')}`);
+    } finally {
+      await connection.close();
+    }
   }
-  process.env.MAILROUTE_SECRET_KEY ??= persistentSecret(path.join(DATA, 'secret-key'), () => randomBytes(32).toString('base64'));
-  process.env.MAILROUTE_ADMIN_PASSWORD ??= persistentSecret(path.join(DATA, 'admin-password'), () => randomBytes(12).toString('base64url'));
+}
 
-  const api = await runApi();
-  const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
-    env: process.env,
-    stdio: 'inherit',
-  });
-  stops.unshift(async () => {
-    if (worker.exitCode === null) {
-      worker.kill('SIGTERM');
-      await new Promise((resolve) => worker.once('exit', resolve));
-    }
-  });
-  stops.unshift(() => api.close());
-
-  console.log(`
-mailroute is running (up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)
-  API            ${api.url}/api
-  OpenAPI docs   ${api.url}/docs   (document: ${api.url}/openapi.json)
-  Temporal UI    ${process.env.TEMPORAL_UI_URL ?? '(external Temporal: see your own Web UI)'}
-  Temporal       ${process.env.TEMPORAL_ADDRESS}
-  Admin login    ${process.env.MAILROUTE_ADMIN_EMAIL ?? 'admin@mailroute.local'} / password in .data/admin-password (unless MAILROUTE_ADMIN_PASSWORD is set)
-Press Ctrl+C to stop.`);
-
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    for (const stop of stops) await stop().catch((error) => console.error(error));
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  worker.once('exit', (code) => {
-    if (!stopping) {
-      console.error(`worker exited with code ${code}; stopping`);
-      void shutdown();
-    }
+/** The API tells its URL over IPC once it listens (api/server.ts). */
+function apiReady(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'api-ready') {
+        child.off('message', onMessage);
+        resolve(String((message as { url?: unknown }).url));
+      }
+    };
+    child.on('message', onMessage);
   });
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+/** The worker serves once its health endpoint says so (its worker polls Temporal). */
+function workerReady(child: ChildProcess): Promise<void> {
+  const port = portFromEnv('HEALTH_PORT') ?? 3001;
+  const host = ['0.0.0.0', '::', undefined, ''].includes(process.env.HOST) ? '127.0.0.1' : process.env.HOST!;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/health`;
+  return waitFor(
+    'the worker to report healthy',
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return false;
+      return (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
+    },
+    { timeoutMs: 180_000, intervalMs: 250 },
+  );
+}
+
+async function startPlatform(): Promise<void> {
+  const startedAt = Date.now();
+  preparePrivateDataDir(DATA);
+  await startServers();
+  process.env.MAILROUTE_SECRET_KEY ??= persistentSecret(path.join(DATA, 'secret-key'), () => randomBytes(32).toString('base64'));
+  process.env.MAILROUTE_ADMIN_PASSWORD ??= persistentSecret(path.join(DATA, 'admin-password'), () => randomBytes(12).toString('base64url'));
+
+  const api = supervise({
+    name: 'API',
+    command: process.execPath,
+    args: [...NODE_ARGS, path.join(ROOT, 'api', 'server.ts')],
+    cwd: ROOT,
+    env: process.env,
+    log,
+    ready: apiReady,
+    stopTimeoutMs: 15_000,
+  });
+  stack.started('the API', () => api.stop());
+  const url = await api.ready;
+
+  const worker = supervise({
+    name: 'worker',
+    command: process.execPath,
+    args: [...NODE_ARGS, path.join(ROOT, 'worker.ts')],
+    cwd: ROOT,
+    env: process.env,
+    log,
+    ready: workerReady,
+    // Its own grace for running activities is 5 s (worker.ts); closing its connections follows.
+    stopTimeoutMs: 30_000,
+  });
+  stack.started('the worker', () => worker.stop());
+  await worker.ready;
+
+  console.log(`
+mailroute is running (up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)
+  API            ${url}/api
+  OpenAPI docs   ${url}/docs   (document: ${url}/openapi.json)
+  Temporal UI    ${process.env.TEMPORAL_UI_URL ?? '(external Temporal: see your own Web UI)'}
+  Temporal       ${process.env.TEMPORAL_ADDRESS}
+  Admin login    ${process.env.MAILROUTE_ADMIN_EMAIL ?? 'admin@mailroute.local'} / password in ${path.join(DATA, 'admin-password')} (unless MAILROUTE_ADMIN_PASSWORD is set)
+A worker or API that dies is started again. Press Ctrl+C to stop.`);
+}
+
+let shuttingDown = false;
+let startup: Promise<void> = Promise.resolve();
+
+/** Stops everything, once, however many signals arrive (a terminal's Ctrl-C reaches us twice under npm). */
+async function shutdown(reason: string, exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log(`${reason}: stopping everything it started`);
+  // What is up now; supervised children stopped during their first start also end the start-up.
+  await stack.stopAll();
+  // A start-up step still in flight (PostgreSQL, Temporal) finishes, is recorded, and is stopped here.
+  await startup.catch(() => undefined);
+  await stack.stopAll();
+  log('stopped');
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal, 0));
+// The supervisor must not die with its servers running: any fault of its own stops them first.
+process.on('uncaughtException', (error) => {
+  console.error(error);
+  void shutdown('internal error', 1);
+});
+process.on('unhandledRejection', (error) => {
+  console.error(error);
+  void shutdown('internal error', 1);
+});
+
+// Files created from here on (Temporal's database, secrets, logs) are readable by their owner only.
+process.umask(0o077);
+startup = startPlatform();
+startup.catch((error: unknown) => {
+  if (error instanceof StopRequested || shuttingDown) return;
+  console.error(`[start] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown('start failed', 1);
 });
