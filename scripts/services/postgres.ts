@@ -1,18 +1,34 @@
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort, run, tail, waitFor } from './process-tools';
+import {
+  connectionUrl,
+  credentialsFile,
+  ensureRoleAndDatabase,
+  hbaTrustsAnyone,
+  loadCredentials,
+  secureTrustingCluster,
+  type PostgresCredentials,
+} from './postgres-roles';
 
-/** A private PostgreSQL cluster owned by an unprivileged user, for development and tests. */
+/**
+ * A private PostgreSQL cluster for development and tests, owned by an unprivileged user: every connection needs a
+ * password (scram-sha-256), and the application connects as an ordinary role that owns its database.
+ */
 export interface PostgresHandle {
-  /** URL of the mailroute database (the role may also create databases). */
+  /** URL of the database as its owner: an ordinary role (it may also create databases), with its password. */
   url: string;
+  /** URL of the `postgres` database as the cluster's superuser: for maintenance tools, never for the application. */
+  adminUrl: string;
+  /** The application's role and password, for tools that take them apart from a URL. */
+  role: string;
+  password: string;
   dataDir: string;
   port: number;
 }
-
-const ROLE = 'mailroute';
 
 function findBinDir(): string {
   const candidates = existsSync('/usr/lib/postgresql')
@@ -56,16 +72,35 @@ function runningPort(dataDir: string): number | undefined {
   return Number.isInteger(port) ? port : undefined;
 }
 
-async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
+/** A new cluster whose superuser `postgres` has the generated password: nobody connects without one. */
+async function initCluster(binDir: string, dataDir: string, credentials: PostgresCredentials): Promise<void> {
+  // initdb reads the password from a file, which the cluster's owner must be able to read (as root: `postgres`).
+  const owner = ownerIds();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'mailroute-initdb-'));
+  const passwordFile = path.join(scratch, 'password');
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+    writeFileSync(passwordFile, `${credentials.superuserPassword}\n`, { mode: 0o600 });
+    if (owner) for (const file of [scratch, passwordFile]) chownSync(file, owner.uid, owner.gid);
+    const [command, args] = asClusterOwner(path.join(binDir, 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      credentials.superuser,
+      `--pwfile=${passwordFile}`,
+      '--auth=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--no-locale',
+      '--no-sync',
+    ]);
+    await run(command, args);
   } finally {
-    await client.end();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/** invalid_password, invalid_authorization_specification */
+const AUTHENTICATION_FAILED = new Set(['28P01', '28000']);
 
 export async function startPostgres(options: {
   dataDir: string;
@@ -73,29 +108,19 @@ export async function startPostgres(options: {
   database?: string;
   /** Trade durability for speed (tests only). */
   unsafeFast?: boolean;
+  log?: (line: string) => void;
 }): Promise<PostgresHandle> {
   const { dataDir, database = 'mailroute' } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
   const binDir = findBinDir();
   const owner = ownerIds();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (owner) chownSync(dataDir, owner.uid, owner.gid);
+  const credentials = loadCredentials(credentialsFile(dataDir));
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initCluster(binDir, dataDir, credentials);
 
   let port = runningPort(dataDir);
   if (port === undefined) {
-    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-      const [command, args] = asClusterOwner(path.join(binDir, 'initdb'), [
-        '-D',
-        dataDir,
-        '-U',
-        ROLE,
-        '--auth=trust',
-        '-E',
-        'UTF8',
-        '--no-locale',
-        '--no-sync',
-      ]);
-      await run(command, args);
-    }
     port = options.port ?? (await freePort());
     const settings = [
       `-p ${port}`,
@@ -121,15 +146,38 @@ export async function startPostgres(options: {
       throw new Error(`${error.message}\n${tail(logFile)}`);
     });
   }
-  const adminUrl = `postgresql://${ROLE}@127.0.0.1:${port}/postgres`;
+  const hbaFile = path.join(dataDir, 'pg_hba.conf');
+  if (hbaTrustsAnyone(readFileSync(hbaFile, 'utf8'))) {
+    await secureTrustingCluster({ port, credentials, database, log, writeHba: (text) => writeFileSync(hbaFile, text) });
+  }
+  const adminUrl = connectionUrl(credentials.superuser, credentials.superuserPassword, port, 'postgres');
+  let refused: Error | undefined;
   await waitFor('PostgreSQL to accept connections', async () => {
     const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.end();
+    try {
+      await client.connect();
+      await client.end();
+    } catch (error) {
+      // A wrong password will not get better by waiting.
+      if (!AUTHENTICATION_FAILED.has((error as { code?: string }).code ?? '')) throw error;
+      refused = error as Error;
+    }
     return true;
   });
-  await ensureDatabase(adminUrl, database);
-  return { url: `postgresql://${ROLE}@127.0.0.1:${port}/${database}`, dataDir, port };
+  if (refused) {
+    throw new Error(
+      `the PostgreSQL cluster in ${dataDir} refuses the password in ${credentialsFile(dataDir)} (${refused.message}): put back the file it was made with, or remove the cluster's directory to start afresh (its data is lost)`,
+    );
+  }
+  await ensureRoleAndDatabase(adminUrl, credentials, database);
+  return {
+    url: connectionUrl(credentials.role, credentials.password, port, database),
+    adminUrl,
+    role: credentials.role,
+    password: credentials.password,
+    dataDir,
+    port,
+  };
 }
 
 export async function stopPostgres(handle: Pick<PostgresHandle, 'dataDir'>): Promise<void> {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeCliTypes } from '../../contracts/search-attributes';
 import { freePort, isProcessAlive, readPidFile, spawn, tail, waitFor } from './process-tools';
+import { restrictToOwner } from './private-files';
 
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 
@@ -49,7 +50,10 @@ export async function startTemporalDevServer(options: {
   headless?: boolean;
 }): Promise<TemporalDevServerHandle> {
   const stateDir = path.dirname(options.dbFile);
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  // The database holds every workflow's history (addresses, subjects): readable by its owner only, as is what the
+  // server creates here (it runs with umask 077, below).
+  restrictToOwner(stateDir);
   const pidFile = `${options.dbFile}.pid`;
   const addressFile = `${options.dbFile}.address`;
   const logFile = `${options.dbFile}.log`;
@@ -83,13 +87,16 @@ export async function startTemporalDevServer(options: {
     ...(options.headless ? ['--headless'] : ['--ui-port', String(uiPort)]),
     ...Object.entries(searchAttributeCliTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
-  const logFd = openSync(logFile, 'a');
-  const child = spawn(findTemporalCli(), args, { detached: true, stdio: ['ignore', logFd, logFd] });
+  const logFd = openSync(logFile, 'a', 0o600);
+  const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', findTemporalCli(), ...args], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
   closeSync(logFd);
   child.unref();
   if (child.pid === undefined) throw new Error('could not start the Temporal dev server');
   const pid = child.pid;
-  writeFileSync(pidFile, String(pid));
+  writeFileSync(pidFile, String(pid), { mode: 0o600 });
 
   const address = `127.0.0.1:${port}`;
   const uiUrl = `http://127.0.0.1:${uiPort}`;
@@ -98,7 +105,7 @@ export async function startTemporalDevServer(options: {
     intervalMs: 250,
     explain: () => tail(logFile),
   });
-  writeFileSync(addressFile, `${address}\n${uiUrl}\n`);
+  writeFileSync(addressFile, `${address}\n${uiUrl}\n`, { mode: 0o600 });
   return { address, uiUrl, pid, dbFile: options.dbFile };
 }
 
