@@ -61,6 +61,8 @@ export async function composeMessage(envelope: OutboundEnvelope, loadBlob: (sha2
     headers: envelope.headers,
     attachments,
     // Display names and subjects are encoded by the composer; CR/LF never reaches a header line.
+    // CRLF throughout, bodies too: the same bytes go over SMTP and into the Sent folder (Cyrus refuses bare newlines).
+    newline: 'windows',
     disableFileAccess: true,
     disableUrlAccess: true,
   });

@@ -11,6 +11,8 @@ export enum RoutingErrorType {
   InvalidConfiguration = 'InvalidConfiguration',
   /** What was asked clashes with the current state (e.g. an email that still cannot be ingested). */
   Conflict = 'Conflict',
+  /** The IMAP server answered NO (or BAD): asking again with the same bytes gets the same answer. */
+  ImapRefused = 'ImapRefused',
 }
 
 /**

@@ -67,6 +67,17 @@ export function imapErrorText(error: unknown): string {
   return server ? `${prefix}: ${server}` : prefix;
 }
 
+/**
+ * The server's own refusal of a command, as it said it (`NO [OVERQUOTA] Over quota`); null when the command did not
+ * get a NO or BAD (the connection failed, a timeout…).
+ */
+export function imapRefusal(error: unknown): string | null {
+  const details = error as { responseStatus?: string; serverResponseCode?: string; responseText?: string };
+  if (details.responseStatus !== 'NO' && details.responseStatus !== 'BAD') return null;
+  const code = details.serverResponseCode ? `[${details.serverResponseCode}]` : '';
+  return [details.responseStatus, code, details.responseText ?? ''].filter((part) => part !== '').join(' ');
+}
+
 /** LOGOUT when the connection still works, bounded; the socket is closed in every case (a dead one can hang LOGOUT). */
 export async function closeQuietly(client: ImapFlow): Promise<void> {
   if (client.usable) {
