@@ -71,7 +71,9 @@ async function main(): Promise<void> {
   const results = (['dev', 'postgres'] as const)
     .map((backend) => path.join(RESULTS, `${backend}.json`))
     .filter((file) => existsSync(file))
-    .map((file) => JSON.parse(readFileSync(file, 'utf8')) as BackendResult);
+    .map((file) => JSON.parse(readFileSync(file, 'utf8')) as BackendResult)
+    // A result written by an earlier version of the bench measured other things: left out of the table.
+    .filter((result) => result.cost?.placement !== undefined && result.latencyStages !== undefined);
   const totalSeconds = (Date.now() - started) / 1000;
   const actions = actionsReport();
   writeFileSync(path.join(RESULTS, 'actions.json'), `${JSON.stringify(actions, null, 2)}\n`);

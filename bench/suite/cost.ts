@@ -24,13 +24,13 @@ export async function measureCost(
   emails: () => number,
   work: () => Promise<void>,
 ): Promise<CostPerEmail> {
-  const before = await statementsSnapshot(platform.databaseUrl, platform.databaseName);
+  const before = await statementsSnapshot(platform.statsUrl, platform.databaseName);
   const window = startCpuWindow(processes);
   const t0 = performance.now();
   await work();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = window.end();
-  const after = await statementsSnapshot(platform.databaseUrl, platform.databaseName);
+  const after = await statementsSnapshot(platform.statsUrl, platform.databaseName);
   const count = Math.max(1, emails());
   const cpuMsPerEmail = Object.fromEntries(
     Object.entries(cpu.cpuSeconds).map(([name, used]) => [name, used === null ? null : Math.round((used * 1000 * 100) / count) / 100]),

@@ -22,7 +22,7 @@ import globalTeardown from '../../tests/support/global-teardown';
 import { apiClient, WorkerProcess, type TestPlatform } from '../../tests/support/platform';
 import { testEnvironment } from '../../tests/support/test-environment';
 import { postmasterPid } from './proc';
-import { asRole, createPlatformRoles, PLATFORM_ROLES } from './statements';
+import { asRole, createPlatformRoles, onDatabase, PLATFORM_ROLES } from './statements';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -85,8 +85,8 @@ export interface BenchPlatform extends TestPlatform {
   postgresPid: number | undefined;
   /** Stops the worker and starts another on the same task queue, running this workflow bundle (default: the usual). */
   replaceWorker(workflowBundlePath?: string): Promise<void>;
-  /** The bench's own connection string (its role's statements are not counted) and the database's name. */
-  databaseUrl: string;
+  /** The superuser's connection to mailroute's database, for pg_stat_statements, and the database's name. */
+  statsUrl: string;
   databaseName: string;
 }
 
@@ -97,13 +97,13 @@ export interface BenchPlatform extends TestPlatform {
 async function startBenchPostgres(dataDir: string) {
   await stopPostgres({ dataDir }).catch(() => undefined); // a run that crashed left it running
   rmSync(dataDir, { recursive: true, force: true });
-  const first = await startPostgres({ dataDir, unsafeFast: true });
-  const admin = new PgClient({ connectionString: first.url });
+  const first = await startPostgres({ dataDir, unsafeFast: true, log: () => undefined });
+  const admin = new PgClient({ connectionString: first.adminUrl });
   await admin.connect();
   await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
   await admin.end();
   await stopPostgres(first);
-  return startPostgres({ dataDir, port: first.port, unsafeFast: true });
+  return startPostgres({ dataDir, port: first.port, unsafeFast: true, log: () => undefined });
 }
 
 export async function startBenchPlatform(
@@ -144,7 +144,8 @@ async function start(
   started.push(['the test servers', () => globalTeardown()]);
   const environment = testEnvironment();
   const databaseName = new URL(environment.databaseUrl).pathname.slice(1);
-  await createPlatformRoles(environment.databaseUrl);
+  const statsUrl = onDatabase(postgres.adminUrl, databaseName);
+  await createPlatformRoles(statsUrl, postgres.role);
 
   const taskQueue = `bench-${randomBytes(6).toString('hex')}`;
   const shared = {
@@ -198,7 +199,7 @@ async function start(
       log(`worker replaced: pid ${worker.pid}, bundle ${path.basename(bundle)}`);
     },
     postgresPid: postmasterPid(postgres.dataDir),
-    databaseUrl: environment.databaseUrl,
+    statsUrl,
     databaseName,
     async clientFor(userId: number) {
       return apiClient(apiUrl, (await issueToken(createStore(db).tokens, { userId, name: 'bench' })).token);

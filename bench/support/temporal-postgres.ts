@@ -105,7 +105,12 @@ export async function startTemporalWithPostgres(log: (line: string) => void): Pr
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true, mode: 0o755 });
   // Same durability trade as the dev server's SQLite (synchronous=OFF): no fsync, asynchronous commit.
-  const postgres = await startPostgres({ dataDir: path.join(stateDir, 'postgres'), database: 'postgres', unsafeFast: true });
+  const postgres = await startPostgres({
+    dataDir: path.join(stateDir, 'postgres'),
+    database: 'postgres',
+    unsafeFast: true,
+    log: () => undefined,
+  });
   const sql = (database: string, ...args: string[]) =>
     run(sqlTool, [
       '--plugin',
@@ -115,7 +120,9 @@ export async function startTemporalWithPostgres(log: (line: string) => void): Pr
       '-p',
       String(postgres.port),
       '-u',
-      'mailroute',
+      postgres.role,
+      '--pw',
+      postgres.password,
       '--db',
       database,
       ...args,
@@ -136,8 +143,8 @@ export async function startTemporalWithPostgres(log: (line: string) => void): Pr
         databaseName: "${database}"
         connectAddr: "127.0.0.1:${postgres.port}"
         connectProtocol: "tcp"
-        user: "mailroute"
-        password: ""
+        user: "${postgres.role}"
+        password: "${postgres.password}"
         maxConns: ${maxConns}
         maxIdleConns: ${maxConns}
         maxConnLifetime: "1h"`;
