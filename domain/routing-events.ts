@@ -22,6 +22,8 @@ export type RoutingEventType =
   | 'reply-sent'
   | 'forward-sent'
   | 'sent-folder-append-failed'
+  /** An email mailroute sent could not be delivered: the bounce was added to its interaction. */
+  | 'bounced'
   | 'transfer-started'
   | 'transferred-to-account'
   | 'transfer-returned'

@@ -8,6 +8,7 @@ import { loopTags } from '../domain/loop-detection';
 import { sanitizeEmailHtml } from '../platform/sanitize';
 import { sha256Hex } from '../store/blobs';
 import type { InboundEmailStore, MailboxIdentity, Redownload } from '../store/inbound-email';
+import { returnedMessage } from './bounces';
 import {
   addresses,
   contentDigest,
@@ -115,6 +116,11 @@ export async function storeIncomingEmail(
     { accountAddress: account.emailAddress, ownMessageIds: new Set(ownMessage && messageIdHeader ? [messageIdHeader] : []) },
   );
   const html = typeof parsed.html === 'string' ? storable(parsed.html) : null;
+  // A bounce of an email we sent (an autoreply, a reply) belongs to that email's interaction, never a new one.
+  const returned = tags.includes('bounce') ? returnedMessage(parsed) : null;
+  const bounced = returned?.messageId ? await store.ownOutbound(returned.messageId) : null;
+  const bounceOf = bounced && bounced.accountId === account.id ? bounced : null;
+  const returnedIds = returned ? [...(returned.messageId ? [returned.messageId] : []), ...returned.threadIds] : [];
 
   await store.storeBlob(raw);
   const attachments = await Promise.all(
@@ -136,7 +142,13 @@ export async function storeIncomingEmail(
     ...(redownload ? { redownload } : {}),
     account,
     // The seed: a re-downloaded email "creates a new interaction".
-    thread: redownload ? null : { interactionId: interactionHint(parsed, account.key), messageIds: threadIds },
+    thread: redownload
+      ? null
+      : {
+          interactionId: bounceOf?.interactionId ?? interactionHint(parsed, account.key),
+          messageIds: [...new Set([...threadIds, ...returnedIds])],
+        },
+    ...(bounceOf ? { bounceOf: { outboundId: bounceOf.id, kind: bounceOf.kind, messageIdHeader: returned!.messageId! } } : {}),
     customer: { address: from.address, name: from.name ?? null },
     subject,
     message: {

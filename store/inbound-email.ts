@@ -44,6 +44,8 @@ export interface NewInboundEmail {
   account: { id: number; contactListId: number | null };
   /** Null: the email starts a new interaction whatever it refers to. */
   thread: ThreadHints | null;
+  /** A bounce of an email mailroute sent: a `bounced` routing event is written with the message. */
+  bounceOf?: { outboundId: number; kind: string; messageIdHeader: string };
   customer: { address: string; name: string | null };
   subject: string;
   message: {
@@ -149,6 +151,14 @@ export function createInboundEmailStore(db: Database) {
       return (await db.outboundEmail.findUnique({ where: { messageIdHeader } })) !== null;
     },
 
+    /** The outbox row mailroute sent with this Message-ID (a bounce names it), and its interaction. */
+    ownOutbound(messageIdHeader: string): Promise<{ id: number; accountId: number; interactionId: number; kind: string } | null> {
+      return db.outboundEmail.findUnique({
+        where: { messageIdHeader },
+        select: { id: true, accountId: true, interactionId: true, kind: true },
+      });
+    },
+
     storeBlob: (data: Buffer) => storeBlob(db, data),
 
     /** Writes the message and threads it, in one transaction. */
@@ -217,6 +227,17 @@ export function createInboundEmailStore(db: Database) {
             attachments: { create: attachments },
           },
         });
+        if (email.bounceOf) {
+          await tx.routingEvent.create({
+            data: {
+              interactionId: interaction.id,
+              messageId: created.id,
+              workflowId: email.workflowId,
+              type: 'bounced',
+              detail: { ...email.bounceOf },
+            },
+          });
+        }
         return { messageId: created.id, interactionId: interaction.id };
       });
     },
