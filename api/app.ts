@@ -11,6 +11,7 @@ import { createVisibility } from '../services/visibility';
 import { createStore } from '../store';
 import type { ApiDeps } from './deps';
 import { AppError, createRouteDefiner, errorMiddleware } from './http';
+import { securityHeaders } from './security-headers';
 import { registerAccountMemberRoutes } from './routes/account-members';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerActionPlanRoutes } from './routes/action-plans';
@@ -42,6 +43,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
 
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
@@ -110,7 +112,11 @@ export function createApp(deps: ApiDeps): Express {
     response.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>mailroute API</title>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head><body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script></body></html>`);
+<script src="/docs/start.js"></script></body></html>`);
+  });
+  // A file, not an inline script: the Content Security Policy runs none (api/security-headers.ts).
+  app.get('/docs/start.js', (_request, response) => {
+    response.type('text/javascript').send("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });\n");
   });
   app.use('/docs/assets', express.static(swaggerUi, { index: false }));
 

@@ -88,12 +88,18 @@ export function useBrowserPlatform(options: Parameters<typeof startTestPlatform>
   };
 }
 
-/** A page at 1280×800 (the size the client is made for), failing the test on uncaught page errors. */
+/**
+ * A page at 1280×800 (the size the client is made for), failing the test on uncaught page errors and on anything
+ * the Content Security Policy refused (api/security-headers.ts; Chromium reports it only on the console).
+ */
 export async function openPage(browser: Browser, baseUrl: string): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseUrl, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
   return { page, errors, close: () => context.close() };
 }
 
