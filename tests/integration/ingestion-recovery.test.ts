@@ -1,28 +1,23 @@
 /**
- * Exactly once whatever crashes: mailbox resets (UIDVALIDITY changed, index and uidlist deleted), two
- * workers at once, and a burst of 500 emails while the worker is SIGKILLed twice and Dovecot restarted.
+ * Exactly once whatever crashes, on Dovecot and on Cyrus: mailbox resets (UIDVALIDITY changed; on Dovecot also its
+ * index and uidlist deleted), two workers at once, and a burst of 500 emails while the worker is SIGKILLed twice
+ * and the IMAP server restarted.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import {
-  countImapConnections,
-  doveadm,
-  mailUserDir,
-  restartDovecot,
-  startDovecot,
-  stopDovecot,
-  type DovecotHandle,
-} from '../../scripts/services/dovecot';
+import { mailUserDir } from '../../scripts/services/dovecot';
 import { waitFor } from '../../scripts/services/process-tools';
 import { createWatchedAccount, deactivateAndWaitForLogout, extraWorker, waitForCheckpoint } from '../support/ingestion';
+import { MAIL_SERVERS, startMailServer, useMailServer, type TestMailServer } from '../support/mail-servers';
 import { buildEmail, withImapClient } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform, type WorkerProcess } from '../support/platform';
 import { testEnvironment } from '../support/test-environment';
 
-describe('ingestion: exactly once across resets and crashes', () => {
+describe.each(MAIL_SERVERS)('ingestion on %s: exactly once across resets and crashes', (kind) => {
+  const server = useMailServer(kind);
   let platform: TestPlatform;
   let extra: WorkerProcess | undefined;
-  let privateDovecot: DovecotHandle | undefined;
+  let privateServer: TestMailServer | undefined;
   beforeEach(async () => {
     platform = await startTestPlatform();
   });
@@ -30,9 +25,30 @@ describe('ingestion: exactly once across resets and crashes', () => {
     await extra?.stop();
     extra = undefined;
     await platform?.close();
-    if (privateDovecot) await stopDovecot(privateDovecot);
-    privateDovecot = undefined;
+    await privateServer?.close();
+    privateServer = undefined;
   });
+
+  /**
+   * After a reset the watcher reads the renumbered mailbox from its start: the reset is recorded once, and every
+   * email found again under its new UID is recognised (same Message-ID and content) and leaves one `email-skipped`
+   * record naming the stored message it repeats, never a second message.
+   */
+  async function expectResetThenSkipped(
+    accountId: number,
+    original: { id: number; messageIdHeader: string | null }[],
+    uidValidity: string,
+  ) {
+    const events = await platform.db.mailboxEvent.findMany({ where: { accountId }, orderBy: { id: 'asc' } });
+    expect(events.map((event) => event.type)).toEqual(['mailbox-reset', ...original.map(() => 'email-skipped')]);
+    const skipped = events.slice(1).map((event) => event.detail as Record<string, unknown>);
+    expect(skipped.map((detail) => detail.duplicateOfMessageId).sort()).toEqual(original.map((message) => message.id).sort());
+    for (const detail of skipped) {
+      expect(detail.uidValidity).toBe(uidValidity);
+      expect(detail.messageIdHeader).toBe(original.find((message) => message.id === detail.duplicateOfMessageId)?.messageIdHeader);
+      expect(detail.reason).toMatch(/the same email \(Message-ID .+ and content\) is already stored as message \d+/);
+    }
+  }
 
   async function expectNoDuplicates(accountId: number, subjects: string[]) {
     const messages = await platform.db.message.findMany({ where: { accountId, direction: 'inbound' }, orderBy: { id: 'asc' } });
@@ -40,14 +56,13 @@ describe('ingestion: exactly once across resets and crashes', () => {
     expect(messages.every((message) => message.workflowId !== null)).toBe(true);
   }
 
-  it('UIDVALIDITY changed (doveadm mailbox update --uid-validity): no loss, no duplicate, one visible reset event', async () => {
-    const account = await createWatchedAccount(platform);
+  it('UIDVALIDITY changed (the mailbox renumbered while the watcher was away): no loss, no duplicate, one reset event, each email found again recorded as skipped', async () => {
+    const account = await createWatchedAccount(platform, {}, { server: server() });
     for (const subject of ['one', 'two', 'three']) await account.append(account.email({ subject }));
     await account.waitForInbound(3);
+    const original = await account.inboundMessages();
     await deactivateAndWaitForLogout(platform, account);
-    const before = await platform.db.mailboxState.findFirstOrThrow({ where: { accountId: account.id } });
-    const newUidValidity = String(Number(before.uidValidity) + 1000);
-    await doveadm(testEnvironment().dovecot, ['mailbox', 'update', '--uid-validity', newUidValidity, '-u', account.mailUser.user, 'INBOX']);
+    const newUidValidity = String(await server().renumberInbox(account.mailUser));
     const appended = await account.append(account.email({ subject: 'four, while down' }));
     expect(String(appended.uidValidity)).toBe(newUidValidity);
 
@@ -58,65 +73,69 @@ describe('ingestion: exactly once across resets and crashes', () => {
 
     const events = await platform.admin.get(`/api/accounts/${account.id}/mailbox-events`);
     expect(events.status).toBe(200);
-    expect(events.body.items.map((event: { type: string }) => event.type)).toEqual(['mailbox-reset']);
-    expect(events.body.items[0].detail).toMatchObject({ reason: 'uidvalidity-changed', toUidValidity: newUidValidity });
+    const types = events.body.items.map((event: { type: string }) => event.type).sort();
+    expect(types).toEqual(['email-skipped', 'email-skipped', 'email-skipped', 'mailbox-reset']);
+    const reset = events.body.items.find((event: { type: string }) => event.type === 'mailbox-reset');
+    expect(reset.detail).toMatchObject({ reason: 'uidvalidity-changed', toUidValidity: newUidValidity });
+    await expectResetThenSkipped(account.id, original, newUidValidity);
     const state = await platform.admin.get(`/api/accounts/${account.id}/mailbox-state`);
     expect(state.body).toMatchObject({ uidValidity: newUidValidity, lastSeenUid: String(appended.uid), connected: true });
   });
 
-  it('dovecot-uidlist and indexes deleted (UIDs renumbered, MODSEQ back to the start): no loss, no duplicate, one reset event', async () => {
-    const account = await createWatchedAccount(platform);
-    for (const subject of ['alpha', 'beta']) await account.append(account.email({ subject }));
-    await account.waitForInbound(2);
-    await deactivateAndWaitForLogout(platform, account);
-    const maildir = path.join(mailUserDir(testEnvironment().dovecot, account.mailUser.user), 'Maildir');
-    const removed = readdirSync(maildir).filter((name) => name === 'dovecot-uidlist' || name.startsWith('dovecot.index'));
-    expect(removed).toContain('dovecot-uidlist');
-    for (const name of removed) rmSync(path.join(maildir, name), { force: true });
-    const appended = await account.append(account.email({ subject: 'gamma, while down' }));
+  // Dovecot's own files: Cyrus keeps its index elsewhere and has no uidlist.
+  if (kind === 'dovecot')
+    it('dovecot-uidlist and indexes deleted (UIDs renumbered, MODSEQ back to the start): no loss, no duplicate, one reset event, each email found again recorded as skipped', async () => {
+      const account = await createWatchedAccount(platform);
+      for (const subject of ['alpha', 'beta']) await account.append(account.email({ subject }));
+      await account.waitForInbound(2);
+      const original = await account.inboundMessages();
+      await deactivateAndWaitForLogout(platform, account);
+      const maildir = path.join(mailUserDir(testEnvironment().dovecot, account.mailUser.user), 'Maildir');
+      const removed = readdirSync(maildir).filter((name) => name === 'dovecot-uidlist' || name.startsWith('dovecot.index'));
+      expect(removed).toContain('dovecot-uidlist');
+      for (const name of removed) rmSync(path.join(maildir, name), { force: true });
+      const appended = await account.append(account.email({ subject: 'gamma, while down' }));
 
-    expect((await platform.admin.patch(`/api/accounts/${account.id}`, { active: true })).status).toBe(200);
-    await waitForCheckpoint(platform, account.id, appended.uid);
-    await account.waitForInbound(3);
-    await expectNoDuplicates(account.id, ['alpha', 'beta', 'gamma, while down']);
-    const events = await platform.db.mailboxEvent.findMany({ where: { accountId: account.id } });
-    expect(events.map((event) => event.type)).toEqual(['mailbox-reset']);
-  });
+      expect((await platform.admin.patch(`/api/accounts/${account.id}`, { active: true })).status).toBe(200);
+      await waitForCheckpoint(platform, account.id, appended.uid);
+      await account.waitForInbound(3);
+      await expectNoDuplicates(account.id, ['alpha', 'beta', 'gamma, while down']);
+      await expectResetThenSkipped(account.id, original, String(appended.uidValidity));
+    });
 
   it('two worker processes: one IMAP connection per mailbox (server side), and a killed worker’s watch moves to the other', async () => {
     extra = extraWorker(platform);
     await extra.start();
-    const account = await createWatchedAccount(platform);
+    const account = await createWatchedAccount(platform, {}, { server: server() });
     await account.append(account.email({ subject: 'first' }));
     await account.waitForInbound(1);
-    const { dovecot } = testEnvironment();
-    await waitFor('the watcher to log in', async () => (await countImapConnections(dovecot, account.mailUser.user)) === 1);
+    const sessions = () => server().countSessions(account.mailUser.user);
+    await waitFor('the watcher to log in', async () => (await sessions()) === 1);
     for (let sample = 0; sample < 10; sample++) {
-      expect(await countImapConnections(dovecot, account.mailUser.user)).toBe(1);
+      expect(await sessions()).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     await platform.worker.kill();
     await account.append(account.email({ subject: 'after the kill' }));
     await account.waitForInbound(2, 30_000);
-    expect(await countImapConnections(dovecot, account.mailUser.user)).toBe(1);
+    expect(await sessions()).toBe(1);
     await expectNoDuplicates(account.id, ['first', 'after the kill']);
     // Back to two workers: the watch stays where it is.
     await platform.worker.start();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect(await countImapConnections(dovecot, account.mailUser.user)).toBe(1);
+    expect(await sessions()).toBe(1);
   });
 
-  it('500 emails in a burst while the worker is SIGKILLed twice and Dovecot restarted once: 500 messages, 500 workflows, 0 duplicates', async () => {
+  it('500 emails in a burst while the worker is SIGKILLed twice and the IMAP server restarted once: 500 messages, 500 workflows, 0 duplicates', async () => {
     const total = 500;
-    // A Dovecot of its own: restarting the shared one would cut the IMAP sessions of tests running alongside.
-    const dovecot = await startDovecot({ baseDir: path.join(testEnvironment().runDir, `dovecot-burst-${process.pid}-${Date.now()}`) });
-    privateDovecot = dovecot;
-    const account = await createWatchedAccount(platform, {}, { dovecot });
+    // A server of its own: restarting the shared one would cut the IMAP sessions of tests running alongside.
+    const imap = (privateServer = await startMailServer(kind, { private: true }));
+    const account = await createWatchedAccount(platform, {}, { server: imap });
     const ingested = async () => platform.db.message.count({ where: { accountId: account.id, direction: 'inbound' } });
     const started = Date.now();
     let appended = 0;
     async function appendBatch(count: number) {
-      await withImapClient(dovecot, account.mailUser.user, account.mailUser.password, async (client) => {
+      await withImapClient(imap, account.mailUser.user, account.mailUser.password, async (client) => {
         for (let index = 0; index < count; index++) {
           const subject = `burst ${appended}`;
           await client.append('INBOX', buildEmail({ from: 'burst@customer.test', to: account.emailAddress, subject, text: subject }));
@@ -134,7 +153,7 @@ describe('ingestion: exactly once across resets and crashes', () => {
       timeoutMs: 90_000,
       explain: () => platform.worker.log.slice(-4000),
     });
-    await restartDovecot(dovecot);
+    await imap.restart();
     await appendBatch(100);
     let state = '';
     await waitFor(
@@ -192,7 +211,7 @@ describe('ingestion: exactly once across resets and crashes', () => {
       { timeoutMs: 30_000, intervalMs: 500 },
     );
     expect(workflows).toBe(total);
-    expect(await countImapConnections(dovecot, account.mailUser.user)).toBe(1);
-    console.log(`burst of ${total} with 2 worker kills and a Dovecot restart ingested in ${Date.now() - started} ms`);
+    expect(await imap.countSessions(account.mailUser.user)).toBe(1);
+    console.log(`burst of ${total} with 2 worker kills and a ${kind} restart ingested in ${Date.now() - started} ms`);
   }, 420_000);
 });
