@@ -148,7 +148,10 @@ export async function storeIncomingEmail(
           interactionId: bounceOf?.interactionId ?? interactionHint(parsed, account.key),
           messageIds: [...new Set([...threadIds, ...returnedIds])],
         },
-    ...(bounceOf ? { bounceOf: { outboundId: bounceOf.id, kind: bounceOf.kind, messageIdHeader: returned!.messageId! } } : {}),
+    // A re-downloaded copy starts its own interaction: it is not the bounce joining the one it came from.
+    ...(bounceOf && !redownload
+      ? { bounceOf: { outboundId: bounceOf.id, kind: bounceOf.kind, messageIdHeader: returned!.messageId! } }
+      : {}),
     customer: { address: from.address, name: from.name ?? null },
     subject,
     message: {

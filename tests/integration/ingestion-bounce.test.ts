@@ -10,7 +10,7 @@ import path from 'node:path';
 import { startDovecot, stopDovecot, type DovecotHandle } from '../../scripts/services/dovecot';
 import { waitFor } from '../../scripts/services/process-tools';
 import { smtpSinks } from '../support/desk-outbound';
-import { buildEmail } from '../support/mailbox';
+import { buildEmail, listMessages, withImapClient } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { postfixLog, startPostfix, stopPostfix, type PostfixHandle } from '../support/postfix';
 import { createRoutedAccount, waitForOffer } from '../support/routed-account';
@@ -36,10 +36,14 @@ describe('ingestion of a bounce of our own mail (Postfix → LMTP → Dovecot)',
     if (dovecot) await stopDovecot(dovecot);
   });
 
-  it('a bounced autoreply, then a bounced reply, are each added to the interaction they came from with a bounced event', async () => {
+  /**
+   * An account sending through the MTA, whose plan autoreplies, and a customer whose mail bounces: one at the MTA's
+   * domain without a mailbox there (the MTA takes mail for them, then cannot deliver it over LMTP).
+   */
+  async function bouncingAccount(settings: Record<string, unknown> = {}) {
     const routed = await createRoutedAccount(platform, await smtpSink(), {
       dovecot,
-      account: { smtpHost: postfix.host, smtpPort: postfix.smtpPort },
+      account: { smtpHost: postfix.host, smtpPort: postfix.smtpPort, ...settings },
       actionPlan: (queueId) => [
         { type: 'autoreply', template: 'Thanks, we got your email.', mode: 'always' },
         { type: 'queue', queueId, timeoutSeconds: 600 },
@@ -48,11 +52,14 @@ describe('ingestion of a bounce of our own mail (Postfix → LMTP → Dovecot)',
     // The account's address is its mailbox at the MTA's domain: the MTA returns bounces there.
     const address = `${routed.mailUser.user}@${postfix.domain}`;
     expect((await platform.admin.patch(`/api/accounts/${routed.account.id}`, { emailAddress: address })).status).toBe(200);
+    const customer = `gone-${routed.mailUser.user}@${postfix.domain}`;
     const accountId = routed.account.id;
     const inbound = () => platform.db.message.findMany({ where: { accountId, direction: 'inbound' }, orderBy: { id: 'asc' } });
+    return { routed, accountId, address, customer, inbound };
+  }
 
-    // A customer at the MTA's domain without a mailbox there: the MTA takes mail for them, then cannot deliver it.
-    const customer = `gone-${routed.mailUser.user}@${postfix.domain}`;
+  it('a bounced autoreply, then a bounced reply, are each added to the interaction they came from with a bounced event', async () => {
+    const { routed, accountId, address, customer, inbound } = await bouncingAccount();
     await routed.deliver(
       buildEmail({ from: `Carla Customer <${customer}>`, to: address, subject: 'Where is my order?', text: 'Order 42.' }),
     );
@@ -91,6 +98,35 @@ describe('ingestion of a bounce of our own mail (Postfix → LMTP → Dovecot)',
       async () => (await platform.db.routingEvent.count({ where: { messageId: replyBounce.id, type: 'message-added' } })) === 1,
     );
     expect(await platform.db.outboundEmail.count({ where: { accountId, kind: 'autoreply' } })).toBe(1);
+  }, 120_000);
+
+  it('a bounce re-marked unread with "disable duplicate check" comes again as a copy in a new interaction, with no second bounced event', async () => {
+    const { routed, accountId, address, customer, inbound } = await bouncingAccount({ disableDuplicateCheck: true });
+    await routed.deliver(buildEmail({ from: customer, to: address, subject: 'Any news?', text: 'Order 43.' }));
+    await waitForOutbound(accountId, 'autoreply');
+    await waitForInbound(accountId, 2);
+    const [question, bounce] = await inbound();
+    expect(bounce!.interactionId).toBe(question!.interactionId);
+    const user = routed.mailUser;
+    const seen = async () =>
+      (await listMessages(dovecot, user.user, user.password))
+        .find((message) => BigInt(message.uid) === bounce!.uid)
+        ?.flags.includes('\\Seen');
+    await waitFor('the bounce \\Seen after ingestion', async () => (await seen()) === true);
+    await withImapClient(dovecot, user.user, user.password, async (client) => {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        await client.messageFlagsRemove(String(bounce!.uid), ['\\Seen'], { uid: true });
+      } finally {
+        lock.release();
+      }
+    });
+    await waitForInbound(accountId, 3);
+    const copy = (await inbound())[2]!;
+    expect(copy.redownloadOfId).toBe(bounce!.id);
+    expect(copy.interactionId).not.toBe(question!.interactionId);
+    const bounced = await platform.db.routingEvent.findMany({ where: { type: 'bounced', interaction: { accountId } } });
+    expect(bounced.map((event) => [event.interactionId, event.messageId])).toEqual([[question!.interactionId, bounce!.id]]);
   }, 120_000);
 
   async function waitForOutbound(accountId: number, kind: 'autoreply' | 'reply') {
