@@ -88,9 +88,20 @@ install_postgres() {
   fi
 }
 
+# Dovecot's programs directory (Debian: /usr/lib/dovecot), as its own doveconf knows it.
+dovecot_libexec() {
+  local dir=""
+  if command -v doveconf >/dev/null 2>&1; then dir="$(doveconf -d -h libexec_dir 2>/dev/null || true)"; fi
+  echo "${dir:-/usr/lib/dovecot}"
+}
+
+# The IMAP server is dovecot-imapd's imap and imap-login programs: the dovecot binary alone (dovecot-core, left by
+# dovecot-lmtpd or by a removed dovecot-imapd) serves no IMAP.
 install_dovecot() {
-  if command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; then
-    say "Dovecot present"
+  local libexec
+  libexec="$(dovecot_libexec)"
+  if [ -x "$libexec/imap" ] && [ -x "$libexec/imap-login" ]; then
+    say "Dovecot IMAP present"
   else
     apt_install dovecot-imapd
   fi
@@ -146,6 +157,9 @@ install_chromium() {
     apt_install chromium
   fi
 }
+
+# Sourced (tests/unit/install-tools.test.ts runs its steps one by one), the script only defines them.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
 
 if [ -n "${TEMPORAL_ADDRESS:-}" ]; then say "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS: using that Temporal server"; else install_temporal_cli; fi
 if [ -n "${DATABASE_URL:-}" ]; then say "DATABASE_URL set: using that PostgreSQL"; else install_postgres; fi
