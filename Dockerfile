@@ -8,7 +8,7 @@
 #
 # Debian (glibc) rather than Alpine: @temporalio/core-bridge ships native builds for glibc Linux
 # only (x86_64 and aarch64), none for musl.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # ---- everything, dev dependencies included: generates the Prisma client ----
 FROM ${NODE_IMAGE} AS build

@@ -2,6 +2,7 @@
  * The properties the production stack must have, each a pure check returning the problems it finds (empty when
  * it holds). tests/unit/docker-compose.test.ts runs each on the real files and on copies broken on purpose.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { mailrouteSearchAttributes } from '../../contracts/search-attributes';
 import {
@@ -35,6 +36,13 @@ function sameAttributeType(cliType: string, sdkType: string): boolean {
   const normalize = (type: string): string => type.replace(/_/g, '').toUpperCase();
   return normalize(cliType) === normalize(sdkType);
 }
+
+/** The oldest Node major the platform supports: package.json's `engines.node` (`>=24`). */
+const NODE_MAJOR = Number(
+  /^>=\s*(\d+)/.exec(
+    (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node,
+  )?.[1],
+);
 
 const LONG_RUNNING = ['postgres', 'temporal-postgres', 'temporal', 'temporal-ui', 'api', 'worker'] as const;
 export const ONE_SHOT = 'temporal-search-attributes';
@@ -303,6 +311,10 @@ export const checkDockerfile: Check = ({ compose, dockerfiles }) => {
       if (image === 'scratch' || stages.includes(image.toLowerCase())) continue;
       const problem = imagePinProblem(image, true);
       if (problem) problems.push(`${name}: base image ${problem}`);
+      const nodeMajor = /^node:(\d+)/.exec(image)?.[1];
+      if (nodeMajor !== undefined && !(Number(nodeMajor) >= NODE_MAJOR)) {
+        problems.push(`${name}: base image ${image} runs Node ${nodeMajor}, older than package.json's engines (${NODE_MAJOR})`);
+      }
     }
   }
   return problems;

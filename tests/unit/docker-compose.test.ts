@@ -206,7 +206,7 @@ const properties: Array<{ property: string; check: Check; breakers: Breaker[] }>
     ],
   },
   {
-    property: 'api and worker are built from the Dockerfile, which runs as a non-root USER on pinned bases',
+    property: 'api and worker are built from the Dockerfile, which runs as a non-root USER on pinned bases of a supported Node',
     check: checkDockerfile,
     breakers: [
       ['USER removed', (s) => editDockerfiles(s, (text) => text.replace(/^USER .*$/gm, ''))],
@@ -214,11 +214,15 @@ const properties: Array<{ property: string; check: Check; breakers: Breaker[] }>
       ['USER 0:0', (s) => editDockerfiles(s, (text) => text.replace(/^USER .*$/gm, 'USER 0:0'))],
       [
         'USER only in an earlier stage',
-        (s) => editDockerfiles(s, (text) => `FROM node:20.20.2-bookworm-slim AS early\nUSER node\n${text.replace(/^USER .*$/gm, '')}`),
+        (s) => editDockerfiles(s, (text) => `FROM node:24.22.3-bookworm-slim AS early\nUSER node\n${text.replace(/^USER .*$/gm, '')}`),
       ],
       ['Dockerfile missing', (s) => void (s.dockerfiles.api = undefined)],
       ['worker not built', (s) => delete svc(s, 'worker').build],
       ['node base on latest', (s) => editDockerfiles(s, (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:latest'))],
+      [
+        'node base on Node 20',
+        (s) => editDockerfiles(s, (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:20.20.2-bookworm-slim')),
+      ],
     ],
   },
 ];
