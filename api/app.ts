@@ -97,6 +97,7 @@ export function createApp(deps: ApiDeps): Express {
   registerContactRoutes(context);
   registerTokenRoutes(context);
   app.use('/api', api);
+  app.use('/api', context.route.methodNotAllowed);
 
   const openapi = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

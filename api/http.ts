@@ -2,7 +2,6 @@
  * The edge of the API: one definition per route gives Express its handler, zod its validation
  * and the OpenAPI document its entry. Every failure leaves as application/problem+json.
  */
-import { createHash } from 'node:crypto';
 import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
@@ -17,10 +16,20 @@ import {
   TooManyRequestsError,
 } from '../domain/errors';
 import { domainErrorOf } from '../store/errors';
+import {
+  allowedMethods,
+  byteSize,
+  PROBLEM_DESCRIPTIONS,
+  pathPattern,
+  problemStatuses,
+  type DeclaredRoute,
+  type ProblemStatus,
+} from './route-declaration';
 
 extendZodWithOpenApi(z);
 
 export { z };
+export type { ProblemStatus };
 
 export type { FieldProblem };
 
@@ -81,13 +90,34 @@ export interface RouteDefinition<B extends Schema | undefined, P extends Schema 
   body?: B;
   params?: P;
   query?: Q;
+  /** The JSON answer of a success (none: a 204, or `produces`). */
   response?: Schema;
+  /** The media type of a success that is not JSON: a download, an event stream. */
+  produces?: string;
   status?: number;
   /** Largest JSON body accepted (default 1 MB; bodies are read only once the caller is authenticated). */
   bodyLimit?: string;
+  /**
+   * Failures the route answers besides those its declaration implies (400 with inputs, 413 with a body, 401 and 403
+   * unless public, 404 with an id in the path): 409 for a clash with the current state, 404 for an id in the body or
+   * query, 429, 401 on a public route.
+   */
+  errors?: ProblemStatus[];
+  /** Takes `If-Match` (the ETag it answered): documented as a header, with 412 when it is not the current version. */
+  ifMatch?: boolean;
+  /** A second success the handler may answer (it sets the status itself), e.g. 202 while work goes on elsewhere. */
+  otherSuccess?: { status: number; description: string; schema: Schema };
 }
 
 const DEFAULT_BODY_LIMIT = '1mb';
+
+const ifMatchHeader = z.object({
+  'if-match': z
+    .string()
+    .max(1000)
+    .optional()
+    .openapi({ description: 'the ETag you read: the change is made only if the resource is still that version, else 412' }),
+});
 /** JSON nested deeper than this is refused before anything walks it. */
 const MAX_BODY_DEPTH = 64;
 
@@ -141,42 +171,64 @@ export function defineRoute<
   authenticate: (request: Request) => Promise<AuthenticatedUser>,
   definition: RouteDefinition<B, P, Q>,
   handler: (context: RouteContext<Output<B>, Output<P>, Output<Q>>) => Promise<unknown>,
+  routes: DeclaredRoute[] = [],
 ): void {
   const status = definition.status ?? (definition.method === 'post' ? 201 : 200);
+  if (status !== 204 && !definition.response && !definition.produces)
+    throw new Error(`${definition.method.toUpperCase()} ${definition.path}: a ${status} answer needs its response schema (or produces)`);
   const openapiPath = `/api${definition.path.replace(/:(\w+)/g, '{$1}')}`;
   const request: RouteConfig['request'] = {
     ...(definition.params ? { params: definition.params as never } : {}),
     ...(definition.query ? { query: definition.query as never } : {}),
+    ...(definition.ifMatch ? { headers: ifMatchHeader } : {}),
     ...(definition.body ? { body: { content: { 'application/json': { schema: definition.body } }, required: true } } : {}),
   };
-  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+  const problem = (code: ProblemStatus) => ({
+    description: code === 401 && definition.roles === 'public' ? 'Wrong credentials' : PROBLEM_DESCRIPTIONS[code],
+    ...(code === 429 ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' as const } } } } : {}),
+    content: { 'application/problem+json': { schema: problemSchema } },
+  });
+  const success = definition.response
+    ? { description: 'Success', content: { 'application/json': { schema: definition.response } } }
+    : definition.produces
+      ? { description: 'Success', content: { [definition.produces]: { schema: { type: 'string' as const, format: 'binary' } } } }
+      : { description: 'Success, no content' };
   registry.registerPath({
     method: definition.method,
     path: openapiPath,
     summary: definition.summary,
     tags: definition.tags,
+    ...(definition.body ? { 'x-body-limit-bytes': byteSize(definition.bodyLimit ?? DEFAULT_BODY_LIMIT) } : {}),
     ...(definition.roles === 'public' ? { security: [] } : { description: `Roles: ${definition.roles.join(', ')}.` }),
     request,
     responses: {
-      [status]: definition.response
-        ? { description: 'Success', content: { 'application/json': { schema: definition.response } } }
-        : { description: 'Success' },
-      400: problem('Invalid input: every problem names the field and the reason'),
-      ...(definition.roles === 'public' ? {} : { 401: problem('Missing or invalid token'), 403: problem('Role not allowed') }),
-      404: problem('Not found'),
+      [status]: success,
+      ...(definition.otherSuccess
+        ? {
+            [definition.otherSuccess.status]: {
+              description: definition.otherSuccess.description,
+              content: { 'application/json': { schema: definition.otherSuccess.schema } },
+            },
+          }
+        : {}),
+      ...Object.fromEntries(problemStatuses(definition).map((code) => [code, problem(code)])),
     },
   });
+  const pattern = pathPattern(definition.path);
+  routes.push({ method: definition.method, pattern });
 
-  router[definition.method](definition.path, async (req: Request, res: Response) => {
+  router[definition.method](definition.path, async (req: Request, res: Response, next: NextFunction) => {
+    // A more literal route answers this path (`/interactions/search`, not `/interactions/:id`): let it, or 405.
+    if (!allowedMethods(routes, req.path, pattern.literals)) return next();
     const user =
       definition.roles === 'public' ? ({ id: 0, role: 'agent', name: 'anonymous' } as AuthenticatedUser) : await authenticate(req);
     if (definition.roles !== 'public' && !definition.roles.includes(user.role)) {
       throw AppError.forbidden(`role ${user.role} may not ${definition.method.toUpperCase()} ${definition.path}`);
     }
     if (definition.body) await readJsonBody(req, res, definition.bodyLimit ?? DEFAULT_BODY_LIMIT);
-    rejectNulCharacters(req.params, 'params');
-    rejectNulCharacters(req.query, 'query');
-    rejectNulCharacters(req.body, '');
+    if (definition.params) rejectNulCharacters(req.params, 'params');
+    if (definition.query) rejectNulCharacters(req.query, 'query');
+    if (definition.body) rejectNulCharacters(req.body, '');
     const context = {
       params: parseWith(definition.params, req.params, 'params'),
       query: parseWith(definition.query, req.query, 'query'),
@@ -210,7 +262,7 @@ export function errorMiddleware(log: (error: unknown) => void) {
       log(error);
       appError = new AppError(500, 'Internal Server Error', 'unexpected error; it has been logged');
     }
-    response.set(appError.headers);
+    if (Object.keys(appError.headers).length > 0) response.set(appError.headers);
     response
       .status(appError.status)
       .type('application/problem+json')
@@ -236,7 +288,12 @@ export const idParams = z.object({ id: idParam }).strict();
 /** Params of a child resource under its parent, e.g. `/accounts/:id/dispositions/:childId`. */
 export const childParams = z.object({ id: idParam, childId: idParam }).strict();
 
-export type RouteDefiner = <
+export type RouteDefiner = RouteDefinerFunction & {
+  /** After the router: a method no route serves on a path some route serves is a 405 with Allow. */
+  methodNotAllowed: (request: Request, response: Response, next: NextFunction) => void;
+};
+
+type RouteDefinerFunction = <
   B extends Schema | undefined = undefined,
   P extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
@@ -245,12 +302,45 @@ export type RouteDefiner = <
   handler: (context: RouteContext<Output<B>, Output<P>, Output<Q>>) => Promise<unknown>,
 ) => void;
 
+/**
+ * Routes are matched most literal first (`/interactions/search` before `/interactions/:id`), and `methodNotAllowed`
+ * answers 405 (with Allow) to a method none of them serves on a path one of them serves.
+ */
 export function createRouteDefiner(
   router: Router,
   registry: OpenAPIRegistry,
   authenticate: (request: Request) => Promise<AuthenticatedUser>,
 ): RouteDefiner {
-  return (definition, handler) => defineRoute(router, registry, authenticate, definition, handler);
+  const routes: DeclaredRoute[] = [];
+  // Before every route: Express's own OPTIONS answer would list `/interactions/:id`'s methods for `/interactions/search`.
+  router.use(answerOptions(routes));
+  const define: RouteDefinerFunction = (definition, handler) => defineRoute(router, registry, authenticate, definition, handler, routes);
+  return Object.assign(define, { methodNotAllowed: methodNotAllowed(routes) });
+}
+
+/** OPTIONS on a path some route serves: 204 with Allow. */
+function answerOptions(routes: DeclaredRoute[]) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const allowed = request.method === 'OPTIONS' ? allowedMethods(routes, request.path) : undefined;
+    if (!allowed) return next();
+    response
+      .set('allow', [...allowed, 'OPTIONS'].join(', '))
+      .status(204)
+      .end();
+  };
+}
+
+function methodNotAllowed(routes: DeclaredRoute[]) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const allowed = allowedMethods(routes, request.path);
+    if (!allowed || allowed.includes(request.method)) return next();
+    const allow = [...allowed, 'OPTIONS'].join(', ');
+    next(
+      new AppError(405, 'Method Not Allowed', `${request.method} is not served on ${request.baseUrl}${request.path}`, [], {
+        allow,
+      }),
+    );
+  };
 }
 
 /**
@@ -296,23 +386,5 @@ function fromDomainError(error: unknown): AppError | undefined {
   return undefined;
 }
 
-/** The version of a row without updatedAt: a hash of its content, which changes whenever the row does. */
-export function contentTag(row: object): string {
-  return createHash('sha256').update(JSON.stringify(row)).digest('base64url').slice(0, 22);
-}
-
-/** Strong ETag of a resource: its updatedAt in ISO form (or any stable version string). */
-export function etagOf(version: Date | string): string {
-  return `"${typeof version === 'string' ? version : version.toISOString()}"`;
-}
-
-/** Optimistic concurrency: with `If-Match`, the update only proceeds when the client saw the current version. */
-export function checkIfMatch(request: Request, version: Date | string, what: string): void {
-  const ifMatch = request.headers['if-match'];
-  if (ifMatch === undefined || ifMatch.trim() === '*') return;
-  const current = etagOf(version);
-  const candidates = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-  if (!candidates.includes(current)) throw AppError.preconditionFailed(`${what} changed since you read it (current ETag ${current})`);
-}
-
 export { dbId } from '../domain/fields';
+export { checkIfMatch, contentTag, etagOf } from './etag';

@@ -3,13 +3,11 @@
  * answered with `{ items, nextCursor }`. The cursor is opaque to clients (it encodes the position).
  */
 import type { PageWindow } from '../store/paging';
-import { offsetCursor } from './cursor';
+import { cursorSchema, offsetCursor } from './cursor';
 import { z } from './http';
 
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;
-
-const cursorSchema = z.string().max(200).openapi({ description: 'nextCursor of the previous page; absent for the first page' }).optional();
 
 /** The query schema of a list: paging and sorting, plus the list's own filters (all strings in a query). */
 export function listQuery<Sort extends readonly [string, ...string[]], Filters extends z.ZodRawShape = Record<never, never>>(
@@ -19,7 +17,7 @@ export function listQuery<Sort extends readonly [string, ...string[]], Filters e
   return z
     .object({
       limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
-      cursor: cursorSchema,
+      cursor: cursorSchema.optional(),
       sort: z.enum(sortFields).default(sortFields[0]),
       order: z.enum(['asc', 'desc']).default('asc'),
       ...filters,

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { changesShape } from './changes';
-import { dbId, noControlCharacters, seconds } from './fields';
+import { dbId, emailAddress, lineSafeName, noControlCharacters, seconds } from './fields';
+import { HEADERS_FILTER_PATTERN } from './headers-filter';
 
 /** Seconds as the seed allows them for the two "wait for" settings. */
 export const SEED_WAIT_RANGE = { min: 1, max: 2147483 } as const;
@@ -84,9 +85,9 @@ export const bodyTemplateSchema = z
 
 /** Every setting an admin writes, with its default. */
 export const accountFields = {
-  name: z.string().trim().min(1).max(255),
+  name: lineSafeName(255).meta({ description: 'shown as the sender of replies' }),
   key: z.string().regex(/^[A-Za-z0-9]{1,5}$/, 'must be 1 to 5 letters or digits'),
-  emailAddress: z.string().email().max(254),
+  emailAddress: emailAddress(),
   contactListId: dbId.nullable().default(null),
   active: z.boolean().default(false),
   description: z.string().max(2000).nullable().default(null),
@@ -95,9 +96,9 @@ export const accountFields = {
   imapPort: port.default(993),
   imapSsl: z.boolean().default(true),
   imapAuth: z.boolean().default(true),
-  imapUsername: z.string().max(320).nullable().default(null),
-  imapPassword: z.string().max(1024).optional().meta({ description: 'write-only; never returned' }),
-  mailbox: z.string().min(1).max(255).default('INBOX'),
+  imapUsername: noControlCharacters(320).nullable().default(null),
+  imapPassword: noControlCharacters(1024).optional().meta({ description: 'write-only; never returned' }),
+  mailbox: noControlCharacters(255).min(1).default('INBOX'),
   sentMailbox: noControlCharacters(255)
     .min(1)
     .nullable()
@@ -109,13 +110,18 @@ export const accountFields = {
   smtpPort: port.default(465),
   smtpSecure: z.boolean().default(true),
   smtpAuth: z.boolean().default(true),
-  smtpUsername: z.string().max(320).nullable().default(null),
-  smtpPassword: z.string().max(1024).optional().meta({ description: 'write-only; never returned' }),
+  smtpUsername: noControlCharacters(320).nullable().default(null),
+  smtpPassword: noControlCharacters(1024).optional().meta({ description: 'write-only; never returned' }),
   oauth2: oauth2InputSchema.nullable().default(null),
   markAsUnread: z.boolean().default(false),
   waitForAssignedAgentSeconds: seconds(10, SEED_WAIT_RANGE.min, SEED_WAIT_RANGE.max),
   waitForAssignedQueueSeconds: seconds(10, SEED_WAIT_RANGE.min, SEED_WAIT_RANGE.max),
-  headersFilter: z.string().max(2000).default('').meta({ description: 'XCALLY syntax: name, name1,name2, name=VALUE, mixed' }),
+  headersFilter: z
+    .string()
+    .max(2000)
+    .regex(HEADERS_FILTER_PATTERN, 'must be entries name or name=VALUE, separated by commas')
+    .default('')
+    .meta({ description: 'XCALLY syntax: name, name1,name2, name=VALUE, mixed' }),
   includeMessageOnForward: z.boolean().default(false),
   disableDuplicateCheck: z.boolean().default(false),
   transferEnabled: z.boolean().default(false),

@@ -4,9 +4,9 @@
  * interpretation (action-plan.ts) so that workflow code, which imports only types from here, does not bundle zod.
  */
 import { z } from 'zod';
-import { dbId, isTimeZone, seconds } from './fields';
+import { dbId, nonBlank, seconds, timeZone } from './fields';
 
-const label = z.string().trim().min(1).max(64).optional();
+const label = nonBlank(64).optional();
 const jumpTarget = z.string().min(1).max(64);
 
 export const planConditionSchema = z
@@ -22,7 +22,7 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:M
 
 export const workingScheduleSchema = z
   .object({
-    timezone: z.string().refine(isTimeZone, 'must be an IANA time zone'),
+    timezone: timeZone(),
     /** e.g. { days: [1,2,3,4,5], from: '09:00', to: '18:00' } */
     intervals: z.array(z.object({ days: z.array(z.number().int().min(0).max(6)).min(1), from: hhmm, to: hhmm }).strict()).max(50),
     /** ISO dates (YYYY-MM-DD) in the schedule's time zone that are never working time. */
@@ -51,7 +51,7 @@ export const actionStepSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('noop'), label }).strict(),
   z.object({ type: z.literal('gotoif'), condition: planConditionSchema, then: jumpTarget, else: jumpTarget.optional(), label }).strict(),
   z.object({ type: z.literal('gotop'), schedule: workingScheduleSchema, then: jumpTarget, else: jumpTarget.optional(), label }).strict(),
-  z.object({ type: z.literal('tag'), tags: z.array(z.string().trim().min(1).max(64)).min(1).max(50), label }).strict(),
+  z.object({ type: z.literal('tag'), tags: z.array(nonBlank(64)).min(1).max(50), label }).strict(),
   z.object({ type: z.literal('priority'), priority: z.number().int().min(0).max(100), label }).strict(),
   z.object({ type: z.literal('webhook'), url: z.string().url().max(2048), timeoutSeconds: seconds(10, 1, 120), label }).strict(),
 ]);

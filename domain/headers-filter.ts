@@ -11,6 +11,12 @@ const HEADER_NAME = /^[!-9;-~]+$/; // RFC 5322 field-name: printable ASCII excep
 
 export class HeadersFilterError extends Error {}
 
+/** One entry as parseHeadersFilter reads it: a header name, then optionally `=` and a value (trimmed, not empty). */
+const ENTRY = String.raw`\s*[!-+\--9;<>-~]+\s*(?:=\s*[^\s,"\\](?:[^,"\\\r\n]*[^\s,"\\])?\s*)?`;
+
+/** Exactly the texts parseHeadersFilter accepts, as a pattern a schema (and the API's document) can state. */
+export const HEADERS_FILTER_PATTERN = new RegExp(`^(?:\\s*|${ENTRY}(?:,${ENTRY})*)$`);
+
 export function parseHeadersFilter(text: string | null | undefined): HeaderFilterRule[] {
   if (text === null || text === undefined || text.trim() === '') return [];
   return text.split(',').map((entry, index) => {

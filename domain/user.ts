@@ -1,14 +1,14 @@
 /** A user (agent, supervisor or admin) as an admin writes them: one schema, the API's bodies derive from it. */
 import { z } from 'zod';
 import { changesShape } from './changes';
-import { dbId } from './fields';
+import { dbId, emailAddress, lineSafeName, noControlCharacters } from './fields';
 import { PRESENCES, ROLES } from './people';
 
 export const userFields = {
-  name: z.string().trim().min(1).max(255),
-  email: z.string().email().max(254),
+  name: lineSafeName(255),
+  email: emailAddress(),
   role: z.enum(ROLES).default('agent'),
-  password: z.string().min(8).max(1024).optional().meta({ description: 'write-only' }),
+  password: noControlCharacters(1024).min(8).optional().meta({ description: 'write-only' }),
   /** How many email interactions the agent may hold at once. */
   capacity: z.number().int().min(1).max(100).default(1),
 };

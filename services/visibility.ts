@@ -21,6 +21,18 @@ export function createVisibility(store: VisibilityStore) {
       return account;
     },
 
+    async requireQueue(id: number, user: Actor) {
+      const queue = await store.findQueue(id, user);
+      if (!queue) throw new NotFoundError(`queue ${id}`);
+      return queue;
+    },
+
+    async requireContactList(id: number, user: Actor) {
+      const list = await store.findContactList(id, user);
+      if (!list) throw new NotFoundError(`contact list ${id}`);
+      return list;
+    },
+
     async requireInteraction(id: number, user: Actor) {
       const interaction = await store.findInteraction(id, user);
       if (!interaction) throw new NotFoundError(`interaction ${id}`);

@@ -25,8 +25,13 @@ export function createContactStore(db: Database) {
       return db.contactList.findUnique({ where: { name } });
     },
 
-    lists(filter: { q?: string }, window: PageWindow): Promise<ContactListRow[]> {
-      return db.contactList.findMany({ where: filter.q ? { name: contains(filter.q) } : {}, ...window });
+    /** `withinAccounts`: only lists one of these accounts saves its senders to (undefined: every list). */
+    lists(filter: { q?: string; withinAccounts?: number[] }, window: PageWindow): Promise<ContactListRow[]> {
+      const where = {
+        ...(filter.q ? { name: contains(filter.q) } : {}),
+        ...(filter.withinAccounts !== undefined ? { accounts: { some: { id: { in: filter.withinAccounts } } } } : {}),
+      };
+      return db.contactList.findMany({ where, ...window });
     },
 
     createList(input: { name: string }): Promise<ContactListRow> {

@@ -1,89 +1,72 @@
 /**
  * The interactions list: simple filters plus XCALLY's advanced search (domain/interaction-search.ts), turned into
- * one Prisma `where`.
+ * one Prisma `where`. A condition is checked against its field first (conditionProblem): what reaches the database
+ * is a value its column can hold.
  */
 import { InvalidInputError } from '../domain/errors';
-import { SEARCH_FIELDS, type InteractionFilters, type SearchCondition, type SearchField } from '../domain/interaction-search';
+import { conditionProblem, SEARCH_FIELDS, type InteractionFilters, type SearchCondition } from '../domain/interaction-search';
 import type { Prisma } from './db';
 
-/** A condition that does not fit its field: a 400 naming the condition (`conditions.2`) and the reason. */
+/** A condition that does not fit its field: a 400 naming the part of the condition (`conditions.2.operator`). */
 export class SearchConditionError extends InvalidInputError {
   constructor(
     readonly index: number,
-    message: string,
+    part: 'operator' | 'value',
+    reason: string,
   ) {
-    super(message, [{ field: `conditions.${index}`, reason: message }]);
+    super(`conditions.${index}.${part}: ${reason}`, [{ field: `conditions.${index}.${part}`, reason }]);
   }
 }
 
-function coerce(field: SearchField, value: unknown, index: number): string | number | boolean | Date {
-  const kind = SEARCH_FIELDS[field];
-  if (kind === 'number') {
-    const number = Number(value);
-    if (!Number.isFinite(number)) throw new SearchConditionError(index, `${field} needs a number`);
-    return number;
-  }
-  if (kind === 'boolean') {
-    if (value === true || value === 'true') return true;
-    if (value === false || value === 'false') return false;
-    throw new SearchConditionError(index, `${field} needs true or false`);
-  }
-  if (kind === 'date') {
-    const date = new Date(String(value));
-    if (Number.isNaN(date.getTime())) throw new SearchConditionError(index, `${field} needs an ISO date`);
-    return date;
-  }
-  if (kind === 'enum' && value !== 'open' && value !== 'closed') throw new SearchConditionError(index, `${field} is open or closed`);
-  return String(value ?? '');
+type Scalar = string | number | boolean | Date;
+
+/** Text columns that are never null (empty is ''): a null test on them is not a query Prisma takes. */
+const NOT_NULL_TEXT: ReadonlySet<string> = new Set(['subject', 'customerEmail']);
+
+/** A value checked by conditionProblem, as its column holds it. */
+function columnValue(condition: SearchCondition, value: unknown): Scalar {
+  return SEARCH_FIELDS[condition.field] === 'date' ? new Date(String(value)) : (value as Scalar);
 }
 
 /** One enabled condition as a Prisma filter. Text matching is case-insensitive. */
 export function conditionToWhere(condition: SearchCondition, index: number): Prisma.InteractionWhereInput {
+  const problem = conditionProblem(condition);
+  if (problem) throw new SearchConditionError(index, problem.part, problem.reason);
   const { field, operator } = condition;
   const kind = SEARCH_FIELDS[field];
-  const textOnly = (op: string) => {
-    if (kind !== 'text') throw new SearchConditionError(index, `${op} applies to text fields, not ${field}`);
-  };
+  const values = Array.isArray(condition.value) ? condition.value.map((value) => columnValue(condition, value)) : [];
+  const value = Array.isArray(condition.value) ? undefined : columnValue(condition, condition.value);
   if (kind === 'list') {
-    const values = Array.isArray(condition.value) ? condition.value.map(String) : [String(condition.value ?? '')];
     switch (operator) {
       case 'equals':
       case 'contains':
-        return { tags: { has: values[0] } };
+        return { tags: { has: value as string } };
       case 'notEquals':
-        return { NOT: { tags: { has: values[0] } } };
+        return { NOT: { tags: { has: value as string } } };
       case 'in':
-        return { tags: { hasSome: values } };
-      case 'isEmpty':
-        return { tags: { isEmpty: true } };
+        return { tags: { hasSome: values as string[] } };
       default:
-        throw new SearchConditionError(index, `${operator} does not apply to tags`);
+        return { tags: { isEmpty: true } };
     }
   }
   switch (operator) {
     case 'equals':
-      return {
-        [field]:
-          kind === 'text' ? { equals: coerce(field, condition.value, index), mode: 'insensitive' } : coerce(field, condition.value, index),
-      };
+      return { [field]: kind === 'text' ? { equals: value, mode: 'insensitive' } : value };
     case 'notEquals':
-      return { NOT: { [field]: coerce(field, condition.value, index) } };
+      return { NOT: { [field]: value } };
     case 'contains':
     case 'startsWith':
     case 'endsWith':
-      textOnly(operator);
-      return { [field]: { [operator]: String(condition.value ?? ''), mode: 'insensitive' } };
+      return { [field]: { [operator]: value, mode: 'insensitive' } };
     case 'greaterThan':
-      return { [field]: { gt: coerce(field, condition.value, index) } };
+      return { [field]: { gt: value } };
     case 'lessThan':
-      return { [field]: { lt: coerce(field, condition.value, index) } };
-    case 'in': {
-      const values = Array.isArray(condition.value) ? condition.value : String(condition.value ?? '').split(',');
-      if (values.length === 0) throw new SearchConditionError(index, 'in needs at least one value');
-      return { [field]: { in: values.map((value) => coerce(field, value, index)) } };
-    }
+      return { [field]: { lt: value } };
+    case 'in':
+      return { [field]: { in: values } };
     case 'isEmpty':
-      return kind === 'text' ? { OR: [{ [field]: null }, { [field]: '' }] } : { [field]: null };
+      if (kind !== 'text') return { [field]: null };
+      return NOT_NULL_TEXT.has(field) ? { [field]: '' } : { OR: [{ [field]: null }, { [field]: '' }] };
   }
 }
 

@@ -39,8 +39,13 @@ export function createQueueStore(db: Database) {
       return db.queue.findUnique({ where: { name } });
     },
 
-    list(filter: { strategy?: QueueStrategy; q?: string }, window: PageWindow): Promise<QueueRow[]> {
-      const where = { ...(filter.strategy ? { strategy: filter.strategy } : {}), ...(filter.q ? { name: contains(filter.q) } : {}) };
+    /** `withinAccounts`: only queues serving one of these accounts (undefined: every queue). */
+    list(filter: { strategy?: QueueStrategy; q?: string; withinAccounts?: number[] }, window: PageWindow): Promise<QueueRow[]> {
+      const where = {
+        ...(filter.strategy ? { strategy: filter.strategy } : {}),
+        ...(filter.q ? { name: contains(filter.q) } : {}),
+        ...(filter.withinAccounts !== undefined ? { accounts: { some: { accountId: { in: filter.withinAccounts } } } } : {}),
+      };
       return db.queue.findMany({ where, ...window });
     },
 

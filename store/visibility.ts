@@ -1,6 +1,7 @@
 /**
  * The one visibility rule, where the data is: admins see every account, supervisors and agents only the accounts
- * they are added to, and an account's interactions (and everything under them) with it.
+ * they are added to, and an account's interactions (and everything under them) with it; a queue or a contact list
+ * with an account it serves.
  */
 import type { Actor } from '../domain/people';
 import type { Database, Prisma } from './db';
@@ -18,6 +19,20 @@ export function createVisibilityStore(db: Database) {
 
     findAccount(id: number, user: Pick<Actor, 'id' | 'role'>) {
       return db.emailAccount.findFirst({ where: { id, ...visibleAccountWhere(user) } });
+    },
+
+    /** A queue serving an account the user may see. */
+    findQueue(id: number, user: Pick<Actor, 'id' | 'role'>) {
+      return db.queue.findFirst({
+        where: { id, ...(user.role === 'admin' ? {} : { accounts: { some: { account: visibleAccountWhere(user) } } }) },
+      });
+    },
+
+    /** A contact list an account the user may see saves its senders to. */
+    findContactList(id: number, user: Pick<Actor, 'id' | 'role'>) {
+      return db.contactList.findFirst({
+        where: { id, ...(user.role === 'admin' ? {} : { accounts: { some: visibleAccountWhere(user) } }) },
+      });
     },
 
     findInteraction(id: number, user: Pick<Actor, 'id' | 'role'>) {

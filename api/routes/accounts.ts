@@ -23,6 +23,7 @@ export function registerAccountRoutes({ route, deps, store, visibility, accessCh
       tags,
       roles: ['admin'],
       body: accountCreateSchema,
+      errors: [409],
       response: accountSchema,
     },
     async ({ body, request, response, user }) => {
@@ -78,6 +79,8 @@ export function registerAccountRoutes({ route, deps, store, visibility, accessCh
       roles: ['admin'],
       params: idParams,
       body: accountUpdateSchema,
+      ifMatch: true,
+      errors: [409],
       response: accountSchema,
     },
     async ({ params, body, request, response, user }) => {

@@ -11,6 +11,9 @@ import { asConflict } from '../workflow-answers';
 export const OUTBOUND_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024;
 
 const sentResponse = z.object({ outboundId: z.number(), messageIdHeader: z.string() });
+const closedResponse = z.object({
+  state: z.enum(['closed', 'disposing']).openapi({ description: 'disposing: the account requires a disposition first' }),
+});
 
 export function registerAgentActionRoutes({ route, deps, store, visibility }: RouterContext): void {
   const { temporal } = deps;
@@ -70,6 +73,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
       params: idParams,
       body: replySchema,
       status: 200,
+      errors: [409],
       response: sentResponse,
     },
     async ({ params, body, user }) => {
@@ -92,6 +96,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
       params: idParams,
       body: forwardSchema,
       status: 200,
+      errors: [409],
       response: sentResponse,
     },
     async ({ params, body, user }) => {
@@ -119,6 +124,8 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
       params: idParams,
       body: closeSchema,
       status: 200,
+      errors: [409],
+      response: closedResponse,
     },
     async ({ params, body, user }) => {
       const interaction = await visibility.requireInteraction(params.id, user);

@@ -63,6 +63,7 @@ export function registerCannedAnswerRoutes({ route, store, visibility }: RouterC
       tags,
       roles: [...staff],
       body: cannedAnswerCreateSchema,
+      errors: [404],
       response: cannedAnswerSchema,
     },
     async ({ body, user }) => {
@@ -83,6 +84,7 @@ export function registerCannedAnswerRoutes({ route, store, visibility }: RouterC
         accountId: queryId.optional(),
         q: queryText.optional(),
       }),
+      errors: [404],
       response: listResponse(cannedAnswerSchema),
     },
     async ({ query, user }) => {
@@ -119,6 +121,7 @@ export function registerCannedAnswerRoutes({ route, store, visibility }: RouterC
       roles: [...staff],
       params: idParams,
       body: cannedAnswerUpdateSchema,
+      ifMatch: true,
       response: cannedAnswerSchema,
     },
     async ({ params, body, request, response, user }) => {

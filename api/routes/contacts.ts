@@ -1,7 +1,10 @@
-/** Contact lists (where new senders are saved) and their contacts (ETag: a hash of the row). */
+/**
+ * Contact lists (where new senders are saved) and their contacts (ETag: a hash of the row). A supervisor reaches the
+ * lists the accounts they are added to use (the visibility rule): an account's customers are its own.
+ */
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { RouterContext } from '../deps';
-import { checkIfMatch, childParams, contentTag, etagOf, idParams } from '../http';
+import { checkIfMatch, childParams, contentTag, etagOf, idParams, type AuthenticatedUser } from '../http';
 import { listQuery, listResponse, page, queryText } from '../listing';
 import { presentContact } from '../presenters';
 import {
@@ -16,7 +19,7 @@ import {
 const staff = ['admin', 'supervisor'] as const;
 const tags = ['Contacts'];
 
-export function registerContactRoutes({ route, store }: RouterContext): void {
+export function registerContactRoutes({ route, store, visibility }: RouterContext): void {
   async function requireContactList(id: number) {
     const row = await store.contacts.findList(id);
     if (!row) throw new NotFoundError(`contact list ${id}`);
@@ -27,7 +30,8 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
     if (await store.contacts.findListByName(name)) throw new ConflictError(`a contact list named ${name} already exists`);
   }
 
-  async function requireContact(listId: number, id: number) {
+  async function requireContact(listId: number, id: number, user: AuthenticatedUser) {
+    await visibility.requireContactList(listId, user);
     const row = await store.contacts.find(listId, id);
     if (!row) throw new NotFoundError(`contact ${id} of list ${listId}`);
     return row;
@@ -45,6 +49,7 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
       tags,
       roles: ['admin'],
       body: contactListCreateSchema,
+      errors: [409],
       response: contactListSchema,
     },
     async ({ body }) => {
@@ -63,9 +68,10 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
       query: listQuery(['id', 'name'] as const, { q: queryText.optional() }),
       response: listResponse(contactListSchema),
     },
-    async ({ query }) => {
+    async ({ query, user }) => {
       const { q, ...list } = query;
-      return page(list, (window) => store.contacts.lists({ q }, window));
+      const withinAccounts = await visibility.scope(user);
+      return page(list, (window) => store.contacts.lists({ q, withinAccounts }, window));
     },
   );
 
@@ -79,8 +85,8 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
       params: idParams,
       response: contactListSchema,
     },
-    async ({ params, response }) => {
-      const row = await requireContactList(params.id);
+    async ({ params, response, user }) => {
+      const row = await visibility.requireContactList(params.id, user);
       response.setHeader('ETag', etagOf(contentTag(row)));
       return row;
     },
@@ -95,6 +101,8 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
       roles: ['admin'],
       params: idParams,
       body: contactListUpdateSchema,
+      ifMatch: true,
+      errors: [409],
       response: contactListSchema,
     },
     async ({ params, body, request, response }) => {
@@ -132,10 +140,11 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
       roles: [...staff],
       params: idParams,
       body: contactCreateSchema,
+      errors: [409],
       response: contactSchema,
     },
-    async ({ params, body }) => {
-      await requireContactList(params.id);
+    async ({ params, body, user }) => {
+      await visibility.requireContactList(params.id, user);
       const email = body.email.toLowerCase();
       await requireEmailFree(params.id, email);
       return presentContact(await store.contacts.create({ listId: params.id, email, name: body.name }));
@@ -155,8 +164,8 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
       }),
       response: listResponse(contactSchema),
     },
-    async ({ params, query }) => {
-      await requireContactList(params.id);
+    async ({ params, query, user }) => {
+      await visibility.requireContactList(params.id, user);
       const { q, ...list } = query;
       return page(list, (window) => store.contacts.list(params.id, { q }, window), presentContact);
     },
@@ -172,8 +181,8 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
       params: childParams,
       response: contactSchema,
     },
-    async ({ params, response }) => {
-      const row = await requireContact(params.id, params.childId);
+    async ({ params, response, user }) => {
+      const row = await requireContact(params.id, params.childId, user);
       response.setHeader('ETag', etagOf(contentTag(row)));
       return presentContact(row);
     },
@@ -188,10 +197,12 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
       roles: [...staff],
       params: childParams,
       body: contactUpdateSchema,
+      ifMatch: true,
+      errors: [409],
       response: contactSchema,
     },
-    async ({ params, body, request, response }) => {
-      const current = await requireContact(params.id, params.childId);
+    async ({ params, body, request, response, user }) => {
+      const current = await requireContact(params.id, params.childId, user);
       checkIfMatch(request, contentTag(current), `contact ${params.childId}`);
       const email = body.email?.toLowerCase();
       if (email && email !== current.email) await requireEmailFree(params.id, email);
@@ -211,8 +222,8 @@ export function registerContactRoutes({ route, store }: RouterContext): void {
       params: childParams,
       status: 204,
     },
-    async ({ params }) => {
-      const row = await requireContact(params.id, params.childId);
+    async ({ params, user }) => {
+      const row = await requireContact(params.id, params.childId, user);
       await store.contacts.delete(row.id);
     },
   );

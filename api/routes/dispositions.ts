@@ -20,6 +20,7 @@ export function registerDispositionRoutes({ route, store, visibility }: RouterCo
       roles: ['admin'],
       params: idParams,
       body: dispositionCreateSchema,
+      errors: [409],
       response: dispositionSchema,
     },
     async ({ params, body, user }) => {
@@ -71,6 +72,7 @@ export function registerDispositionRoutes({ route, store, visibility }: RouterCo
       roles: ['admin'],
       params: childParams,
       body: dispositionUpdateSchema,
+      errors: [409],
       response: dispositionSchema,
     },
     async ({ params, body }) => dispositions.rename(await dispositions.require(params.id, params.childId), body.name),

@@ -47,6 +47,8 @@ export function registerExportRoutes({ route, store, visibility }: RouterContext
       roles: ['admin', 'supervisor'],
       body: exportSchema,
       status: 200,
+      produces: 'text/csv',
+      errors: [404],
     },
     async ({ body, user, response }) => {
       const ids = await visibility.requireInteractions(body.ids, user);
@@ -88,6 +90,7 @@ export function registerExportRoutes({ route, store, visibility }: RouterContext
       params: idParams,
       query: downloadQuery,
       status: 200,
+      produces: 'application/zip',
     },
     async ({ params, query, user, response }) => {
       const [id] = await visibility.requireInteractions([params.id], user);

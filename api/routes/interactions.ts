@@ -2,12 +2,15 @@
 import { contentDisposition } from '../../domain/filenames';
 import type { RouterContext } from '../deps';
 import { presentThread } from '../desk-presenters';
-import { AppError, childParams, idParams, z } from '../http';
+import { AppError, childParams, dbId, idParams, z } from '../http';
 import { temporalWorkflowUrl } from '../links';
 import { interactionDetailSchema, type InteractionDetail } from '../schemas/desk-answers';
 
-/** A selection of interactions (the supervisor's list). */
-export const interactionIdsSchema = z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000) }).strict();
+/**
+ * A selection of interactions (the supervisor's list). At most 5,000: deleting them writes an audit row each, and one
+ * statement holds at most 32,767 values.
+ */
+export const interactionIdsSchema = z.object({ ids: z.array(dbId).min(1).max(5_000) }).strict();
 const bulkDeleteSchema = interactionIdsSchema
   .extend({ confirm: z.literal(true, { message: 'must be true: deletion is permanent' }) })
   .strict();
@@ -40,6 +43,7 @@ export function registerInteractionRoutes({ route, deps, store, visibility }: Ro
       tags: ['Interactions'],
       roles: ['admin', 'supervisor', 'agent'],
       params: childParams,
+      produces: 'application/octet-stream',
     },
     async ({ params, user, response }) => {
       const interaction = await visibility.requireInteraction(params.id, user);
@@ -66,6 +70,7 @@ export function registerInteractionRoutes({ route, deps, store, visibility }: Ro
       roles: ['admin', 'supervisor'],
       body: bulkDeleteSchema,
       status: 200,
+      errors: [404],
       response: deletedSchema,
     },
     async ({ body, user }) => {

@@ -16,6 +16,7 @@ export function registerLiveRoutes({ route, deps, store, visibility }: RouterCon
       tags: ['Agent desk'],
       roles: ['admin', 'supervisor', 'agent'],
       status: 200,
+      produces: 'text/event-stream',
     },
     async ({ user, request, response }) => {
       const token = bearerToken(request.headers.authorization) ?? '';

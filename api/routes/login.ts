@@ -17,6 +17,7 @@ export function registerLoginRoutes({ route, store, accessChanged }: RouterConte
       roles: 'public',
       body: loginSchema,
       status: 200,
+      errors: [401, 429],
       response: loginResultSchema,
     },
     async ({ body, request }) => {

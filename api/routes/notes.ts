@@ -1,10 +1,11 @@
 /** Internal notes on an interaction (a supervisor spying, the holder): never sent, seen live by the thread's readers. */
 import { createRoutingEvents } from '../../services/routing-events';
 import type { RouterContext } from '../deps';
+import { nonBlank } from '../../domain/fields';
 import { idParams, z } from '../http';
 
 const noteSchema = z
-  .object({ text: z.string().trim().min(1).max(100_000) })
+  .object({ text: nonBlank(100_000) })
   .strict()
   .openapi('InternalNote');
 

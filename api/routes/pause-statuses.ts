@@ -27,6 +27,7 @@ export function registerPauseStatusRoutes({ route, store }: RouterContext): void
       tags,
       roles: ['admin'],
       body: pauseStatusCreateSchema,
+      errors: [409],
       response: pauseStatusSchema,
     },
     async ({ body }) => {
@@ -77,6 +78,8 @@ export function registerPauseStatusRoutes({ route, store }: RouterContext): void
       roles: ['admin'],
       params: idParams,
       body: pauseStatusUpdateSchema,
+      ifMatch: true,
+      errors: [409],
       response: pauseStatusSchema,
     },
     async ({ params, body, request, response }) => {

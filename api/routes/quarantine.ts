@@ -62,6 +62,7 @@ export function registerQuarantineRoutes({ route, deps, store, visibility }: Rou
       tags,
       roles: ['admin', 'supervisor'],
       params: idParams,
+      produces: 'message/rfc822',
     },
     async ({ params, response, user }) => {
       const row = await requireQuarantined(params.id, user);

@@ -1,4 +1,7 @@
-/** Queues: created, listed, changed (optimistic concurrency) and deleted; members with a weight and a priority. */
+/**
+ * Queues: created, listed, changed (optimistic concurrency) and deleted; members with a weight and a priority. A
+ * supervisor sees the queues that serve the accounts they are added to (the visibility rule).
+ */
 import { ConflictError, InvalidInputError, NotFoundError, PreconditionFailedError } from '../../domain/errors';
 import { QUEUE_STRATEGIES } from '../../domain/offer-order';
 import { checkPauseStatus } from '../../services/references';
@@ -11,7 +14,7 @@ import { queueCreateSchema, queueMembersSchema, queueSchema, queueUpdateSchema }
 const staff = ['admin', 'supervisor'] as const;
 const tags = ['Queues'];
 
-export function registerQueueRoutes({ route, store }: RouterContext): void {
+export function registerQueueRoutes({ route, store, visibility }: RouterContext): void {
   async function requireQueue(id: number) {
     const queue = await store.queues.find(id);
     if (!queue) throw new NotFoundError(`queue ${id}`);
@@ -23,7 +26,16 @@ export function registerQueueRoutes({ route, store }: RouterContext): void {
   }
 
   route(
-    { method: 'post', path: '/queues', summary: 'Create a queue', tags, roles: ['admin'], body: queueCreateSchema, response: queueSchema },
+    {
+      method: 'post',
+      path: '/queues',
+      summary: 'Create a queue',
+      tags,
+      roles: ['admin'],
+      body: queueCreateSchema,
+      errors: [409],
+      response: queueSchema,
+    },
     async ({ body }) => {
       await requireNameFree(body.name);
       await checkPauseStatus(store, body.notRespondingPauseStatusId, 'notRespondingPauseStatusId');
@@ -44,9 +56,10 @@ export function registerQueueRoutes({ route, store }: RouterContext): void {
       }),
       response: listResponse(queueSchema),
     },
-    async ({ query }) => {
+    async ({ query, user }) => {
       const { strategy, q, ...list } = query;
-      return page(list, (window) => store.queues.list({ strategy, q }, window), presentQueue);
+      const withinAccounts = await visibility.scope(user);
+      return page(list, (window) => store.queues.list({ strategy, q, withinAccounts }, window), presentQueue);
     },
   );
 
@@ -60,8 +73,8 @@ export function registerQueueRoutes({ route, store }: RouterContext): void {
       params: idParams,
       response: queueSchema,
     },
-    async ({ params, response }) => {
-      const queue = await requireQueue(params.id);
+    async ({ params, response, user }) => {
+      const queue = await visibility.requireQueue(params.id, user);
       response.setHeader('ETag', etagOf(queue.updatedAt));
       return presentQueue(queue);
     },
@@ -76,6 +89,8 @@ export function registerQueueRoutes({ route, store }: RouterContext): void {
       roles: ['admin'],
       params: idParams,
       body: queueUpdateSchema,
+      ifMatch: true,
+      errors: [409],
       response: queueSchema,
     },
     async ({ params, body, request, response }) => {
@@ -109,8 +124,8 @@ export function registerQueueRoutes({ route, store }: RouterContext): void {
       params: idParams,
       response: queueMembersSchema,
     },
-    async ({ params }) => {
-      await requireQueue(params.id);
+    async ({ params, user }) => {
+      await visibility.requireQueue(params.id, user);
       return { members: await store.queues.members(params.id) };
     },
   );

@@ -1,40 +1,10 @@
 /** The interactions list: simple filters plus the advanced search (conditions, all/any), keyset-paginated. */
-import { SEARCH_FIELDS, SEARCH_OPERATORS, SEARCH_SORTS, type SearchField } from '../../domain/interaction-search';
 import { keysetCursor } from '../cursor';
 import type { RouterContext } from '../deps';
 import { presentSearchItem } from '../desk-presenters';
-import { AppError, z } from '../http';
+import { AppError } from '../http';
 import { interactionSearchAnswerSchema, type InteractionSearchAnswer } from '../schemas/desk-answers';
-
-const conditionSchema = z
-  .object({
-    field: z.enum(Object.keys(SEARCH_FIELDS) as [SearchField, ...SearchField[]]),
-    operator: z.enum(SEARCH_OPERATORS),
-    value: z
-      .union([z.string().max(1000), z.number(), z.boolean(), z.array(z.union([z.string().max(1000), z.number()])).max(1000)])
-      .optional(),
-    enabled: z.boolean().default(true),
-  })
-  .strict();
-
-export const interactionSearchSchema = z
-  .object({
-    accountId: z.number().int().positive().optional(),
-    from: z.iso.datetime().optional(),
-    to: z.iso.datetime().optional(),
-    read: z.boolean().optional(),
-    status: z.enum(['open', 'closed']).optional(),
-    agentId: z.number().int().positive().optional(),
-    tags: z.array(z.string().max(64)).max(50).optional(),
-    match: z.enum(['all', 'any']).default('all'),
-    conditions: z.array(conditionSchema).max(50).default([]),
-    sort: z.enum(SEARCH_SORTS).default('createdAt'),
-    order: z.enum(['asc', 'desc']).default('desc'),
-    limit: z.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(200).optional(),
-  })
-  .strict()
-  .openapi('InteractionSearch');
+import { interactionSearchSchema } from '../schemas/interaction-search';
 
 export function registerSearchRoutes({ route, store, visibility }: RouterContext): void {
   route(
@@ -46,6 +16,7 @@ export function registerSearchRoutes({ route, store, visibility }: RouterContext
       roles: ['admin', 'supervisor', 'agent'],
       body: interactionSearchSchema,
       status: 200,
+      errors: [404],
       response: interactionSearchAnswerSchema,
     },
     async ({ body, user }): Promise<InteractionSearchAnswer> => {
@@ -68,7 +39,7 @@ export function registerSearchRoutes({ route, store, visibility }: RouterContext
         order: body.order,
         // One row more than the page tells whether a next page exists.
         take: body.limit + 1,
-        ...(body.cursor ? { after: keysetCursor.decode(body.cursor) } : {}),
+        ...(body.cursor ? { after: keysetCursor.decode(body.cursor, body.sort === 'id' ? 'id' : 'date') } : {}),
       });
       const items = rows.slice(0, body.limit);
       const last = items[items.length - 1];

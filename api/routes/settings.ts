@@ -31,6 +31,7 @@ export function registerSettingsRoutes({ route, store }: RouterContext): void {
       tags,
       roles: ['admin'],
       body: settingsUpdateSchema,
+      ifMatch: true,
       response: settingsSchema,
     },
     async ({ body, request, response }) => {

@@ -1,10 +1,25 @@
 /** The account's assistant suggests canned answers and similar past replies for an interaction's latest message. */
 import { assistants } from '../../domain/assistant';
 import type { RouterContext } from '../deps';
-import { idParams } from '../http';
+import { idParams, z } from '../http';
 
 /** How many suggestions the desk shows. */
 const SUGGESTIONS = 5;
+
+const suggestionsSchema = z
+  .object({
+    assistant: z.string(),
+    suggestions: z.array(
+      z.object({
+        kind: z.enum(['canned-answer', 'past-reply']),
+        id: z.number().int(),
+        title: z.string(),
+        text: z.string(),
+        score: z.number(),
+      }),
+    ),
+  })
+  .openapi('Suggestions');
 
 export function registerSuggestionRoutes({ route, store, visibility }: RouterContext): void {
   route(
@@ -16,6 +31,7 @@ export function registerSuggestionRoutes({ route, store, visibility }: RouterCon
       roles: ['admin', 'supervisor', 'agent'],
       params: idParams,
       status: 200,
+      response: suggestionsSchema,
     },
     async ({ params, user }) => {
       const [id] = await visibility.requireInteractions([params.id], user);

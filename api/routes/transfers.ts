@@ -6,10 +6,10 @@ import type { TransferTarget } from '../../domain/routing';
 import { transferUpdate, type TransferRequest } from '../../contracts/route-email';
 import type { RouterContext } from '../deps';
 import { asConflict } from '../workflow-answers';
-import { AppError, idParams, z } from '../http';
+import { AppError, dbId, idParams, z } from '../http';
 import { reassignSchema } from '../schemas/agent-actions';
 
-const id = z.number().int().positive();
+const id = dbId;
 
 export const transferSchema = z
   .object({
@@ -28,7 +28,7 @@ export const transferSchema = z
       });
     }
   })
-  .openapi('Transfer');
+  .openapi('Transfer', { minProperties: 1, maxProperties: 1 });
 
 const transferTargetsSchema = z
   .object({
@@ -52,6 +52,7 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       params: idParams,
       body: transferSchema,
       status: 200,
+      errors: [409],
       response: z.object({ state: z.literal('transferring') }),
     },
     async ({ params, body, user }) => {
@@ -69,6 +70,10 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
           ]);
         target = { kind: 'queue', queueId: body.queueId };
       } else {
+        // Which other accounts exist is told only where this account transfers to them (transfer-targets lists them).
+        const own = await store.accounts.find(interaction.accountId);
+        if (!own?.transferEnabled || !own.transferToAccount)
+          throw AppError.conflict(`account ${own?.key ?? interaction.accountId} does not allow transfers to an account`);
         const account = await store.transfers.account(body.accountId!);
         if (!account || account.id === interaction.accountId) {
           throw AppError.badRequest('accountId is not another account', [
@@ -109,6 +114,7 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       params: idParams,
       body: reassignSchema,
       status: 200,
+      errors: [409],
       response: z.object({ state: z.literal('transferring') }),
     },
     async ({ params, body, user }) => {

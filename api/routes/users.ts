@@ -20,6 +20,7 @@ export function registerUserRoutes({ route, store, presence, visibility, accessC
       tags,
       roles: ['admin'],
       body: userCreateSchema,
+      errors: [409],
       response: userSchema,
     },
     async ({ body }) => users.create(body),
@@ -38,6 +39,7 @@ export function registerUserRoutes({ route, store, presence, visibility, accessC
         accountId: queryId.optional().openapi({ description: 'only agents added to this account' }),
         q: queryText.optional().openapi({ description: 'name or email contains (case-insensitive)' }),
       }),
+      errors: [404],
       response: listResponse(userSchema),
     },
     async ({ query, user }) => {
@@ -79,6 +81,8 @@ export function registerUserRoutes({ route, store, presence, visibility, accessC
       roles: ['admin'],
       params: idParams,
       body: userUpdateSchema,
+      ifMatch: true,
+      errors: [409],
       response: userSchema,
     },
     async ({ params, body, request, response }) => {
@@ -92,7 +96,16 @@ export function registerUserRoutes({ route, store, presence, visibility, accessC
   );
 
   route(
-    { method: 'delete', path: '/users/:id', summary: 'Delete a user', tags, roles: ['admin'], params: idParams, status: 204 },
+    {
+      method: 'delete',
+      path: '/users/:id',
+      summary: 'Delete a user (never yourself, never the last admin: 409)',
+      tags,
+      roles: ['admin'],
+      params: idParams,
+      status: 204,
+      errors: [409],
+    },
     async ({ params, user }) => {
       await users.remove(params.id, user.id);
       await accessChanged([params.id]);

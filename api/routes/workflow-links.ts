@@ -1,7 +1,21 @@
 /** The routing workflows an interaction went through, linked to Temporal's Web UI (closed interactions too). */
 import type { RouterContext } from '../deps';
-import { idParams } from '../http';
+import { idParams, z } from '../http';
 import { temporalWorkflowUrl } from '../links';
+
+const workflowRunsSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        workflowId: z.string(),
+        current: z.boolean(),
+        url: z.string().nullable().openapi({ description: "in Temporal's Web UI, when its address is configured" }),
+        firstEventAt: z.iso.datetime().nullable(),
+        lastEventAt: z.iso.datetime().nullable(),
+      }),
+    ),
+  })
+  .openapi('InteractionWorkflows');
 
 export function registerWorkflowLinkRoutes({ route, deps, store, visibility }: RouterContext): void {
   route(
@@ -13,6 +27,7 @@ export function registerWorkflowLinkRoutes({ route, deps, store, visibility }: R
       roles: ['admin', 'supervisor'],
       params: idParams,
       status: 200,
+      response: workflowRunsSchema,
     },
     async ({ params, user }) => {
       const [id] = await visibility.requireInteractions([params.id], user);

@@ -1,6 +1,6 @@
 /** What an agent sends from the desk: an answer to an offer, a reply or forward, a close, a supervisor's reassign. */
 import { z } from 'zod';
-import { dbId, noControlCharacters } from '../../domain/fields';
+import { dbId, emailAddress, noControlCharacters } from '../../domain/fields';
 
 export const offerAnswerSchema = z.object({}).strict();
 
@@ -23,12 +23,21 @@ export const outboundAttachmentSchema = z
   .strict()
   .meta({ id: 'OutboundAttachment' });
 
+/**
+ * The words travel to the routing workflow in its update, which Temporal limits to 2 MB: these lengths fit with room
+ * for UTF-8 (a longer HTML would hang the request while the client retries a message the server refuses).
+ */
 const outboundFields = {
-  text: z.string().max(1_000_000).default('').meta({ description: "the agent's words (plain text)" }),
-  html: z.string().max(5_000_000).optional().meta({ description: 'HTML version of the words; sanitized before sending' }),
+  text: z.string().max(200_000).default('').meta({ description: "the agent's words (plain text)" }),
+  html: z.string().max(400_000).optional().meta({ description: 'HTML version of the words; sanitized before sending' }),
   cannedAnswerId: dbId.optional().meta({ description: "a canned answer (global or the account's), variables rendered" }),
   attachments: z.array(outboundAttachmentSchema).max(20).default([]),
   requestId,
+};
+
+/** needsWords as the document states it. */
+const wordsGiven = {
+  anyOf: [{ required: ['html'] }, { required: ['cannedAnswerId'] }, { required: ['text'], properties: { text: { pattern: '\\S' } } }],
 };
 
 function needsWords(body: { text: string; html?: string | undefined; cannedAnswerId?: number | undefined }, context: z.RefinementCtx) {
@@ -37,11 +46,15 @@ function needsWords(body: { text: string; html?: string | undefined; cannedAnswe
   }
 }
 
-export const replySchema = z.object(outboundFields).strict().superRefine(needsWords).meta({ id: 'Reply' });
+export const replySchema = z
+  .object(outboundFields)
+  .strict()
+  .superRefine(needsWords)
+  .meta({ id: 'Reply', ...wordsGiven });
 
 /** A recipient: the display name may not hold line breaks (no header injection), the address must be one. */
 const recipientSchema = z
-  .object({ name: noControlCharacters(200).optional(), address: z.string().email().max(254) })
+  .object({ name: noControlCharacters(200).optional(), address: emailAddress() })
   .strict()
   .meta({ id: 'Recipient' });
 
@@ -57,7 +70,7 @@ export const forwardSchema = z
   })
   .strict()
   .superRefine(needsWords)
-  .meta({ id: 'Forward' });
+  .meta({ id: 'Forward', ...wordsGiven });
 
 export const reassignSchema = z.object({ agentId: dbId }).strict().meta({ id: 'Reassign' });
 

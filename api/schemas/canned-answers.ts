@@ -1,10 +1,10 @@
 /** Canned answers over HTTP: global (accountId null) or one account's own. */
 import { z } from 'zod';
-import { dbId } from '../../domain/fields';
+import { dbId, nonBlank } from '../../domain/fields';
 import { patchOf } from './patch';
 
 const cannedAnswerFields = {
-  name: z.string().trim().min(1).max(255),
+  name: nonBlank(255),
   body: z.string().min(1).max(100_000),
 };
 

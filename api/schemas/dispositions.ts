@@ -1,17 +1,17 @@
 /** An account's dispositions over HTTP. */
 import { z } from 'zod';
-import { dbId } from '../../domain/fields';
+import { dbId, nonBlank } from '../../domain/fields';
 
 export const dispositionCreateSchema = z
   .object({
-    name: z.string().trim().min(1).max(255),
+    name: nonBlank(255),
     parentId: dbId.nullable().default(null),
   })
   .strict()
   .meta({ id: 'DispositionCreate' });
 
 export const dispositionUpdateSchema = z
-  .object({ name: z.string().trim().min(1).max(255) })
+  .object({ name: nonBlank(255) })
   .strict()
   .meta({ id: 'DispositionUpdate' });
 

@@ -1,8 +1,9 @@
 /** Pause statuses over HTTP. */
 import { z } from 'zod';
+import { nonBlank } from '../../domain/fields';
 import { patchOf } from './patch';
 
-const pauseStatusFields = { name: z.string().trim().min(1).max(255), description: z.string().max(2000).nullable().default(null) };
+const pauseStatusFields = { name: nonBlank(255), description: z.string().max(2000).nullable().default(null) };
 
 export const pauseStatusCreateSchema = z.object(pauseStatusFields).strict().meta({ id: 'PauseStatusCreate' });
 export const pauseStatusUpdateSchema = patchOf(pauseStatusFields).meta({ id: 'PauseStatusUpdate' });

@@ -1,11 +1,11 @@
 /** Queues and their members over HTTP. */
 import { z } from 'zod';
-import { dbId, seconds } from '../../domain/fields';
+import { dbId, nonBlank, seconds } from '../../domain/fields';
 import { QUEUE_STRATEGIES } from '../../domain/offer-order';
 import { patchOf } from './patch';
 
 const queueFields = {
-  name: z.string().trim().min(1).max(255),
+  name: nonBlank(255),
   description: z.string().max(2000).nullable().default(null),
   strategy: z.enum(QUEUE_STRATEGIES).default('beepall'),
   offerTimeoutSeconds: seconds(30, 1, 86400),

@@ -3,11 +3,11 @@
  * the document (allOf), which takes zod-to-openapi's own `.openapi()` naming rather than zod's `.meta()`.
  */
 import { z } from '../http';
-import { dbId } from '../../domain/fields';
+import { dbId, nonBlank } from '../../domain/fields';
 
 export const tokenCreateSchema = z
   .object({
-    name: z.string().trim().min(1).max(255),
+    name: nonBlank(255),
     ttlSeconds: z
       .number()
       .int()

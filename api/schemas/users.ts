@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PRESENCES, ROLES } from '../../domain/people';
 import { presenceChangeSchema, userChangeableFields, userInputSchema } from '../../domain/user';
+import { emailAddress, noControlCharacters } from '../../domain/fields';
 import { patchOf } from './patch';
 
 export const userCreateSchema = userInputSchema.meta({ id: 'UserCreate' });
@@ -27,13 +28,13 @@ export const presenceSchema = presenceChangeSchema.meta({ id: 'PresenceChange' }
 export const passwordChangeSchema = z
   .object({
     currentPassword: z.string().min(1).max(1024),
-    newPassword: z.string().min(8).max(1024),
+    newPassword: noControlCharacters(1024).min(8),
   })
   .strict()
   .meta({ id: 'PasswordChange' });
 
 export const loginSchema = z
-  .object({ email: z.string().email(), password: z.string().min(1).max(1024) })
+  .object({ email: emailAddress(), password: z.string().min(1).max(1024) })
   .strict()
   .meta({ id: 'Login' });
 

@@ -147,7 +147,12 @@ describe('interactions list and advanced search', () => {
       conditions: [{ field: 'priority', operator: 'contains', value: 'x' }],
     });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ field: 'conditions.0', reason: 'contains applies to text fields, not priority' }]);
+    expect(response.body.errors).toEqual([
+      {
+        field: 'conditions.0.operator',
+        reason: 'contains does not apply to priority (it takes equals, notEquals, greaterThan, lessThan, in, isEmpty)',
+      },
+    ]);
   });
 
   it('shows an agent only the accounts they are added to', async () => {

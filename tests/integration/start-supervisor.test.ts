@@ -168,13 +168,19 @@ describe('npm start supervises the platform', () => {
     }
   }, 180_000);
 
-  it('stops everything on Ctrl-C (SIGINT to the process group), three times out of three', async () => {
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const { run } = await startUntilReady();
-      await expectStopLeavesNothing(run, () => process.kill(-run.pid, 'SIGINT'));
-      expect(run.output).toMatch(/worker exited with code 0/);
-    }
-  }, 600_000);
+  // Three in the suite; MAILROUTE_CTRL_C_RUNS=10 for the issue's ten out of ten.
+  const ctrlCRuns = Number(process.env.MAILROUTE_CTRL_C_RUNS ?? 3);
+  it(
+    `stops everything on Ctrl-C (SIGINT to the process group), ${ctrlCRuns} times out of ${ctrlCRuns}`,
+    async () => {
+      for (let attempt = 1; attempt <= ctrlCRuns; attempt++) {
+        const { run } = await startUntilReady();
+        await expectStopLeavesNothing(run, () => process.kill(-run.pid, 'SIGINT'));
+        expect(run.output).toMatch(/worker exited with code 0/);
+      }
+    },
+    ctrlCRuns * 200_000,
+  );
 
   it('stops the servers it already started when a start fails half-way', async () => {
     const { run, ports } = await start();
