@@ -9,7 +9,7 @@
  * and is handled when the handler is installed. Signals that change who holds the interaction (an accept) are
  * installed before the updates that depend on it, so an accept and a close that arrive together are taken in order.
  */
-import { setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import {
   closeUpdate,
   forwardUpdate,
@@ -79,6 +79,9 @@ export function installHolderUpdates(
     closeUpdate,
     async ({ actorId, dispositionId }) => {
       const holder = status.holderAgentId!;
+      // A worker that crashed before the run's first task completed starts it again: an accept and a close that
+      // came meanwhile are delivered before the run has read the account's rules.
+      if (run.context === undefined) await condition(() => run.context !== undefined);
       const rules = run.context!;
       if (dispositionId === undefined && rules.mandatoryDisposition) {
         // Mandatory disposition: the agent is paused (if configured) until the disposition arrives.
@@ -137,7 +140,8 @@ function validateTransfer(run: RoutingRun, { actorId, asSupervisor, target, reas
   if (target.kind === 'agent' && target.agentId === status.holderAgentId) throw new Error(`agent ${target.agentId} already holds it`);
   // A supervisor's reassignment to an agent is not bound by the account's transfer settings.
   if (reassign && asSupervisor && target.kind === 'agent') return;
-  const rules = run.context?.transfer;
+  if (run.context === undefined) throw new Error(`interaction ${input.interactionId} is still starting its routing: try again`);
+  const rules = run.context.transfer;
   if (!rules?.enabled) throw new Error(`transfers are not enabled on account ${input.accountKey}`);
   const allowed = { agent: rules.toAgent, queue: rules.toQueue, account: rules.toAccount }[target.kind];
   if (!allowed)
