@@ -1,5 +1,5 @@
 /** How the API answers when a routing workflow refuses or fails what an agent asked of it. */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { failureReason } from '../domain/errors';
 import { AppError } from './http';
 
@@ -10,6 +10,20 @@ export async function asConflict<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) throw AppError.conflict(failureReason(error));
     if (error instanceof WorkflowNotFoundError) throw AppError.conflict('the routing of this interaction has ended');
+    if (workflowTaskFailing(error)) {
+      // The run is being retried on a worker (after a crash or a bug being fixed): nothing was done, ask again later.
+      throw new AppError(503, 'Service Unavailable', 'the routing of this interaction is recovering: retry shortly', [], {
+        'Retry-After': '5',
+      });
+    }
     throw error;
   }
+}
+
+/** gRPC's status code 9. */
+const FAILED_PRECONDITION = 9;
+
+function workflowTaskFailing(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return isGrpcServiceError(cause) && cause.code === FAILED_PRECONDITION && /workflow task in failed state/i.test(cause.details);
 }
