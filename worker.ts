@@ -10,6 +10,7 @@ import { createRoutingActivities } from './activities/routing';
 import { createOutboxActivities } from './activities/outbox';
 import { createHttpActivities } from './activities/http';
 import { createQuarantineActivities } from './activities/quarantine';
+import { vanishedRowsAreNotFound } from './activities/failures';
 import { createImapActivities } from './activities/imap';
 import { createPlacementActivities } from './activities/placement';
 import { createDispatcher } from './services/dispatch';
@@ -86,6 +87,7 @@ export async function runWorker(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('./workflows') }),
     activities,
+    interceptors: { activity: [() => ({ inbound: vanishedRowsAreNotFound })] },
     // Activities and local activities wait on the database pool: more in flight than connections only queue.
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: config.WORKER_DATABASE_CONNECTIONS * 2,

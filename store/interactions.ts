@@ -54,6 +54,18 @@ export function createInteractionStore(db: Database) {
       }
     },
 
+    /** What deleting these interactions ends: the routing workflows that own them and the agents they load. */
+    async routingOf(ids: number[]): Promise<Array<{ routingWorkflowId: string | null; agentIds: number[] }>> {
+      const rows = await db.interaction.findMany({
+        where: { id: { in: ids } },
+        select: { routingWorkflowId: true, agentId: true, offers: { where: { state: 'pending' }, select: { userId: true } } },
+      });
+      return rows.map((row) => ({
+        routingWorkflowId: row.routingWorkflowId,
+        agentIds: [...new Set([...(row.agentId === null ? [] : [row.agentId]), ...row.offers.map((offer) => offer.userId)])],
+      }));
+    },
+
     /** Deletes the interactions with their messages, events and offers, and the bytes nothing else uses; audited. */
     async deletePermanently(ids: number[], actorId: number): Promise<void> {
       const messages = await db.message.findMany({

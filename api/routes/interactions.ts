@@ -1,5 +1,6 @@
 /** An interaction: read it with its thread, download one attachment, delete it (one or a selection) permanently. */
 import { contentDisposition } from '../../domain/filenames';
+import { createInteractionDeletion } from '../../services/interaction-deletion';
 import type { RouterContext } from '../deps';
 import { presentThread } from '../desk-presenters';
 import { AppError, childParams, dbId, idParams, z } from '../http';
@@ -17,7 +18,8 @@ const bulkDeleteSchema = interactionIdsSchema
 const deleteQuery = z.object({ confirm: z.literal('true', { message: 'must be "true": deletion is permanent' }) }).strict();
 const deletedSchema = z.object({ deleted: z.number().int() });
 
-export function registerInteractionRoutes({ route, deps, store, visibility }: RouterContext): void {
+export function registerInteractionRoutes({ route, deps, store, visibility, presence }: RouterContext): void {
+  const deleteInteractions = createInteractionDeletion({ store, temporal: deps.temporal, presence, logger: deps.logger });
   route(
     {
       method: 'get',
@@ -75,7 +77,7 @@ export function registerInteractionRoutes({ route, deps, store, visibility }: Ro
     },
     async ({ body, user }) => {
       const ids = await visibility.requireInteractions(body.ids, user);
-      await store.interactions.deletePermanently(ids, user.id);
+      await deleteInteractions(ids, user.id);
       return { deleted: ids.length };
     },
   );
@@ -94,7 +96,7 @@ export function registerInteractionRoutes({ route, deps, store, visibility }: Ro
     },
     async ({ params, user }) => {
       const ids = await visibility.requireInteractions([params.id], user);
-      await store.interactions.deletePermanently(ids, user.id);
+      await deleteInteractions(ids, user.id);
       return { deleted: 1 };
     },
   );

@@ -13,6 +13,7 @@ import { condition, getExternalWorkflowHandle, patched } from '@temporalio/workf
 import { messageAddedSignal, type RouteEmailInput, type RouteEmailResult } from '../../contracts/route-email';
 import { evaluateCondition } from '../../domain/action-plan';
 import { db, routing } from './activities';
+import { untilDeleted } from './deletion';
 import { installHolderUpdates, installMessageAdded, installStatusQuery } from './held';
 import { installOfferHandlers, place, PlacedRun } from './placement';
 import { runActionPlan } from './plan';
@@ -26,7 +27,11 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
   installOfferHandlers(run);
   installMessageAdded(run, routing);
   installHolderUpdates(run, routing, db);
+  return untilDeleted(run, () => routeByPlacement(run));
+}
 
+async function routeByPlacement(run: PlacedRun): Promise<RouteEmailResult> {
+  const { input } = run;
   // 1. Ownership: a message on an interaction that another workflow already routes joins it.
   const begun = await routing.beginRouting(run.ids());
   if (!begun.claimed) return joinOwner(run, begun.ownerWorkflowId);

@@ -9,6 +9,7 @@ import { evaluateCondition } from '../../../domain/action-plan';
 import { db } from '../activities';
 import { runActionPlan } from '../plan';
 import { transfer } from '../transfer';
+import { untilDeleted } from '../deletion';
 import { installHandlers } from './handlers';
 import { offer, offerToAgentWhenAvailable, offerToAssignedAgent, offerToAssignedQueues, offerToQueues } from './offers';
 import { PollingRun } from './run';
@@ -16,7 +17,11 @@ import { PollingRun } from './run';
 export async function routeByPolling(input: RouteEmailInput): Promise<RouteEmailResult> {
   const run = new PollingRun(input);
   installHandlers(run);
+  return untilDeleted(run, () => routeStory(run));
+}
 
+async function routeStory(run: PollingRun): Promise<RouteEmailResult> {
+  const { input } = run;
   // 1. Ownership: a message on an interaction that another workflow already routes joins it.
   const claim = await db.claimInteraction({ interactionId: input.interactionId, messageId: input.messageId, workflowId: run.workflowId });
   if (!claim.claimed) return joinOwner(run, claim.ownerWorkflowId);
