@@ -150,7 +150,7 @@ describe('interactions list and advanced search', () => {
     expect(response.body.errors).toEqual([
       {
         field: 'conditions.0.operator',
-        reason: 'contains does not apply to priority (it takes equals, notEquals, greaterThan, lessThan, in, isEmpty)',
+        reason: 'contains does not apply to priority (it takes equals, notEquals, greaterThan, lessThan, in)',
       },
     ]);
   });
