@@ -1,5 +1,5 @@
 /** Emails the watcher quarantined (too large, unreadable): the list, one, its raw source, and re-ingesting it. */
-import { createIngestAndRoute } from '../../services/ingest-and-route';
+import { reingestOnWorker } from '../../services/reingest-email';
 import type { RouterContext } from '../deps';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
 import { listQuery, listResponse, page } from '../listing';
@@ -19,6 +19,16 @@ const quarantinedSchema = z
     reingestedAt: z.string().nullable(),
   })
   .openapi('QuarantinedEmail');
+
+const reingestAnswerSchema = z
+  .object({ messageId: z.number().int().nullable(), interactionId: z.number().int().nullable(), outcome: z.string() })
+  .openapi('ReingestOutcome');
+const reingestQuery = z
+  .object({
+    wait: z.coerce.number().int().min(0).max(60).default(20).meta({ description: 'seconds to wait for the outcome before answering 202' }),
+  })
+  .strict();
+const reingestRunningSchema = z.object({ state: z.literal('running'), workflowId: z.string() }).openapi('ReingestRunning');
 
 export function registerQuarantineRoutes({ route, deps, store, visibility }: RouterContext): void {
   const { temporal, watchers } = deps;
@@ -81,17 +91,34 @@ export function registerQuarantineRoutes({ route, deps, store, visibility }: Rou
     {
       method: 'post',
       path: '/quarantine/:id/reingest',
-      summary: 'Ingest a quarantined email now (limits waived): it becomes an interaction message and is routed',
+      summary:
+        'Ingest a quarantined email again (limits waived) on a worker: it becomes an interaction message and is routed. ' +
+        'Answers 200 with the outcome, or 202 while the worker is still at it (the email shows reingestedAt when done).',
       tags,
       roles: ['admin'],
       params: idParams,
+      query: reingestQuery,
       status: 200,
-      response: z.object({ messageId: z.number().int().nullable(), interactionId: z.number().int().nullable(), outcome: z.string() }),
+      errors: [409],
+      response: reingestAnswerSchema,
+      otherSuccess: { status: 202, description: 'Still running on a worker', schema: reingestRunningSchema },
     },
-    async ({ params, user }) =>
-      createIngestAndRoute({ store, temporal, taskQueue: watchers.taskQueue }).reingestQuarantined(
-        await requireQuarantined(params.id, user),
-      ),
+    async ({ params, query, user, response }) => {
+      const row = await requireQuarantined(params.id, user);
+      const account = await store.accounts.find(row.accountId);
+      const answer = await reingestOnWorker(temporal, {
+        taskQueue: watchers.taskQueue,
+        quarantineId: row.id,
+        accountKey: account?.key ?? '',
+        waitMs: query.wait * 1000,
+      });
+      if (answer.state === 'running') {
+        response.status(202).json({ state: answer.state, workflowId: answer.workflowId });
+        return undefined;
+      }
+      const { state: _state, ...result } = answer;
+      return result;
+    },
   );
 
   /** A quarantined email of an account the user may see; 404 otherwise (like any email of an account they may not see). */

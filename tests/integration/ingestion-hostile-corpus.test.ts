@@ -192,6 +192,15 @@ describe('ingestion: the hostile corpus', () => {
     expect(body.length).toBe(oversize.sizeBytes);
     expect(body.toString('latin1')).toContain('Subject: oversize attachment');
 
+    // The worker does the re-ingest (a large email is parsed there, never in the API): with none running, the
+    // request is accepted and waits for one.
+    await worker.stop();
+    const queued = await platform.admin.post(`/api/quarantine/${oversize.id}/reingest?wait=0`);
+    expect(queued.status).toBe(202);
+    expect(queued.body).toEqual({ state: 'running', workflowId: `reingest-quarantined-${oversize.id}` });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await platform.db.message.count({ where: { accountId: account.id, uid: BigInt(oversize.uid) } })).toBe(0);
+    await worker.start();
     const reingested = await platform.admin.post(`/api/quarantine/${oversize.id}/reingest`);
     expect(reingested.status).toBe(200);
     expect(reingested.body.outcome).toBe('stored');
