@@ -30,7 +30,9 @@ export async function reingestOnWorker(
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     staticSummary: `Re-ingest quarantined email ${options.quarantineId} of account ${options.accountKey}`,
   });
-  const result = handle.result();
+  // Answered "running", the API stops waiting: a result poll left behind would go on until the workflow ends.
+  const stopWaiting = new AbortController();
+  const result = temporal.withAbortSignal(stopWaiting.signal, () => handle.result());
   result.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<null>((resolve) => {
@@ -46,5 +48,6 @@ export async function reingestOnWorker(
     throw new ConflictError(failureReason(error));
   } finally {
     clearTimeout(timer);
+    stopWaiting.abort();
   }
 }
