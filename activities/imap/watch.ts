@@ -14,6 +14,7 @@ import {
   closeQuietly,
   connectionOptions,
   imapErrorText,
+  imapRefusal,
   sleepWithHeartbeat,
   withHeartbeats,
   withTimeout,
@@ -77,7 +78,7 @@ export function createWatchActivities(deps: WatchDeps) {
             withTimeout(
               (async () => {
                 await client.connect();
-                return client.getMailboxLock(account.mailbox);
+                return selecting(account.mailbox, () => client.getMailboxLock(account.mailbox));
               })(),
               setupTimeoutMs,
               `no IMAP session after ${setupTimeoutMs} ms`,
@@ -210,7 +211,7 @@ export function createWatchActivities(deps: WatchDeps) {
           // Silent IDLE death, a server without IDLE, or a mailbox replaced under us: SELECT again proves the
           // connection alive, shows new mail, and opens the mailbox of that name as it is now. (STATUS would not
           // do: Dovecot answers it for the selected mailbox from the session's own, possibly deleted, view.)
-          const reselected = await client.mailboxOpen(account.mailbox);
+          const reselected = await selecting(account.mailbox, () => client.mailboxOpen(account.mailbox));
           if (BigInt(reselected.uidValidity) !== uidValidity) {
             // Deleted and created again by another client; some servers (Cyrus, Dovecot between two syncs) keep
             // the session on the old one without a word. A new session resets the checkpoint and rescans.
@@ -227,6 +228,19 @@ export function createWatchActivities(deps: WatchDeps) {
     } finally {
       context.cancellationSignal.removeEventListener('abort', onAbort);
     }
+  }
+}
+
+/**
+ * A SELECT the server refused says which folder and the server's own words (`cannot select "Support": NO Mailbox
+ * does not exist`): imapflow's "Command failed" alone leaves an admin guessing.
+ */
+async function selecting<T>(mailbox: string, select: () => Promise<T>): Promise<T> {
+  try {
+    return await select();
+  } catch (error) {
+    const refusal = imapRefusal(error);
+    throw refusal === null ? error : new Error(`cannot select "${mailbox}": ${refusal}`);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The mailbox watcher against each IMAP server's own ways (Dovecot and Cyrus): a watched folder deleted and created
- * again by another client, account changes that reach the next email, and a mailbox state that follows what the
+ * The mailbox watcher against each IMAP server's own ways (Dovecot and Cyrus): a watched folder deleted (and created
+ * again) by another client, account changes that reach the next email, and a mailbox state that follows what the
  * server says (UIDNEXT, HIGHESTMODSEQ, IDLE or polling).
  */
 import { waitFor } from '../../scripts/services/process-tools';
@@ -52,6 +52,32 @@ describe.each(MAIL_SERVERS)('the mailbox watcher on %s', (kind) => {
     expect(await mailboxState(account)).toMatchObject({ connected: true, lastError: null, lastSeenUid: String(appended.uid) });
     const events = (await platform.admin.get(`/api/accounts/${account.id}/mailbox-events`)).body.items;
     expect(events.map((event: { type: string }) => event.type)).toEqual(['mailbox-reset']);
+  });
+
+  it('a watched folder deleted by another client (and not created again) never looks healthy: disconnected, naming the folder and the server’s answer', async () => {
+    const account = await createWatchedAccount(platform, { mailbox: 'Support' }, { server: server(), activate: false });
+    await asUser(account, (client) => client.mailboxCreate('Support'));
+    expect((await platform.admin.patch(`/api/accounts/${account.id}`, { active: true })).status).toBe(200);
+    const first = await account.append(account.email({ subject: 'before the folder went' }), { mailbox: 'Support' });
+    await waitForCheckpoint(platform, account.id, first.uid);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    await asUser(account, (client) => client.mailboxDelete('Support'));
+    let state: { connected?: boolean; lastError?: string | null } = {};
+    await waitFor(
+      'the state to say the watcher cannot see the folder',
+      async () => {
+        state = await mailboxState(account);
+        // (Dovecot ends the session first: "connection closed"; the next attempt meets the missing folder.)
+        return state.connected === false && /^cannot select "Support": NO /.test(state.lastError ?? '');
+      },
+      { timeoutMs: 15_000, intervalMs: 200, explain: () => JSON.stringify(state) },
+    );
+    // It stays so while the folder is missing: never back to connected without an error.
+    for (let sample = 0; sample < 10; sample++) {
+      expect(await mailboxState(account)).not.toMatchObject({ connected: true, lastError: null });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
   });
 
   it('an account change applies to the very next email: a header filter saved just before it arrives is used', async () => {
