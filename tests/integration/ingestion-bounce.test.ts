@@ -98,6 +98,14 @@ describe('ingestion of a bounce of our own mail (Postfix → LMTP → Dovecot)',
       async () => (await platform.db.routingEvent.count({ where: { messageId: replyBounce.id, type: 'message-added' } })) === 1,
     );
     expect(await platform.db.outboundEmail.count({ where: { accountId, kind: 'autoreply' } })).toBe(1);
+    // What the desk shows: both bounces among the interaction's messages, each with its event.
+    const detail = await platform.admin.get(`/api/interactions/${question!.interactionId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.messages.map((message: { id: number }) => message.id)).toEqual(
+      expect.arrayContaining([autoreplyBounce!.id, replyBounce.id]),
+    );
+    const events = detail.body.events.filter((event: { type: string }) => event.type === 'bounced');
+    expect(events.map((event: { messageId: number }) => event.messageId)).toEqual([autoreplyBounce!.id, replyBounce.id]);
   }, 120_000);
 
   it('a bounce re-marked unread with "disable duplicate check" comes again as a copy in a new interaction, with no second bounced event', async () => {
