@@ -45,6 +45,8 @@ export interface World {
   messageId: number;
   attachmentId: number;
   offerId: number;
+  /** A reply of the held interaction, sent (so settling it as an uncertain send is a 409: no worker runs here). */
+  outboundId: number;
   quarantineId: number;
   pauseStatusId: number;
   /** The agent's API token's row. */
@@ -198,6 +200,18 @@ export async function createWorld(db: Database, url: string, password?: { passwo
       expiresAt: new Date(Date.now() + 24 * 3600_000),
     },
   });
+  const outbound = await db.outboundEmail.create({
+    data: {
+      interactionId: interaction.id,
+      accountId: account.id,
+      kind: 'reply',
+      authorId: agent.id,
+      messageIdHeader: `<reply-${marker}@example.com>`,
+      status: 'sent',
+      envelope: { to: [`customer-${marker}@example.com`], subject: `Re: Order ${marker}` },
+      sentAt: new Date(),
+    },
+  });
   const quarantined = await db.quarantinedEmail.create({
     data: {
       accountId: account.id,
@@ -230,6 +244,7 @@ export async function createWorld(db: Database, url: string, password?: { passwo
     messageId: message.id,
     attachmentId: message.attachments[0]!.id,
     offerId: offer.id,
+    outboundId: outbound.id,
     quarantineId: quarantined.id,
     pauseStatusId: pauseStatus.id,
     tokenId: token.id,
@@ -293,6 +308,7 @@ export function pathIds(operation: { key: string; path: string }, world: World |
       interactions: world.interactionId,
       attachments: world.attachmentId,
       offers: world.offerId,
+      'uncertain-sends': world.outboundId,
       quarantine: world.quarantineId,
       tokens: world.tokenId,
       'pause-statuses': world.pauseStatusId,

@@ -116,6 +116,7 @@ async function pathObjectExists(db: Database, owner: string, id: number, parentI
     interactions: () => db.interaction.findUnique({ where: { id } }),
     attachments: () => db.attachment.findFirst({ where: { id, message: { interactionId: parentId } } }),
     offers: () => db.offer.findUnique({ where: { id } }),
+    'uncertain-sends': () => db.outboundEmail.findFirst({ where: { id, interactionId: parentId } }),
     quarantine: () => db.quarantinedEmail.findUnique({ where: { id } }),
     tokens: () => db.apiToken.findUnique({ where: { id } }),
     'pause-statuses': () => db.pauseStatus.findUnique({ where: { id } }),
@@ -253,6 +254,10 @@ export async function conflictReason(
       const interaction = await db.interaction.findUnique({ where: { id: path.id } });
       if (!interaction?.routingWorkflowId) return 'nobody holds the interaction';
       return (await running(interaction.routingWorkflowId)) ? null : 'its routing workflow is not running';
+    }
+    case 'POST /api/interactions/{id}/uncertain-sends/{childId}': {
+      const row = await db.outboundEmail.findUnique({ where: { id: path.childId } });
+      return row && row.status !== 'uncertain' ? `the email is ${row.status}, not uncertain` : null;
     }
     case 'POST /api/quarantine/{id}/reingest': {
       const row = await db.quarantinedEmail.findUnique({ where: { id: path.id } });
