@@ -10,6 +10,7 @@ import { createRoutingActivities } from './activities/routing';
 import { createOutboxActivities } from './activities/outbox';
 import { createHttpActivities } from './activities/http';
 import { createQuarantineActivities } from './activities/quarantine';
+import { createUncertainSendActivities } from './activities/uncertain-sends';
 import { vanishedRowsAreNotFound } from './activities/failures';
 import { createImapActivities } from './activities/imap';
 import { createPlacementActivities } from './activities/placement';
@@ -67,6 +68,7 @@ export async function runWorker(): Promise<void> {
       ...agentHooks,
     }),
     ...createOutboxActivities({ store, routingEvents }),
+    ...createUncertainSendActivities({ store, routingEvents }),
     ...createSmtpActivities({ store, withOutboundLock: createOutboundLock(pool), secrets, oauth2Tokens }),
     ...createHttpActivities({ store, outbound }),
     ...createQuarantineActivities({ store, ingest }),

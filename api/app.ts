@@ -23,6 +23,7 @@ import { registerMeRoutes } from './routes/me';
 import { registerPauseStatusRoutes } from './routes/pause-statuses';
 import { registerQueueRoutes } from './routes/queues';
 import { registerTokenRoutes } from './routes/tokens';
+import { registerUncertainSendRoutes } from './routes/uncertain-sends';
 import { registerUserRoutes } from './routes/users';
 import { registerAgentActionRoutes } from './routes/agent-actions';
 import { registerExportRoutes } from './routes/exports';
@@ -96,6 +97,7 @@ export function createApp(deps: ApiDeps): Express {
   registerPauseStatusRoutes(context);
   registerContactRoutes(context);
   registerTokenRoutes(context);
+  registerUncertainSendRoutes(context);
   app.use('/api', api);
   app.use('/api', context.route.methodNotAllowed);
 

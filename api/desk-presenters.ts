@@ -5,6 +5,7 @@
 import { renderNotification } from '../domain/notifications';
 import type { InteractionStore } from '../store/interactions';
 import type { OfferStore } from '../store/offers';
+import type { OutboundEnvelope } from '../domain/outbound';
 import type { ThreadStore } from '../store/threads';
 import type { VisibilityStore } from '../store/visibility';
 import type { InteractionDetail, InteractionSearchItem, PendingOffer, ThreadMessage } from './schemas/desk-answers';
@@ -47,12 +48,20 @@ function presentMessage({ uidValidity, uid, redownloadModseq, ...message }: Thre
 }
 
 /** An interaction with its thread; `workflowUrl` links its current routing workflow. */
-export function presentThread(interaction: InteractionRow, workflowUrl: string | null, { messages, events }: Thread): InteractionDetail {
+export function presentThread(
+  interaction: InteractionRow,
+  workflowUrl: string | null,
+  { messages, events, uncertainSends }: Thread,
+): InteractionDetail {
   return {
     ...presentInteraction(interaction),
     workflowUrl,
     messages: messages.map(presentMessage),
     events: events.map((event) => ({ ...event, detail: event.detail as Record<string, unknown>, createdAt: iso(event.createdAt) })),
+    uncertainSends: uncertainSends.map(({ id, kind, authorId, envelope, error, createdAt }) => {
+      const { subject, to } = envelope as unknown as OutboundEnvelope;
+      return { outboundId: id, kind, authorId, subject, to, reason: error, createdAt: iso(createdAt) };
+    }),
   };
 }
 

@@ -22,6 +22,10 @@ export type RoutingEventType =
   | 'reply-sent'
   | 'forward-sent'
   | 'sent-folder-append-failed'
+  /** A reply, forward or autoreply whose delivery is unknown (its worker died while the SMTP server had it). */
+  | 'send-uncertain'
+  /** An uncertain email settled: found in the Sent folder, marked sent, discarded, or resent. */
+  | 'send-resolved'
   /** An email mailroute sent could not be delivered: the bounce was added to its interaction. */
   | 'bounced'
   | 'transfer-started'

@@ -91,7 +91,10 @@ export function createOutboxStore(db: Database) {
       });
     },
 
-    /** The server took the message: the sent copy joins the thread and the row is sent, in one transaction. */
+    /**
+     * The server took the message: the sent copy joins the thread and the row is sent, in one transaction. An
+     * uncertain row settled as sent (found in the Sent folder, or marked sent by a person) says so in `settled`.
+     */
     async recordSent(input: {
       outbound: { id: number; interactionId: number; accountId: number; authorId: number | null };
       envelope: OutboundEnvelope;
@@ -99,6 +102,7 @@ export function createOutboxStore(db: Database) {
       sizeBytes: number;
       sentAt: Date;
       smtpResponse: string;
+      settled?: { resolution: 'found-in-sent-folder' | 'marked-sent'; resolvedById: number | null };
     }): Promise<void> {
       const { outbound, envelope } = input;
       await db.$transaction(async (tx) => {
@@ -125,8 +129,51 @@ export function createOutboxStore(db: Database) {
         });
         await tx.outboundEmail.update({
           where: { id: outbound.id },
-          data: { status: 'sent', sentAt: input.sentAt, smtpResponse: input.smtpResponse, sentMessageId: sent.id, error: null },
+          data: {
+            status: 'sent',
+            sentAt: input.sentAt,
+            smtpResponse: input.smtpResponse,
+            sentMessageId: sent.id,
+            error: null,
+            ...(input.settled ? { ...input.settled, resolvedAt: new Date() } : {}),
+          },
         });
+      });
+    },
+
+    /** An uncertain email discarded by a person: it stays uncertain (it may have arrived), settled. */
+    async discardUncertain(outboundId: number, resolvedById: number): Promise<void> {
+      await db.outboundEmail.update({
+        where: { id: outboundId },
+        data: { resolution: 'discarded', resolvedById, resolvedAt: new Date() },
+      });
+    },
+
+    /** An uncertain email resent as a new one (its own Message-ID), in one transaction; a second call finds the first. */
+    async resendUncertain(
+      outboundId: number,
+      resolvedById: number,
+      resend: { messageIdHeader: string; envelope: OutboundEnvelope },
+    ): Promise<{ id: number }> {
+      return db.$transaction(async (tx) => {
+        const original = await tx.outboundEmail.findUniqueOrThrow({ where: { id: outboundId } });
+        const row = await tx.outboundEmail.upsert({
+          where: { messageIdHeader: resend.messageIdHeader },
+          create: {
+            interactionId: original.interactionId,
+            accountId: original.accountId,
+            kind: original.kind,
+            authorId: original.authorId,
+            messageIdHeader: resend.messageIdHeader,
+            envelope: resend.envelope as object,
+          },
+          update: {},
+        });
+        await tx.outboundEmail.update({
+          where: { id: outboundId },
+          data: { resolution: 'resent', resolvedById, resolvedAt: new Date(), resentAsId: row.id },
+        });
+        return { id: row.id };
       });
     },
 

@@ -12,7 +12,7 @@ const SUGGESTION_SOURCES = { pastReplies: 500, cannedAnswers: 1000 };
 export function createThreadStore(db: Database) {
   return {
     async messagesAndEvents(interactionId: number) {
-      const [messages, events] = await Promise.all([
+      const [messages, events, uncertainSends] = await Promise.all([
         // The HTML as received (scripts and all) never leaves the server: readers get the sanitized copy; the raw
         // source stays in the .eml download.
         db.message.findMany({
@@ -22,8 +22,14 @@ export function createThreadStore(db: Database) {
           include: { attachments: true },
         }),
         db.routingEvent.findMany({ where: { interactionId }, orderBy: { id: 'asc' }, omit: { onceKey: true } }),
+        // Emails whose delivery is unknown and no one has settled: the desk asks the holder to.
+        db.outboundEmail.findMany({
+          where: { interactionId, status: 'uncertain', resolution: null },
+          orderBy: { id: 'asc' },
+          select: { id: true, kind: true, authorId: true, envelope: true, error: true, createdAt: true },
+        }),
       ]);
-      return { messages, events };
+      return { messages, events, uncertainSends };
     },
 
     /** One attachment of the interaction's messages with its bytes; null when either is gone. */

@@ -124,12 +124,29 @@ export const routingEventSchema = z
   })
   .meta({ id: 'RoutingEvent' });
 
+export const uncertainSendSchema = z
+  .object({
+    outboundId: id,
+    kind: z.enum(['reply', 'forward', 'autoreply', 'transfer']),
+    authorId: id.nullable(),
+    subject: z.string(),
+    to: z.array(addressSchema),
+    reason: z.string().nullable(),
+    createdAt: instant,
+  })
+  .meta({
+    id: 'UncertainSend',
+    description:
+      'an email whose delivery is unknown (the SMTP server had it when its worker died): looked for in the Sent folder, else settled by the holder or a supervisor',
+  });
+
 export const interactionDetailSchema = z
   .object({
     ...interactionFields,
     workflowUrl: z.string().nullable().meta({ description: "the current routing workflow in Temporal's Web UI, when configured" }),
     messages: z.array(threadMessageSchema),
     events: z.array(routingEventSchema),
+    uncertainSends: z.array(uncertainSendSchema),
   })
   .meta({ id: 'InteractionDetail' });
 

@@ -97,7 +97,22 @@ function undeclared(answer: Record<string, unknown>, schema: z.ZodObject): strin
 }
 
 test('an interaction with its thread: every field is declared, and it parses as InteractionDetail', () => {
-  const answer = wire(presentThread(interaction, 'http://ui/namespaces/default/workflows/x', { messages: [message], events: [event] }));
+  const answer = wire(
+    presentThread(interaction, 'http://ui/namespaces/default/workflows/x', {
+      messages: [message],
+      events: [event],
+      uncertainSends: [
+        {
+          id: 7,
+          kind: 'reply' as const,
+          authorId: 3,
+          envelope: { subject: 'Re: order', to: [{ name: 'Ann', address: 'ann@example.com' }] },
+          error: 'an earlier attempt reached the DATA phase and its outcome is unknown; not sent again',
+          createdAt: new Date('2026-11-29T10:00:00Z'),
+        },
+      ],
+    }),
+  );
   expect(undeclared(answer, interactionDetailSchema)).toEqual([]);
   expect(undeclared((answer.messages as Record<string, unknown>[])[0]!, threadMessageSchema)).toEqual([]);
   expect(() => interactionDetailSchema.parse(answer)).not.toThrow();
@@ -140,7 +155,7 @@ test("a pending offer carries the desk notification rendered from the account's 
 
 test('a copy downloaded again shows its MODSEQ as a string (a 64-bit number JSON cannot carry)', () => {
   const copy = { ...message, uid: null, redownloadOfId: 39, redownloadModseq: 9007199254740993n };
-  const answer = wire(presentThread(interaction, null, { messages: [copy], events: [] }));
+  const answer = wire(presentThread(interaction, null, { messages: [copy], events: [], uncertainSends: [] }));
   expect((answer.messages as Record<string, unknown>[])[0]).toMatchObject({ redownloadOfId: 39, redownloadModseq: '9007199254740993' });
   expect(() => interactionDetailSchema.parse(answer)).not.toThrow();
 });
