@@ -323,4 +323,52 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
       throw new Error(`interaction ${interactionId} was not accepted by agent ${agentId}`);
     }
   });
+  it('asks the holder to settle a reply whose delivery is unknown, and marks it sent on request', async () => {
+    const { platform, smtp, browser } = started;
+    const routed = await createRoutedAccount(platform, smtp, { people: [{ name: 'Una Agent' }] });
+    const [agent] = routed.agents as [RoutedAgent];
+    const { page: desk } = await openPage(browser, platform.apiUrl);
+    await logIn(desk, agent.email, agent.password);
+    await desk.getByRole('button', { name: 'Go online' }).click();
+    await routed.deliver(buildEmail({ from: 'eve@customer.test', to: routed.account.emailAddress, subject: 'Refund?', text: 'Any news?' }));
+    await desk.locator('.offer').getByRole('button', { name: 'Accept' }).click({ timeout: 30_000 });
+    await desk.getByRole('heading', { name: 'Refund?' }).waitFor();
+
+    // A reply the SMTP server had when its worker died (how one becomes uncertain: tests/integration/uncertain-send).
+    const interaction = await platform.db.interaction.findFirstOrThrow({ where: { accountId: routed.account.id } });
+    const messageIdHeader = `<uncertain-${interaction.id}@test.invalid>`;
+    await platform.db.outboundEmail.create({
+      data: {
+        interactionId: interaction.id,
+        accountId: routed.account.id,
+        kind: 'reply',
+        authorId: agent.id,
+        messageIdHeader,
+        status: 'uncertain',
+        error: 'an earlier attempt reached the DATA phase and its outcome is unknown; not sent again',
+        envelope: {
+          from: { name: routed.account.name, address: routed.account.emailAddress },
+          to: [{ address: 'eve@customer.test' }],
+          cc: [],
+          subject: 'Re: Refund?',
+          text: 'Your refund is on its way.',
+          messageId: messageIdHeader,
+          references: [],
+          headers: {},
+        },
+      },
+    });
+    // The desk looks again within 15 s (a real uncertain send also announces itself live).
+    const alert = desk.getByRole('alert').filter({ hasText: 'Delivery unknown' });
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.textContent()).toContain('“Re: Refund?” to eve@customer.test');
+    await alert.getByRole('button', { name: 'Mark as sent' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await desk.locator('.message.outbound', { hasText: 'Your refund is on its way.' }).waitFor();
+    expect(await platform.db.outboundEmail.findUniqueOrThrow({ where: { messageIdHeader } })).toMatchObject({
+      status: 'sent',
+      resolution: 'marked-sent',
+      resolvedById: agent.id,
+    });
+  });
 });

@@ -1,11 +1,13 @@
 /**
  * One interaction on the agent desk: the thread, reply and forward (canned answers, attachments),
- * internal notes, the assistant's suggestions, transfer, and close with a disposition.
+ * internal notes, the assistant's suggestions, transfer, close with a disposition, and emails whose delivery is
+ * unknown to settle.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
 import { NoteForm } from '../NoteForm';
 import { Thread } from '../Thread';
+import { UncertainSends } from '../UncertainSends';
 import type { Account, InteractionDetail, User } from '../types';
 import { ErrorText, onTabListKeyDown, useLoad } from '../ui';
 import { ClosePanel } from './ClosePanel';
@@ -55,6 +57,7 @@ export function InteractionView({
           {interaction.status} · {interaction.routingState}
         </span>
       </header>
+      <UncertainSends interaction={interaction} onSettled={refresh} />
       <div class="interaction-body">
         <Thread messages={interaction.messages} authors={new Map([[user.id, user.name]])} />
         {held && (

@@ -5,6 +5,7 @@ import { NoteForm } from '../NoteForm';
 import { capabilities } from '../capabilities';
 import { Thread } from '../Thread';
 import type { InteractionDetail, User } from '../types';
+import { UncertainSends } from '../UncertainSends';
 import { ErrorText, formatDate, Notice, useLoad } from '../ui';
 import { AgentOptions } from './Filters';
 
@@ -88,6 +89,7 @@ export function Spy({
               ),
             )}
           </div>
+          <UncertainSends interaction={interaction} onSettled={() => setLocalVersion((value) => value + 1)} />
           <Thread messages={interaction.messages} authors={authors} />
           <details>
             <summary>Routing history ({interaction.events.length})</summary>
