@@ -44,7 +44,10 @@ describe('a 200-email burst on Cyrus for an agent of capacity 100', () => {
     await withImapClient(cyrus(), routed.mailUser.user, routed.mailUser.password, async (client) => {
       for (let index = 0; index < total; index++) {
         const subject = `burst ${index}`;
-        await client.append('INBOX', buildEmail({ from: `customer${index}@customer.test`, to: routed.account.emailAddress, subject, text: subject }));
+        await client.append(
+          'INBOX',
+          buildEmail({ from: `customer${index}@customer.test`, to: routed.account.emailAddress, subject, text: subject }),
+        );
       }
     });
     await waitFor(`${total} emails ingested`, async () => (await ingested()) === total, { timeoutMs: 120_000, intervalMs: 250 });
