@@ -185,7 +185,9 @@ export function defineRoute<
   };
   const problem = (code: ProblemStatus) => ({
     description: code === 401 && definition.roles === 'public' ? 'Wrong credentials' : PROBLEM_DESCRIPTIONS[code],
-    ...(code === 429 ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' as const } } } } : {}),
+    ...(code === 429 || code === 503
+      ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' as const } } } }
+      : {}),
     content: { 'application/problem+json': { schema: problemSchema } },
   });
   const success = definition.response

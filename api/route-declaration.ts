@@ -5,7 +5,7 @@
 import type { Role } from '../domain/people';
 
 /** The failures a route may answer, each documented as application/problem+json. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 429;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 429 | 503;
 
 export const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'Invalid input: every problem names the field and the reason',
@@ -17,6 +17,7 @@ export const PROBLEM_DESCRIPTIONS: Record<ProblemStatus, string> = {
   412: 'If-Match does not name the current version',
   413: 'Body larger than this route accepts',
   429: 'Too many attempts: retry after Retry-After seconds',
+  503: 'The routing of this interaction is recovering on a worker: nothing was done, retry after Retry-After seconds',
 };
 
 /** Every failure status the route's declaration allows, in order. */

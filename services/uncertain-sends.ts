@@ -60,13 +60,15 @@ export function createUncertainSends(deps: { store: Pick<Store, 'outbox'>; tempo
         staticSummary: `Outbound email ${outboundId} of interaction ${interaction.id}: delivery unknown, settled by a person`,
       });
       let outcome: Promise<UncertainSendOutcome>;
+      // Answered before the outcome, the API stops waiting: a result poll left behind would go on until the run ends.
+      const stopWaiting = new AbortController();
       try {
         const update = await temporal.workflow.startUpdateWithStart(decideUncertainSendUpdate, {
           args: [{ decision, actorId: actor.id }],
           waitForStage: 'ACCEPTED',
           startWorkflowOperation,
         });
-        outcome = update.result();
+        outcome = temporal.withAbortSignal(stopWaiting.signal, () => update.result());
       } catch (error) {
         if (error instanceof WorkflowUpdateFailedError) throw new ConflictError(failureReason(error));
         throw error;
@@ -83,6 +85,7 @@ export function createUncertainSends(deps: { store: Pick<Store, 'outbox'>; tempo
         throw error;
       } finally {
         clearTimeout(timer);
+        stopWaiting.abort();
       }
       return stateOf(outboundId);
     },

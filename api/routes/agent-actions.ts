@@ -73,7 +73,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
       params: idParams,
       body: replySchema,
       status: 200,
-      errors: [409],
+      errors: [409, 503],
       response: sentResponse,
     },
     async ({ params, body, user }) => {
@@ -96,7 +96,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
       params: idParams,
       body: forwardSchema,
       status: 200,
-      errors: [409],
+      errors: [409, 503],
       response: sentResponse,
     },
     async ({ params, body, user }) => {
@@ -124,7 +124,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
       params: idParams,
       body: closeSchema,
       status: 200,
-      errors: [409],
+      errors: [409, 503],
       response: closedResponse,
     },
     async ({ params, body, user }) => {

@@ -52,7 +52,7 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       params: idParams,
       body: transferSchema,
       status: 200,
-      errors: [409],
+      errors: [409, 503],
       response: z.object({ state: z.literal('transferring') }),
     },
     async ({ params, body, user }) => {
@@ -114,7 +114,7 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       params: idParams,
       body: reassignSchema,
       status: 200,
-      errors: [409],
+      errors: [409, 503],
       response: z.object({ state: z.literal('transferring') }),
     },
     async ({ params, body, user }) => {
