@@ -3,15 +3,14 @@
  * capture): a killed worker, a timed-out attempt, a dropped database connection holding the send lock, and
  * concurrent forwards of one request.
  */
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { forwardUpdate, replyUpdate } from '../../contracts/route-email';
 import { failureReason } from '../../domain/errors';
 import { waitFor } from '../../scripts/services/process-tools';
-import { smtpSinks, workflowIdOf } from '../support/desk-outbound';
+import { holdRowAcross250, smtpSinks, workflowIdOf } from '../support/desk-outbound';
 import { buildEmail } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { acceptNextOffer, createRoutedAccount } from '../support/routed-account';
-import type { SmtpSinkOptions } from '../support/smtp-sink';
 import { testEnvironment } from '../support/test-environment';
 
 let platform: TestPlatform;
@@ -27,35 +26,8 @@ afterAll(async () => {
 const sink = smtpSinks();
 
 describe('sending is idempotent after the server answered 250', () => {
-  /**
-   * Holds the outbox row locked from just before the server's 250 until `release`: the sending attempt has its
-   * 250 but cannot record it, which is the window in which a crash or a timeout would tempt a second send.
-   */
-  function holdRowAcross250(): { options: SmtpSinkOptions; held: Promise<void>; release(): Promise<void> } {
-    let client: PoolClient | undefined;
-    let markHeld: () => void;
-    const held = new Promise<void>((resolve) => (markHeld = resolve));
-    return {
-      held,
-      options: {
-        async beforeAccept(email) {
-          client = await pool.connect();
-          await client.query('BEGIN');
-          await client.query('SELECT id FROM "OutboundEmail" WHERE "messageIdHeader" = $1 FOR UPDATE', [email.messageId]);
-        },
-        afterAccept() {
-          markHeld();
-        },
-      },
-      async release() {
-        await client?.query('COMMIT');
-        client?.release();
-      },
-    };
-  }
-
   it('when the worker is killed: the retry finds the attempt past DATA and does not send again', async () => {
-    const window = holdRowAcross250();
+    const window = holdRowAcross250(pool);
     const smtp = await sink(window.options);
     const routed = await createRoutedAccount(platform, smtp);
     await routed.deliver(buildEmail({ from: 'fay@customer.test', to: routed.account.emailAddress, subject: 'Kill', text: 'Hi' }));
@@ -98,7 +70,7 @@ describe('sending is idempotent after the server answered 250', () => {
   });
 
   it('when the attempt times out: the retry waits for the first attempt, sees it sent, and does not send again', async () => {
-    const window = holdRowAcross250();
+    const window = holdRowAcross250(pool);
     const smtp = await sink(window.options);
     const routed = await createRoutedAccount(platform, smtp);
     await routed.deliver(buildEmail({ from: 'gus@customer.test', to: routed.account.emailAddress, subject: 'Slow', text: 'Hi' }));

@@ -3,12 +3,12 @@
  * found in the Sent folder where the provider filed it, or resent, marked sent or discarded by the holder or a
  * supervisor from the desk. It never blocks closing. Real Temporal, PostgreSQL, Dovecot and an SMTP capture.
  */
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { replyUpdate } from '../../contracts/route-email';
 import { settleUncertainSendWorkflowId } from '../../contracts/settle-uncertain-send';
 import { failureReason } from '../../domain/errors';
 import { waitFor } from '../../scripts/services/process-tools';
-import { smtpSinks, workflowIdOf } from '../support/desk-outbound';
+import { holdRowAcross250, smtpSinks, workflowIdOf } from '../support/desk-outbound';
 import { buildEmail, withImapClient } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { acceptNextOffer, createRoutedAccount, type RoutedAccount } from '../support/routed-account';
@@ -34,20 +34,8 @@ const sink = smtpSinks();
 async function uncertainReply(
   subject: string,
 ): Promise<{ routed: RoutedAccount; smtp: SmtpSink; interactionId: number; outboundId: number }> {
-  let client: PoolClient | undefined;
-  let markHeld: () => void;
-  const held = new Promise<void>((resolve) => (markHeld = resolve));
-  const smtp = await sink({
-    async beforeAccept(email) {
-      if (client) return;
-      client = await pool.connect();
-      await client.query('BEGIN');
-      await client.query('SELECT id FROM "OutboundEmail" WHERE "messageIdHeader" = $1 FOR UPDATE', [email.messageId]);
-    },
-    afterAccept() {
-      markHeld();
-    },
-  });
+  const window = holdRowAcross250(pool);
+  const smtp = await sink(window.options);
   const routed = await createRoutedAccount(platform, smtp, {
     people: [{ name: 'Holder' }, { name: 'Colleague', inQueue: false }, { name: 'Sue', role: 'supervisor' }],
   });
@@ -62,10 +50,9 @@ async function uncertainReply(
       () => 'completed',
       (error: Error) => `failed: ${failureReason(error)}`,
     );
-  await held;
+  await window.held;
   await platform.worker.kill();
-  await client!.query('COMMIT');
-  client!.release();
+  await window.release();
   await platform.worker.start();
   expect(await replying).toMatch(/may already have been delivered/);
   const outbound = await platform.db.outboundEmail.findFirstOrThrow({ where: { interactionId: offer.interactionId } });
