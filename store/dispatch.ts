@@ -16,6 +16,8 @@ type Tx = Prisma.TransactionClient;
 
 /** Waiters looked at per queue and dispatch: more than any queue has free agents at once. */
 const DISPATCH_BATCH = 200;
+/** Namespace of the advisory locks that let one dispatcher at a time work a queue's line. */
+const QUEUE_DISPATCH_LOCK_NAMESPACE = 7302;
 
 export interface PlacedOffer {
   offerId: number;
@@ -254,9 +256,14 @@ async function dispatchAgentWaits(tx: Tx, agentIds: number[], now: Date): Promis
 export async function dispatchInTransaction(tx: Tx, scope: { queueIds?: number[]; agentIds?: number[] }): Promise<Placement[]> {
   const now = new Date();
   const placements: Placement[] = [];
+  const queueIds = [...new Set(scope.queueIds ?? [])].sort((a, b) => a - b);
+  // One dispatcher at a time per queue, so each takes the true head of its line: with row locks alone, a dispatcher
+  // that found the head locked by another skipped past it and offered an interaction further back. Taken first, in
+  // queue order, before any agent row is locked: no deadlock between dispatchers.
+  for (const queueId of queueIds)
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${QUEUE_DISPATCH_LOCK_NAMESPACE}::int, ${queueId}::int)`;
   if (scope.agentIds && scope.agentIds.length > 0) placements.push(...(await dispatchAgentWaits(tx, scope.agentIds, now)));
-  for (const queueId of [...new Set(scope.queueIds ?? [])].sort((a, b) => a - b))
-    placements.push(...(await dispatchQueue(tx, queueId, now)));
+  for (const queueId of queueIds) placements.push(...(await dispatchQueue(tx, queueId, now)));
   return placements;
 }
 
