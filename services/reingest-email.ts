@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { reingestWorkflowId, type ReingestResult } from '../contracts/reingest-email';
 import { ConflictError, failureReason, NotFoundError, RoutingErrorType } from '../domain/errors';
 import { reingestQuarantined } from '../workflows/reingest-email';
+import { answerWithin } from './workflow-answer';
 
 export type ReingestAnswer = ({ state: 'done' } & ReingestResult) | { state: 'running'; workflowId: string };
 
@@ -30,24 +31,13 @@ export async function reingestOnWorker(
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     staticSummary: `Re-ingest quarantined email ${options.quarantineId} of account ${options.accountKey}`,
   });
-  // Answered "running", the API stops waiting: a result poll left behind would go on until the workflow ends.
-  const stopWaiting = new AbortController();
-  const result = temporal.withAbortSignal(stopWaiting.signal, () => handle.result());
-  result.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), options.waitMs ?? 20_000);
-  });
   try {
-    const answer = await Promise.race([result, waited]);
+    const answer = await answerWithin(temporal, options.waitMs ?? 20_000, () => handle.result());
     return answer === null ? { state: 'running', workflowId } : { state: 'done', ...answer };
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
     const failure = innermostApplicationFailure(error);
     if (failure?.type === RoutingErrorType.NotFound) throw new NotFoundError(`quarantined email ${options.quarantineId}`);
     throw new ConflictError(failureReason(error));
-  } finally {
-    clearTimeout(timer);
-    stopWaiting.abort();
   }
 }

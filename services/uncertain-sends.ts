@@ -4,16 +4,12 @@
  * run ended). The answer is the outcome, or where the email stands after a bounded wait (a resend may still be sending).
  */
 import { WorkflowIdConflictPolicy, WorkflowUpdateFailedError, WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import {
-  decideUncertainSendUpdate,
-  settleUncertainSendWorkflowId,
-  type UncertainSendDecision,
-  type UncertainSendOutcome,
-} from '../contracts/settle-uncertain-send';
+import { decideUncertainSendUpdate, settleUncertainSendWorkflowId, type UncertainSendDecision } from '../contracts/settle-uncertain-send';
 import { ConflictError, failureReason, ForbiddenError, NotFoundError } from '../domain/errors';
 import type { Actor } from '../domain/people';
 import type { Store } from '../store';
 import { settleUncertainSend } from '../workflows/settle-uncertain-send';
+import { answerWithin } from './workflow-answer';
 
 /** Where an uncertain email stands once decided, and the email it was resent as. */
 export interface UncertainSendState {
@@ -59,33 +55,17 @@ export function createUncertainSends(deps: { store: Pick<Store, 'outbox'>; tempo
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         staticSummary: `Outbound email ${outboundId} of interaction ${interaction.id}: delivery unknown, settled by a person`,
       });
-      let outcome: Promise<UncertainSendOutcome>;
-      // Answered before the outcome, the API stops waiting: a result poll left behind would go on until the run ends.
-      const stopWaiting = new AbortController();
       try {
         const update = await temporal.workflow.startUpdateWithStart(decideUncertainSendUpdate, {
           args: [{ decision, actorId: actor.id }],
           waitForStage: 'ACCEPTED',
           startWorkflowOperation,
         });
-        outcome = temporal.withAbortSignal(stopWaiting.signal, () => update.result());
+        // Not done in time (a resend still sending): the answer says where the email stands.
+        await answerWithin(temporal, deps.waitMs ?? 20_000, () => update.result());
       } catch (error) {
         if (error instanceof WorkflowUpdateFailedError) throw new ConflictError(failureReason(error));
         throw error;
-      }
-      outcome.catch(() => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), deps.waitMs ?? 20_000);
-      });
-      try {
-        await Promise.race([outcome, waited]);
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) throw new ConflictError(failureReason(error));
-        throw error;
-      } finally {
-        clearTimeout(timer);
-        stopWaiting.abort();
       }
       return stateOf(outboundId);
     },
