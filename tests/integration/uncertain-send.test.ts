@@ -9,6 +9,7 @@ import { settleUncertainSendWorkflowId } from '../../contracts/settle-uncertain-
 import { failureReason } from '../../domain/errors';
 import { waitFor } from '../../scripts/services/process-tools';
 import { holdRowAcross250, smtpSinks, workflowIdOf } from '../support/desk-outbound';
+import { recordHistoryIfAsked } from '../support/histories';
 import { buildEmail, withImapClient } from '../support/mailbox';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { acceptNextOffer, createRoutedAccount, type RoutedAccount } from '../support/routed-account';
@@ -89,6 +90,7 @@ it('is found in the Sent folder where the provider filed it, and joins the threa
   expect(await eventTypes(interactionId)).toEqual(expect.arrayContaining(['send-uncertain', 'send-resolved']));
   const settling = await platform.temporal.workflow.getHandle(settleUncertainSendWorkflowId(outboundId)).result();
   expect(settling).toMatchObject({ outboundId, resolution: 'found-in-sent-folder' });
+  recordHistoryIfAsked(settleUncertainSendWorkflowId(outboundId), 'settle-uncertain-send-found-in-sent-folder');
   expect(smtp.messages).toHaveLength(1);
 });
 
@@ -115,6 +117,8 @@ it('is shown on the desk and resent by its holder as a new email; it never block
     400,
   );
 
+  // Closing clears the interaction's routing workflow id: read it before.
+  const routingWorkflowId = await workflowIdOf(platform, interactionId);
   const resent = await routed.agent.post(`/api/interactions/${interactionId}/uncertain-sends/${outboundId}`, { decision: 'resend' });
   expect(resent.status).toBe(200);
   expect(resent.body).toMatchObject({ outboundId, resolution: 'resent', resentAs: { status: 'sent', error: null } });
@@ -134,6 +138,9 @@ it('is shown on the desk and resent by its holder as a new email; it never block
   expect((await routed.agent.post(`/api/interactions/${interactionId}/close`, { dispositionId: routed.dispositionId })).body).toEqual({
     state: 'closed',
   });
+  await platform.temporal.workflow.getHandle(routingWorkflowId).result();
+  recordHistoryIfAsked(routingWorkflowId, 'route-email-reply-uncertain-then-closed');
+  recordHistoryIfAsked(settleUncertainSendWorkflowId(outboundId), 'settle-uncertain-send-resend');
 });
 
 it('is marked sent, or discarded, by a supervisor; the email that counts as sent joins the thread', async () => {

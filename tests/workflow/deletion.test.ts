@@ -4,6 +4,7 @@
  * cancels it) meets them as NotFound on its next step and ends, instead of retrying an activity for ever.
  */
 import { waitFor } from '../../scripts/services/process-tools';
+import { recordHistoryIfAsked } from '../support/histories';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { createScenario, routeNewEmail, waitForOffer } from './routing-scenario';
 
@@ -63,6 +64,7 @@ it('gives the holder paused for a missing disposition their presence back when t
   const deleted = await platform.admin.post('/api/interactions/bulk-delete', { ids: [routed.interactionId], confirm: true });
   expect(deleted.body).toEqual({ deleted: 1 });
   await waitForClosed(routed.workflowId, ['CANCELLED']);
+  recordHistoryIfAsked(routed.workflowId, 'route-email-deleted-while-disposing');
   expect((await agent!.api.get('/api/me')).body).toMatchObject({ presence: 'online', pauseStatusId: null });
 });
 
