@@ -41,7 +41,10 @@ export function createUncertainSendActivities({ store, routingEvents }: Uncertai
   }
 
   return {
-    /** Where an uncertain email stands; the first call records on the interaction's log that its delivery is unknown. */
+    /**
+     * How an uncertain email was settled, if it was; the first call records on the interaction's log that its
+     * delivery is unknown.
+     */
     async noteUncertainSend(input: { outboundId: number; workflowId: string }) {
       const row = found(await outbox.find(input.outboundId), `outbound ${input.outboundId}`);
       await routingEvents.record({
@@ -52,7 +55,7 @@ export function createUncertainSendActivities({ store, routingEvents }: Uncertai
         once: `send-uncertain-${row.id}`,
         notify: true,
       });
-      return { status: row.status, resolution: row.resolution as UncertainSendResolution | null, resentAsId: row.resentAsId };
+      return { resolution: row.resolution as UncertainSendResolution | null };
     },
 
     /** Carries out a person's decision; repeated (a retried activity), it finds the decision already made. */
