@@ -102,7 +102,8 @@ export function createOutboxStore(db: Database) {
       sizeBytes: number;
       sentAt: Date;
       smtpResponse: string;
-      settled?: { resolution: 'found-in-sent-folder' | 'marked-sent'; resolvedById: number | null };
+      /** An uncertain row settled as sent; found in the Sent folder, the folder that holds the copy. */
+      settled?: { resolution: 'found-in-sent-folder' | 'marked-sent'; resolvedById: number | null; sentFolder?: string };
     }): Promise<void> {
       const { outbound, envelope } = input;
       await db.$transaction(async (tx) => {
@@ -136,6 +137,7 @@ export function createOutboxStore(db: Database) {
             sentMessageId: sent.id,
             error: null,
             ...(input.settled ? { ...input.settled, resolvedAt: new Date() } : {}),
+            ...(input.settled?.sentFolder ? { sentFolderAt: new Date() } : {}),
           },
         });
       });

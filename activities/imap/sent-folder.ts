@@ -69,9 +69,9 @@ export function createSentFolderActivities({ store, credentials, logger }: SentF
           sizeBytes: copy.length,
           sentAt: filedAt ?? new Date(),
           smtpResponse: `found in "${folder}" by its Message-ID`,
-          settled: { resolution: 'found-in-sent-folder', resolvedById: null },
+          // Settled and the copy's folder in one write: whoever sees it settled sees where the copy is.
+          settled: { resolution: 'found-in-sent-folder', resolvedById: null, sentFolder: folder },
         });
-        await outbox.markCopiedToSentFolder(outbound.id, folder);
         return { found: true, resolution: 'found-in-sent-folder' };
       } finally {
         await closeQuietly(client);
