@@ -132,12 +132,18 @@ DAEMON {
 /** Starts a new instance in `baseDir` (created; an instance already running there is stopped first). */
 export async function startCyrus(options: { baseDir: string }): Promise<CyrusHandle> {
   if (!existsSync(path.join(CYRUS_BIN, 'master'))) throw new CyrusNotInstalledError(`${CYRUS_BIN}/master (cyrus-common)`);
-  const imapdBin = cyrusImapdBinDir();
   const baseDir = path.resolve(options.baseDir);
   const p = paths(baseDir);
   await stopCyrus({ baseDir });
-  const dirs = [baseDir, p.config, path.join(p.config, 'socket'), p.spool, p.sieve, p.run];
+  const imapdBin = path.join(baseDir, 'bin');
+  const dirs = [baseDir, p.config, path.join(p.config, 'socket'), p.spool, p.sieve, p.run, imapdBin];
   for (const dir of dirs) await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+  // Cyrus's master runs imapd and idled as the cyrus user, who may not reach a checkout under a private directory
+  // (mktemp's are mode 0700): the programs are copied beside the instance.
+  for (const program of ['imapd', 'idled']) {
+    await fs.copyFile(path.join(cyrusImapdBinDir(), program), path.join(imapdBin, program));
+    await fs.chmod(path.join(imapdBin, program), 0o755);
+  }
   await fs.writeFile(p.imapdConf, renderImapdConf(baseDir), { mode: 0o644 });
   await setSaslPassword(p.sasldb, ADMIN);
   let lastError: unknown;
