@@ -87,9 +87,9 @@ it('is found in the Sent folder where the provider filed it, and joins the threa
   expect(detail.messages.filter((message: { direction: string }) => message.direction === 'outbound')).toEqual([
     expect.objectContaining({ messageIdHeader: accepted.messageId }),
   ]);
-  expect(await eventTypes(interactionId)).toEqual(expect.arrayContaining(['send-uncertain', 'send-resolved']));
   const settling = await platform.temporal.workflow.getHandle(settleUncertainSendWorkflowId(outboundId)).result();
   expect(settling).toMatchObject({ outboundId, resolution: 'found-in-sent-folder' });
+  expect(await eventTypes(interactionId)).toEqual(expect.arrayContaining(['send-uncertain', 'send-resolved']));
   recordHistoryIfAsked(settleUncertainSendWorkflowId(outboundId), 'settle-uncertain-send-found-in-sent-folder');
   expect(smtp.messages).toHaveLength(1);
 });
