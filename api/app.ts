@@ -63,7 +63,6 @@ export function createApp(deps: ApiDeps): Express {
     accessChanged: (userIds: number[] | null) => deps.liveEvents.publish({ kind: 'access', userIds }),
     offerAnswers: createOfferAnswers({
       offerAnswers: store.offerAnswers,
-      findOwnOffer: store.offers.findOwn,
       temporal: deps.temporal,
       events: deps.liveEvents,
       dispatcher,

@@ -12,15 +12,10 @@ import type { OfferAnswerStore } from '../store/offer-answers';
 
 export interface OfferAnswerDeps {
   offerAnswers: OfferAnswerStore;
-  /** The agent's own pending offer with its interaction's routing version; null when it is not theirs. */
-  findOwnOffer: (
-    offerId: number,
-    agentId: number,
-  ) => Promise<{ id: number; state: string; workflowId: string; reservation: string; routingVersion: number } | null>;
   temporal: Client;
   events: EventBus;
   dispatcher: Dispatcher;
-  /** Work after the answer is sent (agents freed by a ring-all accept get the next in line). */
+  /** Work that need not delay the answer (live events; agents freed by a ring-all accept get the next in line). */
   later: (work: () => Promise<void>) => void;
 }
 
@@ -35,63 +30,63 @@ async function asked<T>(work: () => Promise<T>): Promise<T> {
 export function createOfferAnswers(deps: OfferAnswerDeps) {
   const { offerAnswers, temporal, dispatcher } = deps;
 
-  async function ownOffer(offerId: number, agentId: number) {
-    const offer = await deps.findOwnOffer(offerId, agentId);
-    if (!offer) throw new NotFoundError(`offer ${offerId}`);
-    return offer;
+  /**
+   * The database's answer, or the reason there is none (HTTP 404/409). Runs of routing version 1 decide answers
+   * themselves: `older` asks the run by its update.
+   */
+  async function answer<T>(
+    offerId: number,
+    agentId: number,
+    answer: 'accepted' | 'rejected',
+    older: (workflowId: string, request: { reservation: string; agentId: number }) => Promise<T>,
+  ) {
+    const outcome = await offerAnswers.answer({ offerId, agentId, answer });
+    if (outcome.answered === 'ask-workflow') {
+      if (outcome.state !== 'pending') throw new ConflictError(`offer ${offerId} is ${outcome.state}`);
+      return { older: await asked(() => older(outcome.workflowId, { reservation: outcome.reservation, agentId })) };
+    }
+    if (outcome.answered) return { decided: outcome };
+    throw outcome.notFound ? new NotFoundError(`offer ${offerId}`) : new ConflictError(outcome.reason);
   }
 
   return {
     async accept(offerId: number, agentId: number): Promise<{ offerId: number; interactionId: number; state: 'accepted' }> {
-      const offer = await ownOffer(offerId, agentId);
-      if (offer.routingVersion < 2) {
-        if (offer.state !== 'pending') throw new ConflictError(`offer ${offerId} is ${offer.state}`);
-        const result = await asked(() =>
-          temporal.workflow
-            .getHandle(offer.workflowId)
-            .executeUpdate(acceptOfferUpdate, { args: [{ reservation: offer.reservation, agentId }] }),
-        );
-        return { offerId, interactionId: result.interactionId, state: 'accepted' };
-      }
-      const outcome = await offerAnswers.accept({ offerId, agentId });
-      if (!outcome.accepted) throw new ConflictError(outcome.reason);
-      const { offer: won } = outcome;
+      const { older, decided } = await answer(offerId, agentId, 'accepted', (workflowId, request) =>
+        temporal.workflow.getHandle(workflowId).executeUpdate(acceptOfferUpdate, { args: [request] }),
+      );
+      if (!decided) return { offerId, interactionId: older!.interactionId, state: 'accepted' };
+      const { offer: won } = decided;
       await temporal.workflow
         .getHandle(won.workflowId)
         .signal(offerAcceptedSignal, { reservation: won.reservation, agentId })
         .catch(() => undefined); // the workflow finds the accept in the database on its own timer
-      await deps.events.publish({
-        kind: 'routing',
-        accountId: outcome.accountId,
-        interactionId: won.interactionId,
-        type: 'accepted',
-        detail: { agentId, reservation: won.reservation },
-        at: new Date().toISOString(),
-      });
-      const freed = outcome.rescinded.map((offer) => offer.agentId);
+      deps.later(() =>
+        deps.events.publish({
+          kind: 'routing',
+          accountId: decided.accountId,
+          interactionId: won.interactionId,
+          type: 'accepted',
+          detail: { agentId, reservation: won.reservation },
+          at: new Date().toISOString(),
+        }),
+      );
+      const freed = decided.rescinded.map((offer) => offer.agentId);
       if (freed.length > 0) deps.later(() => dispatcher.agentsFreed(freed));
       return { offerId, interactionId: won.interactionId, state: 'accepted' };
     },
 
     async reject(offerId: number, agentId: number): Promise<{ offerId: number; state: 'rejected' }> {
-      const offer = await ownOffer(offerId, agentId);
-      if (offer.routingVersion < 2) {
-        if (offer.state !== 'pending') throw new ConflictError(`offer ${offerId} is ${offer.state}`);
-        await asked(() =>
-          temporal.workflow
-            .getHandle(offer.workflowId)
-            .executeUpdate(rejectOfferUpdate, { args: [{ reservation: offer.reservation, agentId }] }),
-        );
-        return { offerId, state: 'rejected' };
+      const { decided } = await answer(offerId, agentId, 'rejected', (workflowId, request) =>
+        temporal.workflow.getHandle(workflowId).executeUpdate(rejectOfferUpdate, { args: [request] }),
+      );
+      if (decided) {
+        await temporal.workflow
+          .getHandle(decided.offer.workflowId)
+          .signal(offerDeclinedSignal, { reservation: decided.offer.reservation, agentId })
+          .catch(() => undefined); // the offer's own expiry moves routing on
+        // The agent who declined has room for the next in line of their other work.
+        deps.later(() => dispatcher.agentsFreed([agentId]));
       }
-      const outcome = await offerAnswers.reject({ offerId, agentId });
-      if (!outcome.rejected) throw new ConflictError(outcome.reason);
-      await temporal.workflow
-        .getHandle(outcome.offer.workflowId)
-        .signal(offerDeclinedSignal, { reservation: outcome.offer.reservation, agentId })
-        .catch(() => undefined); // the offer's own expiry moves routing on
-      // The agent who declined has room for the next in line of their other work.
-      deps.later(() => dispatcher.agentsFreed([agentId]));
       return { offerId, state: 'rejected' };
     },
   };

@@ -1,12 +1,11 @@
 /**
  * Answers to offers, each decided in one transaction by compare-and-set on the offer row: an accept, a reject, a
  * timeout, or the offers of an agent who left. The interaction row is locked first by every answer, so in a
- * ring-all race exactly one accept wins and the others find their offer rescinded.
+ * ring-all race exactly one accept wins and the others find their offer rescinded. An agent's own answer is one
+ * round trip: the database function answer_offer (its migration says how it decides).
  */
 import type { OfferState } from '../domain/routing';
-import type { Database, Prisma } from './db';
-
-type Tx = Prisma.TransactionClient;
+import type { Database } from './db';
 
 export interface AnsweredOffer {
   offerId: number;
@@ -17,128 +16,76 @@ export interface AnsweredOffer {
   queueId: number | null;
 }
 
-export type AcceptOutcome =
-  | { accepted: true; offer: AnsweredOffer; messageId: number; accountId: number; rescinded: AnsweredOffer[] }
-  | { accepted: false; reason: string };
-
-/**
- * An offer's row, read after its interaction is locked (FOR NO KEY UPDATE: offers may still reference it). The read
- * is a statement of its own on purpose: a statement that waited for the lock sees the locked row as it is now but
- * any other row as it was when the statement began, so an accept that won meanwhile would stay invisible.
- */
-async function lockOffer(tx: Tx, offerId: number) {
-  const [offer] = await tx.$queryRaw<Array<{ interactionId: number }>>`SELECT "interactionId" FROM "Offer" WHERE id = ${offerId}`;
-  if (!offer) return undefined;
-  await tx.$queryRaw`SELECT id FROM "Interaction" WHERE id = ${offer.interactionId} FOR NO KEY UPDATE`;
-  const [row] = await tx.$queryRaw<
-    Array<{
-      id: number;
-      interactionId: number;
-      messageId: number;
-      userId: number;
-      workflowId: string;
-      reservation: string;
-      queueId: number | null;
-      state: OfferState;
-      expired: boolean;
-      accountId: number;
-      routingWorkflowId: string | null;
-      holderId: number | null;
-      routingState: string;
-    }>
-  >`SELECT o.id, o."interactionId", o."messageId", o."userId", o."workflowId", o.reservation, o."queueId", o.state::text AS state,
-           o."expiresAt" <= now() AS expired, i."accountId", i."routingWorkflowId", i."agentId" AS "holderId", i."routingState"
-    FROM "Offer" o JOIN "Interaction" i ON i.id = o."interactionId"
-    WHERE o.id = ${offerId}`;
-  return row;
-}
-
-function answered(row: {
-  id: number;
+/** An offer's row as an answer found it (after locking its interaction). */
+interface OfferRow {
+  offerId: number;
   interactionId: number;
+  messageId: number;
+  agentId: number;
   workflowId: string;
   reservation: string;
-  userId: number;
   queueId: number | null;
-}) {
-  return {
-    offerId: row.id,
-    interactionId: row.interactionId,
-    workflowId: row.workflowId,
-    reservation: row.reservation,
-    agentId: row.userId,
-    queueId: row.queueId,
-  };
+  state: OfferState;
+  expired: boolean;
+  accountId: number;
+  routingWorkflowId: string | null;
+  holderId: number | null;
+  routingState: string;
+}
+
+/** What answer_offer (prisma/migrations/…_answer_offer_function) decided. */
+type AnswerResult =
+  | { outcome: 'not-found' }
+  | { outcome: 'asked-by-workflow'; state: OfferState; workflowId: string; reservation: string }
+  | ({ outcome: 'refused' } & OfferRow)
+  | ({ outcome: 'answered'; rescinded: AnsweredOffer[] } & OfferRow);
+
+/** How an agent's answer ended. Runs of routing version 1 decide answers themselves: the caller asks the workflow. */
+export type AnswerOutcome =
+  | { answered: true; offer: AnsweredOffer; messageId: number; accountId: number; rescinded: AnsweredOffer[] }
+  | { answered: false; notFound: boolean; reason: string }
+  | { answered: 'ask-workflow'; state: OfferState; workflowId: string; reservation: string };
+
+function answered(row: OfferRow): AnsweredOffer {
+  const { offerId, interactionId, workflowId, reservation, agentId, queueId } = row;
+  return { offerId, interactionId, workflowId, reservation, agentId, queueId };
 }
 
 /** Why an offer can no longer be answered, in the words agents see (HTTP 409). */
-function notPending(row: {
-  id: number;
-  state: OfferState;
-  expired: boolean;
-  holderId: number | null;
-  routingState: string;
-}): string | null {
-  if (row.state === 'pending' && !row.expired) return null;
-  if (row.state === 'pending') return `offer ${row.id} is no longer pending: it expired`;
+function refusal(row: OfferRow): string {
+  if (row.state === 'pending' && row.expired) return `offer ${row.offerId} is no longer pending: it expired`;
+  if (row.state === 'pending') return `offer ${row.offerId} is no longer pending: its routing ended`;
   if (row.state === 'rescinded' && row.routingState === 'accepted' && row.holderId !== null)
-    return `offer ${row.id} is no longer pending: agent ${row.holderId} accepted the interaction`;
-  return `offer ${row.id} is ${row.state}`;
+    return `offer ${row.offerId} is no longer pending: agent ${row.holderId} accepted the interaction`;
+  return `offer ${row.offerId} is ${row.state}`;
 }
 
 export function createOfferAnswerStore(db: Database) {
   return {
-    /** The agent takes the interaction: their offer accepted, every other pending offer of it rescinded. */
-    async accept(input: { offerId: number; agentId: number }): Promise<AcceptOutcome> {
-      return db.$transaction(async (tx) => {
-        const row = await lockOffer(tx, input.offerId);
-        if (!row || row.userId !== input.agentId) return { accepted: false, reason: `offer ${input.offerId} not found` };
-        const refused =
-          notPending(row) ?? (row.routingWorkflowId !== row.workflowId ? `offer ${row.id} is no longer pending: its routing ended` : null);
-        if (refused) return { accepted: false, reason: refused };
-        await tx.$executeRaw`UPDATE "Offer" SET state = 'accepted', "respondedAt" = now() WHERE id = ${row.id}`;
-        const rescinded = await tx.$queryRaw<
-          Array<{ id: number; interactionId: number; workflowId: string; reservation: string; userId: number; queueId: number | null }>
-        >`
-          UPDATE "Offer" SET state = 'rescinded', "respondedAt" = now()
-          WHERE "interactionId" = ${row.interactionId} AND "workflowId" = ${row.workflowId} AND state = 'pending'
-          RETURNING id, "interactionId", "workflowId", reservation, "userId", "queueId"`;
-        await tx.$executeRaw`
-          UPDATE "Interaction" SET "agentId" = ${row.userId}, "routingState" = 'accepted', read = true, "updatedAt" = now()
-          WHERE id = ${row.interactionId}`;
-        await tx.$executeRaw`UPDATE "User" SET "handledCount" = "handledCount" + 1 WHERE id = ${row.userId}`;
-        await tx.$executeRaw`DELETE FROM "RoutingWait" WHERE "interactionId" = ${row.interactionId}`;
-        await tx.routingEvent.create({
-          data: {
-            interactionId: row.interactionId,
-            workflowId: row.workflowId,
-            type: 'accepted',
-            detail: { agentId: row.userId, reservation: row.reservation },
-          },
-        });
-        return {
-          accepted: true,
-          offer: answered(row),
-          messageId: row.messageId,
-          accountId: row.accountId,
-          rescinded: rescinded.map(answered),
-        };
-      });
-    },
-
-    /** The agent declines: routing moves on at once. */
-    async reject(input: {
-      offerId: number;
-      agentId: number;
-    }): Promise<{ rejected: true; offer: AnsweredOffer } | { rejected: false; reason: string }> {
-      return db.$transaction(async (tx) => {
-        const row = await lockOffer(tx, input.offerId);
-        if (!row || row.userId !== input.agentId) return { rejected: false, reason: `offer ${input.offerId} not found` };
-        const refused = notPending(row);
-        if (refused) return { rejected: false, reason: refused };
-        await tx.$executeRaw`UPDATE "Offer" SET state = 'rejected', "respondedAt" = now() WHERE id = ${row.id}`;
-        return { rejected: true, offer: answered(row) };
-      });
+    /**
+     * The agent's answer, in one round trip: `accepted` takes the interaction (every other pending offer of it
+     * rescinded), `rejected` declines it.
+     */
+    async answer(input: { offerId: number; agentId: number; answer: 'accepted' | 'rejected' }): Promise<AnswerOutcome> {
+      const [row] = await db.$queryRaw<Array<{ result: AnswerResult }>>`
+        SELECT answer_offer(${input.offerId}::int, ${input.agentId}::int, ${input.answer}::"OfferState") AS result`;
+      const result = row!.result;
+      switch (result.outcome) {
+        case 'not-found':
+          return { answered: false, notFound: true, reason: `offer ${input.offerId} not found` };
+        case 'asked-by-workflow':
+          return { answered: 'ask-workflow', state: result.state, workflowId: result.workflowId, reservation: result.reservation };
+        case 'refused':
+          return { answered: false, notFound: false, reason: refusal(result) };
+        case 'answered':
+          return {
+            answered: true,
+            offer: answered(result),
+            messageId: result.messageId,
+            accountId: result.accountId,
+            rescinded: result.rescinded,
+          };
+      }
     },
 
     /**
@@ -151,13 +98,11 @@ export function createOfferAnswerStore(db: Database) {
           SELECT "routingState", "agentId" FROM "Interaction" WHERE id = ${input.interactionId} FOR NO KEY UPDATE`;
         if (current?.routingState === 'accepted' && current.agentId !== null)
           return { ended: [] as AnsweredOffer[], acceptedBy: current.agentId };
-        const ended = await tx.$queryRaw<
-          Array<{ id: number; interactionId: number; workflowId: string; reservation: string; userId: number; queueId: number | null }>
-        >`
+        const ended = await tx.$queryRaw<AnsweredOffer[]>`
           UPDATE "Offer" SET state = ${input.state}::"OfferState", "respondedAt" = now()
           WHERE "workflowId" = ${input.workflowId} AND reservation = ANY(${input.reservations}::text[]) AND state = 'pending'
-          RETURNING id, "interactionId", "workflowId", reservation, "userId", "queueId"`;
-        return { ended: ended.map(answered), acceptedBy: null as number | null };
+          RETURNING id AS "offerId", "interactionId", "workflowId", reservation, "userId" AS "agentId", "queueId"`;
+        return { ended, acceptedBy: null as number | null };
       });
     },
 
@@ -181,14 +126,11 @@ export function createOfferAnswerStore(db: Database) {
 
     /** An agent paused or went offline: their pending offers are taken back, for their workflows to move on. */
     async withdrawAgent(agentId: number): Promise<AnsweredOffer[]> {
-      const rows = await db.$queryRaw<
-        Array<{ id: number; interactionId: number; workflowId: string; reservation: string; userId: number; queueId: number | null }>
-      >`
+      return db.$queryRaw<AnsweredOffer[]>`
         UPDATE "Offer" o SET state = 'canceled', "respondedAt" = now()
         FROM "Interaction" i
         WHERE o."userId" = ${agentId} AND o.state = 'pending' AND i.id = o."interactionId" AND i."routingVersion" = 2
-        RETURNING o.id, o."interactionId", o."workflowId", o.reservation, o."userId", o."queueId"`;
-      return rows.map(answered);
+        RETURNING o.id AS "offerId", o."interactionId", o."workflowId", o.reservation, o."userId" AS "agentId", o."queueId"`;
     },
 
     /**

@@ -21,29 +21,6 @@ export function createOfferStore(db: Database) {
     find(id: number) {
       return db.offer.findUnique({ where: { id } });
     },
-
-    /** An offer made to this agent, with how its interaction is routed; null for anyone else's. */
-    async findOwn(id: number, agentId: number) {
-      const offer = await db.offer.findUnique({
-        where: { id },
-        select: {
-          id: true,
-          userId: true,
-          state: true,
-          workflowId: true,
-          reservation: true,
-          interaction: { select: { routingVersion: true } },
-        },
-      });
-      if (!offer || offer.userId !== agentId) return null;
-      return {
-        id: offer.id,
-        state: offer.state,
-        workflowId: offer.workflowId,
-        reservation: offer.reservation,
-        routingVersion: offer.interaction.routingVersion,
-      };
-    },
   };
 }
 

@@ -29,9 +29,16 @@ export function createTokenStore(db: Database) {
       return db.apiToken.findUnique({ where: { id } });
     },
 
-    /** The token with this hash and who it belongs to. */
-    findByHash(tokenHash: string): Promise<(TokenRow & { user: { id: number; role: Role; name: string } }) | null> {
-      return db.apiToken.findUnique({ where: { tokenHash }, include: { user: { select: { id: true, role: true, name: true } } } });
+    /** The token with this hash and who it belongs to (every request asks: one statement, no ORM). */
+    async findByHash(tokenHash: string): Promise<(TokenRow & { user: { id: number; role: Role; name: string } }) | null> {
+      const [row] = await db.$queryRaw<Array<TokenRow & { userRole: Role; userName: string }>>`
+        SELECT t.id, t."userId", t.name, t."tokenHash", t."createdAt", t."lastUsedAt", t."expiresAt", t."revokedAt",
+               u.role::text AS "userRole", u.name AS "userName"
+        FROM "ApiToken" t JOIN "User" u ON u.id = t."userId"
+        WHERE t."tokenHash" = ${tokenHash}`;
+      if (!row) return null;
+      const { userRole, userName, ...token } = row;
+      return { ...token, user: { id: token.userId, role: userRole, name: userName } };
     },
 
     /** Notes the token's use; a failure here never fails the request it authenticates. */
