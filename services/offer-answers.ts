@@ -1,7 +1,8 @@
 /**
  * An agent answers an offer. For interactions routed with database placement the answer is decided by one
- * compare-and-set in PostgreSQL and the agent has it at once; the routing workflow is told by a signal (and would
- * find the same truth on its own timers). Older runs decide answers themselves: their update is awaited.
+ * compare-and-set in PostgreSQL and the agent has it at once; the routing workflow is told by a signal sent beside
+ * the answer (and would find the same truth on its own timers). Older runs decide answers themselves: their update
+ * is awaited.
  */
 import type { Client } from '@temporalio/client';
 import { acceptOfferUpdate, offerAcceptedSignal, offerDeclinedSignal, rejectOfferUpdate } from '../contracts/route-email';
@@ -15,7 +16,7 @@ export interface OfferAnswerDeps {
   temporal: Client;
   events: EventBus;
   dispatcher: Dispatcher;
-  /** Work that need not delay the answer (live events; agents freed by a ring-all accept get the next in line). */
+  /** Work that need not delay the answer: telling the run, live events, the next in line for agents a ring-all accept freed. */
   later: (work: () => Promise<void>) => void;
 }
 
@@ -56,10 +57,14 @@ export function createOfferAnswers(deps: OfferAnswerDeps) {
       );
       if (!decided) return { offerId, interactionId: older!.interactionId, state: 'accepted' };
       const { offer: won } = decided;
-      await temporal.workflow
-        .getHandle(won.workflowId)
-        .signal(offerAcceptedSignal, { reservation: won.reservation, agentId })
-        .catch(() => undefined); // the workflow finds the accept in the database on its own timer
+      // The run hears of it after the agent has the answer (a request that overtakes the signal waits for it:
+      // api/workflow-answers.ts); were the signal lost, the run finds the accept in the database on its own timer.
+      deps.later(() =>
+        temporal.workflow
+          .getHandle(won.workflowId)
+          .signal(offerAcceptedSignal, { reservation: won.reservation, agentId })
+          .catch(() => undefined),
+      );
       deps.later(() =>
         deps.events.publish({
           kind: 'routing',
@@ -80,10 +85,13 @@ export function createOfferAnswers(deps: OfferAnswerDeps) {
         temporal.workflow.getHandle(workflowId).executeUpdate(rejectOfferUpdate, { args: [request] }),
       );
       if (decided) {
-        await temporal.workflow
-          .getHandle(decided.offer.workflowId)
-          .signal(offerDeclinedSignal, { reservation: decided.offer.reservation, agentId })
-          .catch(() => undefined); // the offer's own expiry moves routing on
+        deps.later(
+          () =>
+            temporal.workflow
+              .getHandle(decided.offer.workflowId)
+              .signal(offerDeclinedSignal, { reservation: decided.offer.reservation, agentId })
+              .catch(() => undefined), // the offer's own expiry moves routing on
+        );
         // The agent who declined has room for the next in line of their other work.
         deps.later(() => dispatcher.agentsFreed([agentId]));
       }

@@ -5,7 +5,7 @@ import type { OutboundRequest } from '../../domain/email';
 import type { RouterContext } from '../deps';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
 import { closeSchema, forwardSchema, replySchema } from '../schemas/agent-actions';
-import { asConflict } from '../workflow-answers';
+import { askHoldingRun } from '../workflow-answers';
 
 /** At most this much may be attached to one outbound email (what common SMTP servers accept). */
 export const OUTBOUND_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024;
@@ -80,7 +80,9 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
       const interaction = await visibility.requireInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
       const request = await outboundRequest(interaction, user, body);
-      return asConflict(() => temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(replyUpdate, { args: [request] }));
+      return askHoldingRun(temporal, interaction.routingWorkflowId, user, interaction, (run) =>
+        run.executeUpdate(replyUpdate, { args: [request] }),
+      );
     },
   );
 
@@ -108,8 +110,8 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
         cc: body.cc,
         ...(body.includePreviousMessage !== undefined ? { includePreviousMessage: body.includePreviousMessage } : {}),
       };
-      return asConflict(() =>
-        temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(forwardUpdate, { args: [request] }),
+      return askHoldingRun(temporal, interaction.routingWorkflowId, user, interaction, (run) =>
+        run.executeUpdate(forwardUpdate, { args: [request] }),
       );
     },
   );
@@ -135,8 +137,8 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
           { field: 'dispositionId', reason: 'not a disposition of this account' },
         ]);
       }
-      return asConflict(() =>
-        temporal.workflow.getHandle(interaction.routingWorkflowId!).executeUpdate(closeUpdate, {
+      return askHoldingRun(temporal, interaction.routingWorkflowId, user, interaction, (run) =>
+        run.executeUpdate(closeUpdate, {
           args: [
             {
               actorId: user.id,

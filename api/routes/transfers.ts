@@ -5,7 +5,7 @@
 import type { TransferTarget } from '../../domain/routing';
 import { transferUpdate, type TransferRequest } from '../../contracts/route-email';
 import type { RouterContext } from '../deps';
-import { asConflict } from '../workflow-answers';
+import { askHoldingRun } from '../workflow-answers';
 import { AppError, dbId, idParams, z } from '../http';
 import { reassignSchema } from '../schemas/agent-actions';
 
@@ -83,7 +83,11 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
         target = { kind: 'account', accountId: account.id };
       }
 
-      return askWorkflow(interaction.routingWorkflowId, { actorId: user.id, asSupervisor: user.role !== 'agent', target });
+      return askWorkflow(interaction.routingWorkflowId, user, interaction, {
+        actorId: user.id,
+        asSupervisor: user.role !== 'agent',
+        target,
+      });
     },
   );
 
@@ -121,7 +125,7 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       const interaction = await visibility.requireInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
       await requireAccountAgent(interaction.accountId, body.agentId);
-      return askWorkflow(interaction.routingWorkflowId, {
+      return askWorkflow(interaction.routingWorkflowId, user, interaction, {
         actorId: user.id,
         asSupervisor: true,
         reassign: true,
@@ -135,7 +139,12 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       throw AppError.badRequest('agentId is not an agent of this account', [{ field: 'agentId', reason: 'not an agent of this account' }]);
   }
 
-  function askWorkflow(workflowId: string, request: TransferRequest) {
-    return asConflict(() => temporal.workflow.getHandle(workflowId).executeUpdate(transferUpdate, { args: [request] }));
+  function askWorkflow(
+    workflowId: string,
+    caller: { id: number; role: string },
+    interaction: { agentId: number | null; routingState: string },
+    request: TransferRequest,
+  ) {
+    return askHoldingRun(temporal, workflowId, caller, interaction, (run) => run.executeUpdate(transferUpdate, { args: [request] }));
   }
 }
