@@ -5,7 +5,7 @@
  */
 import { evaluateCondition } from '../domain/action-plan';
 import type { ActionStep } from '../domain/action-plan-schema';
-import { accountRulesOf, type OfferSource, type RoutingStart } from '../domain/routing';
+import { accountRulesOf, type AccountRuleSettings, type OfferSource, type RoutingStart } from '../domain/routing';
 import type { Database } from './db';
 import { dispatchInTransaction, insertOffers, type PlacedOffer, type Placement } from './dispatch';
 
@@ -68,63 +68,90 @@ function messageConditions(
 
 export function createPlacementStore(db: Database) {
   return {
-    /** Takes the interaction for this workflow (unless another routing workflow owns it) and loads what routing needs. */
+    /**
+     * Takes the interaction for this workflow (unless another routing workflow owns it) and loads what routing needs,
+     * in one statement: it runs in the first workflow task, before the first offer.
+     */
     async beginRouting(input: { interactionId: number; messageId: number; workflowId: string }) {
-      return db.$transaction(async (tx) => {
-        const claimed = await tx.$queryRaw<Array<{ accountId: number; agentId: number | null; tags: string[]; priority: number }>>`
+      const [begun] = await db.$queryRaw<
+        Array<
+          AccountRuleSettings & {
+            agentId: number | null;
+            tags: string[];
+            priority: number;
+            waitForAssignedAgentSeconds: number;
+            waitForAssignedQueueSeconds: number;
+            accountQueueIds: number[];
+            assignedAgentQueueIds: number[];
+            planVersion: number | null;
+            planSteps: ActionStep[] | null;
+            fromAddress: string | null;
+            toAddresses: unknown;
+            ccAddresses: unknown;
+            subject: string | null;
+            text: string | null;
+            headers: Record<string, string> | null;
+          }
+        >
+      >`
+        WITH claimed AS (
           UPDATE "Interaction" SET "routingWorkflowId" = ${input.workflowId}, status = 'open', "closedAt" = NULL,
                  -- A retried claim by the same run keeps what the run already did (an offer, an accept).
                  "routingState" = CASE WHEN "routingWorkflowId" = ${input.workflowId} THEN "routingState" ELSE 'new' END,
                  "routingVersion" = 2, "updatedAt" = now()
           WHERE id = ${input.interactionId} AND ("routingWorkflowId" IS NULL OR "routingWorkflowId" = ${input.workflowId})
-          RETURNING "accountId", "agentId", tags, priority`;
-        const interaction = claimed[0];
-        if (!interaction) {
-          const owner = await tx.interaction.findUnique({ where: { id: input.interactionId }, select: { routingWorkflowId: true } });
-          if (!owner) return { claimed: false as const, found: false as const, ownerWorkflowId: null };
-          return { claimed: false as const, found: true as const, ownerWorkflowId: owner.routingWorkflowId };
-        }
-        const account = await tx.emailAccount.findUniqueOrThrow({
-          where: { id: interaction.accountId },
-          include: { queues: { select: { queueId: true } } },
-        });
-        const accountQueueIds = account.queues.map((link) => link.queueId);
-        const [members, latestPlan, message] = await Promise.all([
-          interaction.agentId === null
-            ? Promise.resolve([])
-            : tx.queueMember.findMany({
-                where: { userId: interaction.agentId, queueId: { in: accountQueueIds } },
-                orderBy: [{ priority: 'asc' }, { queueId: 'asc' }],
-                select: { queueId: true },
-              }),
-          tx.actionPlanVersion.findFirst({ where: { accountId: account.id }, orderBy: { version: 'desc' } }),
-          tx.message.findUnique({ where: { id: input.messageId } }),
-        ]);
-        const plan = latestPlan
-          ? { version: latestPlan.version, steps: latestPlan.steps as unknown as ActionStep[] }
+          RETURNING "accountId", "agentId", tags, priority
+        )
+        SELECT c."agentId", c.tags, c.priority, a.key, a."mandatoryDisposition", a."dispositionPauseStatusId",
+               a."transferTimeoutSeconds", a."transferEnabled", a."transferToAgent", a."transferToQueue", a."transferToAccount",
+               a."waitForAssignedAgentSeconds", a."waitForAssignedQueueSeconds",
+               ARRAY(SELECT aq."queueId" FROM "AccountQueue" aq WHERE aq."accountId" = a.id ORDER BY aq."queueId") AS "accountQueueIds",
+               ARRAY(SELECT m."queueId" FROM "QueueMember" m
+                     JOIN "AccountQueue" aq ON aq."queueId" = m."queueId" AND aq."accountId" = a.id
+                     WHERE m."userId" = c."agentId" ORDER BY m.priority, m."queueId") AS "assignedAgentQueueIds",
+               p.version AS "planVersion", p.steps AS "planSteps",
+               msg."fromAddress", msg."toAddresses", msg."ccAddresses", msg.subject, left(msg.text, ${MAX_BODY_FACT_CHARS}::int) AS text,
+               msg.headers
+        FROM claimed c
+        JOIN "EmailAccount" a ON a.id = c."accountId"
+        LEFT JOIN LATERAL (
+          SELECT version, steps FROM "ActionPlanVersion" WHERE "accountId" = a.id ORDER BY version DESC LIMIT 1
+        ) p ON true
+        LEFT JOIN "Message" msg ON msg.id = ${input.messageId}`;
+      if (!begun) {
+        const owner = await db.interaction.findUnique({ where: { id: input.interactionId }, select: { routingWorkflowId: true } });
+        if (!owner) return { claimed: false as const, found: false as const, ownerWorkflowId: null };
+        return { claimed: false as const, found: true as const, ownerWorkflowId: owner.routingWorkflowId };
+      }
+      const plan =
+        begun.planVersion !== null
+          ? { version: begun.planVersion, steps: begun.planSteps ?? [] }
           : {
               version: 0,
-              steps: accountQueueIds.map((queueId): ActionStep => ({ type: 'queue', queueId, timeoutSeconds: DEFAULT_QUEUE_STEP_SECONDS })),
+              steps: begun.accountQueueIds.map((queueId): ActionStep => ({
+                type: 'queue',
+                queueId,
+                timeoutSeconds: DEFAULT_QUEUE_STEP_SECONDS,
+              })),
             };
-        const start: RoutingStart = {
-          ...accountRulesOf(account),
-          waitForAssignedAgentSeconds: account.waitForAssignedAgentSeconds,
-          waitForAssignedQueueSeconds: account.waitForAssignedQueueSeconds,
-          assignedAgentId: interaction.agentId,
-          assignedAgentQueueIds: members.map((member) => member.queueId),
-          plan,
-          messageConditions: messageConditions(plan.steps, {
-            from: message?.fromAddress ?? '',
-            to: jsonAddresses(message?.toAddresses),
-            cc: jsonAddresses(message?.ccAddresses),
-            subject: message?.subject ?? '',
-            body: (message?.text ?? '').slice(0, MAX_BODY_FACT_CHARS),
-            headers: (message?.headers ?? {}) as Record<string, string>,
-          }),
-          interaction: { tags: interaction.tags, priority: interaction.priority },
-        };
-        return { claimed: true as const, start };
-      });
+      const start: RoutingStart = {
+        ...accountRulesOf(begun),
+        waitForAssignedAgentSeconds: begun.waitForAssignedAgentSeconds,
+        waitForAssignedQueueSeconds: begun.waitForAssignedQueueSeconds,
+        assignedAgentId: begun.agentId,
+        assignedAgentQueueIds: begun.agentId === null ? [] : begun.assignedAgentQueueIds,
+        plan,
+        messageConditions: messageConditions(plan.steps, {
+          from: begun.fromAddress ?? '',
+          to: jsonAddresses(begun.toAddresses),
+          cc: jsonAddresses(begun.ccAddresses),
+          subject: begun.subject ?? '',
+          body: begun.text ?? '',
+          headers: begun.headers ?? {},
+        }),
+        interaction: { tags: begun.tags, priority: begun.priority },
+      };
+      return { claimed: true as const, start };
     },
 
     /**

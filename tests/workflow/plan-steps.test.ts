@@ -167,3 +167,38 @@ describe('webhook step', () => {
     }
   });
 });
+
+describe('conditions on the message', () => {
+  it("jump by the email's subject, sender, recipients and headers, as stored when routing began", async () => {
+    const scenario = await createScenario(platform, {
+      plan: () => [
+        { type: 'gotoif', condition: { field: 'subject', operator: 'contains', value: 'refund' }, then: 'billing' },
+        { type: 'gotoif', condition: { field: 'header', header: 'x-tier', operator: 'equals', value: 'gold' }, then: 'gold' },
+        { type: 'gotoif', condition: { field: 'cc', operator: 'contains', value: 'legal@' }, then: 'legal' },
+        { type: 'gotoif', condition: { field: 'from', operator: 'endsWith', value: '@partner.test' }, then: 'partner', else: 'other' },
+        { type: 'tag', tags: ['billing'], label: 'billing' },
+        { type: 'close' },
+        { type: 'tag', tags: ['gold'], label: 'gold' },
+        { type: 'close' },
+        { type: 'tag', tags: ['legal'], label: 'legal' },
+        { type: 'close' },
+        { type: 'tag', tags: ['partner'], label: 'partner' },
+        { type: 'close' },
+        { type: 'tag', tags: ['other'], label: 'other' },
+      ],
+    });
+    const cases: Array<[Parameters<typeof routeNewEmail>[2], string]> = [
+      [{ subject: 'Please refund order 9' }, 'billing'],
+      [{ subject: 'Hello', headers: { 'x-tier': 'gold' } }, 'gold'],
+      [{ subject: 'Hello', cc: ['legal@customer.test'] }, 'legal'],
+      [{ subject: 'Hello', from: 'pat@partner.test' }, 'partner'],
+      [{ subject: 'Hello' }, 'other'],
+    ];
+    for (const [email, tag] of cases) {
+      const routed = await routeNewEmail(platform, scenario, email);
+      await routed.result();
+      const { tags } = await platform.db.interaction.findUniqueOrThrow({ where: { id: routed.interactionId } });
+      expect({ email, tags }).toEqual({ email, tags: [tag] });
+    }
+  });
+});
