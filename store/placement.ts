@@ -6,6 +6,7 @@
 import { evaluateCondition } from '../domain/action-plan';
 import type { ActionStep } from '../domain/action-plan-schema';
 import { accountRulesOf, type AccountRuleSettings, type OfferSource, type RoutingStart } from '../domain/routing';
+import { NotFoundError } from '../domain/errors';
 import type { Database } from './db';
 import { dispatchInTransaction, insertOffers, type PlacedOffer, type Placement } from './dispatch';
 
@@ -161,12 +162,14 @@ export function createPlacementStore(db: Database) {
      */
     async place(input: PlaceInput): Promise<PlaceResult> {
       return db.$transaction(async (tx) => {
-        // Locked like every answer to an offer, so what this step already did is read as it is now.
-        await tx.$queryRaw`SELECT id FROM "Interaction" WHERE id = ${input.interactionId} FOR NO KEY UPDATE`;
-        const interaction = await tx.interaction.findUniqueOrThrow({
-          where: { id: input.interactionId },
-          select: { accountId: true, priority: true, lastMessageAt: true, routingState: true, agentId: true },
-        });
+        // Locked like every answer to an offer (a locked row is read as it is now), so what this step already did is
+        // read as it is now by the statements after.
+        const [interaction] = await tx.$queryRaw<
+          Array<{ accountId: number; priority: number; lastMessageAt: Date; routingState: string; agentId: number | null }>
+        >`
+          SELECT "accountId", priority, "lastMessageAt", "routingState", "agentId" FROM "Interaction"
+          WHERE id = ${input.interactionId} FOR NO KEY UPDATE`;
+        if (!interaction) throw new NotFoundError(`interaction ${input.interactionId}`);
         const earlier = await tx.$queryRaw<
           Array<{ id: number; userId: number; reservation: string; state: string; expiresAt: Date; queueId: number | null }>
         >`
@@ -227,15 +230,10 @@ export function createPlacementStore(db: Database) {
         if (own) return { offers: own.offers, others, state: 'offered', queueId: own.queueId };
         // Recorded once per step, so an agent's desk and the realtime view see the interaction waiting.
         if (interaction.routingState !== 'waiting-for-agents') {
-          await tx.routingEvent.create({
-            data: {
-              interactionId: input.interactionId,
-              messageId: input.messageId,
-              workflowId: input.workflowId,
-              type: 'waiting-for-agents',
-              detail: { queueId: firstQueueId },
-            },
-          });
+          await tx.$executeRaw`
+            INSERT INTO "RoutingEvent" ("interactionId", "messageId", "workflowId", type, detail)
+            VALUES (${input.interactionId}, ${input.messageId}, ${input.workflowId}, 'waiting-for-agents',
+                    ${JSON.stringify({ queueId: firstQueueId })}::jsonb)`;
         }
         return { offers: [], others, state: 'waiting-for-agents', queueId: firstQueueId };
       });
