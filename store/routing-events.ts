@@ -6,24 +6,37 @@ export function createRoutingEventStore(db: Database) {
   return {
     /**
      * Appends one event; answers with when it was written and what a live announcement of it needs, or null when an
-     * event with its `once` key is already there.
+     * event with its `once` key is already there. One statement: routing records several events per email.
      */
     async append(input: Omit<RoutingEventInput, 'notify'>) {
-      const data = {
-        interactionId: input.interactionId,
-        messageId: input.messageId ?? null,
-        workflowId: input.workflowId ?? null,
-        type: input.type,
-        detail: (input.detail ?? {}) as object,
-        onceKey: input.once ?? null,
-      };
-      const include = { interaction: { include: { account: true } } } as const;
-      const event = input.once
-        ? (await db.routingEvent.createManyAndReturn({ data: [data], skipDuplicates: true, include }))[0]
-        : await db.routingEvent.create({ data, include });
-      if (!event) return null;
-      const { account, ...interaction } = event.interaction;
-      return { createdAt: event.createdAt, interaction, account };
+      const [row] = await db.$queryRaw<
+        Array<{
+          createdAt: Date;
+          interactionId: number;
+          accountId: number;
+          subject: string;
+          customerEmail: string;
+          customerName: string | null;
+          key: string;
+          name: string;
+          notificationTemplate: string | null;
+          notificationSound: boolean;
+          notificationShake: boolean;
+        }>
+      >`
+        WITH written AS (
+          INSERT INTO "RoutingEvent" ("interactionId", "messageId", "workflowId", type, detail, "onceKey")
+          VALUES (${input.interactionId}, ${input.messageId ?? null}::int, ${input.workflowId ?? null}::text, ${input.type},
+                  ${JSON.stringify(input.detail ?? {})}::jsonb, ${input.once ?? null}::text)
+          ON CONFLICT ("interactionId", "onceKey") DO NOTHING
+          RETURNING "createdAt", "interactionId"
+        )
+        SELECT w."createdAt", i.id AS "interactionId", i."accountId", i.subject, i."customerEmail", i."customerName",
+               a.key, a.name, a."notificationTemplate", a."notificationSound", a."notificationShake"
+        FROM written w JOIN "Interaction" i ON i.id = w."interactionId" JOIN "EmailAccount" a ON a.id = i."accountId"`;
+      if (!row) return null;
+      const { createdAt, interactionId, accountId, subject, customerEmail, customerName, ...account } = row;
+      return { createdAt, interaction: { id: interactionId, accountId, subject, customerEmail, customerName }, account };
     },
   };
 }
