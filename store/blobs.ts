@@ -5,10 +5,12 @@ export function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Content-addressed storage: the same bytes are stored once, under their SHA-256. */
-export async function storeBlob(db: Pick<Database, 'blob'>, data: Buffer): Promise<string> {
+/** Content-addressed storage: the same bytes are stored once, under their SHA-256 (one statement, nothing read back). */
+export async function storeBlob(db: Pick<Database, '$executeRaw'>, data: Buffer): Promise<string> {
   const sha256 = sha256Hex(data);
-  await db.blob.upsert({ where: { sha256 }, create: { sha256, size: data.length, data: new Uint8Array(data) }, update: {} });
+  await db.$executeRaw`
+    INSERT INTO "Blob" (sha256, size, data) VALUES (${sha256}, ${data.length}, ${new Uint8Array(data)})
+    ON CONFLICT (sha256) DO NOTHING`;
   return sha256;
 }
 
@@ -17,7 +19,7 @@ export async function readBlob(db: Pick<Database, 'blob'>, sha256: string): Prom
   return blob ? Buffer.from(blob.data) : null;
 }
 
-export function createBlobStore(db: Pick<Database, 'blob'>) {
+export function createBlobStore(db: Pick<Database, 'blob' | '$executeRaw'>) {
   return {
     put: (data: Buffer) => storeBlob(db, data),
     read: (sha256: string) => readBlob(db, sha256),
