@@ -66,8 +66,8 @@ export function createApp(deps: ApiDeps): Express {
       temporal: deps.temporal,
       events: deps.liveEvents,
       dispatcher,
-      // After the answer is sent: a failure is logged, and the sweeper offers the freed agents anyway.
-      later: (work) => void work().catch((error: Error) => warn('dispatch after an answer failed', { err: error.message })),
+      // Beside the answer: a failure is logged; the run's own timers and the sweeper make up for what was not done.
+      later: (work) => void work().catch((error: Error) => warn('work after an answer failed', { err: error.message })),
     }),
   };
   registerLoginRoutes(context);

@@ -38,10 +38,10 @@ export function createOfferAnswers(deps: OfferAnswerDeps) {
   async function answer<T>(
     offerId: number,
     agentId: number,
-    answer: 'accepted' | 'rejected',
+    decision: 'accepted' | 'rejected',
     older: (workflowId: string, request: { reservation: string; agentId: number }) => Promise<T>,
   ) {
-    const outcome = await offerAnswers.answer({ offerId, agentId, answer });
+    const outcome = await offerAnswers.answer({ offerId, agentId, answer: decision });
     if (outcome.answered === 'ask-workflow') {
       if (outcome.state !== 'pending') throw new ConflictError(`offer ${offerId} is ${outcome.state}`);
       return { older: await asked(() => older(outcome.workflowId, { reservation: outcome.reservation, agentId })) };
