@@ -26,16 +26,25 @@ export type LiveEvent =
       notification?: DeskNotification;
     }
   /**
+   * A user's presence changed, by whatever means (announced by the database: the trigger of migration
+   * 20261130020000_presence_live_events). Delivered to that user's own streams.
+   */
+  | { kind: 'presence'; userId: number; presence: 'online' | 'paused' | 'offline'; pauseStatusId: number | null }
+  /**
    * Who may see what changed for these users (null: for anyone): memberships, roles, a revoked token, a deleted
    * account. Open live streams check their user again before they deliver anything more; never sent to clients.
    */
   | { kind: 'access'; userIds: number[] | null };
 
-/** Events about an account's interactions (what a desk receives). */
-export type AccountEvent = Exclude<LiveEvent, { kind: 'access' }>;
+/** Events about an account's interactions. */
+export type AccountEvent = Exclude<LiveEvent, { kind: 'access' } | { kind: 'presence' }>;
+
+/** What a desk's live stream receives: its accounts' events and the user's own presence. */
+export type DeskEvent = Exclude<LiveEvent, { kind: 'access' }>;
 
 export interface EventBus {
   publish(event: LiveEvent): Promise<void>;
 }
 
+/** The PostgreSQL NOTIFY channel (also named by the presence trigger's migration). */
 export const LIVE_EVENTS_CHANNEL = 'mailroute_events';

@@ -1,4 +1,7 @@
-/** Live events as Server-Sent Events: offers to the agent, routing steps and notes of the accounts the user may see. */
+/**
+ * Live events as Server-Sent Events: offers to the agent, routing steps and notes of the accounts the user may see, and
+ * the user's own presence.
+ */
 import type { AccountEvent, LiveEvent } from '../../domain/live-events';
 import { authenticateToken, bearerToken } from '../../services/auth';
 import type { RouterContext } from '../deps';
@@ -12,7 +15,7 @@ export function registerLiveRoutes({ route, deps, store, visibility }: RouterCon
     {
       method: 'get',
       path: '/events',
-      summary: 'Live events (offers, routing steps) as Server-Sent Events',
+      summary: "Live events (offers, routing steps, the user's own presence) as Server-Sent Events",
       tags: ['Agent desk'],
       roles: ['admin', 'supervisor', 'agent'],
       status: 200,
@@ -44,12 +47,19 @@ export function registerLiveRoutes({ route, deps, store, visibility }: RouterCon
         sequence += 1;
         response.write(`id: ${sequence}\nevent: ${event.kind === 'offer' ? 'offer' : event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       };
+      /** The user's own presence, as the server now has it (routing may pause an agent who let an offer go). */
+      const deliverPresence = (event: Extract<LiveEvent, { kind: 'presence' }>) => {
+        if (event.userId !== viewer.id) return;
+        sequence += 1;
+        response.write(`id: ${sequence}\nevent: presence\ndata: ${JSON.stringify(event)}\n\n`);
+      };
       // In order: while access is checked again, the events after the change wait for its answer.
       let pending = Promise.resolve();
       const unsubscribe = deps.liveEvents.subscribe((event: LiveEvent) => {
         pending = pending
           .then(async () => {
             if (response.writableEnded) return;
+            if (event.kind === 'presence') return deliverPresence(event);
             if (event.kind !== 'access') return deliver(event);
             if (event.userIds === null || event.userIds.includes(viewer.id)) await checkAgain();
           })

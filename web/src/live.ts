@@ -4,7 +4,7 @@
  * views reload what they show (events are hints, the API is the truth).
  */
 import { useEffect, useRef } from 'preact/hooks';
-import type { AccountEvent as LiveEvent } from '../../domain/live-events';
+import type { DeskEvent as LiveEvent } from '../../domain/live-events';
 import { storedToken } from './api';
 import { createEventParser } from './sse';
 

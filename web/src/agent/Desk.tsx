@@ -3,7 +3,7 @@
  * template rendered, sound and shake as configured), accept/reject, and the interactions the agent holds.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { listAll, post } from '../api';
+import { get, listAll, post } from '../api';
 import { useLiveEvents } from '../live';
 import type { Account, InteractionSearchItem, Page, PendingOffer, User } from '../types';
 import { ErrorText, onTabListKeyDown, useLoad } from '../ui';
@@ -40,8 +40,23 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
 
   useEffect(reload, [user.id]);
 
+  /** After a (re)connection the presence may have changed unseen: the server's word again. */
+  const refreshUser = () => {
+    get<User>('/me').then(onUserChange).catch(setError);
+  };
+
   useLiveEvents((event) => {
-    if (event.event === 'connected' || event.event === 'offer') return reload();
+    // The server's presence, whoever changed it (routing pauses an agent who let an offer go): shown at once, and
+    // the offers it took back leave the list.
+    if (event.data?.kind === 'presence') {
+      onUserChange({ ...user, presence: event.data.presence, pauseStatusId: event.data.pauseStatusId });
+      return reload();
+    }
+    if (event.event === 'connected') {
+      refreshUser();
+      return reload();
+    }
+    if (event.event === 'offer') return reload();
     if (event.data?.kind === 'routing') {
       reload();
       if (event.data.interactionId === selected) setDetailVersion((value) => value + 1);

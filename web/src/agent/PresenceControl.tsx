@@ -1,4 +1,7 @@
-/** The agent's presence: online, paused (with a reason), offline; the server answers with the user as they now are. */
+/**
+ * The agent's presence: online, paused (with a reason), offline; the server answers with the user as they now are. While
+ * paused, a banner says so and why (routing may pause an agent who let an offer go), with the way back.
+ */
 import { useState } from 'preact/hooks';
 import { listAll, put } from '../api';
 import type { PauseStatus, Presence, User } from '../types';
@@ -19,31 +22,41 @@ export function PresenceControl({ user, onUserChange }: { user: User; onUserChan
   };
   const reason = pauseStatuses.data?.find((status) => status.id === user.pauseStatusId)?.name;
   return (
-    <section class="presence" aria-label="Presence">
-      <span class={`presence-state ${user.presence}`} data-testid="presence">
-        {user.presence === 'paused' ? `Paused${reason ? `: ${reason}` : ''}` : user.presence === 'online' ? 'Online' : 'Offline'}
-      </span>
-      <button type="button" aria-pressed={user.presence === 'online'} onClick={() => change('online')}>
-        Go online
-      </button>
-      <label>
-        Pause reason
-        <select aria-label="Pause reason" value={pauseStatusId} onChange={(event) => setPauseStatusId(event.currentTarget.value)}>
-          <option value="">(none)</option>
-          {pauseStatuses.data?.map((status) => (
-            <option key={status.id} value={status.id}>
-              {status.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="button" aria-pressed={user.presence === 'paused'} onClick={() => change('paused')}>
-        Pause
-      </button>
-      <button type="button" aria-pressed={user.presence === 'offline'} onClick={() => change('offline')}>
-        Go offline
-      </button>
-      <ErrorText error={error} />
-    </section>
+    <>
+      {user.presence === 'paused' && (
+        <div class="presence-banner" role="status" data-testid="presence-banner">
+          <span>You are paused{reason ? `: ${reason}` : ''}. No email is offered to you until you resume.</span>
+          <button type="button" onClick={() => change('online')}>
+            Resume
+          </button>
+        </div>
+      )}
+      <section class="presence" aria-label="Presence">
+        <span class={`presence-state ${user.presence}`} data-testid="presence">
+          {user.presence === 'paused' ? `Paused${reason ? `: ${reason}` : ''}` : user.presence === 'online' ? 'Online' : 'Offline'}
+        </span>
+        <button type="button" aria-pressed={user.presence === 'online'} onClick={() => change('online')}>
+          Go online
+        </button>
+        <label>
+          Pause reason
+          <select aria-label="Pause reason" value={pauseStatusId} onChange={(event) => setPauseStatusId(event.currentTarget.value)}>
+            <option value="">(none)</option>
+            {pauseStatuses.data?.map((status) => (
+              <option key={status.id} value={status.id}>
+                {status.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" aria-pressed={user.presence === 'paused'} onClick={() => change('paused')}>
+          Pause
+        </button>
+        <button type="button" aria-pressed={user.presence === 'offline'} onClick={() => change('offline')}>
+          Go offline
+        </button>
+        <ErrorText error={error} />
+      </section>
+    </>
   );
 }

@@ -48,6 +48,7 @@ export function Supervisor({ user }: { user: User }) {
   const latest = useRef({ reloadRealtime, search: list.search });
   latest.current = { reloadRealtime, search: list.search };
   useLiveEvents((event) => {
+    if (event.data?.kind === 'presence') return;
     if (event.event !== 'connected' && event.data?.accountId !== accountId) return;
     clearTimeout(timers.current.realtime);
     timers.current.realtime = setTimeout(() => void latest.current.reloadRealtime(), 150);
