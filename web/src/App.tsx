@@ -105,11 +105,13 @@ export function App() {
     };
   }, []);
 
+  // One stream per signed-in user: a change to the user (their presence) must not restart it.
+  const userId = user?.id;
   useEffect(() => {
-    if (!user) return;
+    if (userId === undefined) return;
     startLiveEvents();
     return () => stopLiveEvents();
-  }, [user]);
+  }, [userId]);
 
   if (checking) return <p class="notice">Loading…</p>;
   if (!user) return <Login onLogin={setUser} />;
