@@ -10,9 +10,9 @@ const HOLDER_NEWS_WAIT_MS = 2000;
 /**
  * Asks a held interaction's routing run for something its holder (or a supervisor) may do: reply, forward, close,
  * transfer. The database decides accepts and the run hears of one by a signal sent as the agent gets the answer, so
- * a request that overtakes that signal finds a run that does not know its holder yet. While the run names another
- * holder than the database does, the holder's (or a supervisor's) request is asked again (for up to 2 s); any other
- * refusal is the answer.
+ * a request that overtakes that signal finds a run that does not know its holder yet. While the run still waits on
+ * its offer to the agent the database says holds the interaction, the holder's (or a supervisor's) request is asked
+ * again (for up to 2 s); any other refusal is the answer.
  */
 export async function askHoldingRun<T>(
   temporal: Client,
@@ -31,8 +31,9 @@ export async function askHoldingRun<T>(
       const holderOrSupervisor = caller.id === interaction.agentId || caller.role !== 'agent';
       if (!heldInDatabase || !holderOrSupervisor || Date.now() > deadline || !(error instanceof AppError) || error.status !== 409)
         throw error;
+      // Not heard yet: the run still waits on its offer to the agent the database says accepted.
       const status = await handle.query(routingStatusQuery).catch(() => undefined);
-      if (!status || status.holderAgentId === interaction.agentId) throw error;
+      if (!status?.pendingOffers.some((offer) => offer.agentId === interaction.agentId)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
