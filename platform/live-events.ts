@@ -46,7 +46,9 @@ export async function listenToLiveEvents(pool: Pool, onEvent: (event: LiveEvent)
       if (client === next) client = undefined;
     };
     next.on('notification', onNotification);
-    next.once('error', () => {
+    // Every error, not only the first: a dropped connection may report twice (the server's message, then the
+    // socket's end), and an error without a listener would end the process.
+    next.on('error', () => {
       discard();
       reconnect(250);
     });
