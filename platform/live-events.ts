@@ -47,8 +47,10 @@ export async function listenToLiveEvents(pool: Pool, onEvent: (event: LiveEvent)
     };
     next.on('notification', onNotification);
     // Every error, not only the first: a dropped connection may report twice (the server's message, then the
-    // socket's end), and an error without a listener would end the process.
+    // socket's end), and an error without a listener would end the process. Only the first starts a new LISTEN: a
+    // later one, after the new connection is up, would open a second and deliver every event twice.
     next.on('error', () => {
+      if (released) return;
       discard();
       reconnect(250);
     });
