@@ -371,34 +371,4 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
       resolvedById: agent.id,
     });
   });
-
-  it('shows at once, without a reload, that routing paused the agent for a missed offer, says why, and resumes', async () => {
-    const { platform, smtp, browser } = started;
-    const notResponding = await platform.admin.post('/api/pause-statuses', { name: `Missed an offer ${Date.now()}` });
-    const routed = await createRoutedAccount(platform, smtp, {
-      people: [{ name: 'Rita Agent' }],
-      queue: { offerTimeoutSeconds: 2, notRespondingPauseStatusId: notResponding.body.id },
-    });
-    const [agent] = routed.agents as [RoutedAgent];
-    const { page: desk } = await openPage(browser, platform.apiUrl);
-    await logIn(desk, agent.email, agent.password);
-    await desk.getByRole('button', { name: 'Go online' }).click();
-    await desk.getByTestId('presence').filter({ hasText: 'Online' }).waitFor();
-    await desk.locator('.live.live').waitFor();
-    expect(await desk.getByTestId('presence-banner').count()).toBe(0);
-
-    await routed.deliver(buildEmail({ from: 'ivy@customer.test', to: routed.account.emailAddress, subject: 'Hello?', text: 'Anyone?' }));
-    await desk.locator('.offer').waitFor({ timeout: 30_000 });
-    // The offer runs out: the queue pauses Rita, and her desk says so live (the offer is gone from it too).
-    const banner = desk.getByTestId('presence-banner');
-    await banner.filter({ hasText: `You are paused: Missed an offer` }).waitFor({ timeout: 20_000 });
-    await desk.getByTestId('presence').filter({ hasText: 'Paused: Missed an offer' }).waitFor();
-    await desk.locator('.offer').waitFor({ state: 'detached' });
-    expect(await desk.getByText('Waiting for emails…').count()).toBe(0);
-
-    await banner.getByRole('button', { name: 'Resume' }).click();
-    await banner.waitFor({ state: 'detached' });
-    await desk.getByTestId('presence').filter({ hasText: 'Online' }).waitFor();
-    expect((await platform.db.user.findUniqueOrThrow({ where: { id: agent.id } })).presence).toBe('online');
-  });
 });

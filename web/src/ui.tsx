@@ -1,6 +1,6 @@
 /** Small shared pieces: error text, async loading, dates, byte sizes. */
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from './api';
 
 export function ErrorText({ error }: { error: unknown }) {
@@ -42,6 +42,19 @@ export function useLoad<T>(load: () => Promise<T>, key: unknown[]): { data: T | 
   }, [...key, generation]);
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
   return { data, error, reload };
+}
+
+/**
+ * For loads whose calls overlap (live events come in bursts): `latest(load, apply)` applies a call's answer only if
+ * no later call has started since. An older answer arriving late would otherwise put back what a newer one replaced.
+ */
+export function useLatest(): <T>(load: () => Promise<T>, apply: (value: T) => void) => Promise<void> {
+  const started = useRef(0);
+  return useCallback(async <T,>(load: () => Promise<T>, apply: (value: T) => void) => {
+    const call = ++started.current;
+    const value = await load();
+    if (call === started.current) apply(value);
+  }, []);
 }
 
 export function formatDate(value: string | null | undefined): string {

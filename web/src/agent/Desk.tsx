@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, listAll, post } from '../api';
 import { useLiveEvents } from '../live';
 import type { Account, InteractionSearchItem, Page, PendingOffer, User } from '../types';
-import { ErrorText, onTabListKeyDown, useLoad } from '../ui';
+import { ErrorText, onTabListKeyDown, useLatest, useLoad } from '../ui';
 import { InteractionView } from './InteractionView';
 import { tabTitle } from './notify';
 import { OfferCard } from './OfferCard';
@@ -23,16 +23,19 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
 
   const accountsByKey = useMemo(() => new Map((accounts.data ?? []).map((account) => [account.key, account])), [accounts.data]);
 
-  const loadMine = async () => {
-    const page = await post<Page<InteractionSearchItem>>('/interactions/search', {
-      agentId: user.id,
-      status: 'open',
-      sort: 'lastMessageAt',
-      order: 'desc',
-      limit: 100,
-    });
-    setMine(page.items);
-  };
+  const latestMine = useLatest();
+  const loadMine = () =>
+    latestMine(
+      () =>
+        post<Page<InteractionSearchItem>>('/interactions/search', {
+          agentId: user.id,
+          status: 'open',
+          sort: 'lastMessageAt',
+          order: 'desc',
+          limit: 100,
+        }),
+      (page) => setMine(page.items),
+    );
   const reload = () => {
     loadOffers().catch(setError);
     loadMine().catch(setError);

@@ -4,6 +4,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { get } from '../api';
+import { useLatest } from '../ui';
 import type { PendingOffer } from '../types';
 import { playOfferSound } from './notify';
 
@@ -12,9 +13,10 @@ export function useOffers() {
   const [fresh, setFresh] = useState<Set<number>>(new Set());
   const [lastSound, setLastSound] = useState<number | null>(null);
   const known = useRef<Set<number>>(new Set());
+  const latest = useLatest();
 
-  const load = async () => {
-    const current = await get<PendingOffer[]>('/me/offers');
+  const load = () => latest(() => get<PendingOffer[]>('/me/offers'), show);
+  const show = (current: PendingOffer[]) => {
     const arrived = current.filter((offer) => !known.current.has(offer.id));
     known.current = new Set(current.map((offer) => offer.id));
     setOffers(current);

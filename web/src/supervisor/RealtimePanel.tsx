@@ -2,14 +2,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
 import type { RealtimeAccountView } from '../types';
-import { formatSeconds } from '../ui';
+import { formatSeconds, useLatest } from '../ui';
 
 /** The account's realtime counts, loaded when the account changes and every 10 s (the longest wait grows without events). */
 export function useRealtime(accountId: number | null): { realtime: RealtimeAccountView | undefined; reload: () => Promise<void> } {
   const [realtime, setRealtime] = useState<RealtimeAccountView | undefined>(undefined);
+  const latest = useLatest();
   const reload = async () => {
     if (accountId === null) return;
-    setRealtime(await get<RealtimeAccountView>(`/accounts/${accountId}/realtime`).catch(() => undefined));
+    await latest(() => get<RealtimeAccountView>(`/accounts/${accountId}/realtime`).catch(() => undefined), setRealtime);
   };
   useEffect(() => {
     setRealtime(undefined);

@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { post } from '../api';
+import { useLatest } from '../ui';
 import type { InteractionSearchItem, Page } from '../types';
 import { toSearchRequest, type DraftCondition, type SimpleFilters } from './search';
 
@@ -15,18 +16,21 @@ export function useInteractionSearch(accountId: number | null) {
   const [cursor, setCursor] = useState<string | null>(null);
   /** The last failure of a search or of an action on the rows (export, delete); a successful search clears it. */
   const [error, setError] = useState<unknown>(null);
+  const latest = useLatest();
 
   /** The first page, or with `more` the next one after the rows shown. */
   const search = async (more = false) => {
     if (accountId === null) return;
+    const request = toSearchRequest({ ...filters, accountId }, match, conditions, { limit: 50, cursor: more ? cursor : null });
     try {
-      const page = await post<Page<InteractionSearchItem>>(
-        '/interactions/search',
-        toSearchRequest({ ...filters, accountId }, match, conditions, { limit: 50, cursor: more ? cursor : null }),
+      await latest(
+        () => post<Page<InteractionSearchItem>>('/interactions/search', request),
+        (page) => {
+          setRows(more ? [...rows, ...page.items] : page.items);
+          setCursor(page.nextCursor);
+          setError(null);
+        },
       );
-      setRows(more ? [...rows, ...page.items] : page.items);
-      setCursor(page.nextCursor);
-      setError(null);
     } catch (failure) {
       setError(failure);
     }
