@@ -3,7 +3,7 @@
  * scripts/install-tools.sh --test), and the web client built when its sources are newer than the build.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -129,4 +129,20 @@ export async function unnamedControls(page: Page): Promise<string[]> {
     }
     return unnamed;
   })()`)) as string[];
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * The accessibility rules axe-core checks (WCAG 2.0/2.1 A and AA, and its best practices) that the page as shown
+ * now breaks, each as "rule: what, at which elements". Run it on every view a test reaches. Evaluated through the
+ * debugger protocol, so the page's Content Security Policy stays as strict as in production.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+    .then((result) => result.violations.map((violation) =>
+      violation.id + ': ' + violation.help + ' at ' + violation.nodes.map((node) => node.target.join(' ')).join(', ')))`)) as string[];
+  return violations;
 }

@@ -25,6 +25,7 @@ export function Admin() {
   const [, Component] = SECTIONS[section];
   return (
     <main class="admin">
+      <h1 class="sr-only">Admin</h1>
       <nav class="admin-nav" role="tablist" onKeyDown={onTabListKeyDown} aria-label="Admin sections" aria-orientation="vertical">
         {(Object.keys(SECTIONS) as Section[]).map((name) => (
           <button

@@ -95,6 +95,7 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
 
   return (
     <main class="desk">
+      <h1 class="sr-only">Agent desk</h1>
       <PresenceControl user={user} onUserChange={onUserChange} />
       <ErrorText error={error ?? accounts.error} />
       <div class="desk-columns">
@@ -118,7 +119,15 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
           </section>
           <section aria-labelledby="mine-title">
             <h2 id="mine-title">My interactions</h2>
-            <div role="tablist" aria-orientation="vertical" class="interaction-tabs" onKeyDown={onTabListKeyDown}>
+            {/* A tablist must hold tabs: none is shown while the agent holds nothing. */}
+            {mine.length === 0 && <p class="muted">None open.</p>}
+            <div
+              role="tablist"
+              aria-orientation="vertical"
+              class="interaction-tabs"
+              hidden={mine.length === 0}
+              onKeyDown={onTabListKeyDown}
+            >
               {mine.map((interaction) => (
                 <button
                   key={interaction.id}
@@ -134,7 +143,6 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
                   <span class="muted">{interaction.customerEmail}</span>
                 </button>
               ))}
-              {mine.length === 0 && <p class="muted">None open.</p>}
             </div>
           </section>
         </aside>

@@ -59,6 +59,7 @@ export function Supervisor({ user }: { user: User }) {
 
   return (
     <main class="supervisor">
+      <h1 class="sr-only">Supervisor</h1>
       <div class="toolbar">
         <AccountPicker toolbar accounts={accounts.data ?? []} value={accountId} onChange={setAccountId} />
       </div>
