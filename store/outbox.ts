@@ -126,6 +126,16 @@ export function createOutboxStore(db: Database) {
             sizeBytes: input.sizeBytes,
             authorId: outbound.authorId,
             receivedAt: input.sentAt,
+            // The files the email carried (stored content-addressed when the request came in, or the customer's on a
+            // forward), so the thread lists and serves them like a customer's.
+            attachments: {
+              create: (envelope.attachments ?? []).map(({ filename, contentType, size, sha256 }) => ({
+                filename,
+                contentType,
+                size,
+                sha256,
+              })),
+            },
           },
         });
         await tx.outboundEmail.update({
