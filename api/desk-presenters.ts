@@ -65,15 +65,36 @@ export function presentThread(
   };
 }
 
+const PREVIEW_CHARS = 200;
+
+/** A message's text as one line for a preview: quoted lines dropped, white space collapsed, cut at a word. */
+export function previewLine(text: string | null): string {
+  const line = (text ?? '')
+    .split(/\r?\n/)
+    .filter((row) => !row.trimStart().startsWith('>'))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (line.length <= PREVIEW_CHARS) return line;
+  const cut = line.slice(0, PREVIEW_CHARS - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > PREVIEW_CHARS / 2 ? cut.slice(0, space) : cut}…`;
+}
+
 /** A pending offer as the desk lists it, with the notification a live offer event carries. */
 export function presentPendingOffer(offer: PendingOfferRow): PendingOffer {
   const { interaction } = offer;
+  const newest = interaction.messages[0];
   return {
     id: offer.id,
     interactionId: offer.interactionId,
     accountKey: interaction.account.key,
+    accountName: interaction.account.name,
     subject: interaction.subject,
     customerEmail: interaction.customerEmail,
+    customerName: interaction.customerName,
+    preview: previewLine(newest?.text ?? null),
+    waitingSince: iso(newest?.receivedAt ?? interaction.lastMessageAt),
     source: offer.source,
     expiresAt: iso(offer.expiresAt),
     notification: renderNotification(interaction.account, interaction),

@@ -72,6 +72,44 @@ export function createContactStore(db: Database) {
     async delete(id: number): Promise<void> {
       await db.contact.delete({ where: { id } });
     },
+
+    /** A contact by id with its list's name (the customer panel of an interaction). */
+    findWithList(id: number) {
+      return db.contact.findUnique({ where: { id }, include: { list: { select: { name: true } } } });
+    },
+
+    /**
+     * The customer's other interactions (same address, any case) in the given accounts, newest first, with the account
+     * and the holder's name.
+     */
+    async interactionsOf(email: string, input: { accountIds: number[]; except: number; take: number }) {
+      const rows = await db.interaction.findMany({
+        where: {
+          customerEmail: { equals: email, mode: 'insensitive' },
+          accountId: { in: input.accountIds },
+          id: { not: input.except },
+        },
+        select: {
+          id: true,
+          accountId: true,
+          subject: true,
+          status: true,
+          routingState: true,
+          lastMessageAt: true,
+          createdAt: true,
+          account: { select: { key: true, name: true } },
+          agent: { select: { name: true } },
+        },
+        orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+        take: input.take,
+      });
+      return rows.map(({ account, agent, ...row }) => ({
+        ...row,
+        accountKey: account.key,
+        accountName: account.name,
+        agentName: agent?.name ?? null,
+      }));
+    },
   };
 }
 

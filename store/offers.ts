@@ -3,7 +3,10 @@ import type { Database } from './db';
 
 export function createOfferStore(db: Database) {
   return {
-    /** The agent's pending offers, oldest first, with the interaction and what its account's notification needs. */
+    /**
+     * The agent's pending offers, oldest first, with the interaction, what its account's notification needs and the
+     * customer's newest message (the card's preview line and how long they have waited).
+     */
     pendingFor(userId: number) {
       return db.offer.findMany({
         where: { userId, state: 'pending' },
@@ -11,6 +14,12 @@ export function createOfferStore(db: Database) {
           interaction: {
             include: {
               account: { select: { key: true, name: true, notificationTemplate: true, notificationSound: true, notificationShake: true } },
+              messages: {
+                where: { direction: 'inbound' },
+                orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+                take: 1,
+                select: { text: true, receivedAt: true },
+              },
             },
           },
         },

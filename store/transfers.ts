@@ -3,6 +3,11 @@ import type { Database } from './db';
 
 export function createTransferStore(db: Database) {
   return {
+    /** The agent's presence (null: no such user), for refusing a transfer nobody would answer. */
+    async presence(userId: number): Promise<string | null> {
+      return (await db.user.findUnique({ where: { id: userId }, select: { presence: true } }))?.presence ?? null;
+    },
+
     /** Whether the user is an agent added to the account. */
     async isAccountAgent(accountId: number, userId: number): Promise<boolean> {
       return (await db.accountAgent.findUnique({ where: { accountId_userId: { accountId, userId } } })) !== null;
@@ -27,11 +32,20 @@ export function createTransferStore(db: Database) {
       const allowed = (kind: boolean) => account.transferEnabled && kind;
       const [agents, queues, accounts] = await Promise.all([
         allowed(account.transferToAgent)
-          ? db.user.findMany({
-              where: { accountAgents: { some: { accountId } }, id: { not: askingUserId } },
-              select: { id: true, name: true, presence: true },
-              orderBy: { name: 'asc' },
-            })
+          ? db.user
+              .findMany({
+                where: { accountAgents: { some: { accountId } }, id: { not: askingUserId } },
+                select: { id: true, name: true, presence: true, pauseStatus: { select: { name: true } } },
+                orderBy: { name: 'asc' },
+              })
+              .then((rows) =>
+                rows.map(({ pauseStatus, ...agent }) => ({
+                  ...agent,
+                  pauseReason: agent.presence === 'paused' ? (pauseStatus?.name ?? null) : null,
+                  // Only an online agent is offered a transfer; a paused or offline one would let it time out.
+                  available: agent.presence === 'online',
+                })),
+              )
           : [],
         allowed(account.transferToQueue)
           ? db.queue.findMany({ where: { accounts: { some: { accountId } } }, select: { id: true, name: true }, orderBy: { name: 'asc' } })

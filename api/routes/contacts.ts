@@ -7,6 +7,7 @@ import type { RouterContext } from '../deps';
 import { checkIfMatch, childParams, contentTag, etagOf, idParams, type AuthenticatedUser } from '../http';
 import { listQuery, listResponse, page, queryText } from '../listing';
 import { presentContact } from '../presenters';
+import { customerContextSchema, type CustomerContext } from '../schemas/desk-answers';
 import {
   contactCreateSchema,
   contactListCreateSchema,
@@ -19,7 +20,43 @@ import {
 const staff = ['admin', 'supervisor'] as const;
 const tags = ['Contacts'];
 
+/** How many of a customer's other interactions the panel lists. */
+const PAST_INTERACTIONS = 20;
+
 export function registerContactRoutes({ route, store, visibility }: RouterContext): void {
+  route(
+    {
+      method: 'get',
+      path: '/interactions/:id/customer',
+      summary: 'Who wrote the interaction: their name, address, contact, and their other interactions in accounts you may see',
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      response: customerContextSchema,
+    },
+    async ({ params, user }): Promise<CustomerContext> => {
+      const interaction = await visibility.requireInteraction(params.id, user);
+      const [contact, past] = await Promise.all([
+        interaction.contactId === null ? null : store.contacts.findWithList(interaction.contactId),
+        store.contacts.interactionsOf(interaction.customerEmail, {
+          accountIds: await visibility.accountIds(user),
+          except: interaction.id,
+          take: PAST_INTERACTIONS,
+        }),
+      ]);
+      return {
+        name: contact?.name ?? interaction.customerName,
+        email: interaction.customerEmail,
+        contact: contact ? { id: contact.id, listId: contact.listId, listName: contact.list.name, name: contact.name } : null,
+        interactions: past.map((row) => ({
+          ...row,
+          lastMessageAt: row.lastMessageAt.toISOString(),
+          createdAt: row.createdAt.toISOString(),
+        })),
+      };
+    },
+  );
+
   async function requireContactList(id: number) {
     const row = await store.contacts.findList(id);
     if (!row) throw new NotFoundError(`contact list ${id}`);

@@ -3,6 +3,7 @@
  * settings allow; a supervisor reassigns it to another agent of the account whatever those settings say.
  */
 import type { TransferTarget } from '../../domain/routing';
+import { createRoutingEvents } from '../../services/routing-events';
 import { transferUpdate, type TransferRequest } from '../../contracts/route-email';
 import type { RouterContext } from '../deps';
 import { askHoldingRun } from '../workflow-answers';
@@ -16,6 +17,12 @@ export const transferSchema = z
     agentId: id.optional().openapi({ description: 'transfer to this agent (an agent of the account)' }),
     queueId: id.optional().openapi({ description: 'transfer to this queue (a queue of the account)' }),
     accountId: id.optional().openapi({ description: 'transfer to another account' }),
+    note: z
+      .string()
+      .trim()
+      .max(10_000)
+      .optional()
+      .openapi({ description: 'a handover note for whoever takes it: kept on the interaction as an internal note' }),
   })
   .strict()
   .superRefine((body, context) => {
@@ -28,12 +35,24 @@ export const transferSchema = z
       });
     }
   })
-  .openapi('Transfer', { minProperties: 1, maxProperties: 1 });
+  // The document states the refinement: exactly one target, with or without a note.
+  .openapi('Transfer', {
+    maxProperties: 2,
+    oneOf: [{ required: ['agentId'] }, { required: ['queueId'] }, { required: ['accountId'] }] as never,
+  });
 
 const transferTargetsSchema = z
   .object({
     enabled: z.boolean(),
-    agents: z.array(z.object({ id: z.number(), name: z.string(), presence: z.string() })),
+    agents: z.array(
+      z.object({
+        id: z.number(),
+        name: z.string(),
+        presence: z.enum(['online', 'paused', 'offline']),
+        pauseReason: z.string().nullable().openapi({ description: 'of a paused agent: the pause status' }),
+        available: z.boolean().openapi({ description: 'whether the agent can take a transfer now (online)' }),
+      }),
+    ),
     queues: z.array(z.object({ id: z.number(), name: z.string() })),
     accounts: z.array(z.object({ id: z.number(), key: z.string(), name: z.string() })),
   })
@@ -41,6 +60,7 @@ const transferTargetsSchema = z
 
 export function registerTransferRoutes({ route, deps, store, visibility }: RouterContext): void {
   const { temporal } = deps;
+  const routingEvents = createRoutingEvents({ store: store.routingEvents, events: deps.liveEvents });
 
   route(
     {
@@ -62,6 +82,9 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       let target: TransferTarget;
       if (body.agentId !== undefined) {
         await requireAccountAgent(interaction.accountId, body.agentId);
+        const presence = await store.transfers.presence(body.agentId);
+        if (presence !== 'online')
+          throw AppError.conflict(`agent ${body.agentId} is ${presence ?? 'unknown'} and cannot take a transfer now`);
         target = { kind: 'agent', agentId: body.agentId };
       } else if (body.queueId !== undefined) {
         if (!(await store.transfers.isAccountQueue(interaction.accountId, body.queueId)))
@@ -83,11 +106,14 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
         target = { kind: 'account', accountId: account.id };
       }
 
-      return askWorkflow(interaction.routingWorkflowId, user, interaction, {
+      const answer = await askWorkflow(interaction.routingWorkflowId, user, interaction, {
         actorId: user.id,
         asSupervisor: user.role !== 'agent',
         target,
       });
+      // Once the transfer is under way (a refused one leaves no note): whoever takes it reads the note in the thread.
+      if (body.note) await addHandoverNote(interaction.id, user, body.note);
+      return answer;
     },
   );
 
@@ -133,6 +159,16 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       });
     },
   );
+
+  async function addHandoverNote(interactionId: number, author: { id: number; name: string }, text: string): Promise<void> {
+    const note = await store.threads.addNote({ interactionId, authorId: author.id, text });
+    await routingEvents.record({
+      interactionId,
+      messageId: note.id,
+      type: 'note-added',
+      detail: { authorId: author.id, authorName: author.name, noteId: note.id, handover: true },
+    });
+  }
 
   async function requireAccountAgent(accountId: number, agentId: number): Promise<void> {
     if (!(await store.transfers.isAccountAgent(accountId, agentId)))

@@ -15,8 +15,14 @@ export const pendingOfferSchema = z
     id,
     interactionId: id,
     accountKey: z.string(),
+    accountName: z.string(),
     subject: z.string(),
     customerEmail: z.string(),
+    customerName: z.string().nullable(),
+    preview: z.string().meta({ description: "the start of the customer's newest message, on one line (at most 200 characters)" }),
+    waitingSince: instant.meta({
+      description: "when the customer's newest message arrived (the interaction's last message when it has none)",
+    }),
     source: z.string().meta({ description: 'what the offer came from: assigned-agent, assigned-queue, queue-step, agent-step, transfer' }),
     expiresAt: instant,
     notification: deskNotificationSchema,
@@ -150,6 +156,33 @@ export const interactionDetailSchema = z
   })
   .meta({ id: 'InteractionDetail' });
 
+export const customerContextSchema = z
+  .object({
+    name: z.string().nullable(),
+    email: z.string(),
+    contact: z
+      .object({ id, listId: id, listName: z.string(), name: z.string().nullable() })
+      .nullable()
+      .meta({ description: 'the contact the interaction is linked to, when its account saves senders' }),
+    interactions: z
+      .array(
+        z.object({
+          id,
+          accountId: id,
+          accountKey: z.string(),
+          accountName: z.string(),
+          subject: z.string(),
+          status: z.enum(['open', 'closed']),
+          routingState: z.string(),
+          agentName: z.string().nullable(),
+          lastMessageAt: instant,
+          createdAt: instant,
+        }),
+      )
+      .meta({ description: "the customer's other interactions (same address) in accounts you may see, newest first (at most 20)" }),
+  })
+  .meta({ id: 'CustomerContext' });
+
 const realtimeCounts = {
   waiting: z.number().int(),
   offered: z.number().int(),
@@ -178,3 +211,4 @@ export type ThreadMessage = z.infer<typeof threadMessageSchema>;
 export type RoutingEventAnswer = z.infer<typeof routingEventSchema>;
 export type InteractionDetail = z.infer<typeof interactionDetailSchema>;
 export type RealtimeAccountView = z.infer<typeof realtimeSchema>;
+export type CustomerContext = z.infer<typeof customerContextSchema>;

@@ -96,6 +96,11 @@ export function repaired(operation: Operation, body: any, reader: DocumentReader
     copy.members = copy.members.filter((member: any) => !seen.has(member.agentId) && seen.add(member.agentId));
   }
   if (operation.key === 'PATCH /api/users/{id}' && copy.pauseStatusId != null) copy.presence = 'paused';
+  if (operation.key === 'POST /api/interactions/{id}/transfer') {
+    // Exactly one target: the first one generated stays.
+    const [, ...others] = ['agentId', 'queueId', 'accountId'].filter((field) => copy[field] !== undefined);
+    for (const field of others) delete copy[field];
+  }
   if (operation.key === 'POST /api/interactions/search' && typeof copy.cursor === 'string') {
     copy.cursor = copy.sort === 'id' ? keysetCursor.encode(1000, 1000) : keysetCursor.encode('2026-01-01T00:00:00.000Z', 1000);
   }

@@ -141,10 +141,11 @@ test("a pending offer carries the desk notification rendered from the account's 
       createdAt: at,
       expiresAt: at,
       respondedAt: null,
-      interaction: { ...interaction, account },
+      interaction: { ...interaction, account, messages: [{ text: 'Hello,\n> an older quote\n  where is   it?', receivedAt: at }] },
     } as Parameters<typeof presentPendingOffer>[0]),
   );
   expect(undeclared(answer, pendingOfferSchema)).toEqual([]);
+  expect(answer).toMatchObject({ preview: 'Hello, where is it?', waitingSince: '2026-11-02T09:30:00.000Z', accountName: 'Support' });
   expect(pendingOfferSchema.parse(answer).notification).toEqual({
     accountKey: 'SUP',
     text: 'SUP: Ada <ada@example.com>: Where is my order?',

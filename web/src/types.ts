@@ -8,6 +8,7 @@ import type { AccountInput } from '../../domain/account';
 export type { Presence, Role } from '../../domain/people';
 export type { CannedAnswer } from '../../api/schemas/canned-answers';
 export type {
+  CustomerContext,
   InteractionDetail,
   InteractionSearchItem,
   MessageAttachment,
