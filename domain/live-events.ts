@@ -26,10 +26,19 @@ export type LiveEvent =
       notification?: DeskNotification;
     }
   /**
-   * A user's presence changed, by whatever means (announced by the database: the trigger of migration
-   * 20261130020000_presence_live_events). Delivered to that user's own streams.
+   * A user's presence changed, by whatever means (announced by the database: the trigger `announce_presence`, last
+   * changed by migration 20261130100000_presence_since). Delivered to that user's own streams, and to supervisors and
+   * admins of the accounts the user works for (`accountIds`: added to it or a member of one of its queues; a stream
+   * is sent only those of its own accounts). `since`: when the user entered this presence.
    */
-  | { kind: 'presence'; userId: number; presence: 'online' | 'paused' | 'offline'; pauseStatusId: number | null }
+  | {
+      kind: 'presence';
+      userId: number;
+      presence: 'online' | 'paused' | 'offline';
+      pauseStatusId: number | null;
+      since?: string;
+      accountIds?: number[];
+    }
   /**
    * Who may see what changed for these users (null: for anyone): memberships, roles, a revoked token, a deleted
    * account. Open live streams check their user again before they deliver anything more; never sent to clients.

@@ -33,6 +33,7 @@ import { createOfferAnswerStore } from './offer-answers';
 import { createPlacementStore } from './placement';
 import { createLoginThrottleStore } from './login-throttle';
 import { createAuditStore } from './audit';
+import { createRealtimeStore } from './realtime';
 
 export type { Database } from './db';
 
@@ -67,6 +68,7 @@ export function createStore(db: Database) {
     offerAnswers: createOfferAnswerStore(db),
     loginThrottle: createLoginThrottleStore(db),
     audit: createAuditStore(db),
+    realtime: createRealtimeStore(db),
     /** Readiness: the database answers. */
     async ping(): Promise<void> {
       await db.$queryRaw`SELECT 1`;

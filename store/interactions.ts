@@ -3,7 +3,6 @@
  * export, permanent deletion with raw sources and attachments, and the open ones a realtime view counts.
  */
 import type { InteractionFilters, SearchSort } from '../domain/interaction-search';
-import type { OpenInteraction } from '../domain/realtime';
 import type { Database } from './db';
 import { interactionWhere } from './interaction-search';
 
@@ -89,14 +88,6 @@ export function createInteractionStore(db: Database) {
         await tx.auditLog.createMany({
           data: ids.map((id) => ({ actorId, action: 'delete', entity: 'interaction', entityId: String(id), detail: { permanent: true } })),
         });
-      });
-    },
-
-    /** The open interactions of an account, as the realtime view counts them. */
-    open(accountId: number): Promise<OpenInteraction[]> {
-      return db.interaction.findMany({
-        where: { accountId, status: 'open' },
-        select: { routingState: true, queueId: true, agentId: true, lastMessageAt: true },
       });
     },
   };

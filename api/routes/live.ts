@@ -1,6 +1,6 @@
 /**
- * Live events as Server-Sent Events: offers to the agent, routing steps and notes of the accounts the user may see, and
- * the user's own presence.
+ * Live events as Server-Sent Events: offers to the agent, routing steps and notes of the accounts the user may see, the
+ * user's own presence, and for supervisors and admins the presence of their accounts' agents.
  */
 import type { AccountEvent, LiveEvent } from '../../domain/live-events';
 import { authenticateToken, bearerToken } from '../../services/auth';
@@ -15,7 +15,7 @@ export function registerLiveRoutes({ route, deps, store, visibility }: RouterCon
     {
       method: 'get',
       path: '/events',
-      summary: "Live events (offers, routing steps, the user's own presence) as Server-Sent Events",
+      summary: "Live events (offers, routing steps, the user's own presence, a supervisor's agents' presence) as Server-Sent Events",
       tags: ['Agent desk'],
       roles: ['admin', 'supervisor', 'agent'],
       status: 200,
@@ -47,11 +47,15 @@ export function registerLiveRoutes({ route, deps, store, visibility }: RouterCon
         sequence += 1;
         response.write(`id: ${sequence}\nevent: ${event.kind === 'offer' ? 'offer' : event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       };
-      /** The user's own presence, as the server now has it (routing may pause an agent who let an offer go). */
+      /**
+       * A presence as the server now has it (routing may pause an agent who let an offer go): the user's own, and for
+       * supervisors and admins, that of the agents of their accounts. Only the viewer's accounts are named.
+       */
       const deliverPresence = (event: Extract<LiveEvent, { kind: 'presence' }>) => {
-        if (event.userId !== viewer.id) return;
+        const shared = (event.accountIds ?? []).filter((accountId) => accountIds.has(accountId));
+        if (event.userId !== viewer.id && (viewer.role === 'agent' || shared.length === 0)) return;
         sequence += 1;
-        response.write(`id: ${sequence}\nevent: presence\ndata: ${JSON.stringify(event)}\n\n`);
+        response.write(`id: ${sequence}\nevent: presence\ndata: ${JSON.stringify({ ...event, accountIds: shared })}\n\n`);
       };
       // In order: while access is checked again, the events after the change wait for its answer.
       let pending = Promise.resolve();

@@ -1,4 +1,7 @@
-/** The supervisor's realtime view of an account: waiting, offered and in progress per queue and agent, longest wait. */
+/**
+ * The supervisor's realtime view of an account: waiting, offered and in progress in all and per queue, the longest wait,
+ * and every agent of the account with presence, pause reason, time in state, offers pending and interactions held.
+ */
 import { summariseOpenInteractions } from '../../domain/realtime';
 import type { RouterContext } from '../deps';
 import { idParams } from '../http';
@@ -9,7 +12,7 @@ export function registerRealtimeRoutes({ route, store, visibility }: RouterConte
     {
       method: 'get',
       path: '/accounts/:id/realtime',
-      summary: 'Realtime account view: waiting, offered and in progress per queue and agent, longest wait',
+      summary: 'Realtime account view: waiting, offered and in progress per queue, longest wait, and the team with presence and load',
       tags: ['Supervisor'],
       roles: ['admin', 'supervisor'],
       params: idParams,
@@ -18,7 +21,8 @@ export function registerRealtimeRoutes({ route, store, visibility }: RouterConte
     },
     async ({ params, user }): Promise<RealtimeAccountView> => {
       await visibility.requireAccount(params.id, user);
-      return { accountId: params.id, ...summariseOpenInteractions(await store.interactions.open(params.id), Date.now()) };
+      const { interactions, offers, team } = await store.realtime.snapshot(params.id);
+      return { accountId: params.id, ...summariseOpenInteractions(interactions, offers, team, Date.now()) };
     },
   );
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { deskNotificationSchema } from '../../domain/notifications';
+import { PRESENCES } from '../../domain/people';
 
 /** Dates travel as ISO 8601 strings. */
 const instant = z.iso.datetime();
@@ -185,7 +186,7 @@ export const customerContextSchema = z
 
 const realtimeCounts = {
   waiting: z.number().int(),
-  offered: z.number().int(),
+  offered: z.number().int().meta({ description: 'interactions with at least one offer pending' }),
   inProgress: z.number().int(),
   longestWaitSeconds: z
     .number()
@@ -198,7 +199,22 @@ export const realtimeSchema = z
     accountId: id,
     ...realtimeCounts,
     queues: z.array(z.object({ id: id.nullable().meta({ description: 'null: not in a queue' }), ...realtimeCounts })),
-    agents: z.array(z.object({ id, ...realtimeCounts })),
+    agents: z
+      .array(
+        z.object({
+          id,
+          name: z.string(),
+          presence: z.enum(PRESENCES),
+          pauseStatusId: id.nullable(),
+          pauseReason: z.string().nullable().meta({ description: "the pause status's name, while paused with one" }),
+          presenceSince: instant.meta({ description: 'since when the agent is in this presence (and pause status)' }),
+          offers: z.number().int().meta({ description: 'offers pending to the agent' }),
+          held: z.number().int().meta({ description: 'interactions the agent holds (accepted or disposing)' }),
+        }),
+      )
+      .meta({
+        description: "the account's agents (added to it or members of its queues) and anyone holding or offered one of its interactions",
+      }),
   })
   .meta({ id: 'RealtimeAccountView' });
 

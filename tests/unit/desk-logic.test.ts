@@ -35,31 +35,81 @@ describe('built-in assistant (text similarity)', () => {
 });
 
 describe('realtime account view', () => {
-  it('counts waiting, offered and in-progress interactions per queue and agent, with the longest wait', () => {
-    const now = Date.parse('2026-11-24T12:00:00Z');
-    const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000);
+  const now = Date.parse('2026-11-24T12:00:00Z');
+  const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000);
+  const member = (id: number, name: string, presence: 'online' | 'paused' | 'offline', pauseReason: string | null = null) => ({
+    id,
+    name,
+    presence,
+    pauseStatusId: pauseReason ? 3 : null,
+    pauseReason,
+    presenceSince: at(60),
+  });
+
+  it('counts an interaction as offered while an offer of it is pending, whatever its routing state, and each agent’s offers from the same rows', () => {
     const view = summariseOpenInteractions(
       [
-        { routingState: 'waiting-for-agents', queueId: 1, agentId: null, lastMessageAt: at(90) },
-        { routingState: 'offered', queueId: 1, agentId: null, lastMessageAt: at(30) },
-        { routingState: 'accepted', queueId: 1, agentId: 7, lastMessageAt: at(600) },
-        { routingState: 'offered-to-assigned-agent', queueId: null, agentId: 8, lastMessageAt: at(5) },
+        { id: 1, routingState: 'waiting-for-agents', queueId: 1, agentId: null, lastMessageAt: at(90) },
+        // Rung to two agents: one offered interaction, one offer on each of their rows.
+        { id: 2, routingState: 'offered', queueId: 1, agentId: null, lastMessageAt: at(30) },
+        { id: 3, routingState: 'accepted', queueId: 1, agentId: 7, lastMessageAt: at(600) },
+        // A transfer waits in "transferring" with its offer out: offered, not waiting.
+        { id: 4, routingState: 'transferring', queueId: null, agentId: 7, lastMessageAt: at(5) },
+        // Said offered, but its offer has ended: waiting again.
+        { id: 5, routingState: 'offered-to-assigned-agent', queueId: null, agentId: 8, lastMessageAt: at(20) },
       ],
+      [
+        { interactionId: 2, agentId: 7 },
+        { interactionId: 2, agentId: 8 },
+        { interactionId: 4, agentId: 8 },
+        { interactionId: 99, agentId: 8 }, // of an interaction no longer open: not counted
+      ],
+      [member(8, 'Bob', 'paused', 'Lunch'), member(7, 'Alice', 'online'), member(9, 'Carl', 'offline')],
       now,
     );
     expect(view).toEqual({
-      waiting: 1,
+      waiting: 2,
       offered: 2,
       inProgress: 1,
       longestWaitSeconds: 90,
       queues: [
         { id: 1, waiting: 1, offered: 1, inProgress: 1, longestWaitSeconds: 90 },
-        { id: null, waiting: 0, offered: 1, inProgress: 0, longestWaitSeconds: 5 },
+        { id: null, waiting: 1, offered: 1, inProgress: 0, longestWaitSeconds: 20 },
       ],
       agents: [
-        { id: 7, waiting: 0, offered: 0, inProgress: 1, longestWaitSeconds: 0 },
-        { id: 8, waiting: 0, offered: 1, inProgress: 0, longestWaitSeconds: 5 },
+        {
+          id: 7,
+          name: 'Alice',
+          presence: 'online',
+          pauseStatusId: null,
+          pauseReason: null,
+          presenceSince: at(60).toISOString(),
+          offers: 1,
+          held: 1,
+        },
+        {
+          id: 8,
+          name: 'Bob',
+          presence: 'paused',
+          pauseStatusId: 3,
+          pauseReason: 'Lunch',
+          presenceSince: at(60).toISOString(),
+          offers: 2,
+          held: 0,
+        },
+        {
+          id: 9,
+          name: 'Carl',
+          presence: 'offline',
+          pauseStatusId: null,
+          pauseReason: null,
+          presenceSince: at(60).toISOString(),
+          offers: 0,
+          held: 0,
+        },
       ],
     });
+    // The tile's offered interactions are exactly those on the agents' rows.
+    expect(view.queues.reduce((sum, queue) => sum + queue.offered, 0)).toBe(view.offered);
   });
 });

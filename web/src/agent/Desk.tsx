@@ -52,6 +52,8 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
     // The server's presence, whoever changed it (routing pauses an agent who let an offer go): shown at once, and
     // the offers it took back leave the list.
     if (event.data?.kind === 'presence') {
+      // A supervisor's or admin's stream also carries their agents' presence: only their own is theirs.
+      if (event.data.userId !== user.id) return;
       onUserChange({ ...user, presence: event.data.presence, pauseStatusId: event.data.pauseStatusId });
       return reload();
     }

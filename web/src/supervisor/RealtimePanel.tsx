@@ -1,4 +1,8 @@
-/** The realtime account view: waiting, offered, in progress and the longest wait, in all and per queue and agent. */
+/**
+ * The realtime account view: waiting, offered, in progress and the longest wait, in all and per queue; and the team:
+ * every agent of the account with presence (and why paused), time in that state, offers pending and interactions
+ * held. The tiles and the rows come from one answer and one rule (domain/realtime.ts).
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
 import type { RealtimeAccountView } from '../types';
@@ -21,15 +25,69 @@ export function useRealtime(accountId: number | null): { realtime: RealtimeAccou
   return { realtime, reload };
 }
 
-export function RealtimePanel({
-  realtime,
-  queues,
-  users,
-}: {
-  realtime: RealtimeAccountView | undefined;
-  queues: Map<number, string>;
-  users: Map<number, string>;
-}) {
+type TeamRow = RealtimeAccountView['agents'][number];
+
+function presenceLabel(agent: TeamRow): string {
+  if (agent.presence === 'online') return 'Online';
+  if (agent.presence === 'offline') return 'Offline';
+  return agent.pauseReason ? `Paused: ${agent.pauseReason}` : 'Paused';
+}
+
+/** Seconds since `since`, re-rendered every 5 s so the time in state moves between loads. */
+function useSecondsSince(): (since: string) => number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), 5_000);
+    return () => clearInterval(tick);
+  }, []);
+  return (since: string) => Math.max(0, Math.round((Math.max(now, Date.now()) - Date.parse(since)) / 1000));
+}
+
+function TeamTable({ agents }: { agents: TeamRow[] }) {
+  const secondsSince = useSecondsSince();
+  return (
+    <div class="table-scroll">
+      <table class="team" data-testid="team">
+        <caption>Team</caption>
+        <thead>
+          <tr>
+            <th scope="col">Agent</th>
+            <th scope="col">Presence</th>
+            <th scope="col">In state for</th>
+            <th scope="col">Offers</th>
+            <th scope="col">Held</th>
+          </tr>
+        </thead>
+        <tbody>
+          {agents.length === 0 && (
+            <tr>
+              <td colSpan={5} class="muted">
+                No agents: add agents to the account or to its queues.
+              </td>
+            </tr>
+          )}
+          {agents.map((agent) => (
+            <tr key={agent.id} data-agent-id={agent.id}>
+              <th scope="row">{agent.name}</th>
+              <td>
+                <span class={`presence-state ${agent.presence}`}>{presenceLabel(agent)}</span>
+              </td>
+              <td>
+                <time dateTime={agent.presenceSince} title={new Date(agent.presenceSince).toLocaleString()}>
+                  {formatSeconds(secondsSince(agent.presenceSince))}
+                </time>
+              </td>
+              <td>{agent.offers}</td>
+              <td>{agent.held}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function RealtimePanel({ realtime, queues }: { realtime: RealtimeAccountView | undefined; queues: Map<number, string> }) {
   if (!realtime) return <p class="muted">Loading…</p>;
   const tiles: Array<[string, string, string]> = [
     ['waiting', 'Waiting', String(realtime.waiting)],
@@ -48,17 +106,13 @@ export function RealtimePanel({
         ))}
       </dl>
       <div class="realtime-tables">
-        {(
-          [
-            ['Per queue', realtime.queues, (id: number | null) => (id === null ? '(no queue)' : (queues.get(id) ?? `queue ${id}`))],
-            ['Per agent', realtime.agents, (id: number | null) => (id === null ? '' : (users.get(id) ?? `agent ${id}`))],
-          ] as const
-        ).map(([caption, rows, name]) => (
-          <table key={caption}>
-            <caption>{caption}</caption>
+        <TeamTable agents={realtime.agents} />
+        <div class="table-scroll">
+          <table data-testid="per-queue">
+            <caption>Per queue</caption>
             <thead>
               <tr>
-                <th scope="col">{caption === 'Per queue' ? 'Queue' : 'Agent'}</th>
+                <th scope="col">Queue</th>
                 <th scope="col">Waiting</th>
                 <th scope="col">Offered</th>
                 <th scope="col">In progress</th>
@@ -66,16 +120,16 @@ export function RealtimePanel({
               </tr>
             </thead>
             <tbody>
-              {rows.length === 0 && (
+              {realtime.queues.length === 0 && (
                 <tr>
                   <td colSpan={5} class="muted">
                     Nothing open.
                   </td>
                 </tr>
               )}
-              {rows.map((row) => (
+              {realtime.queues.map((row) => (
                 <tr key={String(row.id)}>
-                  <th scope="row">{name(row.id)}</th>
+                  <th scope="row">{row.id === null ? '(no queue)' : (queues.get(row.id) ?? `queue ${row.id}`)}</th>
                   <td>{row.waiting}</td>
                   <td>{row.offered}</td>
                   <td>{row.inProgress}</td>
@@ -84,7 +138,7 @@ export function RealtimePanel({
               ))}
             </tbody>
           </table>
-        ))}
+        </div>
       </div>
     </>
   );

@@ -1,31 +1,82 @@
-/** The advanced search builder: conditions added, edited, disabled and deleted, matched all or any (model in search.ts). */
+/**
+ * The advanced search builder: conditions added, edited, disabled and deleted, matched all or any (model in search.ts).
+ * Fields and operators read as words ("Created is after"); agents, queues, accounts and dispositions are picked by
+ * name (the request carries their ids).
+ */
 import { capabilities } from '../capabilities';
 import { useLoad } from '../ui';
-import { inputKind, type DraftCondition } from './search';
+import { fieldLabel, inputKind, operatorLabel, operatorsFor, pickedField, type DraftCondition, type PickedField } from './search';
 
 let nextConditionKey = 1;
 
-/** A condition's value: a choice for yes/no and open/closed, else typed by the field (a list when the operator is `in`). */
-function ValueInput({ condition, n, update }: { condition: DraftCondition; n: number; update: (change: Partial<DraftCondition>) => void }) {
+export interface PickerOption {
+  value: number;
+  label: string;
+}
+export type Pickers = Record<PickedField, PickerOption[]>;
+
+/** A condition's value: a choice for yes/no, open/closed and picked things, else typed by the field (a list for "is one of"). */
+function ValueInput({
+  condition,
+  n,
+  pickers,
+  update,
+}: {
+  condition: DraftCondition;
+  n: number;
+  pickers: Pickers;
+  update: (change: Partial<DraftCondition>) => void;
+}) {
   const kind = inputKind(condition.field);
-  if (kind === 'boolean' || kind === 'status')
+  const list = condition.operator === 'in';
+  const label = `Condition ${n} value`;
+  if (pickedField(condition.field) || kind === 'boolean' || kind === 'status') {
+    const options: Array<{ value: string; label: string }> = pickedField(condition.field)
+      ? pickers[condition.field].map((option) => ({ value: String(option.value), label: option.label }))
+      : kind === 'boolean'
+        ? [
+            { value: 'true', label: 'yes' },
+            { value: 'false', label: 'no' },
+          ]
+        : [
+            { value: 'open', label: 'open' },
+            { value: 'closed', label: 'closed' },
+          ];
+    if (list)
+      return (
+        <select
+          aria-label={label}
+          multiple
+          size={Math.min(4, Math.max(2, options.length))}
+          onChange={(event) =>
+            update({
+              value: Array.from(event.currentTarget.selectedOptions)
+                .map((option) => option.value)
+                .join(','),
+            })
+          }
+        >
+          {options.map((option) => (
+            <option key={option.value} value={option.value} selected={condition.value.split(',').includes(option.value)}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      );
     return (
-      <select
-        aria-label={`Condition ${n} value`}
-        value={condition.value}
-        onChange={(event) => update({ value: event.currentTarget.value })}
-      >
+      <select aria-label={label} value={condition.value} onChange={(event) => update({ value: event.currentTarget.value })}>
         <option value="">Choose…</option>
-        {(kind === 'boolean' ? ['true', 'false'] : ['open', 'closed']).map((value) => (
-          <option key={value} value={value}>
-            {value}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
           </option>
         ))}
       </select>
     );
-  const list = condition.operator === 'in';
+  }
   return (
     <input
+      aria-label={label}
       // Preact's types narrow `type` per literal; the three kinds share every attribute used here.
       type={(kind === 'date' && !list ? 'datetime-local' : kind === 'number' && !list ? 'number' : 'text') as 'text'}
       value={condition.value}
@@ -40,6 +91,7 @@ function ConditionRow({
   n,
   fields,
   operators,
+  pickers,
   update,
   remove,
 }: {
@@ -47,46 +99,43 @@ function ConditionRow({
   /** The condition's number in the list, as its controls are named. */
   n: number;
   fields: string[];
+  /** Every operator the server accepts; the row offers those that fit its field. */
   operators: string[];
+  pickers: Pickers;
   update: (change: Partial<DraftCondition>) => void;
   remove: () => void;
 }) {
+  const fitting = operatorsFor(condition.field, operators);
   return (
     <li class={condition.enabled ? '' : 'disabled'} data-condition={n}>
-      <label>
-        <span class="sr-only">Condition {n} field</span>
-        <select
-          aria-label={`Condition ${n} field`}
-          value={condition.field}
-          onChange={(event) => update({ field: event.currentTarget.value, value: '' })}
-        >
-          {fields.map((field) => (
-            <option key={field} value={field}>
-              {field}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span class="sr-only">Condition {n} operator</span>
-        <select
-          aria-label={`Condition ${n} operator`}
-          value={condition.operator}
-          onChange={(event) => update({ operator: event.currentTarget.value })}
-        >
-          {operators.map((operator) => (
-            <option key={operator} value={operator}>
-              {operator}
-            </option>
-          ))}
-        </select>
-      </label>
-      {condition.operator !== 'isEmpty' && (
-        <label>
-          <span class="sr-only">Condition {n} value</span>
-          <ValueInput condition={condition} n={n} update={update} />
-        </label>
-      )}
+      <select
+        aria-label={`Condition ${n} field`}
+        value={condition.field}
+        onChange={(event) => {
+          const field = event.currentTarget.value;
+          const allowed = operatorsFor(field, operators);
+          update({ field, value: '', operator: allowed.includes(condition.operator) ? condition.operator : (allowed[0] ?? 'equals') });
+        }}
+      >
+        {fields.map((field) => (
+          <option key={field} value={field}>
+            {fieldLabel(field)}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label={`Condition ${n} operator`}
+        value={condition.operator}
+        title={condition.operator}
+        onChange={(event) => update({ operator: event.currentTarget.value, value: '' })}
+      >
+        {fitting.map((operator) => (
+          <option key={operator} value={operator}>
+            {operatorLabel(condition.field, operator)}
+          </option>
+        ))}
+      </select>
+      {condition.operator !== 'isEmpty' && <ValueInput condition={condition} n={n} pickers={pickers} update={update} />}
       <label class="inline">
         <input type="checkbox" checked={condition.enabled} onChange={(event) => update({ enabled: event.currentTarget.checked })} />
         enabled
@@ -103,11 +152,13 @@ export function SearchBuilder({
   setMatch,
   conditions,
   setConditions,
+  pickers,
 }: {
   match: 'all' | 'any';
   setMatch: (value: 'all' | 'any') => void;
   conditions: DraftCondition[];
   setConditions: (value: DraftCondition[]) => void;
+  pickers: Pickers;
 }) {
   // The fields and operators this server's search takes (its OpenAPI document), a minimal pair until it is read.
   const accepts = useLoad(() => capabilities(), []);
@@ -132,6 +183,7 @@ export function SearchBuilder({
             n={index + 1}
             fields={fields}
             operators={operators}
+            pickers={pickers}
             update={(change) => setConditions(conditions.map((other) => (other.key === condition.key ? { ...other, ...change } : other)))}
             remove={() => setConditions(conditions.filter((other) => other.key !== condition.key))}
           />

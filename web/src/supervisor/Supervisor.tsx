@@ -1,5 +1,5 @@
 /**
- * The supervisor view: the realtime account view (live), the interactions list with filters and the advanced search
+ * The supervisor view: the realtime account view and its team (live), the interactions list with filters and the advanced search
  * builder, CSV export and bulk delete of the selection, and spying on one interaction. Live events refresh the
  * realtime view and the list (debounced: a burst of events makes one request each) and the spied interaction.
  */
@@ -7,12 +7,12 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AccountPicker } from '../AccountPicker';
 import { listAll } from '../api';
 import { useLiveEvents } from '../live';
-import type { Account, Queue, User } from '../types';
+import type { Account, Disposition, Queue, User } from '../types';
 import { ErrorText, Notice, useLoad } from '../ui';
 import { Filters } from './Filters';
 import { InteractionList } from './InteractionList';
 import { RealtimePanel, useRealtime } from './RealtimePanel';
-import { SearchBuilder } from './SearchBuilder';
+import { SearchBuilder, type Pickers } from './SearchBuilder';
 import { SelectionActions } from './SelectionActions';
 import { Spy } from './Spy';
 import { useInteractionSearch } from './useInteractionSearch';
@@ -41,17 +41,39 @@ export function Supervisor({ user }: { user: User }) {
     void list.search();
   }, [accountId]);
 
-  const userNames = useMemo(() => new Map((users.data ?? []).map((person) => [person.id, person.name])), [users.data]);
+  const dispositions = useLoad(
+    () =>
+      accountId === null
+        ? Promise.resolve([] as Disposition[])
+        : listAll<Disposition>(`/accounts/${accountId}/dispositions`).catch(() => [] as Disposition[]),
+    [accountId],
+  );
+  const pickers = useMemo<Pickers>(
+    () => ({
+      agentId: (users.data ?? []).filter((person) => person.role !== 'admin').map((person) => ({ value: person.id, label: person.name })),
+      queueId: (queues.data ?? []).map((queue) => ({ value: queue.id, label: queue.name })),
+      accountId: (accounts.data ?? []).map((account) => ({ value: account.id, label: `${account.key} · ${account.name}` })),
+      dispositionId: (dispositions.data ?? []).map((disposition) => ({ value: disposition.id, label: disposition.name })),
+    }),
+    [users.data, queues.data, accounts.data, dispositions.data],
+  );
   const queueNames = useMemo(() => new Map((queues.data ?? []).map((queue) => [queue.id, queue.name])), [queues.data]);
 
   // Timers call the latest render's functions, so a refresh uses the filters shown now, not those of the event's time.
   const latest = useRef({ reloadRealtime, search: list.search });
   latest.current = { reloadRealtime, search: list.search };
   useLiveEvents((event) => {
-    if (event.data?.kind === 'presence') return;
+    const reloadRealtimeSoon = () => {
+      clearTimeout(timers.current.realtime);
+      timers.current.realtime = setTimeout(() => void latest.current.reloadRealtime(), 150);
+    };
+    // An agent of this account changed presence (paused by routing, gone offline…): the team's row changes.
+    if (event.data?.kind === 'presence') {
+      if (accountId !== null && event.data.accountIds?.includes(accountId)) reloadRealtimeSoon();
+      return;
+    }
     if (event.event !== 'connected' && event.data?.accountId !== accountId) return;
-    clearTimeout(timers.current.realtime);
-    timers.current.realtime = setTimeout(() => void latest.current.reloadRealtime(), 150);
+    reloadRealtimeSoon();
     clearTimeout(timers.current.list);
     timers.current.list = setTimeout(() => void latest.current.search(), 600);
     if (event.data?.interactionId === spyId) setSpyVersion((value) => value + 1);
@@ -66,7 +88,7 @@ export function Supervisor({ user }: { user: User }) {
       <ErrorText error={accounts.error} />
       <section aria-labelledby="realtime-title" class="realtime">
         <h2 id="realtime-title">Realtime</h2>
-        <RealtimePanel realtime={realtime} queues={queueNames} users={userNames} />
+        <RealtimePanel realtime={realtime} queues={queueNames} />
       </section>
       <section aria-labelledby="list-title" class="interactions">
         <h2 id="list-title">Interactions</h2>
@@ -85,6 +107,7 @@ export function Supervisor({ user }: { user: User }) {
             setMatch={list.query.setMatch}
             conditions={list.query.conditions}
             setConditions={list.query.setConditions}
+            pickers={pickers}
           />
           <div class="actions">
             <button type="submit" class="primary">

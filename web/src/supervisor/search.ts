@@ -2,7 +2,7 @@
  * The advanced search builder's model: conditions the supervisor adds, edits, disables and deletes,
  * turned into the body of POST /api/interactions/search. Pure (unit-tested in tests/unit).
  */
-import { SEARCH_FIELDS, type SearchField } from '../../../domain/interaction-search';
+import { OPERATORS_BY_KIND, SEARCH_FIELDS, type SearchField } from '../../../domain/interaction-search';
 
 export interface DraftCondition {
   key: number;
@@ -36,6 +36,73 @@ const INPUT_OF: Record<(typeof SEARCH_FIELDS)[SearchField], InputKind> = {
 /** The field list itself comes from the API's OpenAPI document; a field this client does not know is text. */
 export function inputKind(field: string): InputKind {
   return Object.hasOwn(SEARCH_FIELDS, field) ? INPUT_OF[SEARCH_FIELDS[field as SearchField]] : 'text';
+}
+
+/** Fields whose value is one of the account's things, picked by name: the request carries its id. */
+export const PICKED_FIELDS = ['agentId', 'queueId', 'accountId', 'dispositionId'] as const;
+export type PickedField = (typeof PICKED_FIELDS)[number];
+
+export function pickedField(field: string): field is PickedField {
+  return (PICKED_FIELDS as readonly string[]).includes(field);
+}
+
+const FIELD_LABELS: Record<SearchField, string> = {
+  id: 'Interaction number',
+  subject: 'Subject',
+  customerEmail: 'Customer email',
+  customerName: 'Customer name',
+  status: 'Status',
+  read: 'Read',
+  agentId: 'Agent',
+  queueId: 'Queue',
+  accountId: 'Account',
+  dispositionId: 'Disposition',
+  priority: 'Priority',
+  tags: 'Tags',
+  createdAt: 'Created',
+  closedAt: 'Closed',
+  lastMessageAt: 'Last message',
+};
+
+/** A field as people name it; a field this client does not know keeps the API's name. */
+export function fieldLabel(field: string): string {
+  return Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field as SearchField] : field;
+}
+
+const OPERATOR_WORDS: Record<string, string> = {
+  equals: 'is',
+  notEquals: 'is not',
+  contains: 'contains',
+  startsWith: 'starts with',
+  endsWith: 'ends with',
+  greaterThan: 'is greater than',
+  lessThan: 'is less than',
+  in: 'is one of',
+  isEmpty: 'is empty',
+};
+
+/** An operator in words, as it reads after the field: "Created is after", "Agent is not set". */
+export function operatorLabel(field: string, operator: string): string {
+  const kind = inputKind(field);
+  if (kind === 'date' && operator === 'greaterThan') return 'is after';
+  if (kind === 'date' && operator === 'lessThan') return 'is before';
+  if (pickedField(field) && operator === 'isEmpty') return 'is not set';
+  if (field === 'tags' && operator === 'contains') return 'include';
+  if (field === 'tags' && operator === 'in') return 'include one of';
+  if (field === 'tags' && operator === 'isEmpty') return 'are none';
+  return OPERATOR_WORDS[operator] ?? operator;
+}
+
+/**
+ * The operators that make sense for a field, among those the server accepts: a picked agent or queue is never
+ * "greater than"; a field this client does not know takes them all.
+ */
+export function operatorsFor(field: string, accepted: string[]): string[] {
+  if (!Object.hasOwn(SEARCH_FIELDS, field)) return accepted;
+  const fitting: readonly string[] = OPERATORS_BY_KIND[SEARCH_FIELDS[field as SearchField]];
+  return accepted.filter(
+    (operator) => fitting.includes(operator) && !(pickedField(field) && (operator === 'greaterThan' || operator === 'lessThan')),
+  );
 }
 
 function conditionValue(condition: DraftCondition): unknown {
