@@ -8,15 +8,16 @@ import type { RequestHandler } from 'express';
  * Scripts only from this origin, never inline: the web client is one module script built by Vite, and the docs
  * page loads Swagger UI and its start-up from /docs. Styles may be inline: Preact and Swagger UI set style
  * attributes, and a thread shows sanitized email HTML, inline styles included, in a sandboxed srcdoc frame, which
- * inherits this policy (the frame adds its own, stricter one). Images from data: URIs (Swagger UI's icons, emails'
- * inline images) and blob: (attachment previews, which may also open in a frame, e.g. a PDF). Nobody may frame the
- * pages (clickjacking).
+ * inherits this policy (the frame adds its own, stricter one). Images from data: URIs (Swagger UI's icons), blob:
+ * (attachment previews and emails' inline pictures, fetched with the user's authorization) and the web: an email's
+ * remote images, which the thread's frame refuses by its own policy until the user asks to load them for that
+ * message (web/src/Thread.tsx); the client itself shows no remote image. Nobody may frame the pages (clickjacking).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
+  "img-src 'self' data: blob: http: https:",
   "font-src 'self' data:",
   "connect-src 'self'",
   "frame-src 'self' blob:",

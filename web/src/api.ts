@@ -76,6 +76,11 @@ export async function download(method: 'GET' | 'POST', path: string, fallbackNam
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/** A file the API serves, fetched with the user's authorization (for previews shown as blob: URLs). */
+export async function getBlob(path: string): Promise<Blob> {
+  return (await send('GET', path)).blob();
+}
+
 /** Lists answer `{ items, nextCursor }`; this follows the cursor to the end (bounded). */
 export async function listAll<T>(path: string, maxPages = 20): Promise<T[]> {
   const items: T[] = [];
