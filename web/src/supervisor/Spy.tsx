@@ -1,4 +1,4 @@
-/** Spying on one interaction: its thread and routing history, internal notes, zip download, the workflow in Temporal's Web UI. */
+/** Spying on one interaction: its thread and routing history (as sentences; the raw event on hover), internal notes, zip download, the workflow in Temporal's Web UI. */
 import { useState } from 'preact/hooks';
 import { download, get, post } from '../api';
 import { NoteForm } from '../NoteForm';
@@ -8,6 +8,7 @@ import type { InteractionDetail, User } from '../types';
 import { UncertainSends } from '../UncertainSends';
 import { ErrorText, formatDate, Notice, useLoad } from '../ui';
 import { AgentOptions } from './Filters';
+import { describeHistory } from './history';
 
 export function Spy({
   interactionId,
@@ -15,12 +16,19 @@ export function Spy({
   users,
   version,
   onClose,
+  queues,
+  accounts,
+  dispositions,
 }: {
   interactionId: number;
   user: User;
   users: User[];
   version: number;
   onClose: () => void;
+  /** Names for the routing history's sentences. */
+  queues: Map<number, string>;
+  accounts: Map<number, string>;
+  dispositions: Map<number, string>;
 }) {
   const [localVersion, setLocalVersion] = useState(0);
   const detail = useLoad(() => get<InteractionDetail>(`/interactions/${interactionId}`), [interactionId, version, localVersion]);
@@ -94,9 +102,10 @@ export function Spy({
           <details>
             <summary>Routing history ({interaction.events.length})</summary>
             <ol class="events">
-              {interaction.events.map((event) => (
-                <li key={event.id}>
-                  <time dateTime={event.createdAt}>{formatDate(event.createdAt)}</time> {event.type}
+              {describeHistory(interaction.events, { agents: authors, queues, accounts, dispositions }).map((event) => (
+                <li key={event.id} data-event-type={event.type}>
+                  <time dateTime={event.createdAt}>{formatDate(event.createdAt)}</time>{' '}
+                  <span title={`${event.type} ${JSON.stringify(event.detail)}`}>{event.sentence}</span>
                 </li>
               ))}
             </ol>

@@ -48,6 +48,11 @@ export function Supervisor({ user }: { user: User }) {
         : listAll<Disposition>(`/accounts/${accountId}/dispositions`).catch(() => [] as Disposition[]),
     [accountId],
   );
+  const accountNames = useMemo(() => new Map((accounts.data ?? []).map((account) => [account.id, account.name])), [accounts.data]);
+  const dispositionNames = useMemo(
+    () => new Map((dispositions.data ?? []).map((disposition) => [disposition.id, disposition.name])),
+    [dispositions.data],
+  );
   const pickers = useMemo<Pickers>(
     () => ({
       agentId: (users.data ?? []).filter((person) => person.role !== 'admin').map((person) => ({ value: person.id, label: person.name })),
@@ -137,7 +142,17 @@ export function Supervisor({ user }: { user: User }) {
         )}
       </section>
       {spyId !== null && (
-        <Spy key={spyId} interactionId={spyId} user={user} users={users.data ?? []} version={spyVersion} onClose={() => setSpyId(null)} />
+        <Spy
+          key={spyId}
+          interactionId={spyId}
+          user={user}
+          users={users.data ?? []}
+          version={spyVersion}
+          onClose={() => setSpyId(null)}
+          queues={queueNames}
+          accounts={accountNames}
+          dispositions={dispositionNames}
+        />
       )}
     </main>
   );
