@@ -2,6 +2,7 @@
  * Transfers on the real Temporal dev server: the holding agent hands the interaction to an agent or a queue; the
  * transferee has the account's transfer timeout to accept, else it returns to the transferring agent, unread.
  */
+import { offerAcceptedSignal, routingStatusQuery } from '../../contracts/route-email';
 import { waitFor } from '../../scripts/services/process-tools';
 import { recordHistoryIfAsked } from '../support/histories';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -55,6 +56,26 @@ describe('transfer', () => {
     const events = await platform.db.routingEvent.findMany({ where: { interactionId: routed.interactionId }, orderBy: { id: 'asc' } });
     expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['transfer-started', 'accepted']));
     recordHistoryIfAsked(routed.workflowId, 'route-email-transfer-to-agent-accepted');
+  });
+
+  it('keeps transferring when news of the accept that began the hold arrives late, after the transfer', async () => {
+    const { scenario, routed } = await heldInteraction();
+    const [from, to] = scenario.agents;
+    const accepted = await platform.db.offer.findFirstOrThrow({ where: { interactionId: routed.interactionId, state: 'accepted' } });
+    expect((await transfer(scenario, 0, routed.interactionId, { agentId: to!.id })).body).toEqual({ state: 'transferring' });
+    // The run may learn of an accept from its own step before the signal the API sent for it: that signal is old
+    // news whenever it comes, and must not hand the interaction back to the agent who is passing it on.
+    await platform.temporal.workflow
+      .getHandle(routed.workflowId)
+      .signal(offerAcceptedSignal, { reservation: accepted.reservation, agentId: from!.id });
+    expect((await from!.api.post(`/api/interactions/${routed.interactionId}/close`, {})).status).toBe(409);
+    expect((await platform.temporal.workflow.getHandle(routed.workflowId).query(routingStatusQuery)).holderAgentId).toBeNull();
+
+    const offer = await waitForOffer(to!, { source: 'transfer' });
+    expect((await to!.api.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
+    expect((await to!.api.post(`/api/interactions/${routed.interactionId}/close`, {})).body).toEqual({ state: 'closed' });
+    expect(await routed.result()).toMatchObject({ state: 'closed', agentId: to!.id });
+    recordHistoryIfAsked(routed.workflowId, 'route-email-transfer-late-accept-news');
   });
 
   it('hands the interaction to a queue, whose agents race for it', async () => {

@@ -4,7 +4,7 @@
  * the dispatcher when one frees up) and accepts; the workflow holds the timers — each offer's expiry and the step's
  * deadline — and hears of offers and answers by signal. A waiting interaction costs nothing: no poll, one timer.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import {
   offerAcceptedSignal,
   offerDeclinedSignal,
@@ -28,6 +28,8 @@ export class PlacedRun extends RoutingRun {
   offersChanged = false;
   /** Routing steps entered so far: names each step's offers (s<step>-o<id>), so a retried step finds its own. */
   steps = 0;
+  /** The last step an agent accepted in: a later signal about an accept of that step (or before) is old news. */
+  heldStep = 0;
   context: RoutingStart | undefined;
 
   constructor(input: RouteEmailInput) {
@@ -62,6 +64,7 @@ export class PlacedRun extends RoutingRun {
 
   /** An accept won: the agent holds the interaction; every other offer of the step is over. */
   hold(agentId: number): void {
+    this.heldStep = this.steps;
     this.pending.clear();
     this.waiting = false;
     this.status.holderAgentId = agentId;
@@ -83,11 +86,20 @@ export function installOfferHandlers(run: PlacedRun): void {
     run.track(offers);
     run.setState('offered', { queueId });
   });
-  setHandler(offerAcceptedSignal, ({ agentId }) => {
+  setHandler(offerAcceptedSignal, ({ reservation, agentId }) => {
+    // The run may hear of an accept from its own step first (the activity's answer) and of the signal later, even
+    // after a transfer has let the interaction go: holding again then would give it back to the transferring agent.
+    if (stepOf(reservation) <= run.heldStep && patched('old-accept-news-ignored')) return;
     if (run.status.holderAgentId !== agentId) run.hold(agentId);
   });
   setHandler(offerDeclinedSignal, ({ reservation }) => run.forget([reservation]));
   setHandler(offersWithdrawnSignal, ({ reservations }) => run.forget(reservations));
+}
+
+/** The step an offer belongs to, from its reservation (s<step>-o<id>). */
+function stepOf(reservation: string): number {
+  const match = /^s(\d+)-/.exec(reservation);
+  return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
 }
 
 export type StepTarget = { kind: 'queues'; queueIds: number[] } | { kind: 'agent'; agentId: number; always: boolean };
