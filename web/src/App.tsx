@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, post, storedToken, storeToken } from './api';
 import { Admin } from './admin/Admin';
 import { Desk } from './agent/Desk';
+import { clearDrafts, setDraftOwner } from './drafts';
 import { onLiveStatus, liveStatus, startLiveEvents, stopLiveEvents } from './live';
 import { Supervisor } from './supervisor/Supervisor';
 import type { User } from './types';
@@ -113,6 +114,8 @@ export function App() {
     return () => stopLiveEvents();
   }, [userId]);
 
+  // Set while rendering, before any composer below reads its draft: drafts are per signed-in user.
+  setDraftOwner(user?.id ?? null);
   if (checking) return <p class="notice">Loading…</p>;
   if (!user) return <Login onLogin={setUser} />;
 
@@ -153,6 +156,7 @@ export function App() {
           type="button"
           class="link"
           onClick={() => {
+            clearDrafts(user.id);
             storeToken(null);
             setUser(null);
           }}

@@ -17,58 +17,60 @@ export function InteractionList({
 }) {
   const allSelected = rows.length > 0 && rows.every((row) => selection.selected.has(row.id));
   return (
-    <table class="interaction-list">
-      <thead>
-        <tr>
-          <th scope="col">
-            <input
-              type="checkbox"
-              aria-label="Select all shown"
-              checked={allSelected}
-              onChange={() => selection.set(allSelected ? [] : rows.map((row) => row.id))}
-            />
-          </th>
-          <th scope="col">#</th>
-          <th scope="col">Subject</th>
-          <th scope="col">Customer</th>
-          <th scope="col">Status</th>
-          <th scope="col">Routing</th>
-          <th scope="col">Agent</th>
-          <th scope="col">Created</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.id} data-interaction-id={row.id} class={`${row.read ? '' : 'unread'}${row.id === spyId ? ' current' : ''}`}>
-            <td>
+    <div class="table-scroll">
+      <table class="interaction-list">
+        <thead>
+          <tr>
+            <th scope="col">
               <input
                 type="checkbox"
-                aria-label={`Select interaction ${row.id}`}
-                checked={selection.selected.has(row.id)}
-                onChange={() => selection.toggle(row.id)}
+                aria-label="Select all shown"
+                checked={allSelected}
+                onChange={() => selection.set(allSelected ? [] : rows.map((row) => row.id))}
               />
-            </td>
-            <td>{row.id}</td>
-            <td>
-              <button type="button" class="link" onClick={() => onSpy(row.id)}>
-                {row.subject || '(no subject)'}
-              </button>
-            </td>
-            <td>{row.customerName ? `${row.customerName} <${row.customerEmail}>` : row.customerEmail}</td>
-            <td>{row.status}</td>
-            <td>{row.routingState}</td>
-            <td>{row.agentName ?? ''}</td>
-            <td>{formatDate(row.createdAt)}</td>
+            </th>
+            <th scope="col">#</th>
+            <th scope="col">Subject</th>
+            <th scope="col">Customer</th>
+            <th scope="col">Status</th>
+            <th scope="col">Routing</th>
+            <th scope="col">Agent</th>
+            <th scope="col">Created</th>
           </tr>
-        ))}
-        {rows.length === 0 && (
-          <tr>
-            <td colSpan={8} class="muted">
-              No interactions match.
-            </td>
-          </tr>
-        )}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-interaction-id={row.id} class={`${row.read ? '' : 'unread'}${row.id === spyId ? ' current' : ''}`}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Select interaction ${row.id}`}
+                  checked={selection.selected.has(row.id)}
+                  onChange={() => selection.toggle(row.id)}
+                />
+              </td>
+              <td>{row.id}</td>
+              <td>
+                <button type="button" class="link" onClick={() => onSpy(row.id)}>
+                  {row.subject || '(no subject)'}
+                </button>
+              </td>
+              <td>{row.customerName ? `${row.customerName} <${row.customerEmail}>` : row.customerEmail}</td>
+              <td>{row.status}</td>
+              <td>{row.routingState}</td>
+              <td>{row.agentName ?? ''}</td>
+              <td>{formatDate(row.createdAt)}</td>
+            </tr>
+          ))}
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={8} class="muted">
+                No interactions match.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 /** Spying on one interaction: its thread and routing history (as sentences; the raw event on hover), internal notes, zip download, the workflow in Temporal's Web UI. */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { download, get, post } from '../api';
 import { NoteForm } from '../NoteForm';
 import { capabilities } from '../capabilities';
@@ -41,10 +41,13 @@ export function Spy({
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const interaction = detail.data;
+  // Under the list on a narrow window: brought into view when opened (a wide window shows it beside the list).
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => section.current?.scrollIntoView?.({ block: 'nearest' }), []);
   const authors = new Map(users.map((person) => [person.id, person.name]));
   authors.set(user.id, user.name);
   return (
-    <section class="spy" aria-labelledby="spy-title">
+    <section class="spy" aria-labelledby="spy-title" ref={section}>
       <header class="spy-header">
         <h2 id="spy-title">
           Interaction #{interactionId}
