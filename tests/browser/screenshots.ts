@@ -158,7 +158,7 @@ describe('screenshots of the web client', () => {
     // The action plan editor, with the API's message on a jump that lands nowhere.
     const adminPage = await openPage(browser, platform.apiUrl);
     await logIn(adminPage.page, 'ada@shop.example', password);
-    await adminPage.page.goto('/app/admin?section=plan');
+    await adminPage.page.goto('/app/admin/plan');
     await adminPage.page.getByRole('combobox', { name: 'Account' }).selectOption({ label: 'SHOP · Shop support' });
     const steps = adminPage.page.getByRole('form', { name: 'Action plan steps' });
     await steps.getByRole('listitem', { name: 'Step 3' }).waitFor();

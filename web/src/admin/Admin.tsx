@@ -1,5 +1,5 @@
 /** The admin pages: accounts and memberships, agents, queues, pause statuses, dispositions, canned answers, action plans. */
-import { useState } from 'preact/hooks';
+import { navigate, usePath } from '../router';
 import { onTabListKeyDown } from '../ui';
 import { Accounts } from './Accounts';
 import { ActionPlanEditor } from './ActionPlan';
@@ -18,26 +18,17 @@ const SECTIONS = {
 type Section = keyof typeof SECTIONS;
 
 export function Admin() {
-  const [section, setSection] = useState<Section>(() => {
-    const wanted = new URLSearchParams(location.search).get('section');
-    return wanted && wanted in SECTIONS ? (wanted as Section) : 'accounts';
-  });
+  // Each section has its address ("/admin/queues"); the old "?section=queues" links still open it.
+  const path = usePath();
+  const named = path.split('/')[2] ?? new URLSearchParams(location.search).get('section');
+  const section: Section = named && named in SECTIONS ? (named as Section) : 'accounts';
   const [, Component] = SECTIONS[section];
   return (
     <main class="admin">
       <h1 class="sr-only">Admin</h1>
       <nav class="admin-nav" role="tablist" onKeyDown={onTabListKeyDown} aria-label="Admin sections" aria-orientation="vertical">
         {(Object.keys(SECTIONS) as Section[]).map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            aria-selected={name === section}
-            onClick={() => {
-              setSection(name);
-              history.replaceState(null, '', `?section=${name}`);
-            }}
-          >
+          <button key={name} type="button" role="tab" aria-selected={name === section} onClick={() => navigate(`/admin/${name}`)}>
             {SECTIONS[name][0]}
           </button>
         ))}
