@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { closeUpdate, forwardUpdate, replyUpdate } from '../../contracts/route-email';
 import type { OutboundRequest } from '../../domain/email';
+import { htmlToPlainText } from '../../platform/html-text';
+import { sanitizeEmailHtml } from '../../platform/sanitize';
 import type { RouterContext } from '../deps';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
 import { closeSchema, forwardSchema, replySchema } from '../schemas/agent-actions';
@@ -51,11 +53,19 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
         { field: 'cannedAnswerId', reason: 'neither a global canned answer nor one of this account' },
       ]);
     }
+    // Agent HTML goes out under the inbound allow-list; a client that sends no text gets the text part made from it.
+    const html = body.html === undefined ? undefined : sanitizeEmailHtml(body.html);
+    const text = html !== undefined && body.text.trim() === '' ? htmlToPlainText(html) : body.text;
+    if (html !== undefined && text.trim() === '' && body.cannedAnswerId === undefined && !/<img\b/i.test(html)) {
+      throw AppError.badRequest('html has nothing to send', [
+        { field: 'html', reason: 'no words are left once scripts and other unsafe content are removed' },
+      ]);
+    }
     return {
       agentId: user.id,
       requestId: body.requestId ?? randomUUID(),
-      text: body.text,
-      ...(body.html !== undefined ? { html: body.html } : {}),
+      text,
+      ...(html !== undefined ? { html } : {}),
       ...(body.cannedAnswerId !== undefined ? { cannedAnswerId: body.cannedAnswerId } : {}),
       attachments: await storeAttachments(body.attachments),
     };

@@ -1,13 +1,18 @@
 /**
- * Reply and forward: canned answers (the account's blended list: global + the account's own, searchable),
- * the assistant's suggestion, attachments. The account's body template is applied by the server.
+ * Reply and forward: a rich-text editor (loaded on demand; plain text at the agent's choice), canned answers (the
+ * account's blended list: global + the account's own, searchable) inserted at the cursor as editable text, the
+ * assistant's suggestion, attachments, Ctrl+Enter to send. The words are kept as a draft in this browser until sent.
+ * The account's body template is applied by the server.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { renderTemplate } from '../../../domain/templates';
 import { fileToAttachment, listAll, post } from '../api';
 import { capabilities } from '../capabilities';
+import { loadDraft, saveDraft } from '../drafts';
 import type { Account, CannedAnswer, InteractionDetail, User } from '../types';
 import { ErrorText, formatBytes, Notice, useLoad } from '../ui';
+import type { EditorHandle, RichEditor as RichEditorComponent } from './editor/RichEditor';
+import { textToHtml } from './editor/html';
 
 function requestId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -24,36 +29,93 @@ function parseAddresses(value: string): Array<{ address: string; name?: string }
     });
 }
 
-export function Composer({
-  mode,
-  interaction,
-  account,
-  user,
-  suggested,
-  onSent,
-}: {
+/** What is being written, as kept in the draft: the words in both forms and, on a forward, its fields. */
+interface ComposerDraft {
+  /** Kept with the words: sending again after a reload can never send twice. */
+  requestId: string;
+  format: 'rich' | 'plain';
+  html: string;
+  text: string;
+  to: string;
+  cc: string;
+  includePrevious: boolean;
+}
+
+/** Ctrl+Enter (Cmd+Enter) sends from anywhere in the form. */
+function submitOnCtrlEnter(event: KeyboardEvent & { currentTarget: HTMLFormElement }): void {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.altKey) {
+    event.preventDefault();
+    event.currentTarget.requestSubmit();
+  }
+}
+
+const usedSuggestions = new Set<number>();
+
+let editorModule: Promise<typeof RichEditorComponent> | null = null;
+/** The editor is its own chunk: the desk's first load does not carry it. */
+function loadEditor(): Promise<typeof RichEditorComponent> {
+  editorModule ??= import('./editor/RichEditor').then((module) => module.RichEditor);
+  return editorModule;
+}
+
+type ComposerProps = {
   mode: 'reply' | 'forward';
   interaction: InteractionDetail;
   account: Account | undefined;
   user: User;
   suggested: { title: string; text: string; cannedAnswerId?: number; at: number } | null;
   onSent: () => void;
-}) {
+};
+
+/** One composer per interaction: its draft never follows the agent to another interaction. */
+export function Composer(props: ComposerProps) {
+  return <ComposerForm key={props.interaction.id} {...props} />;
+}
+
+function ComposerForm({ mode, interaction, account, user, suggested, onSent }: ComposerProps) {
   const cannedAnswers = useLoad(() => listAll<CannedAnswer>(`/accounts/${interaction.accountId}/canned-answers`), [interaction.accountId]);
   const accepts = useLoad(() => capabilities(), []);
   const [search, setSearch] = useState('');
-  const [text, setText] = useState('');
-  /** The canned answer the server appends to the agent's words (when it takes cannedAnswerId). */
-  const [canned, setCanned] = useState<{ id: number; name: string; body: string } | null>(null);
+  const fresh = (): ComposerDraft => ({
+    requestId: requestId(),
+    format: 'rich',
+    html: '',
+    text: '',
+    to: '',
+    cc: '',
+    includePrevious: account?.includeMessageOnForward === true,
+  });
+  const [restored, setRestored] = useState(() => loadDraft<ComposerDraft>(mode, interaction.id));
+  const [draft, setDraft] = useState<ComposerDraft>(() => ({ ...fresh(), ...restored }));
+  /** Every change is kept at once (not after the next paint): a reload right after a keystroke keeps it. */
+  const keep = (next: ComposerDraft) => {
+    const hasWords = next.text.trim() !== '' || next.to.trim() !== '' || next.cc.trim() !== '';
+    saveDraft(mode, interaction.id, hasWords ? next : null);
+    return next;
+  };
+  const update = (change: Partial<ComposerDraft>) => {
+    setDraft((current) => keep({ ...current, ...change }));
+    setSent(false);
+  };
   const [files, setFiles] = useState<File[]>([]);
-  const [to, setTo] = useState('');
-  const [cc, setCc] = useState('');
-  const [includePrevious, setIncludePrevious] = useState(account?.includeMessageOnForward === true);
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [draftId, setDraftId] = useState(requestId);
+  const [Editor, setEditor] = useState<typeof RichEditorComponent | null>(null);
+  const [editorFailed, setEditorFailed] = useState(false);
+  /** A new editor (its content set from the draft) after a send, a discard or a switch back from plain text. */
+  const [editorKey, setEditorKey] = useState(0);
+  const editor = useRef<EditorHandle | null>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
 
+  useEffect(() => {
+    loadEditor().then(
+      (component) => setEditor(() => component),
+      () => setEditorFailed(true),
+    );
+  }, []);
+
+  const plain = draft.format === 'plain' || editorFailed;
   const fields = mode === 'reply' ? accepts.data?.replyFields : accepts.data?.forwardFields;
   const templateData = {
     subject: interaction.subject,
@@ -62,23 +124,39 @@ export function Composer({
     interaction: { id: interaction.id, subject: interaction.subject },
     account: { key: account?.key ?? '', name: account?.name ?? '', email: account?.emailAddress ?? '' },
   };
-  const insertText = (body: string) => {
-    const rendered = renderTemplate(body, templateData);
-    setText((current) => (current.trim() ? `${current.replace(/\s+$/, '')}\n\n${rendered}` : rendered));
+  const customerMessage = [...interaction.messages].reverse().find((message) => message.direction === 'inbound' && message.text);
+  const quote = customerMessage
+    ? {
+        heading: `${customerMessage.fromName || customerMessage.fromAddress || interaction.customerEmail} wrote:`,
+        text: customerMessage.text!.trim(),
+      }
+    : null;
+
+  /** Words (a canned answer, a suggestion) go where the cursor is, as text the agent can edit. */
+  const insert = (text: string) => {
     setSent(false);
+    if (!plain && editor.current) return editor.current.insertText(text);
+    const box = textarea.current;
+    if (plain && box) {
+      box.focus();
+      box.setRangeText(text, box.selectionStart, box.selectionEnd, 'end');
+      return update({ text: box.value });
+    }
+    // The editor is still loading: the words join the end of the draft it will open with.
+    update({ text: `${draft.text}${text}`, html: `${draft.html}${textToHtml(text)}` });
+    setEditorKey((value) => value + 1);
   };
-  /** A server that takes cannedAnswerId renders and appends the answer itself; an older one gets it as text. */
-  const chooseCanned = (answer: { id: number; name: string; body: string }) => {
-    if (fields?.has('cannedAnswerId')) {
-      setCanned(answer);
-      setSent(false);
-    } else insertText(answer.body);
+  const insertQuote = () => {
+    if (!quote) return;
+    const quoted = `${quote.heading}\n${quote.text.replace(/^/gm, '> ')}\n`;
+    insert(quoted);
   };
 
   useEffect(() => {
-    if (!suggested) return;
-    if (suggested.cannedAnswerId !== undefined) chooseCanned({ id: suggested.cannedAnswerId, name: suggested.title, body: suggested.text });
-    else insertText(suggested.text);
+    // Each suggestion is inserted once, though the composer opens again (another tab) while it is the latest.
+    if (!suggested || usedSuggestions.has(suggested.at)) return;
+    usedSuggestions.add(suggested.at);
+    insert(renderTemplate(suggested.text, templateData));
   }, [suggested?.at]);
 
   const matching = useMemo(() => {
@@ -91,35 +169,41 @@ export function Composer({
   const canAttach = fields?.has('attachments') === true;
   const forwardMissing = mode === 'forward' && accepts.data && !accepts.data.forward;
   const bodyTemplate = account?.bodyTemplate;
+  const labelId = `composer-${mode}-label`;
+  const label = mode === 'reply' ? `Reply to ${interaction.customerEmail}` : 'Message';
 
   return (
     <form
       class="composer"
       aria-label={mode === 'reply' ? 'Reply' : 'Forward'}
+      onKeyDown={submitOnCtrlEnter}
       onSubmit={async (event) => {
         event.preventDefault();
+        if (sending) return;
+        if (draft.text.trim() === '') return setError(new Error(`Write the ${mode === 'reply' ? 'reply' : 'message'} before sending.`));
         setSending(true);
         try {
           const attachments = canAttach && files.length > 0 ? await Promise.all(files.map(fileToAttachment)) : undefined;
-          const optional = {
-            ...(canned ? { cannedAnswerId: canned.id } : {}),
+          const words = {
+            text: draft.text,
+            ...(!plain && fields?.has('html') !== false ? { html: draft.html } : {}),
+            requestId: draft.requestId,
             ...(attachments ? { attachments } : {}),
           };
           if (mode === 'reply') {
-            await post(`/interactions/${interaction.id}/reply`, { text, requestId: draftId, ...optional });
+            await post(`/interactions/${interaction.id}/reply`, words);
           } else {
             await post(`/interactions/${interaction.id}/forward`, {
-              to: parseAddresses(to),
-              ...(cc.trim() ? { cc: parseAddresses(cc) } : {}),
-              text,
-              ...(fields?.has('includePreviousMessage') ? { includePreviousMessage: includePrevious } : {}),
-              ...optional,
+              to: parseAddresses(draft.to),
+              ...(draft.cc.trim() ? { cc: parseAddresses(draft.cc) } : {}),
+              ...words,
+              ...(fields?.has('includePreviousMessage') ? { includePreviousMessage: draft.includePrevious } : {}),
             });
           }
-          setText('');
+          setDraft(keep({ ...fresh(), format: draft.format }));
+          setEditorKey((value) => value + 1);
+          setRestored(null);
           setFiles([]);
-          setCanned(null);
-          setDraftId(requestId());
           setSent(true);
           setError(null);
           onSent();
@@ -131,6 +215,22 @@ export function Composer({
       }}
     >
       {forwardMissing && <Notice>This server does not offer forwarding yet.</Notice>}
+      {restored && (
+        <Notice>
+          Draft restored.{' '}
+          <button
+            type="button"
+            class="small"
+            onClick={() => {
+              setDraft(keep({ ...fresh(), format: draft.format }));
+              setEditorKey((value) => value + 1);
+              setRestored(null);
+            }}
+          >
+            Discard draft
+          </button>
+        </Notice>
+      )}
       {mode === 'forward' && (
         <>
           <label>
@@ -138,17 +238,17 @@ export function Composer({
             <input
               type="text"
               required
-              value={to}
+              value={draft.to}
               placeholder="name@example.com, Other <other@example.com>"
-              onInput={(e) => setTo(e.currentTarget.value)}
+              onInput={(e) => update({ to: e.currentTarget.value })}
             />
           </label>
           <label>
             Cc
-            <input type="text" value={cc} onInput={(e) => setCc(e.currentTarget.value)} />
+            <input type="text" value={draft.cc} onInput={(e) => update({ cc: e.currentTarget.value })} />
           </label>
           <label class="inline">
-            <input type="checkbox" checked={includePrevious} onChange={(e) => setIncludePrevious(e.currentTarget.checked)} />
+            <input type="checkbox" checked={draft.includePrevious} onChange={(e) => update({ includePrevious: e.currentTarget.checked })} />
             Include the previous message
           </label>
         </>
@@ -162,7 +262,14 @@ export function Composer({
         <ul class="canned-list" aria-label="Canned answers">
           {matching.map((answer) => (
             <li key={answer.id}>
-              <button type="button" class="link" onClick={() => chooseCanned(answer)} title={answer.body}>
+              <button
+                type="button"
+                class="link"
+                // The cursor stays in the text: the answer goes where the agent was writing.
+                onMouseDown={(event) => event.preventDefault()}
+                onClick={() => insert(renderTemplate(answer.body, templateData))}
+                title={answer.body}
+              >
                 {answer.name}
               </button>
               <span class="badge">{answer.accountId === null ? 'global' : (account?.key ?? 'account')}</span>
@@ -172,30 +279,56 @@ export function Composer({
         </ul>
         <ErrorText error={cannedAnswers.error} />
       </details>
-      <label>
-        {mode === 'reply' ? `Reply to ${interaction.customerEmail}` : 'Message'}
-        <textarea
-          name="text"
-          rows={8}
-          required={!canned}
-          value={text}
-          onInput={(event) => {
-            setText(event.currentTarget.value);
-            setSent(false);
-          }}
-        />
-      </label>
-      {canned && (
-        <section class="canned-chosen" aria-label="Canned answer to append">
-          <p>
-            <strong>Canned answer:</strong> {canned.name}{' '}
-            <button type="button" class="small" onClick={() => setCanned(null)} aria-label={`Remove canned answer ${canned.name}`}>
-              Remove
+      <div class="composer-words">
+        <div class="composer-words-head">
+          <span id={labelId} class="label">
+            {label}
+          </span>
+          {!editorFailed && (
+            <button
+              type="button"
+              class="small"
+              aria-pressed={plain}
+              onClick={() => {
+                if (plain) {
+                  update({ format: 'rich', html: textToHtml(draft.text) });
+                  setEditorKey((value) => value + 1);
+                } else update({ format: 'plain' });
+              }}
+            >
+              Plain text
             </button>
-          </p>
-          <pre class="text-body">{renderTemplate(canned.body, templateData)}</pre>
-        </section>
-      )}
+          )}
+        </div>
+        {plain ? (
+          <>
+            {quote && (
+              <button type="button" class="small" onClick={insertQuote}>
+                Quote customer's message
+              </button>
+            )}
+            <textarea
+              ref={textarea}
+              name="text"
+              rows={8}
+              aria-labelledby={labelId}
+              value={draft.text}
+              onInput={(event) => update({ text: event.currentTarget.value })}
+            />
+          </>
+        ) : Editor ? (
+          <Editor
+            key={editorKey}
+            labelledBy={labelId}
+            initialHtml={draft.html}
+            handle={editor}
+            quote={quote}
+            onChange={(html, text) => update({ html, text })}
+          />
+        ) : (
+          <p class="muted">Loading the editor…</p>
+        )}
+      </div>
       {bodyTemplate?.text && <p class="muted">Sent with the account's template (signature: “{bodyTemplate.text.slice(0, 80)}”).</p>}
       <label>
         Attachments
@@ -226,7 +359,7 @@ export function Composer({
           ))}
         </ul>
       )}
-      <button type="submit" class="primary" disabled={sending || Boolean(forwardMissing)}>
+      <button type="submit" class="primary" disabled={sending || Boolean(forwardMissing)} aria-keyshortcuts="Control+Enter Meta+Enter">
         {mode === 'reply' ? 'Send reply' : 'Forward'}
       </button>
       {sent && <Notice>{mode === 'reply' ? 'Reply sent.' : 'Forwarded.'}</Notice>}
