@@ -107,7 +107,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
 
     // The account key on the tab, the notification template rendered, sound and shake as the account says.
     expect(await desk.title()).toContain(key);
-    expect(await offerCard.locator('.notification').textContent()).toBe(`Mail for ${key} from carla@customer.test: My order is late`);
+    expect(await offerCard.getAttribute('title')).toBe(`Mail for ${key} from carla@customer.test: My order is late`);
     expect(await offerCard.getAttribute('data-shake')).toBe('on');
     await desk.locator('.offers:not([data-sound-at=""])').waitFor({ timeout: 2_000 }); // the tone played
     await tileValue(watch, 'offered', '1');
@@ -307,7 +307,7 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     // The targets come from the API (the account's queues), chosen by name once loaded (a bare id field until then).
     await transfer.getByRole('combobox', { name: 'Target queue' }).selectOption(String(routed.queueId));
     await transfer.getByRole('button', { name: 'Transfer' }).click();
-    await transfer.getByText('Transfer started.').waitFor();
+    await benPage.page.getByRole('status').filter({ hasText: 'Transferred, waiting for' }).waitFor();
     await desk.locator('.offer', { hasText: 'Parcel damaged' }).waitFor({ timeout: 15_000 });
 
     expect([...anaPage.errors, ...benPage.errors, ...suePage.errors]).toEqual([]);

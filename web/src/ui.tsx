@@ -57,9 +57,61 @@ export function useLatest(): <T>(load: () => Promise<T>, apply: (value: T) => vo
   }, []);
 }
 
+/** An absolute date and time in the user's locale ("2 Dec 2026, 09:30"), for titles beside relative times. */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return '';
-  return new Date(value).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  return new Date(value).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+const RELATIVE_STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 7],
+  ['week', 4.35],
+  ['month', 12],
+  ['year', Infinity],
+];
+
+/** "3 min ago", "yesterday", "in 2 hours" in the user's locale. */
+export function relativeTime(value: string | number, now: number = Date.now()): string {
+  let amount = ((typeof value === 'number' ? value : Date.parse(value)) - now) / 1000;
+  if (Math.abs(amount) < 45) return new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }).format(0, 'second');
+  for (const [unit, size] of RELATIVE_STEPS) {
+    if (Math.abs(amount) < size)
+      return new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' }).format(Math.round(amount), unit);
+    amount /= size;
+  }
+  return '';
+}
+
+/** How long since `since`, shortly: "45 s", "3 min", "2 h 5 min", "3 d". */
+export function formatWaiting(since: string | number, now: number = Date.now()): string {
+  const seconds = Math.max(0, Math.floor((now - (typeof since === 'number' ? since : Date.parse(since))) / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  return `${Math.floor(seconds / 86_400)} d`;
+}
+
+/** The current time, renewed every `everyMs`: for what ticks on screen (waiting times, countdowns). */
+export function useNow(everyMs = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+/** A relative time that stays true as time passes, with the absolute one in its title. */
+export function RelativeTime({ value }: { value: string }) {
+  const now = useNow(30_000);
+  return (
+    <time dateTime={value} title={formatDate(value)}>
+      {relativeTime(value, now)}
+    </time>
+  );
 }
 
 export function formatBytes(size: number): string {

@@ -1,4 +1,7 @@
-/** Closing the held interaction with a disposition (required when the account says so, or while routing waits for one). */
+/**
+ * Closing the held interaction with a disposition (required when the account says so, or while routing waits for one).
+ * Compact, one line: it sits in the interaction's bar, which stays on screen whatever the thread's length.
+ */
 import { useState } from 'preact/hooks';
 import { listAll, post } from '../api';
 import type { Account, Disposition, InteractionDetail } from '../types';

@@ -7,6 +7,7 @@ import { get, listAll, post } from '../api';
 import { useLiveEvents } from '../live';
 import type { Account, InteractionSearchItem, Page, PendingOffer, User } from '../types';
 import { ErrorText, onTabListKeyDown, useLatest, useLoad } from '../ui';
+import { isHeldState } from '../labels';
 import { InteractionView } from './InteractionView';
 import { tabTitle } from './notify';
 import { OfferCard } from './OfferCard';
@@ -34,7 +35,8 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
           order: 'desc',
           limit: 100,
         }),
-      (page) => setMine(page.items),
+      // One passed on by transfer is no longer the agent's to work: it leaves the list (it comes back if nobody takes it).
+      (page) => setMine(page.items.filter((interaction) => isHeldState(interaction.routingState))),
     );
   const reload = () => {
     loadOffers().catch(setError);

@@ -1,6 +1,11 @@
-/** One live offer: the account key, the server's desk notification (shaking when new, if the account says so), accept or reject. */
+/**
+ * One live offer, compact (under 80 px): who writes, the account by name, how long they have waited (live), the
+ * subject and a preview line; the server's desk notification as its title; shaking when new, if the account says so.
+ */
 import { useEffect, useState } from 'preact/hooks';
+import { offerSourceLabel } from '../labels';
 import type { Account, PendingOffer } from '../types';
+import { formatDate, formatWaiting } from '../ui';
 
 export function OfferCard({
   offer,
@@ -27,13 +32,33 @@ export function OfferCard({
     await onAnswer(offer, response).finally(() => setBusy(false));
   };
   return (
-    <li class={`offer${shake ? ' shake' : ''}`} data-offer-id={offer.id} data-shake={shake ? 'on' : 'off'}>
-      <span class="account-key" title={account?.name}>
-        {offer.accountKey}
-      </span>
-      <p class="notification">{offer.notification.text}</p>
-      <p class="meta">
-        {offer.customerEmail} · expires in {secondsLeft} s
+    <li
+      class={`offer${shake ? ' shake' : ''}`}
+      data-offer-id={offer.id}
+      data-shake={shake ? 'on' : 'off'}
+      title={offer.notification.text}
+      data-notification={offer.notification.text}
+    >
+      <p class="offer-who">
+        <strong dir="auto">{offer.customerName || offer.customerEmail}</strong>
+        <span class="offer-account">{account?.name ?? offer.accountName}</span>
+        <span class="offer-wait" title={`Waiting since ${formatDate(offer.waitingSince)}`}>
+          <span class="sr-only">waiting </span>
+          {formatWaiting(offer.waitingSince, now)}
+        </span>
+      </p>
+      <p class="offer-subject" dir="auto">
+        {offer.source === 'transfer' || offer.source === 'assigned-agent' ? (
+          <span class="offer-source">{offerSourceLabel(offer.source)} · </span>
+        ) : null}
+        {offer.subject || '(no subject)'}
+      </p>
+      <p class="offer-preview" dir="auto">
+        {offer.preview || <span class="muted">(no text)</span>}
+      </p>
+      <p class="offer-expiry" title="Time left to accept">
+        <span class="sr-only">expires in </span>
+        {secondsLeft} s
       </p>
       <div class="actions">
         <button type="button" class="primary" disabled={busy} onClick={() => void answer('accept')}>

@@ -1,0 +1,82 @@
+/**
+ * Who wrote the interaction, beside the thread: name, address, contact list, and their other interactions in the
+ * accounts the agent may see (GET /interactions/:id/customer), each opening read-only below the list.
+ */
+import { useState } from 'preact/hooks';
+import { get } from '../api';
+import { interactionStateLabel } from '../labels';
+import { Thread } from '../Thread';
+import type { CustomerContext, InteractionDetail } from '../types';
+import { ErrorText, RelativeTime, useLoad } from '../ui';
+
+export function CustomerPanel({ interactionId, userId }: { interactionId: number; userId: number }) {
+  const customer = useLoad(() => get<CustomerContext>(`/interactions/${interactionId}/customer`), [interactionId]);
+  const [opened, setOpened] = useState<number | null>(null);
+  const context = customer.data;
+  return (
+    <section class="customer-panel" aria-labelledby="customer-title">
+      <h3 id="customer-title">Customer</h3>
+      <ErrorText error={customer.error} />
+      {context && (
+        <>
+          <p class="customer-name" dir="auto">
+            {context.name || context.email}
+          </p>
+          <p class="customer-email">{context.email}</p>
+          {context.contact && <p class="muted">Contact in {context.contact.listName}</p>}
+          <h4 id="customer-history-title">
+            {context.interactions.length === 0 ? 'No earlier interactions' : `Earlier interactions (${context.interactions.length})`}
+          </h4>
+          {context.interactions.length > 0 && (
+            <ul class="customer-history" aria-labelledby="customer-history-title">
+              {context.interactions.map((past) => (
+                <li key={past.id}>
+                  <button
+                    type="button"
+                    class="link-button"
+                    aria-expanded={opened === past.id}
+                    aria-controls={opened === past.id ? 'past-interaction' : undefined}
+                    onClick={() => setOpened(opened === past.id ? null : past.id)}
+                    dir="auto"
+                  >
+                    {past.subject || '(no subject)'}
+                  </button>
+                  <span class="muted">
+                    {interactionStateLabel({ ...past, agentId: null }, { agentName: past.agentName })} ·{' '}
+                    <RelativeTime value={past.lastMessageAt} /> · {past.accountName}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {opened !== null && <PastInteraction id={opened} userId={userId} onClose={() => setOpened(null)} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** One earlier interaction, read-only: its thread, nothing to act with. */
+function PastInteraction({ id, userId, onClose }: { id: number; userId: number; onClose: () => void }) {
+  const detail = useLoad(() => get<InteractionDetail>(`/interactions/${id}`), [id]);
+  const past = detail.data;
+  return (
+    <section id="past-interaction" class="past-interaction" aria-label={`Earlier interaction: ${past?.subject ?? id} (read-only)`}>
+      <div class="past-interaction-head">
+        <strong dir="auto">{past ? past.subject || '(no subject)' : 'Loading…'}</strong>
+        <button type="button" class="small" onClick={onClose}>
+          Hide
+        </button>
+      </div>
+      <ErrorText error={detail.error} />
+      {past && (
+        <>
+          <p class="muted">
+            #{past.id} · {interactionStateLabel(past, { youId: userId })} · read-only
+          </p>
+          <Thread messages={past.messages} />
+        </>
+      )}
+    </section>
+  );
+}
