@@ -23,6 +23,8 @@ export interface ApiDeps {
   links: { temporalUiUrl?: string; namespace: string };
   /** Judges the URLs users configure (webhooks, token endpoints) before they are stored. */
   outbound: OutboundGuard;
+  /** How often live streams send their heartbeat (default 15 s; tests shorten it). */
+  liveHeartbeatSeconds?: number;
 }
 
 /** What a route module receives: the route definer, the repositories and the use cases (never the Prisma client). */

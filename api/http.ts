@@ -16,6 +16,7 @@ import {
   TooManyRequestsError,
 } from '../domain/errors';
 import { domainErrorOf } from '../store/errors';
+import { fieldProblemSchema, zodProblems } from './problem-details';
 import {
   allowedMethods,
   byteSize,
@@ -32,6 +33,7 @@ export { z };
 export type { ProblemStatus };
 
 export type { FieldProblem };
+export { zodProblems };
 
 /** The one error type handlers throw; the error middleware turns it into problem+json. */
 export class AppError extends Error {
@@ -133,25 +135,15 @@ export const problemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    errors: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+    errors: z.array(fieldProblemSchema).optional(),
   })
   .openapi('Problem');
-
-export function zodProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return { field: issue.keys.map((key) => (path ? `${path}.${key}` : key)).join(', '), reason: 'unknown field' };
-    }
-    return { field: path || '(body)', reason: issue.message };
-  });
-}
 
 function parseWith<S extends Schema | undefined>(schema: S, value: unknown, where: string): Output<S> {
   if (!schema) return undefined as Output<S>;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const problems = zodProblems(parsed.error).map((problem) => ({
+    const problems = zodProblems(parsed.error, schema).map((problem) => ({
       ...problem,
       field: where === 'body' ? problem.field : `${where}.${problem.field}`,
     }));

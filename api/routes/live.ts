@@ -3,12 +3,16 @@
  * user's own presence, and for supervisors and admins the presence of their accounts' agents.
  */
 import type { AccountEvent, LiveEvent } from '../../domain/live-events';
-import { authenticateToken, bearerToken } from '../../services/auth';
+import { authenticateToken } from '../../services/auth';
+import { requestToken } from '../auth';
 import type { RouterContext } from '../deps';
 import type { AuthenticatedUser } from '../http';
 
-/** Proxies drop a silent connection: a comment line keeps it open. */
-const KEEP_ALIVE_MS = 15_000;
+/**
+ * A comment line every this many seconds: proxies keep the connection open, and the client knows the server is
+ * there (it reconnects after two heartbeats of silence; the answer's `x-heartbeat-seconds` tells it the rhythm).
+ */
+export const HEARTBEAT_SECONDS = 15;
 
 export function registerLiveRoutes({ route, deps, store, visibility }: RouterContext): void {
   route(
@@ -22,10 +26,16 @@ export function registerLiveRoutes({ route, deps, store, visibility }: RouterCon
       produces: 'text/event-stream',
     },
     async ({ user, request, response }) => {
-      const token = bearerToken(request.headers.authorization) ?? '';
+      const token = requestToken(request)?.token ?? '';
       let viewer: AuthenticatedUser = user;
       let accountIds = new Set(await visibility.accountIds(user));
-      response.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      const heartbeatSeconds = deps.liveHeartbeatSeconds ?? HEARTBEAT_SECONDS;
+      response.status(200).set({
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-heartbeat-seconds': String(heartbeatSeconds),
+      });
       response.flushHeaders();
       response.write(': connected\n\n');
       let sequence = 0;
@@ -72,7 +82,7 @@ export function registerLiveRoutes({ route, deps, store, visibility }: RouterCon
             response.end();
           });
       });
-      const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), heartbeatSeconds * 1000);
       // 'close' of the response, not once(request): an aborted request also emits 'error', which once() would throw.
       await new Promise<void>((resolve) => response.once('close', () => resolve()));
       clearInterval(keepAlive);

@@ -2,7 +2,7 @@
 import { NotFoundError } from '../../domain/errors';
 import { createUserService } from '../../services/users';
 import type { RouterContext } from '../deps';
-import { bearerToken } from '../../services/auth';
+import { requestToken } from '../auth';
 import { passwordChangeSchema, presenceSchema, userSchema } from '../schemas/users';
 
 const everyone = ['admin', 'supervisor', 'agent'] as const;
@@ -42,7 +42,7 @@ export function registerMeRoutes({ route, store, presence, accessChanged }: Rout
       status: 204,
     },
     async ({ user, body, request }) => {
-      await users.changeOwnPassword(user.id, body.currentPassword, body.newPassword, bearerToken(request.headers.authorization) ?? '');
+      await users.changeOwnPassword(user.id, body.currentPassword, body.newPassword, requestToken(request)?.token ?? '');
       await accessChanged([user.id]);
     },
   );

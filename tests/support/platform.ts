@@ -122,11 +122,17 @@ export interface TestPlatform {
   adminToken: string;
   /** A client for a user created with a token, directly in the database. */
   clientFor(userId: number): Promise<ApiClient>;
+  /** The API goes away (every connection cut, the port closed) as a crashed or restarting server would… */
+  stopApi?(): Promise<void>;
+  /** …and comes back on the same port (both only where the API runs in this process). */
+  startApi?(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** `worker: false` serves the API only (for tests that need no routing), which starts faster. */
-export async function startTestPlatform(options: { watcherHeartbeatSeconds?: number; worker?: boolean } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { watcherHeartbeatSeconds?: number; worker?: boolean; liveHeartbeatSeconds?: number } = {},
+): Promise<TestPlatform> {
   const environment = testEnvironment();
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
   const heartbeatSeconds = options.watcherHeartbeatSeconds ?? 5;
@@ -145,10 +151,17 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
     watchers: createWatcherControl(temporal, { taskQueue, heartbeatTimeoutSeconds: heartbeatSeconds }),
     links: { namespace: 'default', temporalUiUrl: 'http://127.0.0.1:8233' },
     outbound: createOutboundGuard({ allow: parseOutboundAllowList(TEST_OUTBOUND_ALLOW) }),
+    ...(options.liveHeartbeatSeconds ? { liveHeartbeatSeconds: options.liveHeartbeatSeconds } : {}),
   });
-  const server = app.listen(0, '127.0.0.1');
+  let server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const apiPort = (server.address() as AddressInfo).port;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const stopServer = async () => {
+    if (!server.listening) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
 
   const worker = new WorkerProcess({
     ...process.env,
@@ -177,6 +190,12 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
     async clientFor(userId: number) {
       return apiClient(apiUrl, (await issueToken(createStore(db).tokens, { userId, name: 'test' })).token);
     },
+    stopApi: stopServer,
+    async startApi() {
+      if (server.listening) return;
+      server = app.listen(apiPort, '127.0.0.1');
+      await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+    },
     async close() {
       // Stop this test's watchers first so no IMAP session outlives the test.
       const accounts = await db.emailAccount.findMany({ where: { active: true } });
@@ -190,8 +209,7 @@ export async function startTestPlatform(options: { watcherHeartbeatSeconds?: num
         if (mine) await handle.terminate('test finished').catch(() => undefined);
       }
       await worker.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopServer();
       await liveEvents.close();
       await pool.end();
       await connection.close();

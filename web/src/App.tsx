@@ -1,10 +1,11 @@
 /** The shell: login, then the agent desk, the supervisor view and the admin pages, by role. */
 import { useEffect, useState } from 'preact/hooks';
-import { get, post, storedToken, storeToken } from './api';
+import { post } from './api';
 import { Admin } from './admin/Admin';
 import { Desk } from './agent/Desk';
 import { clearDrafts, setDraftOwner } from './drafts';
 import { onLiveStatus, liveStatus, startLiveEvents, stopLiveEvents } from './live';
+import { ConnectionBanner, LiveIndicator, LogoutButton, useSession } from './session';
 import { Supervisor } from './supervisor/Supervisor';
 import type { User } from './types';
 import { ErrorText } from './ui';
@@ -39,7 +40,6 @@ function Login({ onLogin }: { onLogin: (user: User) => void }) {
           setBusy(true);
           try {
             const result = await post<{ token: string; user: User }>('/auth/login', { email, password });
-            storeToken(result.token);
             onLogin(result.user);
           } catch (failure) {
             setError(failure);
@@ -81,27 +81,16 @@ function Login({ onLogin }: { onLogin: (user: User) => void }) {
 }
 
 export function App() {
-  const [user, setUser] = useState<User | null>(null);
-  const [checking, setChecking] = useState(Boolean(storedToken()));
+  const [user, setUser] = useSession();
   const [pathname, setPathname] = useState(location.pathname);
   const [live, setLive] = useState(liveStatus());
 
   useEffect(() => {
     const onPop = () => setPathname(location.pathname);
-    const onUnauthorized = () => {
-      storeToken(null);
-      setUser(null);
-    };
     window.addEventListener('popstate', onPop);
-    window.addEventListener('mailroute:unauthorized', onUnauthorized);
     const unsubscribe = onLiveStatus(setLive);
-    if (storedToken())
-      get<User>('/me')
-        .then(setUser, () => storeToken(null))
-        .finally(() => setChecking(false));
     return () => {
       window.removeEventListener('popstate', onPop);
-      window.removeEventListener('mailroute:unauthorized', onUnauthorized);
       unsubscribe();
     };
   }, []);
@@ -116,7 +105,15 @@ export function App() {
 
   // Set while rendering, before any composer below reads its draft: drafts are per signed-in user.
   setDraftOwner(user?.id ?? null);
-  if (checking) return <p class="notice">Loading…</p>;
+  // Who the session is, while the server cannot say: ask again until it can (never a logout).
+  if (user === undefined)
+    return (
+      <main class="login">
+        <h1>mailroute</h1>
+        <ConnectionBanner />
+        <p class="notice">Loading…</p>
+      </main>
+    );
   if (!user) return <Login onLogin={setUser} />;
 
   const pages = pagesFor(user);
@@ -146,24 +143,18 @@ export function App() {
             </a>
           ))}
         </nav>
-        <span class={`live ${live}`} role="status" aria-label={`Live events: ${live}`} title="Live events">
-          {live === 'live' ? '● live' : live === 'connecting' ? '○ connecting' : '○ offline'}
-        </span>
+        <LiveIndicator live={live} />
         <span class="who">
           {user.name} ({user.role})
         </span>
-        <button
-          type="button"
-          class="link"
-          onClick={() => {
+        <LogoutButton
+          onLoggedOut={() => {
             clearDrafts(user.id);
-            storeToken(null);
             setUser(null);
           }}
-        >
-          Log out
-        </button>
+        />
       </header>
+      <ConnectionBanner live={live} />
       {page === 'desk' && <Desk user={user} onUserChange={setUser} />}
       {page === 'supervisor' && <Supervisor user={user} />}
       {page === 'admin' && <Admin />}

@@ -1,43 +1,64 @@
 /**
- * The web client's only way to the platform: the public REST API under /api, with the bearer token
- * from POST /api/auth/login. Errors arrive as application/problem+json and become ApiError.
+ * The web client's only way to the platform: the public REST API under /api. The session is the httpOnly cookie
+ * POST /api/auth/login sets (the client never holds the token); every request carries the header that marks it as
+ * the client's own (the API's CSRF defence, api/auth.ts). Errors arrive as application/problem+json and become
+ * ApiError; a request that cannot reach the server is an ApiError with status 0, and tells the shell (Reconnecting…).
  */
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
+import { describeProblem, describeStatus, type FieldProblem } from './error-words';
+
+export type { FieldProblem };
+export { describeProblem };
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly problems: FieldProblem[] = [],
+    /** The request's method: a failed read is tried again, a failed change is the user's to repeat. */
+    readonly method = 'GET',
   ) {
     super(message);
   }
 }
 
-const TOKEN_KEY = 'mailroute.token';
+/** Whether the API answered the last request (any answer counts); the shell shows "Reconnecting…" while it does not. */
+let reachable = true;
+const reachabilityListeners = new Set<(value: boolean) => void>();
 
-export function storedToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+export function apiReachable(): boolean {
+  return reachable;
 }
 
-export function storeToken(token: string | null): void {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  else sessionStorage.removeItem(TOKEN_KEY);
+export function reportReachable(value: boolean): void {
+  if (value === reachable) return;
+  reachable = value;
+  reachabilityListeners.forEach((listener) => listener(value));
 }
+
+export function onReachability(listener: (value: boolean) => void): () => void {
+  reachabilityListeners.add(listener);
+  return () => reachabilityListeners.delete(listener);
+}
+
+/** Sent with every request: a change authenticated by the session cookie is refused without it. */
+export const CLIENT_HEADERS = { 'x-mailroute-client': 'web' };
 
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
-  const token = storedToken();
-  const response = await fetch(`/api${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: { ...CLIENT_HEADERS, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (failure) {
+    // fetch rejects only when no answer came (server down, network gone); the browser's words say nothing useful.
+    reportReachable(false);
+    throw new ApiError(0, failure instanceof Error ? failure.message : String(failure), [], method);
+  }
+  // A proxy in front answers 502/504 while the API is away.
+  reportReachable(response.status !== 502 && response.status !== 504);
   if (response.ok) return response;
   let problem: { detail?: string; title?: string; errors?: FieldProblem[] } = {};
   try {
@@ -46,7 +67,12 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
     // not problem+json: keep the status line
   }
   if (response.status === 401 && path !== '/auth/login') window.dispatchEvent(new Event('mailroute:unauthorized'));
-  throw new ApiError(response.status, problem.detail ?? problem.title ?? `${response.status} ${response.statusText}`, problem.errors ?? []);
+  throw new ApiError(
+    response.status,
+    problem.detail ?? problem.title ?? `${response.status} ${response.statusText}`,
+    problem.errors ?? [],
+    method,
+  );
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -61,7 +87,7 @@ export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body)
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
 export const del = <T>(path: string) => api<T>('DELETE', path);
 
-/** Fetches a file the API streams (CSV, zip) with the token, and hands it to the browser as a download. */
+/** Fetches a file the API streams (CSV, zip) with the session, and hands it to the browser as a download. */
 export async function download(method: 'GET' | 'POST', path: string, fallbackName: string, body?: unknown): Promise<void> {
   const response = await send(method, path, body);
   const disposition = response.headers.get('content-disposition') ?? '';
@@ -97,10 +123,11 @@ export async function listAll<T>(path: string, maxPages = 20): Promise<T[]> {
   return items;
 }
 
+/** An error as sentences a person reads: the fields' problems by their labels, or what the status means. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    const fields = error.problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; ');
-    return fields && !error.message.includes(fields) ? `${error.message} (${fields})` : error.message;
+    if (error.problems.length > 0) return error.problems.map((problem) => describeProblem(problem)).join(' ');
+    return describeStatus(error.status, error.message, error.method);
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,11 +1,12 @@
 /**
- * Live events from GET /api/events. EventSource cannot send the bearer token, so the stream is read
- * with fetch; it reconnects with a growing delay and tells subscribers when it is (re)connected, so
- * views reload what they show (events are hints, the API is the truth).
+ * Live events from GET /api/events, read with fetch (the session cookie goes along). It reconnects with a growing
+ * delay and tells subscribers when it is (re)connected, so views reload what they show (events are hints, the API is
+ * the truth). A dead server does not always close the connection: the server sends a heartbeat every N seconds
+ * (`x-heartbeat-seconds`), and silence for more than two of them counts as a lost connection.
  */
 import { useEffect, useRef } from 'preact/hooks';
 import type { DeskEvent as LiveEvent } from '../../domain/live-events';
-import { storedToken } from './api';
+import { CLIENT_HEADERS, onReachability, reportReachable } from './api';
 import { createEventParser } from './sse';
 
 /**
@@ -20,64 +21,109 @@ export interface LiveMessage {
 type Listener = (message: LiveMessage) => void;
 const listeners = new Set<Listener>();
 let controller: AbortController | null = null;
-let status: 'connecting' | 'live' | 'closed' = 'closed';
-const statusListeners = new Set<(value: typeof status) => void>();
+/** `reconnecting`: the stream was live and is lost; `connecting`: it has not been live yet. */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
+let status: LiveStatus = 'closed';
+const statusListeners = new Set<(value: LiveStatus) => void>();
+const DEFAULT_HEARTBEAT_SECONDS = 15;
+const MAX_DELAY_MS = 5_000;
 
-function setStatus(value: typeof status) {
+function setStatus(value: LiveStatus) {
+  if (value === status) return;
   status = value;
   statusListeners.forEach((listener) => listener(value));
 }
 
-export function liveStatus(): typeof status {
+export function liveStatus(): LiveStatus {
   return status;
 }
 
-export function onLiveStatus(listener: (value: typeof status) => void): () => void {
+export function onLiveStatus(listener: (value: LiveStatus) => void): () => void {
   statusListeners.add(listener);
   return () => statusListeners.delete(listener);
+}
+
+/** Reads one connection until it ends, fails or falls silent for longer than two heartbeats. */
+async function readStream(signal: AbortSignal): Promise<void> {
+  const connection = new AbortController();
+  const abort = () => connection.abort();
+  signal.addEventListener('abort', abort);
+  let silence: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const response = await fetch('/api/events', {
+      credentials: 'same-origin',
+      headers: { ...CLIENT_HEADERS, accept: 'text/event-stream' },
+      signal: connection.signal,
+    });
+    if (response.status === 401) window.dispatchEvent(new Event('mailroute:unauthorized'));
+    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+    const heartbeatSeconds = Number(response.headers.get('x-heartbeat-seconds')) || DEFAULT_HEARTBEAT_SECONDS;
+    const watch = () => {
+      clearTimeout(silence);
+      silence = setTimeout(abort, heartbeatSeconds * 2 * 1000 + 500);
+    };
+    watch();
+    setStatus('live');
+    reportReachable(true);
+    // A (re)connection may have missed events: tell everyone to reload.
+    listeners.forEach((listener) => listener({ event: 'connected' }));
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const parse = createEventParser();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      watch();
+      for (const event of parse(value)) {
+        let data: LiveEvent;
+        try {
+          data = JSON.parse(event.data) as LiveEvent;
+        } catch {
+          continue;
+        }
+        listeners.forEach((listener) => listener({ event: event.event, data }));
+      }
+    }
+  } catch {
+    // Refused, unreachable, cut or silent: the caller waits and tries again.
+  } finally {
+    clearTimeout(silence);
+    signal.removeEventListener('abort', abort);
+  }
 }
 
 export function startLiveEvents(): void {
   if (controller) return;
   const current = new AbortController();
   controller = current;
+  let wake: (() => void) | undefined;
+  // The API answered again (a reload, a click): try the stream at once instead of at the end of the delay.
+  const unsubscribe = onReachability((reachable) => reachable && wake?.());
   void (async () => {
     let delay = 500;
+    let wasLive = false;
     while (!current.signal.aborted) {
-      setStatus('connecting');
-      try {
-        const response = await fetch('/api/events', {
-          headers: { authorization: `Bearer ${storedToken() ?? ''}`, accept: 'text/event-stream' },
-          signal: current.signal,
-        });
-        if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-        setStatus('live');
-        // A (re)connection may have missed events: tell everyone to reload.
-        listeners.forEach((listener) => listener({ event: 'connected' }));
-        delay = 500;
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        const parse = createEventParser();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          for (const event of parse(value)) {
-            let data: LiveEvent;
-            try {
-              data = JSON.parse(event.data) as LiveEvent;
-            } catch {
-              continue;
-            }
-            listeners.forEach((listener) => listener({ event: event.event, data }));
-          }
-        }
-      } catch {
-        if (current.signal.aborted) break;
-      }
+      setStatus(wasLive ? 'reconnecting' : 'connecting');
+      const startedAt = Date.now();
+      await readStream(current.signal);
       if (current.signal.aborted) break;
-      setStatus('connecting');
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 10_000);
+      if (status === 'live') {
+        wasLive = true;
+        // Lost after a while: the server is gone or restarting (a healthy stream never ends by itself).
+        if (Date.now() - startedAt > 1_000) delay = 500;
+      }
+      setStatus(wasLive ? 'reconnecting' : 'connecting');
+      reportReachable(false);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+      delay = Math.min(delay * 2, MAX_DELAY_MS);
     }
+    unsubscribe();
     setStatus('closed');
   })();
 }

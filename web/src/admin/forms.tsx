@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, describeError } from '../api';
+import { ApiError, describeError, describeProblem } from '../api';
 import { ErrorText, Notice } from '../ui';
 
 export interface FieldSpec {
@@ -169,7 +169,7 @@ export function ResourceForm({
             {field.hint && <small class="muted">{field.hint}</small>}
             {problem && (
               <p class="error" id={`${id}-error`}>
-                {problem.reason}
+                {describeProblem(problem, true)}
               </p>
             )}
           </div>

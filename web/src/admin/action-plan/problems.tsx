@@ -1,8 +1,6 @@
 /** The API's refusal of a plan, placed on the steps it names (`steps.<index>...`) and listed below the steps. */
-import { ApiError, type FieldProblem } from '../../api';
+import { ApiError, describeError, describeProblem, type FieldProblem } from '../../api';
 import { StepInputError } from './drafts';
-
-const STEP_FIELD = /^(body\.)?steps\.(\d+)\.?(.*)$/;
 
 /** The field problems of a failed publish: the API's, or the one input the editor could not read. */
 export function problemsOf(error: unknown): FieldProblem[] {
@@ -23,17 +21,18 @@ export function withinStep(problem: FieldProblem): string {
 export function PlanProblems({ error, problems }: { error: unknown; problems: FieldProblem[] }) {
   return (
     <div class="problems" role="alert">
-      <p>The API refused this plan: {error instanceof Error ? error.message : String(error)}</p>
+      <p>
+        The plan was not published
+        {problems.length === 0
+          ? `: ${describeError(error)}`
+          : error instanceof ApiError && !/^invalid (body|query|params):/.test(error.message)
+            ? `: ${error.message}.`
+            : ':'}
+      </p>
       {problems.length > 0 && (
         <ul>
           {problems.map((problem) => (
-            <li key={problem.field + problem.reason}>
-              {problem.field.replace(
-                STEP_FIELD,
-                (_, _body, index: string, rest: string) => `Step ${Number(index) + 1}${rest ? ` (${rest})` : ''}`,
-              )}
-              : {problem.reason}
-            </li>
+            <li key={problem.field + problem.reason}>{describeProblem(problem)}</li>
           ))}
         </ul>
       )}
