@@ -58,14 +58,10 @@ async function expectWords(editor: Locator, expected: string): Promise<void> {
   if (text !== expected) expect({ text, html: await editor.innerHTML() }).toEqual({ text: expected, html: expect.anything() });
 }
 
-/** After a reload: the interaction open again (its address, or picked from "My interactions"). */
+/** After a reload: the interaction open again at its address. */
 async function reopen(page: Page): Promise<void> {
   await page.reload();
-  const heading = page.getByRole('heading', { name: SUBJECT });
-  if (!(await heading.isVisible({ timeout: 5_000 }).catch(() => false))) {
-    await page.getByRole('tab', { name: new RegExp(SUBJECT) }).click();
-  }
-  await heading.waitFor();
+  await page.getByRole('heading', { name: SUBJECT }).waitFor({ timeout: 30_000 });
 }
 
 describe('web client: the composer', () => {
