@@ -156,7 +156,8 @@ test('the API process stops within seconds on SIGTERM while a live event stream 
       new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000)),
     ]);
     expect(code).toBe(0);
-    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    // Well inside the 5 s after which the server cuts whatever is still open (api/close-server.ts).
+    expect(Date.now() - signalledAt).toBeLessThan(4_000);
     for (;;) if ((await reader.read().catch(() => ({ done: true }))).done) break;
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
