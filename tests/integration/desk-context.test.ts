@@ -130,9 +130,13 @@ describe('desk context', () => {
       { id: paused.id, name: 'Pia Paused', presence: 'paused', pauseReason: `Lunch ${account.key}`, available: false },
     ]);
 
-    for (const agentId of [paused.id, offline.id]) {
+    for (const [agentId, presence] of [
+      [paused.id, 'paused'],
+      [offline.id, 'offline'],
+    ] as const) {
       const refused = await client.post(`/api/interactions/${interaction.id}/transfer`, { agentId, note: 'Over to you.' });
       expect(refused.status).toBe(409);
+      expect(refused.body.detail).toBe(`agent ${agentId} is ${presence} and cannot take a transfer now`);
     }
     // A refused transfer leaves no handover note behind.
     expect(await platform.db.message.count({ where: { interactionId: interaction.id, direction: 'note' } })).toBe(0);
