@@ -18,7 +18,7 @@ function HtmlBody({ html, title, images }: { html: string; title: string; images
   const imagesKey = [...images].join();
   const prepared = useMemo(() => prepareEmailHtml(html, images, loadRemote), [html, imagesKey, loadRemote]);
   const imageSources = loadRemote ? 'data: blob: http: https:' : 'data: blob:';
-  const document = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${imageSources}; style-src 'unsafe-inline'"><style>body{font:14px system-ui,sans-serif;margin:0;color:#1b1f24;overflow-wrap:anywhere}img{max-width:100%}</style></head><body>${prepared.html}</body></html>`;
+  const document = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${imageSources}; style-src 'unsafe-inline'"><style>body{font:14px system-ui,sans-serif;margin:0;color:#1b1f24;overflow-wrap:anywhere}img{max-width:100%}</style></head><body dir="auto">${prepared.html}</body></html>`;
   return (
     <>
       {prepared.remoteImages && !loadRemote && (
@@ -61,11 +61,11 @@ export function Thread({ messages, authors }: { messages: ThreadMessage[]; autho
               <strong>{who}</strong>
               <RelativeTime value={message.receivedAt} />
             </header>
-            {message.direction !== 'note' && message.subject && <p class="subject">{message.subject}</p>}
+            {message.direction !== 'note' && message.subject && <p class="subject" dir="auto">{message.subject}</p>}
             {message.htmlSanitized ? (
               <HtmlBody html={message.htmlSanitized} title={`Message ${message.id}`} images={inlineImages(message, imageUrls)} />
             ) : (
-              <pre class="text-body">{message.text ?? ''}</pre>
+              <pre class="text-body" dir="auto">{message.text ?? ''}</pre>
             )}
             <AttachmentList message={message} urls={imageUrls} />
           </li>
