@@ -137,8 +137,8 @@ export function createApp(deps: ApiDeps): Express {
 }
 
 /**
- * The web client (web/, built by `npm run build:web` into dist/web) at /app: hashed assets cached for good,
- * every other path under /app answered with index.html (the client routes). It talks to /api like anyone.
+ * The web client (web/, built by `npm run build:web` into dist/web) at /app: hashed assets cached for good, the
+ * favicon for a day, every other path under /app answered with index.html (the client routes). It talks to /api like anyone.
  */
 function mountWebClient(app: Express): void {
   const webRoot = path.resolve(__dirname, '../dist/web');
@@ -146,6 +146,9 @@ function mountWebClient(app: Express): void {
   app.get('/', (_request, response) => response.redirect('/app/'));
   app.use('/app/assets', express.static(path.join(webRoot, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
   app.use('/app/assets', (request, _response, next) => next(AppError.notFound(`GET /app/assets${request.path}`)));
+  app.get('/app/favicon.svg', (_request, response) =>
+    response.set('cache-control', 'public, max-age=86400').sendFile(path.join(webRoot, 'favicon.svg')),
+  );
   app.get(['/app', '/app/{*rest}'], (_request, response) => {
     if (!existsSync(indexHtml)) {
       response.status(503).type('text/plain').send('The web client is not built: run `npm run build:web`.\n');

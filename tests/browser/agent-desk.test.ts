@@ -21,8 +21,12 @@ describe('web client: agent desk and supervisor view in Chromium against the rea
     const { platform } = started;
     const index = await fetch(`${platform.apiUrl}/app/supervisor`);
     expect(index.status).toBe(200);
-    expect(await index.text()).toContain('<div id="root">');
+    const html = await index.text();
+    expect(html).toContain('<div id="root">');
+    expect(html).toContain('<link rel="icon" type="image/svg+xml" href="/app/favicon.svg"');
     expect((await fetch(`${platform.apiUrl}/app/assets/missing.js`)).status).toBe(404);
+    const icon = await fetch(`${platform.apiUrl}/app/favicon.svg`);
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
     const unknownApi = await fetch(`${platform.apiUrl}/api/app`);
     expect(unknownApi.status).toBe(404);
     expect(unknownApi.headers.get('content-type')).toContain('application/problem+json');

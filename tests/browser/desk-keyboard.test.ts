@@ -27,6 +27,14 @@ function keyboard(page: Page) {
 
 const focusedId = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id');
 
+/** Waits until `expression` is true in the page (read through the debugger protocol: the page's policy forbids eval). */
+async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; await page.waitForTimeout(50)) {
+    if (await page.evaluate(expression)) return;
+  }
+  throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
+}
+
 describe('web client: the desk by keyboard and by address', () => {
   const started = useBrowserPlatform();
 
@@ -51,10 +59,10 @@ describe('web client: the desk by keyboard and by address', () => {
     const interaction = await platform.db.interaction.findFirstOrThrow({ where: { accountId: routed.account.id } });
     // The address names the interaction, and the focus is on its thread, not lost on the page.
     await desk.waitForURL(`**/app/desk/interactions/${interaction.id}`);
-    await desk.waitForFunction(`document.activeElement && document.activeElement.id === 'interaction-title'`);
+    await until(desk, `document.activeElement && document.activeElement.id === 'interaction-title'`);
 
     await keys.press('r');
-    await desk.waitForFunction(`!!document.activeElement && !!document.activeElement.closest('.interaction-tools')`);
+    await until(desk, `!!document.activeElement && !!document.activeElement.closest('.interaction-tools')`);
     await keys.type('It ships today.');
     await keys.press('Control+Enter');
     await desk.locator('.message.outbound', { hasText: 'It ships today.' }).waitFor({ timeout: 20_000 });
@@ -62,7 +70,7 @@ describe('web client: the desk by keyboard and by address', () => {
     expect(await focusedId(desk)).toBe('interaction-title');
 
     await keys.press('c');
-    await desk.waitForFunction(`document.activeElement && document.activeElement.getAttribute('name') === 'disposition'`);
+    await until(desk, `document.activeElement && document.activeElement.getAttribute('name') === 'disposition'`);
     await keys.press('ArrowDown');
     await keys.press('Tab');
     await keys.press('Enter');

@@ -12,7 +12,9 @@ import { createApp } from '../../api/app';
 import { issueToken } from '../../services/auth';
 import { createStore } from '../../store';
 import { createWatcherControl } from '../../services/mailbox-watchers';
+import { applyMigrations } from '../../prisma/migrate';
 import { createDatabase, type Database } from '../../store/db';
+import { createScratchDatabase } from './scratch-database';
 import { createLogger } from '../../platform/logger';
 import { createLiveEventHub } from '../../platform/live-events';
 import { createSecretBox } from '../../platform/secrets';
@@ -131,9 +133,18 @@ export interface TestPlatform {
 
 /** `worker: false` serves the API only (for tests that need no routing), which starts faster. */
 export async function startTestPlatform(
-  options: { watcherHeartbeatSeconds?: number; worker?: boolean; liveHeartbeatSeconds?: number } = {},
+  options: {
+    watcherHeartbeatSeconds?: number;
+    worker?: boolean;
+    liveHeartbeatSeconds?: number;
+    /** A database of its own, migrated and empty (dropped at close), for tests of what a new platform shows. */
+    ownDatabase?: boolean;
+  } = {},
 ): Promise<TestPlatform> {
-  const environment = testEnvironment();
+  const shared = testEnvironment();
+  const own = options.ownDatabase ? await createScratchDatabase('platform') : undefined;
+  if (own) await applyMigrations({ databaseUrl: own.url, log: () => undefined });
+  const environment = own ? { ...shared, databaseUrl: own.url } : shared;
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
   const heartbeatSeconds = options.watcherHeartbeatSeconds ?? 5;
   const db = createDatabase(environment.databaseUrl, { poolSize: 5 });
@@ -214,6 +225,7 @@ export async function startTestPlatform(
       await pool.end();
       await connection.close();
       await db.$disconnect();
+      await own?.drop();
     },
   };
 }

@@ -6,15 +6,16 @@ import { Desk } from './agent/Desk';
 import { clearDrafts, setDraftOwner } from './drafts';
 import { onLiveStatus, liveStatus, startLiveEvents, stopLiveEvents } from './live';
 import { ConnectionBanner, LiveIndicator, LogoutButton, useSession } from './session';
+import { BASE, navigate, usePath } from './router';
 import { Supervisor } from './supervisor/Supervisor';
 import type { User } from './types';
 import { ErrorText } from './ui';
 
 type Page = 'desk' | 'supervisor' | 'admin';
-const BASE = '/app';
 
-function pageOf(pathname: string): Page | null {
-  const name = pathname.startsWith(BASE) ? pathname.slice(BASE.length).replace(/^\/+|\/+$/g, '') : '';
+/** The view named by the path's first segment ("/desk/interactions/12" → desk). */
+function pageOf(path: string): Page | null {
+  const name = path.split('/')[1];
   return name === 'desk' || name === 'supervisor' || name === 'admin' ? name : null;
 }
 
@@ -80,19 +81,19 @@ function Login({ onLogin }: { onLogin: (user: User) => void }) {
   );
 }
 
+/** Puts the view shown into the address bar when the address named none (or one this user may not open). */
+function ReplacePath({ with: path }: { with: string }) {
+  useEffect(() => navigate(path, { replace: true }), [path]);
+  return null;
+}
+
 export function App() {
   const [user, setUser] = useSession();
-  const [pathname, setPathname] = useState(location.pathname);
+  const path = usePath();
   const [live, setLive] = useState(liveStatus());
 
   useEffect(() => {
-    const onPop = () => setPathname(location.pathname);
-    window.addEventListener('popstate', onPop);
-    const unsubscribe = onLiveStatus(setLive);
-    return () => {
-      window.removeEventListener('popstate', onPop);
-      unsubscribe();
-    };
+    return onLiveStatus(setLive);
   }, []);
 
   // One stream per signed-in user: a change to the user (their presence) must not restart it.
@@ -117,15 +118,12 @@ export function App() {
   if (!user) return <Login onLogin={setUser} />;
 
   const pages = pagesFor(user);
-  const requested = pageOf(pathname);
+  const requested = pageOf(path);
   const page: Page = requested && pages.includes(requested) ? requested : user.role === 'supervisor' ? 'supervisor' : 'desk';
-  const navigate = (target: Page) => {
-    history.pushState(null, '', `${BASE}/${target}`);
-    setPathname(location.pathname);
-  };
 
   return (
     <div class="shell">
+      {requested !== page && <ReplacePath with={`/${page}`} />}
       <header class="topbar">
         <span class="brand">mailroute</span>
         <nav aria-label="Sections">
@@ -136,7 +134,7 @@ export function App() {
               aria-current={name === page ? 'page' : undefined}
               onClick={(event) => {
                 event.preventDefault();
-                navigate(name);
+                navigate(`/${name}`);
               }}
             >
               {LABELS[name]}

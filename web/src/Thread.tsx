@@ -61,11 +61,17 @@ export function Thread({ messages, authors }: { messages: ThreadMessage[]; autho
               <strong>{who}</strong>
               <RelativeTime value={message.receivedAt} />
             </header>
-            {message.direction !== 'note' && message.subject && <p class="subject" dir="auto">{message.subject}</p>}
+            {message.direction !== 'note' && message.subject && (
+              <p class="subject" dir="auto">
+                {message.subject}
+              </p>
+            )}
             {message.htmlSanitized ? (
               <HtmlBody html={message.htmlSanitized} title={`Message ${message.id}`} images={inlineImages(message, imageUrls)} />
             ) : (
-              <pre class="text-body" dir="auto">{message.text ?? ''}</pre>
+              <pre class="text-body" dir="auto">
+                {message.text ?? ''}
+              </pre>
             )}
             <AttachmentList message={message} urls={imageUrls} />
           </li>

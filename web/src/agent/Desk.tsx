@@ -4,7 +4,9 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, listAll, post } from '../api';
+import { FirstRun } from '../admin/FirstRun';
 import { useLiveEvents } from '../live';
+import { interactionIdIn, navigate, usePath } from '../router';
 import type { Account, InteractionSearchItem, Page, PendingOffer, User } from '../types';
 import { ErrorText, onTabListKeyDown, useLatest, useLoad } from '../ui';
 import { isHeldState } from '../labels';
@@ -12,13 +14,18 @@ import { InteractionView } from './InteractionView';
 import { tabTitle } from './notify';
 import { OfferCard } from './OfferCard';
 import { PresenceControl } from './PresenceControl';
+import { sendInteractionCommand, useDeskShortcuts } from './shortcuts';
+import { ShortcutHelp } from './ShortcutHelp';
 import { useOffers } from './useOffers';
 
 export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: User) => void }) {
   const accounts = useLoad(() => listAll<Account>('/accounts'), []);
   const { offers, fresh, lastSound, load: loadOffers } = useOffers();
   const [mine, setMine] = useState<InteractionSearchItem[]>([]);
-  const [selected, setSelected] = useState<number | null>(null);
+  // The interaction open on the desk is the address's ("/desk/interactions/12"): linkable, kept by a reload.
+  const path = usePath();
+  const selected = interactionIdIn(path, 'desk');
+  const setSelected = (id: number | null) => navigate(id === null ? '/desk' : `/desk/interactions/${id}`);
   const [detailVersion, setDetailVersion] = useState(0);
   const [error, setError] = useState<unknown>(null);
 
@@ -78,6 +85,8 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
     return () => clearTimeout(timer);
   }, [offers]);
 
+  /** The interaction just accepted: its view takes the focus when it opens (the keyboard user goes on from there). */
+  const [focusOnOpen, setFocusOnOpen] = useState<number | null>(null);
   const selectedSummary = mine.find((interaction) => interaction.id === selected);
   useEffect(() => {
     document.title = tabTitle(
@@ -90,17 +99,35 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
     try {
       await post(`/offers/${offer.id}/${response}`);
       setError(null);
-      if (response === 'accept') setSelected(offer.interactionId);
+      if (response === 'accept') {
+        setFocusOnOpen(offer.interactionId);
+        setSelected(offer.interactionId);
+      }
     } catch (failure) {
       setError(failure);
     }
     reload();
   };
 
+  const [helpOpen, setHelpOpen] = useState(false);
+  useDeskShortcuts((command) => {
+    if (command === 'help') return setHelpOpen(true);
+    if (command === 'accept' || command === 'reject') {
+      if (offers[0]) void answer(offers[0], command);
+      return;
+    }
+    sendInteractionCommand(command);
+  });
+
   return (
     <main class="desk">
       <h1 class="sr-only">Agent desk</h1>
+      {user.role === 'admin' && <FirstRun />}
       <PresenceControl user={user} onUserChange={onUserChange} />
+      <button type="button" class="link shortcut-hint" aria-keyshortcuts="?" onClick={() => setHelpOpen(true)}>
+        Keyboard shortcuts (?)
+      </button>
+      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
       <ErrorText error={error ?? accounts.error} />
       <div class="desk-columns">
         <aside class="desk-side">
@@ -158,6 +185,7 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
               accounts={accounts.data ?? []}
               user={user}
               version={detailVersion}
+              focusOnOpen={focusOnOpen === selected}
               onChanged={reload}
               onClosed={() => {
                 setSelected(null);

@@ -16,6 +16,7 @@ import { ErrorText, formatDate, formatWaiting, onTabListKeyDown, useLoad, useNow
 import { ClosePanel } from './ClosePanel';
 import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
+import { focusSoon, useInteractionCommands } from './shortcuts';
 import { Suggestions } from './Suggestions';
 import { TransferPanel, TransferPending } from './TransferPanel';
 
@@ -24,6 +25,7 @@ export function InteractionView({
   accounts,
   user,
   version,
+  focusOnOpen = false,
   onChanged,
   onClosed,
 }: {
@@ -31,6 +33,8 @@ export function InteractionView({
   accounts: Account[];
   user: User;
   version: number;
+  /** Take the focus once loaded (just accepted): the thread's title, from where the keyboard goes on. */
+  focusOnOpen?: boolean;
   onChanged: () => void;
   onClosed: () => void;
 }) {
@@ -47,6 +51,25 @@ export function InteractionView({
     setLocalVersion((value) => value + 1);
     onChanged();
   };
+  const view = useRef<HTMLElement>(null);
+  const loaded = detail.data !== undefined;
+  useEffect(() => {
+    if (focusOnOpen && loaded) focusSoon(() => view.current, ['#interaction-title']);
+  }, [focusOnOpen, loaded]);
+  useInteractionCommands((command) => {
+    if (!view.current?.querySelector('.interaction-tools')) return;
+    if (command === 'close') return focusSoon(() => view.current, ['.close-panel select', '.close-panel button']);
+    if (command !== 'reply' && command !== 'forward' && command !== 'note' && command !== 'transfer') return;
+    setTool(command);
+    focusSoon(
+      () => view.current,
+      [
+        '.interaction-tools [role="tabpanel"] [contenteditable="true"]',
+        '.interaction-tools [role="tabpanel"] textarea',
+        '.interaction-tools [role="tabpanel"] input, .interaction-tools [role="tabpanel"] select',
+      ],
+    );
+  });
   const now = useNow(1000);
   const threadBox = useRef<HTMLDivElement>(null);
   const arrived = useNewCustomerMessage(detail.data, threadBox);
@@ -60,11 +83,11 @@ export function InteractionView({
   const waitingSince = customerWaitingSince(interaction);
   const handover = handoverNote(interaction, user.id);
   return (
-    <article class="interaction" aria-labelledby="interaction-title">
+    <article class="interaction" aria-labelledby="interaction-title" ref={view}>
       <header class="interaction-header">
         <div class="interaction-title">
           <span class="account-name">{account?.name ?? interaction.accountId}</span>
-          <h2 id="interaction-title" dir="auto">
+          <h2 id="interaction-title" tabIndex={-1} dir="auto">
             {interaction.subject || '(no subject)'}
           </h2>
         </div>

@@ -27,6 +27,8 @@ export function OfferCard({
   }, []);
   const secondsLeft = Math.max(0, Math.round((Date.parse(offer.expiresAt) - now) / 1000));
   const shake = fresh && offer.notification.shake;
+  /** Each button says which offer it answers: a screen reader lists many "Accept" otherwise. */
+  const what = `from ${offer.customerName ?? offer.customerEmail}: ${offer.subject || '(no subject)'}`;
   const answer = async (response: 'accept' | 'reject') => {
     setBusy(true);
     await onAnswer(offer, response).finally(() => setBusy(false));
@@ -61,10 +63,10 @@ export function OfferCard({
         {secondsLeft} s
       </p>
       <div class="actions">
-        <button type="button" class="primary" disabled={busy} onClick={() => void answer('accept')}>
+        <button type="button" class="primary" disabled={busy} aria-label={`Accept offer ${what}`} onClick={() => void answer('accept')}>
           Accept
         </button>
-        <button type="button" disabled={busy} onClick={() => void answer('reject')}>
+        <button type="button" disabled={busy} aria-label={`Reject offer ${what}`} onClick={() => void answer('reject')}>
           Reject
         </button>
       </div>
