@@ -117,6 +117,23 @@ describe('web client: the desk by keyboard and by address', () => {
     await linked.getByRole('heading', { name: 'Invoice' }).waitFor();
     expect(linked.url()).toBe(address);
 
+    // The supervisor's view of an interaction has its address too, and closing it goes back to the list's.
+    const supervisor = await platform.admin.post('/api/users', {
+      name: 'Sue Supervisor',
+      email: `sue-${routed.account.key}@test.invalid`,
+      role: 'supervisor',
+      password: 'supervisor-password',
+    });
+    await platform.admin.put(`/api/accounts/${routed.account.id}/agents`, { agentIds: [agent.id, supervisor.body.id] });
+    const { page: watch } = await openPage(browser, platform.apiUrl);
+    await logIn(watch, `sue-${routed.account.key}@test.invalid`, 'supervisor-password');
+    await watch.goto(`/app/supervisor/interactions/${interaction.id}`);
+    await watch.getByRole('region', { name: /Invoice/ }).waitFor();
+    await watch.getByRole('button', { name: 'Close interaction details' }).click();
+    await watch.waitForURL('**/app/supervisor');
+    await watch.goBack();
+    await watch.getByRole('region', { name: /Invoice/ }).waitFor();
+
     // `?` lists the shortcuts in a dialog that Escape closes.
     await desk.locator('body').click({ position: { x: 5, y: 5 } });
     await desk.keyboard.press('?');

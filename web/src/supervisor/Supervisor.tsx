@@ -4,6 +4,7 @@
  * realtime view and the list (debounced: a burst of events makes one request each) and the spied interaction.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { interactionIdIn, navigate, usePath } from '../router';
 import { AccountPicker } from '../AccountPicker';
 import { listAll } from '../api';
 import { useLiveEvents } from '../live';
@@ -26,7 +27,9 @@ export function Supervisor({ user }: { user: User }) {
   const { realtime, reload: reloadRealtime } = useRealtime(accountId);
   const list = useInteractionSearch(accountId);
   const selection = useSelection();
-  const [spyId, setSpyId] = useState<number | null>(null);
+  // The interaction watched is the address's ("/supervisor/interactions/12"): linkable, kept by a reload.
+  const spyId = interactionIdIn(usePath(), 'supervisor');
+  const setSpyId = (id: number | null) => navigate(id === null ? '/supervisor' : `/supervisor/interactions/${id}`);
   /** Counts live events about the spied interaction, so the spy view loads it again. */
   const [spyVersion, setSpyVersion] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
