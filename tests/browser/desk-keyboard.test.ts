@@ -129,6 +129,10 @@ describe('web client: the desk by keyboard and by address', () => {
     await logIn(watch, `sue-${routed.account.key}@test.invalid`, 'supervisor-password');
     await watch.goto(`/app/supervisor/interactions/${interaction.id}`);
     await watch.getByRole('region', { name: /Invoice/ }).waitFor();
+    // States in words, in the list and the view, never the server's names.
+    await watch.locator('.interaction-list td', { hasText: 'With Lou Agent' }).waitFor();
+    expect(await watch.getByRole('region', { name: /Invoice/ }).textContent()).toContain('With Lou Agent');
+    expect(await watch.locator('.interaction-list').textContent()).not.toContain('accepted');
     await watch.getByRole('button', { name: 'Close interaction details' }).click();
     await watch.waitForURL('**/app/supervisor');
     await watch.goBack();

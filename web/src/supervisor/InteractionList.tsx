@@ -1,6 +1,7 @@
 /** The interactions found: a selectable table (the selection feeds export and bulk delete); a subject opens the spy view. */
 import type { InteractionSearchItem } from '../types';
-import { formatDate } from '../ui';
+import { interactionStateLabel } from '../labels';
+import { RelativeTime } from '../ui';
 import type { Selection } from './useSelection';
 
 export function InteractionList({
@@ -32,8 +33,7 @@ export function InteractionList({
             <th scope="col">#</th>
             <th scope="col">Subject</th>
             <th scope="col">Customer</th>
-            <th scope="col">Status</th>
-            <th scope="col">Routing</th>
+            <th scope="col">State</th>
             <th scope="col">Agent</th>
             <th scope="col">Created</th>
           </tr>
@@ -56,15 +56,16 @@ export function InteractionList({
                 </button>
               </td>
               <td>{row.customerName ? `${row.customerName} <${row.customerEmail}>` : row.customerEmail}</td>
-              <td>{row.status}</td>
-              <td>{row.routingState}</td>
+              <td title={`${row.status} · ${row.routingState}`}>{interactionStateLabel(row, { agentName: row.agentName })}</td>
               <td>{row.agentName ?? ''}</td>
-              <td>{formatDate(row.createdAt)}</td>
+              <td>
+                <RelativeTime value={row.createdAt} />
+              </td>
             </tr>
           ))}
           {rows.length === 0 && (
             <tr>
-              <td colSpan={8} class="muted">
+              <td colSpan={7} class="muted">
                 No interactions match.
               </td>
             </tr>

@@ -6,7 +6,8 @@ import { capabilities } from '../capabilities';
 import { Thread } from '../Thread';
 import type { InteractionDetail, User } from '../types';
 import { UncertainSends } from '../UncertainSends';
-import { ErrorText, formatDate, Notice, useLoad } from '../ui';
+import { interactionStateLabel } from '../labels';
+import { ErrorText, Notice, RelativeTime, useLoad } from '../ui';
 import { AgentOptions } from './Filters';
 import { describeHistory } from './history';
 
@@ -62,7 +63,11 @@ export function Spy({
       {interaction && (
         <>
           <p class="muted">
-            {interaction.customerEmail} · {interaction.status} · {interaction.routingState} · created {formatDate(interaction.createdAt)}
+            {interaction.customerEmail} ·{' '}
+            <span title={`${interaction.status} · ${interaction.routingState}`}>
+              {interactionStateLabel(interaction, { agentName: users.find((person) => person.id === interaction.agentId)?.name ?? null })}
+            </span>{' '}
+            · created <RelativeTime value={interaction.createdAt} />
           </p>
           <div class="actions">
             <button
@@ -107,7 +112,7 @@ export function Spy({
             <ol class="events">
               {describeHistory(interaction.events, { agents: authors, queues, accounts, dispositions }).map((event) => (
                 <li key={event.id} data-event-type={event.type}>
-                  <time dateTime={event.createdAt}>{formatDate(event.createdAt)}</time>{' '}
+                  <RelativeTime value={event.createdAt} />{' '}
                   <span title={`${event.type} ${JSON.stringify(event.detail)}`}>{event.sentence}</span>
                 </li>
               ))}
