@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Page } from 'playwright-core';
 import { waitFor } from '../../scripts/services/process-tools';
 import { createRoutedAccount, type RoutedAgent } from '../support/routed-account';
 import { logIn, openPage, useBrowserPlatform } from './browser';
@@ -27,6 +28,22 @@ function email(options: {
     ...(options.attachment ? { attachments: [{ ...options.attachment, contentType: 'application/pdf' }] } : {}),
   });
   return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
+}
+
+/** The widths the client is made for, each with a usual screen height. */
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+];
+
+/** docs/screenshots/<name>-<width>.png at each size, the page laid out again for each. */
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(OUT, `${name}-${size.width}.png`) });
+  }
 }
 
 describe('screenshots of the web client', () => {
@@ -128,7 +145,7 @@ describe('screenshots of the web client', () => {
     await agentPage.page.getByRole('button', { name: 'Order shipped today' }).click();
     await agentPage.page.getByLabel(/^Reply to/).fill('Good news: the courier found your parcel.');
     await agentPage.page.waitForTimeout(800);
-    await agentPage.page.screenshot({ path: path.join(OUT, 'agent-desk.png') });
+    await shoot(agentPage.page, 'agent-desk');
 
     // The supervisor view: realtime counts, the list with an advanced search condition, spying on the thread.
     const supervisorPage = await openPage(browser, platform.apiUrl);
@@ -153,7 +170,7 @@ describe('screenshots of the web client', () => {
       .check();
     await watch.evaluate('window.scrollTo(0, 0)');
     await watch.waitForTimeout(800);
-    await watch.screenshot({ path: path.join(OUT, 'supervisor.png') });
+    await shoot(watch, 'supervisor');
 
     // The action plan editor, with the API's message on a jump that lands nowhere.
     const adminPage = await openPage(browser, platform.apiUrl);
@@ -170,7 +187,7 @@ describe('screenshots of the web client', () => {
     await fourth.getByLabel('Then go to (label or step number)').fill('refunds');
     await steps.getByRole('button', { name: 'Publish new version' }).click();
     await fourth.locator('.error').waitFor();
-    await adminPage.page.screenshot({ path: path.join(OUT, 'action-plan.png') });
+    await shoot(adminPage.page, 'action-plan');
 
     for (const opened of [agentPage, supervisorPage, adminPage]) {
       expect(opened.errors).toEqual([]);
