@@ -78,6 +78,37 @@ describe('transfer', () => {
     recordHistoryIfAsked(routed.workflowId, 'route-email-transfer-late-accept-news');
   });
 
+  it('transfers once when the accept and the transfer reach the run together', async () => {
+    const scenario = await createScenario(platform, {
+      agents: 3,
+      online: [0, 1, 2],
+      queues: [{ members: [0] }, { members: [1, 2], strategy: 'beepall' }],
+      plan: ({ queues }) => [{ type: 'queue', queueId: queues[0]!, timeoutSeconds: 60 }],
+      account: { transferEnabled: true, transferTimeoutSeconds: 30 },
+    });
+    const routed = await routeNewEmail(platform, scenario);
+    const [from, to] = scenario.agents;
+    const offer = await waitForOffer(from!);
+    // The worker is held still while the accept's signal and the transfer's update arrive: one activation gets both.
+    const workerPid = platform.worker.pid!;
+    process.kill(workerPid, 'SIGSTOP');
+    let transferring: Promise<{ status: number; body: unknown }>;
+    try {
+      expect((await from!.api.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
+      transferring = transfer(scenario, 0, routed.interactionId, { agentId: to!.id });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      process.kill(workerPid, 'SIGCONT');
+    }
+    expect((await transferring).body).toEqual({ state: 'transferring' });
+    expect((await from!.api.post(`/api/interactions/${routed.interactionId}/close`, {})).status).toBe(409);
+    const transferOffer = await waitForOffer(to!, { source: 'transfer' });
+    expect((await to!.api.post(`/api/offers/${transferOffer.id}/accept`)).status).toBe(200);
+    expect((await to!.api.post(`/api/interactions/${routed.interactionId}/close`, {})).body).toEqual({ state: 'closed' });
+    expect(await routed.result()).toMatchObject({ state: 'closed', agentId: to!.id });
+    recordHistoryIfAsked(routed.workflowId, 'route-email-accept-and-transfer-together');
+  });
+
   it('hands the interaction to a queue, whose agents race for it', async () => {
     const { scenario, routed } = await heldInteraction();
     const [, first, second] = scenario.agents;

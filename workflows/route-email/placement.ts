@@ -108,6 +108,11 @@ export type StepTarget = { kind: 'queues'; queueIds: number[] } | { kind: 'agent
 export async function place(run: PlacedRun, target: StepTarget, seconds: number, source: OfferSource): Promise<boolean> {
   const deadline = Date.now() + seconds * 1000;
   const step = ++run.steps;
+  // The step ends at its accept even when an update handled in the same activation already let the interaction go
+  // again (a transfer asked right after the accept): the holder is then empty, but the step must neither offer again
+  // nor hold anew for the agent who is passing it on.
+  const endsAtItsAccept = patched('step-ends-at-its-accept');
+  const accepted = () => (endsAtItsAccept ? run.heldStep === step : run.status.holderAgentId !== null);
   // One offer to a named agent; queues offer round after round, passing over agents who let it go.
   const singleShot = target.kind === 'agent';
   const passedOver = new Set<number>();
@@ -116,8 +121,8 @@ export async function place(run: PlacedRun, target: StepTarget, seconds: number,
   const enter = async () => {
     const placed = await routing.placeInteraction({ ...run.ids(), target, source, step, deadline, excludedAgentIds: [...passedOver] });
     // An accept may have won while the activity ran (its signal handled meanwhile), or before it was retried.
-    if (placed.acceptedBy !== null && run.status.holderAgentId === null) run.hold(placed.acceptedBy);
-    if (run.status.holderAgentId !== null) return;
+    if (placed.acceptedBy !== null && !accepted()) run.hold(placed.acceptedBy);
+    if (accepted()) return;
     run.track(placed.offers);
     run.waiting = placed.state === 'waiting-for-agents';
     if (run.waiting) passedOver.clear();
@@ -140,12 +145,12 @@ export async function place(run: PlacedRun, target: StepTarget, seconds: number,
 
   await enter();
   for (;;) {
-    if (run.status.holderAgentId !== null) return true;
+    if (accepted()) return true;
     if (run.pending.size > 0) hadOffers = true;
     const wakeAt = Math.min(deadline, run.earliestExpiry() ?? Infinity);
     run.offersChanged = false;
-    await condition(() => run.status.holderAgentId !== null || run.offersChanged, Math.max(1, wakeAt - Date.now()));
-    if (run.status.holderAgentId !== null) return true;
+    await condition(() => accepted() || run.offersChanged, Math.max(1, wakeAt - Date.now()));
+    if (accepted()) return true;
     if (Date.now() >= deadline) return leave();
 
     const expired = [...run.pending].filter(([, offer]) => offer.expiresAt <= Date.now()).map(([reservation]) => reservation);
