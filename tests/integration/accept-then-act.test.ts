@@ -7,16 +7,10 @@ import { offerAcceptedSignal } from '../../contracts/route-email';
 import { createStore } from '../../store';
 import { smtpSinks } from '../support/desk-outbound';
 import { buildEmail, uniqueMessageId } from '../support/mailbox';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { useTestPlatform } from '../support/platform';
 import { createRoutedAccount, waitForOffer } from '../support/routed-account';
 
-let platform: TestPlatform;
-beforeAll(async () => {
-  platform = await startTestPlatform();
-});
-afterAll(async () => {
-  await platform?.close();
-});
+const platform = useTestPlatform();
 const sink = smtpSinks();
 
 async function offeredToAlice() {

@@ -5,16 +5,10 @@
  */
 import { smtpSinks } from '../support/desk-outbound';
 import { buildEmail } from '../support/mailbox';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { useTestPlatform } from '../support/platform';
 import { acceptNextOffer, createRoutedAccount } from '../support/routed-account';
 
-let platform: TestPlatform;
-beforeAll(async () => {
-  platform = await startTestPlatform();
-});
-afterAll(async () => {
-  await platform?.close();
-});
+const platform = useTestPlatform();
 const sink = smtpSinks();
 
 describe('an HTML reply', () => {

@@ -4,16 +4,10 @@
  */
 import { closeAndRecord, smtpSinks } from '../support/desk-outbound';
 import { buildEmail } from '../support/mailbox';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { useTestPlatform } from '../support/platform';
 import { createRoutedAccount, waitForOffer, type RoutedAccount } from '../support/routed-account';
 
-let platform: TestPlatform;
-beforeAll(async () => {
-  platform = await startTestPlatform();
-});
-afterAll(async () => {
-  await platform?.close();
-});
+const platform = useTestPlatform();
 const sink = smtpSinks();
 
 describe('supervisor reassign', () => {

@@ -12,17 +12,11 @@ import { createIngestAndRoute } from '../../services/ingest-and-route';
 import { createStore } from '../../store';
 import { closeAndRecord, smtpSinks } from '../support/desk-outbound';
 import { buildEmail, listMessages, uniqueMessageId } from '../support/mailbox';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { useTestPlatform } from '../support/platform';
 import { acceptNextOffer, createRoutedAccount } from '../support/routed-account';
 import { testEnvironment } from '../support/test-environment';
 
-let platform: TestPlatform;
-beforeAll(async () => {
-  platform = await startTestPlatform();
-});
-afterAll(async () => {
-  await platform?.close();
-});
+const platform = useTestPlatform();
 const sink = smtpSinks();
 
 function compose(options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {

@@ -6,16 +6,10 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { waitFor } from '../../scripts/services/process-tools';
 import { smtpSinks } from '../support/desk-outbound';
 import { uniqueMessageId } from '../support/mailbox';
-import { startTestPlatform, type ApiClient, type TestPlatform } from '../support/platform';
+import { useTestPlatform, type ApiClient, type TestPlatform } from '../support/platform';
 import { acceptNextOffer, createRoutedAccount } from '../support/routed-account';
 
-let platform: TestPlatform;
-beforeAll(async () => {
-  platform = await startTestPlatform();
-});
-afterAll(async () => {
-  await platform?.close();
-});
+const platform = useTestPlatform();
 const sink = smtpSinks();
 
 function compose(options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {

@@ -229,3 +229,23 @@ export async function startTestPlatform(
     },
   };
 }
+
+/**
+ * The platform of one test file (call at its top level): started before its tests, closed after them. The object
+ * stands for the started platform; read it inside tests only.
+ */
+export function useTestPlatform(options: Parameters<typeof startTestPlatform>[0] = {}): TestPlatform {
+  let started: TestPlatform | undefined;
+  beforeAll(async () => {
+    started = await startTestPlatform(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as TestPlatform, {
+    get(_target, key) {
+      if (!started) throw new Error('the test platform is not started yet (read it inside a test)');
+      return started[key as keyof TestPlatform];
+    },
+  });
+}
