@@ -9,6 +9,7 @@ import { acceptOfferUpdate, offerAcceptedSignal, offerDeclinedSignal, rejectOffe
 import { ConflictError, failureReason, NotFoundError } from '../domain/errors';
 import type { EventBus } from '../domain/live-events';
 import type { Dispatcher } from './dispatch';
+import { tellRun } from './tell-run';
 import type { OfferAnswerStore } from '../store/offer-answers';
 
 export interface OfferAnswerDeps {
@@ -58,12 +59,10 @@ export function createOfferAnswers(deps: OfferAnswerDeps) {
       if (!decided) return { offerId, interactionId: older!.interactionId, state: 'accepted' };
       const { offer: won } = decided;
       // The run hears of it after the agent has the answer (a request that overtakes the signal waits for it:
-      // api/workflow-answers.ts); were the signal lost, the run finds the accept in the database on its own timer.
+      // api/workflow-answers.ts); were the signal lost for good, the run finds the accept in the database on its own
+      // timer.
       deps.later(() =>
-        temporal.workflow
-          .getHandle(won.workflowId)
-          .signal(offerAcceptedSignal, { reservation: won.reservation, agentId })
-          .catch(() => undefined),
+        tellRun(() => temporal.workflow.getHandle(won.workflowId).signal(offerAcceptedSignal, { reservation: won.reservation, agentId })),
       );
       deps.later(() =>
         deps.events.publish({
@@ -87,10 +86,11 @@ export function createOfferAnswers(deps: OfferAnswerDeps) {
       if (decided) {
         deps.later(
           () =>
-            temporal.workflow
-              .getHandle(decided.offer.workflowId)
-              .signal(offerDeclinedSignal, { reservation: decided.offer.reservation, agentId })
-              .catch(() => undefined), // the offer's own expiry moves routing on
+            tellRun(() =>
+              temporal.workflow
+                .getHandle(decided.offer.workflowId)
+                .signal(offerDeclinedSignal, { reservation: decided.offer.reservation, agentId }),
+            ), // else the offer's own expiry moves routing on
         );
         // The agent who declined has room for the next in line of their other work.
         deps.later(() => dispatcher.agentsFreed([agentId]));
