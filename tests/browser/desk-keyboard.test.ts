@@ -4,6 +4,7 @@
  * has an address that reloads, links and goes back and forward, and `?` lists the shortcuts.
  */
 import type { Page } from 'playwright-core';
+import { waitFor } from '../../scripts/services/process-tools';
 import { buildEmail } from '../support/mailbox';
 import { createRoutedAccount, type RoutedAgent } from '../support/routed-account';
 import { accessibilityViolations, logIn, openPage, useBrowserPlatform } from './browser';
@@ -28,12 +29,8 @@ function keyboard(page: Page) {
 const focusedId = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id');
 
 /** Waits until `expression` is true in the page (read through the debugger protocol: the page's policy forbids eval). */
-async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; await page.waitForTimeout(50)) {
-    if (await page.evaluate(expression)) return;
-  }
-  throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
-}
+const until = (page: Page, expression: string) =>
+  waitFor(expression, async () => Boolean(await page.evaluate(expression)), { timeoutMs: 10_000, intervalMs: 50 });
 
 describe('web client: the desk by keyboard and by address', () => {
   const started = useBrowserPlatform();

@@ -33,7 +33,7 @@ export function CustomerPanel({ interactionId, userId }: { interactionId: number
                 <li key={past.id}>
                   <button
                     type="button"
-                    class="link-button"
+                    class="link"
                     aria-expanded={opened === past.id}
                     aria-controls={opened === past.id ? 'past-interaction' : undefined}
                     onClick={() => setOpened(opened === past.id ? null : past.id)}
