@@ -59,7 +59,10 @@ describe('web client: the desk by keyboard and by address', () => {
     await until(desk, `document.activeElement && document.activeElement.id === 'interaction-title'`);
 
     await keys.press('r');
-    await until(desk, `!!document.activeElement && !!document.activeElement.closest('.interaction-tools')`);
+    await until(
+      desk,
+      `!!document.activeElement && document.activeElement.isContentEditable && !!document.activeElement.closest('.interaction-tools')`,
+    );
     await keys.type('It ships today.');
     await keys.press('Control+Enter');
     await desk.locator('.message.outbound', { hasText: 'It ships today.' }).waitFor({ timeout: 20_000 });

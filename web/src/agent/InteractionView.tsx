@@ -61,13 +61,11 @@ export function InteractionView({
     if (command === 'close') return focusSoon(() => view.current, ['.close-panel select', '.close-panel button']);
     if (command !== 'reply' && command !== 'forward' && command !== 'note' && command !== 'transfer') return;
     setTool(command);
+    // The words of a reply, forward or note (never the canned answers' search beside them); a transfer's first choice.
+    const panel = '.interaction-tools [role="tabpanel"]';
     focusSoon(
       () => view.current,
-      [
-        '.interaction-tools [role="tabpanel"] [contenteditable="true"]',
-        '.interaction-tools [role="tabpanel"] textarea',
-        '.interaction-tools [role="tabpanel"] input, .interaction-tools [role="tabpanel"] select',
-      ],
+      command === 'transfer' ? [`${panel} input, ${panel} select`] : [`${panel} [contenteditable="true"]`, `${panel} textarea`],
     );
   });
   const now = useNow(1000);

@@ -71,8 +71,11 @@ export function useInteractionCommands(handler: (command: DeskCommand) => void):
   }, []);
 }
 
-/** Moves the focus to the first of `selectors` found in `root` once the view has rendered the change. */
-export function focusSoon(root: () => HTMLElement | null, selectors: string[]): void {
+/**
+ * Moves the focus to the first of `selectors` found in `root` once the view has rendered it: looked for at each frame
+ * for up to 3 s, as a panel may still be loading (the reply's editor is a chunk of its own).
+ */
+export function focusSoon(root: () => HTMLElement | null, selectors: string[], giveUpAt = Date.now() + 3_000): void {
   requestAnimationFrame(() => {
     const scope = root();
     if (!scope) return;
@@ -80,5 +83,6 @@ export function focusSoon(root: () => HTMLElement | null, selectors: string[]): 
       const element = scope.querySelector<HTMLElement>(selector);
       if (element) return element.focus();
     }
+    if (Date.now() < giveUpAt) focusSoon(root, selectors, giveUpAt);
   });
 }
