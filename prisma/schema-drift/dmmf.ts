@@ -35,6 +35,8 @@ export interface DmmfModel {
   name: string;
   dbName: string | null;
   schema?: string | null;
+  /** The model's `///` comments, one line each. */
+  documentation?: string;
   fields: DmmfField[];
   primaryKey: { name: string | null; fields: string[] } | null;
 }

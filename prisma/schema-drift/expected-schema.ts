@@ -79,6 +79,22 @@ function isColumnField(field: DmmfField): boolean {
   return field.kind === 'scalar' || field.kind === 'enum' || field.kind === 'unsupported';
 }
 
+/**
+ * Indexes on expressions, which Prisma cannot declare: the model's documentation names each one as
+ * `/// @expressionIndex <name> <expression>`, written as PostgreSQL prints it (`lower("customerEmail")`).
+ */
+function expressionIndexes(model: DmmfModel): ExpectedIndex[] {
+  return [...(model.documentation ?? '').matchAll(/^@expressionIndex\s+(\S+)\s+(.+)$/gm)].map(([, name = '', expression = '']) => ({
+    model: model.name,
+    name,
+    columns: [`(${expression.trim()})`],
+    descending: [false],
+    unique: false,
+    method: 'btree',
+    label: `@expressionIndex ${name}`,
+  }));
+}
+
 export function buildExpectedSchema(dmmf: Dmmf): ExpectedSchema {
   const { models, enums, indexes } = dmmf.datamodel;
   const enumsByName = new Map(enums.map((e) => [e.name, e]));
@@ -125,6 +141,8 @@ export function buildExpectedSchema(dmmf: Dmmf): ExpectedSchema {
           label: i.isDefinedOnField ? `${fieldList} @unique` : `${unique ? '@@unique' : '@@index'}([${fieldList}])`,
         };
       });
+
+    expectedIndexes.push(...expressionIndexes(model));
 
     const foreignKeys: ExpectedForeignKey[] = model.fields
       .filter((f) => f.kind === 'object' && (f.relationFromFields?.length ?? 0) > 0)
