@@ -6,11 +6,12 @@
 import { createHash } from 'node:crypto';
 import { AUTOREPLY_HEADERS, autoreplyCc, autoreplyModeBlock, type AutoreplyMode } from '../domain/autoreply';
 import { storedLoopReason } from '../domain/loop-detection';
-import type { ForwardRequest, OutboundRequest } from '../domain/email';
+import type { ForwardRequest, OutboundRequest, ReplyRequest } from '../domain/email';
 import {
   buildForwardEnvelope,
   buildReplyEnvelope,
   composeAgentBody,
+  interactionReplyRecipients,
   type BodyTemplate,
   type OutboundEnvelope,
   type QuotedMessage,
@@ -188,11 +189,16 @@ export function createOutboxActivities({ store, routingEvents }: OutboxActivityD
       return { outboundId: row.id, skipped: null };
     },
 
-    /** Writes the outbox row for a reply before anything is sent; the same request id gives the same row. */
-    async createOutboundReply(input: { interactionId: number } & OutboundRequest): Promise<OutboundRow> {
+    /**
+     * Writes the outbox row for a reply before anything is sent; the same request id gives the same row. To the
+     * customer (reply all: with the others they wrote to in Cc), unless the agent edited the recipients.
+     */
+    async createOutboundReply(input: { interactionId: number } & ReplyRequest): Promise<OutboundRow> {
       const draft = await outboundDraft(input);
       if (draft.existing) return draft.existing;
+      const defaults = interactionReplyRecipients(draft.interaction, input.replyAll ?? false);
       const envelope = buildReplyEnvelope({
+        recipients: { to: input.to ?? defaults.to, cc: input.cc ?? defaults.cc, bcc: input.bcc ?? [] },
         account: draft.account,
         interaction: draft.interaction,
         thread: draft.thread,
@@ -227,6 +233,7 @@ export function createOutboxActivities({ store, routingEvents }: OutboxActivityD
         thread: draft.thread,
         to: input.to,
         cc: input.cc ?? [],
+        bcc: input.bcc ?? [],
         ...draft.composeBody(
           previous && {
             fromName: previous.fromName,

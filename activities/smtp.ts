@@ -52,6 +52,7 @@ export async function composeMessage(envelope: OutboundEnvelope, loadBlob: (sha2
     from: envelope.from,
     to: envelope.to,
     cc: envelope.cc,
+    // No bcc here: the message (and its copy in the Sent folder) never names them; sendOutbound delivers to them.
     subject: headerSafe(envelope.subject),
     text: envelope.text,
     ...(envelope.html !== undefined ? { html: envelope.html } : {}),
@@ -102,7 +103,8 @@ export function createSmtpActivities({ store, withOutboundLock, secrets, oauth2T
         });
         try {
           Context.current().heartbeat('connected');
-          const recipients = [...envelope.to, ...envelope.cc].map((recipient) => recipient.address);
+          // Bcc recipients are in the SMTP envelope only: composeMessage never writes them into the message.
+          const recipients = [...envelope.to, ...envelope.cc, ...(envelope.bcc ?? [])].map((recipient) => recipient.address);
           await outbox.markDataStarted(outbound.id);
           let info: SMTPConnection.SentMessageInfo;
           try {

@@ -37,6 +37,7 @@ function presentMessage({ uidValidity, uid, redownloadModseq, ...message }: Thre
     ...message,
     toAddresses: message.toAddresses as ThreadMessage['toAddresses'],
     ccAddresses: message.ccAddresses as ThreadMessage['ccAddresses'],
+    bccAddresses: message.bccAddresses as ThreadMessage['bccAddresses'],
     headers: message.headers as ThreadMessage['headers'],
     receivedAt: iso(message.receivedAt),
     noticedAt: message.noticedAt ? iso(message.noticedAt) : null,

@@ -3,7 +3,7 @@
  * and result, and its updates, signals and query. Sandbox-safe (the workflow imports it too).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ForwardRequest, OutboundRequest } from '../domain/email';
+import type { ForwardRequest, ReplyRequest } from '../domain/email';
 import type { InteractionRoutingState, OfferRef, TransferTarget } from '../domain/routing';
 
 /**
@@ -80,7 +80,7 @@ interface SendTiming {
   sendTimeoutSeconds?: number;
 }
 /** The holding agent replies to the customer; resolves once the SMTP server accepted the message. */
-export const replyUpdate = defineUpdate<{ outboundId: number; messageIdHeader: string }, [OutboundRequest & SendTiming]>('reply');
+export const replyUpdate = defineUpdate<{ outboundId: number; messageIdHeader: string }, [ReplyRequest & SendTiming]>('reply');
 /** The holding agent forwards the interaction to other recipients; resolves once the SMTP server accepted it. */
 export const forwardUpdate = defineUpdate<{ outboundId: number; messageIdHeader: string }, [ForwardRequest & SendTiming]>('forward');
 /** The holding agent (or a supervisor) closes the interaction, with a disposition when the account requires one. */

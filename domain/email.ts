@@ -23,9 +23,22 @@ export interface OutboundRequest {
   attachments?: OutboundAttachment[];
 }
 
+/**
+ * A reply: to the customer, or with `replyAll` also to the other people the customer wrote to (their To and Cc,
+ * without the account's own addresses). Recipients the agent edited replace those defaults; Bcc is delivered and
+ * never written into the message.
+ */
+export interface ReplyRequest extends OutboundRequest {
+  replyAll?: boolean;
+  to?: EmailAddress[];
+  cc?: EmailAddress[];
+  bcc?: EmailAddress[];
+}
+
 /** A forward: the same, to new recipients, with the previous message when asked (or by the account's default). */
 export interface ForwardRequest extends OutboundRequest {
   to: EmailAddress[];
   cc?: EmailAddress[];
+  bcc?: EmailAddress[];
   includePreviousMessage?: boolean;
 }

@@ -14,6 +14,8 @@ export interface OutboundEnvelope {
   from: { name: string; address: string };
   to: Array<{ name?: string; address: string }>;
   cc: Array<{ name?: string; address: string }>;
+  /** Delivered (SMTP envelope only), never written into the message. Absent on rows written before Bcc existed. */
+  bcc?: Array<{ name?: string; address: string }>;
   subject: string;
   text: string;
   html?: string;
@@ -59,7 +61,97 @@ function subjectWithPrefix(prefix: 'Re' | 'Fwd', subject: string): string {
   return new RegExp(`^${prefix}:`, 'i').test(clean) ? clean : `${prefix}: ${clean}`;
 }
 
-/** A reply threads under the newest inbound message: In-Reply-To it, References its chain plus it. */
+type Recipient = { name?: string; address: string };
+
+/** An address compared as mail servers deliver it: any case, and `name+tag@` delivered to `name@`. */
+function mailboxOf(address: string): string {
+  const lower = address.trim().toLowerCase();
+  const at = lower.lastIndexOf('@');
+  if (at < 0) return lower;
+  return `${lower.slice(0, at).split('+')[0]}@${lower.slice(at + 1)}`;
+}
+
+/**
+ * Whether an address is the account's own: its address, or an alias of it — its IMAP or SMTP login when that is an
+ * address, and the plus-addressed forms of either (`support+billing@` is `support@`). A reply-all never copies these.
+ */
+export function ownAddressMatcher(own: Array<string | null | undefined>): (address: string) => boolean {
+  const mailboxes = new Set(own.filter((entry): entry is string => !!entry && entry.includes('@')).map(mailboxOf));
+  return (address) => mailboxes.has(mailboxOf(address));
+}
+
+/**
+ * Recipients as sent: names and addresses header-safe, each mailbox once across To, Cc and Bcc (To first, then Cc).
+ */
+export function distinctRecipients(input: { to: Recipient[]; cc: Recipient[]; bcc: Recipient[] }): {
+  to: Recipient[];
+  cc: Recipient[];
+  bcc: Recipient[];
+} {
+  const seen = new Set<string>();
+  const keep = (list: Recipient[]) =>
+    list.map(address).filter((entry) => {
+      const key = entry.address.toLowerCase();
+      if (key === '' || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  return { to: keep(input.to), cc: keep(input.cc), bcc: keep(input.bcc) };
+}
+
+/**
+ * Who a reply goes to before the agent edits it. Reply: the customer. Reply all: the customer, and in Cc everyone
+ * else the customer's newest message was addressed to (its To and Cc), without the account's own addresses or
+ * aliases, the customer, or anyone twice.
+ */
+export function replyRecipients(input: {
+  customer: Recipient;
+  lastInbound: { to: Recipient[]; cc: Recipient[] } | null;
+  replyAll: boolean;
+  isOwn: (address: string) => boolean;
+}): { to: Recipient[]; cc: Recipient[] } {
+  const to = [address(input.customer)];
+  if (!input.replyAll || !input.lastInbound) return { to, cc: [] };
+  const others = [...input.lastInbound.to, ...input.lastInbound.cc].filter((entry) => !input.isOwn(entry.address));
+  const { cc } = distinctRecipients({ to, cc: others, bcc: [] });
+  return { to, cc };
+}
+
+/** Addresses as stored on a message (JSON `[{ name?, address }]`), tolerating anything else as no address. */
+export function storedRecipients(value: unknown): Recipient[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown) => {
+    const { name, address: mailbox } = (entry ?? {}) as { name?: unknown; address?: unknown };
+    if (typeof mailbox !== 'string' || mailbox === '') return [];
+    return [typeof name === 'string' && name !== '' ? { name, address: mailbox } : { address: mailbox }];
+  });
+}
+
+/** The reply (or reply-all) recipients of an interaction as stored: the customer, and the newest customer message's others. */
+export function interactionReplyRecipients(
+  interaction: {
+    customerEmail: string;
+    customerName: string | null;
+    account: { emailAddress: string; imapUsername: string | null; smtpUsername: string | null };
+    messages: Array<{ direction: string; toAddresses: unknown; ccAddresses: unknown }>;
+  },
+  replyAll: boolean,
+): { to: Recipient[]; cc: Recipient[] } {
+  const { account } = interaction;
+  const lastInbound = [...interaction.messages].reverse().find((message) => message.direction === 'inbound');
+  return replyRecipients({
+    customer: { ...(interaction.customerName ? { name: interaction.customerName } : {}), address: interaction.customerEmail },
+    lastInbound: lastInbound ? { to: storedRecipients(lastInbound.toAddresses), cc: storedRecipients(lastInbound.ccAddresses) } : null,
+    replyAll,
+    isOwn: ownAddressMatcher([account.emailAddress, account.imapUsername, account.smtpUsername]),
+  });
+}
+
+/**
+ * A reply threads under the newest inbound message: In-Reply-To it, References its chain plus it, `Re:` once.
+ * On an interaction the customer has not written in yet (an email an agent started), under the newest email sent;
+ * the first email of all keeps its subject as written. Recipients default to the customer alone.
+ */
 export function buildReplyEnvelope(input: {
   account: { key: string; name: string; emailAddress: string };
   interaction: { id: number; subject: string; customerEmail: string; customerName: string | null };
@@ -69,18 +161,29 @@ export function buildReplyEnvelope(input: {
   html?: string;
   messageIdHeader: string;
   attachments?: OutboundAttachment[];
+  recipients?: { to: Recipient[]; cc: Recipient[]; bcc: Recipient[] };
 }): OutboundEnvelope {
-  const lastInbound = [...input.thread].reverse().find((message) => message.direction === 'inbound' && message.messageIdHeader);
-  const references = lastInbound ? [...lastInbound.references, lastInbound.messageIdHeader!] : [];
+  const emails = input.thread.filter((message) => message.direction !== 'note' && message.messageIdHeader);
+  const parent = [...emails].reverse().find((message) => message.direction === 'inbound') ?? emails.at(-1);
+  const references = parent ? [...parent.references, parent.messageIdHeader!] : [];
+  const firstEmail = !input.thread.some((message) => message.direction !== 'note');
+  const recipients = distinctRecipients(
+    input.recipients ?? {
+      to: [{ name: input.interaction.customerName ?? undefined, address: input.interaction.customerEmail }],
+      cc: [],
+      bcc: [],
+    },
+  );
   return {
     from: address({ name: input.account.name, address: input.account.emailAddress }) as { name: string; address: string },
-    to: [address({ name: input.interaction.customerName, address: input.interaction.customerEmail })],
-    cc: [],
-    subject: subjectWithPrefix('Re', input.interaction.subject),
+    to: recipients.to,
+    cc: recipients.cc,
+    ...(recipients.bcc.length > 0 ? { bcc: recipients.bcc } : {}),
+    subject: firstEmail ? headerSafe(input.interaction.subject) : subjectWithPrefix('Re', input.interaction.subject),
     text: input.text,
     ...(input.html !== undefined ? { html: input.html } : {}),
     messageId: input.messageIdHeader,
-    ...(lastInbound ? { inReplyTo: lastInbound.messageIdHeader! } : {}),
+    ...(parent ? { inReplyTo: parent.messageIdHeader! } : {}),
     references: [...new Set(references)],
     headers: { 'X-Mailroute-Interaction': `${input.account.key}-${input.interaction.id}` },
     attachments: input.attachments ?? [],
@@ -95,18 +198,21 @@ export function buildForwardEnvelope(input: {
   account: { key: string; name: string; emailAddress: string };
   interaction: { id: number; subject: string };
   thread: ThreadMessage[];
-  to: Array<{ name?: string; address: string }>;
-  cc: Array<{ name?: string; address: string }>;
+  to: Recipient[];
+  cc: Recipient[];
+  bcc?: Recipient[];
   text: string;
   html?: string;
   messageIdHeader: string;
   attachments: OutboundAttachment[];
 }): OutboundEnvelope {
   const last = [...input.thread].reverse().find((message) => message.messageIdHeader);
+  const recipients = distinctRecipients({ to: input.to, cc: input.cc, bcc: input.bcc ?? [] });
   return {
     from: address({ name: input.account.name, address: input.account.emailAddress }) as { name: string; address: string },
-    to: input.to.map(address),
-    cc: input.cc.map(address),
+    to: recipients.to,
+    cc: recipients.cc,
+    ...(recipients.bcc.length > 0 ? { bcc: recipients.bcc } : {}),
     subject: subjectWithPrefix('Fwd', input.interaction.subject),
     text: input.text,
     ...(input.html !== undefined ? { html: input.html } : {}),

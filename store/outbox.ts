@@ -119,6 +119,7 @@ export function createOutboxStore(db: Database) {
             fromName: envelope.from.name,
             toAddresses: envelope.to as object,
             ccAddresses: envelope.cc as object,
+            bccAddresses: (envelope.bcc ?? []) as object,
             subject: envelope.subject,
             text: envelope.text,
             html: envelope.html ?? null,

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeUpdate, forwardUpdate, replyUpdate } from '../../contracts/route-email';
 import type { OutboundRequest } from '../../domain/email';
+import { interactionReplyRecipients } from '../../domain/outbound';
 import { htmlToPlainText } from '../../platform/html-text';
 import { sanitizeEmailHtml } from '../../platform/sanitize';
 import type { RouterContext } from '../deps';
@@ -13,6 +14,13 @@ import { askHoldingRun } from '../workflow-answers';
 export const OUTBOUND_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024;
 
 const sentResponse = z.object({ outboundId: z.number(), messageIdHeader: z.string() });
+const recipientList = z.array(z.object({ name: z.string().optional(), address: z.string() }));
+const replyRecipientsResponse = z
+  .object({
+    reply: z.object({ to: recipientList, cc: recipientList }),
+    replyAll: z.object({ to: recipientList, cc: recipientList }),
+  })
+  .meta({ id: 'ReplyRecipients' });
 const closedResponse = z.object({
   state: z.enum(['closed', 'disposing']).openapi({ description: 'disposing: the account requires a disposition first' }),
 });
@@ -46,7 +54,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
   async function outboundRequest(
     interaction: { accountId: number },
     user: AuthenticatedUser,
-    body: z.infer<typeof replySchema>,
+    body: Pick<z.infer<typeof replySchema>, 'text' | 'html' | 'cannedAnswerId' | 'attachments' | 'requestId'>,
   ): Promise<OutboundRequest> {
     if (body.cannedAnswerId !== undefined && !(await store.outbox.findCannedAnswer(body.cannedAnswerId, interaction.accountId))) {
       throw AppError.badRequest('cannedAnswerId is not a canned answer of this account', [
@@ -73,6 +81,24 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
 
   route(
     {
+      method: 'get',
+      path: '/interactions/:id/reply-recipients',
+      summary: "Who a reply and a reply-all go to before the agent edits them (reply all: the customer's others, not the account)",
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      response: replyRecipientsResponse,
+    },
+    async ({ params, user }) => {
+      await visibility.requireInteraction(params.id, user);
+      const interaction = await store.outbox.interactionWithThread(params.id);
+      if (!interaction) throw AppError.notFound(`interaction ${params.id}`);
+      return { reply: interactionReplyRecipients(interaction, false), replyAll: interactionReplyRecipients(interaction, true) };
+    },
+  );
+
+  route(
+    {
       method: 'post',
       path: '/interactions/:id/reply',
       // Attachments travel base64-encoded: a third larger than the 25 MB they may add up to.
@@ -89,7 +115,13 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
     async ({ params, body, user }) => {
       const interaction = await visibility.requireInteraction(params.id, user);
       if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
-      const request = await outboundRequest(interaction, user, body);
+      const request = {
+        ...(await outboundRequest(interaction, user, body)),
+        ...(body.replyAll ? { replyAll: true } : {}),
+        ...(body.to !== undefined ? { to: body.to } : {}),
+        ...(body.cc !== undefined ? { cc: body.cc } : {}),
+        ...(body.bcc !== undefined ? { bcc: body.bcc } : {}),
+      };
       return askHoldingRun(temporal, interaction.routingWorkflowId, user, interaction, (run) =>
         run.executeUpdate(replyUpdate, { args: [request] }),
       );
@@ -118,6 +150,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
         ...(await outboundRequest(interaction, user, body)),
         to: body.to,
         cc: body.cc,
+        ...(body.bcc !== undefined ? { bcc: body.bcc } : {}),
         ...(body.includePreviousMessage !== undefined ? { includePreviousMessage: body.includePreviousMessage } : {}),
       };
       return askHoldingRun(temporal, interaction.routingWorkflowId, user, interaction, (run) =>

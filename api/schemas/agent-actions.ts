@@ -46,23 +46,50 @@ function needsWords(body: { text: string; html?: string | undefined; cannedAnswe
   }
 }
 
-export const replySchema = z
-  .object(outboundFields)
-  .strict()
-  .superRefine(needsWords)
-  .meta({ id: 'Reply', ...wordsGiven });
-
 /** A recipient: the display name may not hold line breaks (no header injection), the address must be one. */
 const recipientSchema = z
   .object({ name: noControlCharacters(200).optional(), address: emailAddress() })
   .strict()
   .meta({ id: 'Recipient' });
 
+const bcc = z
+  .array(recipientSchema)
+  .max(50)
+  .optional()
+  .meta({ description: 'delivered to these addresses without naming them in the email' });
+
+export const replySchema = z
+  .object({
+    ...outboundFields,
+    replyAll: z
+      .boolean()
+      .default(false)
+      .meta({
+        description: "also to everyone else the customer's latest message was addressed to (in Cc), without the account's own addresses",
+      }),
+    to: z
+      .array(recipientSchema)
+      .min(1)
+      .max(50)
+      .optional()
+      .meta({ description: 'the recipients as the agent edited them; default: the customer' }),
+    cc: z
+      .array(recipientSchema)
+      .max(50)
+      .optional()
+      .meta({ description: 'the Cc as the agent edited it; default: none, or with replyAll the others the customer wrote to' }),
+    bcc,
+  })
+  .strict()
+  .superRefine(needsWords)
+  .meta({ id: 'Reply', ...wordsGiven });
+
 export const forwardSchema = z
   .object({
     ...outboundFields,
     to: z.array(recipientSchema).min(1).max(50),
     cc: z.array(recipientSchema).max(50).default([]),
+    bcc,
     includePreviousMessage: z
       .boolean()
       .optional()

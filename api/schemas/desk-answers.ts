@@ -96,6 +96,7 @@ export const threadMessageSchema = z
     fromName: z.string().nullable(),
     toAddresses: z.array(addressSchema),
     ccAddresses: z.array(addressSchema),
+    bccAddresses: z.array(addressSchema).meta({ description: 'of an email an agent sent: delivered to these, never named in it' }),
     headers: z.record(z.string(), z.string()).meta({ description: 'header lines (lower-cased names) routing conditions may test' }),
     subject: z.string(),
     text: z.string().nullable(),

@@ -51,6 +51,7 @@ const message = {
   fromName: 'Ada',
   toAddresses: [{ address: 'support@example.com' }],
   ccAddresses: [],
+  bccAddresses: [],
   headers: { subject: 'Where is my order?' },
   subject: 'Where is my order?',
   text: 'Hello',

@@ -61,6 +61,13 @@ export function Thread({ messages, authors }: { messages: ThreadMessage[]; autho
               <strong>{who}</strong>
               <RelativeTime value={message.receivedAt} />
             </header>
+            {message.direction === 'outbound' && (message.ccAddresses.length > 0 || message.bccAddresses.length > 0) && (
+              <p class="copies muted">
+                {message.ccAddresses.length > 0 && `Cc: ${message.ccAddresses.map((cc) => cc.address).join(', ')}`}
+                {message.ccAddresses.length > 0 && message.bccAddresses.length > 0 && ' · '}
+                {message.bccAddresses.length > 0 && `Bcc: ${message.bccAddresses.map((bcc) => bcc.address).join(', ')}`}
+              </p>
+            )}
             {message.direction !== 'note' && message.subject && (
               <p class="subject" dir="auto">
                 {message.subject}
