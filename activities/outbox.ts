@@ -67,7 +67,7 @@ export function createOutboxActivities({ store, routingEvents }: OutboxActivityD
       [...interaction.messages].reverse().find((message) => message.direction === 'inbound') ?? interaction.messages.at(-1) ?? null;
     const variables = {
       customer: { name: interaction.customerName ?? '', email: interaction.customerEmail },
-      agent: { name: agent?.name ?? '', email: agent?.email ?? '' },
+      agent: { name: agent?.name ?? '', email: agent?.email ?? '', signature: agent?.signature ?? '' },
       interaction: { id: interaction.id, subject: interaction.subject },
       account: { name: account.name, key: account.key, email: account.emailAddress },
       subject: interaction.subject,

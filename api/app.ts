@@ -37,6 +37,7 @@ import { registerSuggestionRoutes } from './routes/suggestions';
 import { registerWorkflowLinkRoutes } from './routes/workflow-links';
 import { registerMailboxRoutes } from './routes/mailboxes';
 import { registerQuarantineRoutes } from './routes/quarantine';
+import { registerApiIndexRoutes } from './routes/api-index';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerTransferRoutes } from './routes/transfers';
 
@@ -70,6 +71,7 @@ export function createApp(deps: ApiDeps): Express {
       later: (work) => void work().catch((error: Error) => warn('work after an answer failed', { err: error.message })),
     }),
   };
+  registerApiIndexRoutes(context);
   registerLoginRoutes(context);
   registerUserRoutes(context);
   registerMeRoutes(context);

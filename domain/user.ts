@@ -4,6 +4,16 @@ import { changesShape } from './changes';
 import { dbId, emailAddress, lineSafeName, noControlCharacters } from './fields';
 import { PRESENCES, ROLES } from './people';
 
+/** A signature: a few lines of text (line breaks kept), sent as written. */
+const userSignature = z
+  .string()
+  .max(2000)
+  .regex(/^[^\0-\x08\x0b\x0c\x0e-\x1f]*$/, 'must not contain control characters')
+  .meta({ description: "put into replies where the account's body template says {{agent.signature}}; empty: none" });
+
+/** What users change of themselves in their settings. */
+export const ownSettingsSchema = z.object({ signature: userSignature.optional() }).strict();
+
 export const userFields = {
   name: lineSafeName(255),
   email: emailAddress(),
@@ -11,6 +21,8 @@ export const userFields = {
   password: noControlCharacters(1024).min(8).optional().meta({ description: 'write-only' }),
   /** How many email interactions the agent may hold at once. */
   capacity: z.number().int().min(1).max(100).default(1),
+  /** Put into replies where the account's body template says `{{agent.signature}}`; empty: none. */
+  signature: userSignature.default(''),
 };
 
 /** A new user: absent fields take their defaults. */

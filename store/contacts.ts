@@ -83,25 +83,28 @@ export function createContactStore(db: Database) {
      * and the holder's name.
      */
     async interactionsOf(email: string, input: { accountIds: number[]; except: number; take: number }) {
+      // lower(...) = lower(...) is what "Interaction_customerEmail_lower_idx" answers (Prisma's case-insensitive
+      // equality is an ILIKE, which no index on the lowered address serves).
+      const found = await db.$queryRaw<Array<{ id: number }>>`
+        SELECT id FROM "Interaction"
+        WHERE lower("customerEmail") = lower(${email}) AND "accountId" = ANY(${input.accountIds}::int[]) AND id <> ${input.except}
+        ORDER BY "lastMessageAt" DESC, id DESC
+        LIMIT ${input.take}`;
       const rows = await db.interaction.findMany({
-        where: {
-          customerEmail: { equals: email, mode: 'insensitive' },
-          accountId: { in: input.accountIds },
-          id: { not: input.except },
-        },
+        where: { id: { in: found.map((row) => row.id) } },
         select: {
           id: true,
           accountId: true,
           subject: true,
           status: true,
           routingState: true,
+          agentId: true,
           lastMessageAt: true,
           createdAt: true,
           account: { select: { key: true, name: true } },
           agent: { select: { name: true } },
         },
         orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
-        take: input.take,
       });
       return rows.map(({ account, agent, ...row }) => ({
         ...row,

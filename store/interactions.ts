@@ -1,6 +1,6 @@
 /**
  * Interactions as the desk lists, exports and deletes them: a page of the search (keyset), pages of the CSV
- * export, permanent deletion with raw sources and attachments, and the open ones a realtime view counts.
+ * export, read or unread, permanent deletion with raw sources and attachments, and the open ones a realtime view counts.
  */
 import type { InteractionFilters, SearchSort } from '../domain/interaction-search';
 import type { Database } from './db';
@@ -63,6 +63,22 @@ export function createInteractionStore(db: Database) {
         routingWorkflowId: row.routingWorkflowId,
         agentIds: [...new Set([...(row.agentId === null ? [] : [row.agentId]), ...row.offers.map((offer) => offer.userId)])],
       }));
+    },
+
+    /**
+     * Marks the interaction read by its holder, unless a customer message came after `seenLastMessageAt` (what the
+     * holder was shown): that one is still unread. True when it changed.
+     */
+    async markReadByHolder(id: number, agentId: number, seenLastMessageAt: Date): Promise<boolean> {
+      const { count } = await db.interaction.updateMany({
+        where: { id, agentId, read: false, lastMessageAt: seenLastMessageAt },
+        data: { read: true },
+      });
+      return count > 0;
+    },
+
+    async setRead(id: number, read: boolean): Promise<void> {
+      await db.interaction.update({ where: { id }, data: { read } });
     },
 
     /** Deletes the interactions with their messages, events and offers, and the bytes nothing else uses; audited. */

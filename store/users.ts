@@ -12,6 +12,7 @@ export const publicUserFields = {
   presence: true,
   pauseStatusId: true,
   capacity: true,
+  signature: true,
   updatedAt: true,
 } as const satisfies Prisma.UserSelect;
 
@@ -33,6 +34,7 @@ export interface UserColumns {
   email?: string;
   role?: Role;
   capacity?: number;
+  signature?: string;
   passwordHash?: string | null;
   presence?: Presence;
   pauseStatusId?: number | null;
@@ -103,6 +105,11 @@ export function createUserStore(db: Database) {
     /** Writes only while the user is still at `updatedAt` (optimistic concurrency): false once someone else saved. */
     async updateIfUnchanged(id: number, updatedAt: Date, columns: UserColumns): Promise<boolean> {
       return (await db.user.updateMany({ where: { id, updatedAt }, data: columns })).count > 0;
+    },
+
+    /** What users change of themselves (their settings). */
+    updateOwn(id: number, columns: Pick<UserColumns, 'signature'>): Promise<PublicUser> {
+      return db.user.update({ where: { id }, data: columns, select: publicUserFields });
     },
 
     setPresence(id: number, presence: Presence, pauseStatusId: number | null): Promise<PublicUser> {

@@ -1,4 +1,8 @@
-/** An interaction: read it with its thread, download one attachment, delete it (one or a selection) permanently. */
+/**
+ * An interaction: read it with its thread (its holder's opening marks it read), mark it read or unread, download one
+ * attachment, delete it (one or a selection) permanently.
+ */
+import { ForbiddenError } from '../../domain/errors';
 import { contentDisposition } from '../../domain/filenames';
 import { createInteractionDeletion } from '../../services/interaction-deletion';
 import type { RouterContext } from '../deps';
@@ -17,6 +21,8 @@ const bulkDeleteSchema = interactionIdsSchema
   .strict();
 const deleteQuery = z.object({ confirm: z.literal('true', { message: 'must be "true": deletion is permanent' }) }).strict();
 const deletedSchema = z.object({ deleted: z.number().int() });
+const readStateSchema = z.object({ read: z.boolean() }).strict().meta({ id: 'ReadState' });
+const readStateAnswerSchema = z.object({ id: z.number().int(), read: z.boolean() });
 
 export function registerInteractionRoutes({ route, deps, store, visibility, presence }: RouterContext): void {
   const deleteInteractions = createInteractionDeletion({ store, temporal: deps.temporal, presence, logger: deps.logger });
@@ -31,9 +37,35 @@ export function registerInteractionRoutes({ route, deps, store, visibility, pres
       response: interactionDetailSchema,
     },
     async ({ params, user }): Promise<InteractionDetail> => {
-      const interaction = await visibility.requireInteraction(params.id, user);
+      let interaction = await visibility.requireInteraction(params.id, user);
+      // Opened by the agent holding it, it is read; a supervisor's look (spying) leaves it as it was.
+      if (interaction.agentId === user.id && !interaction.read) {
+        if (await store.interactions.markReadByHolder(interaction.id, user.id, interaction.lastMessageAt))
+          interaction = { ...interaction, read: true };
+      }
       const workflowUrl = interaction.routingWorkflowId ? temporalWorkflowUrl(deps.links, interaction.routingWorkflowId) : null;
       return presentThread(interaction, workflowUrl, await store.threads.messagesAndEvents(interaction.id));
+    },
+  );
+
+  route(
+    {
+      method: 'put',
+      path: '/interactions/:id/read',
+      summary: 'Mark the interaction read or unread (its holder, or a supervisor or admin of its account)',
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: readStateSchema,
+      status: 200,
+      response: readStateAnswerSchema,
+    },
+    async ({ params, body, user }) => {
+      const interaction = await visibility.requireInteraction(params.id, user);
+      if (user.role === 'agent' && interaction.agentId !== user.id)
+        throw new ForbiddenError(`only the agent holding interaction ${interaction.id} (or a supervisor) may mark it read or unread`);
+      await store.interactions.setRead(interaction.id, body.read);
+      return { id: interaction.id, read: body.read };
     },
   );
 

@@ -1,9 +1,9 @@
-/** The signed-in user: who they are, and their presence (online, paused with a reason, offline). */
+/** The signed-in user: who they are, their own settings (signature), and their presence (online, paused with a reason, offline). */
 import { NotFoundError } from '../../domain/errors';
 import { createUserService } from '../../services/users';
 import type { RouterContext } from '../deps';
 import { requestToken } from '../auth';
-import { passwordChangeSchema, presenceSchema, userSchema } from '../schemas/users';
+import { ownSettingsChangeSchema, passwordChangeSchema, presenceSchema, userSchema } from '../schemas/users';
 
 const everyone = ['admin', 'supervisor', 'agent'] as const;
 const tags = ['Agent desk'];
@@ -16,6 +16,20 @@ export function registerMeRoutes({ route, store, presence, accessChanged }: Rout
     if (!me) throw new NotFoundError(`user ${user.id}`);
     return me;
   });
+
+  route(
+    {
+      method: 'patch',
+      path: '/me',
+      summary: 'Change your own settings: your signature (put into replies by the body template as {{agent.signature}})',
+      tags,
+      roles: [...everyone],
+      body: ownSettingsChangeSchema,
+      status: 200,
+      response: userSchema,
+    },
+    async ({ user, body }) => store.users.updateOwn(user.id, body),
+  );
 
   route(
     {

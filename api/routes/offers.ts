@@ -1,7 +1,8 @@
 /** The agent's offers: the pending ones (with the desk notification), accept (exactly one wins) and reject. */
 import type { RouterContext } from '../deps';
 import { presentPendingOffer } from '../desk-presenters';
-import { idParams, z } from '../http';
+import { idParams } from '../http';
+import { listResponse } from '../listing';
 import { offerAnswerSchema } from '../schemas/agent-actions';
 import { offerAnswerResultSchema, pendingOfferSchema, type OfferAnswerResult, type PendingOffer } from '../schemas/desk-answers';
 
@@ -10,12 +11,16 @@ export function registerOfferRoutes({ route, store, offerAnswers }: RouterContex
     {
       method: 'get',
       path: '/me/offers',
-      summary: 'My pending offers',
+      summary: 'My pending offers, all on one page (nextCursor is always null)',
       tags: ['Agent desk'],
       roles: ['admin', 'supervisor', 'agent'],
-      response: z.array(pendingOfferSchema),
+      // One page holds them all (an agent has few offers at once): the list's shape is every other list's.
+      response: listResponse(pendingOfferSchema),
     },
-    async ({ user }): Promise<PendingOffer[]> => (await store.offers.pendingFor(user.id)).map(presentPendingOffer),
+    async ({ user }): Promise<{ items: PendingOffer[]; nextCursor: null }> => ({
+      items: (await store.offers.pendingFor(user.id)).map(presentPendingOffer),
+      nextCursor: null,
+    }),
   );
 
   route(

@@ -176,6 +176,7 @@ export const customerContextSchema = z
           subject: z.string(),
           status: z.enum(['open', 'closed']),
           routingState: z.string(),
+          agentId: id.nullable().meta({ description: 'who holds it: your own open ones open on your desk' }),
           agentName: z.string().nullable(),
           lastMessageAt: instant,
           createdAt: instant,

@@ -1,7 +1,7 @@
 /** Users, presence and login over HTTP: the bodies derive from the user's one schema (domain/user.ts). */
 import { z } from 'zod';
 import { PRESENCES, ROLES } from '../../domain/people';
-import { presenceChangeSchema, userChangeableFields, userInputSchema } from '../../domain/user';
+import { ownSettingsSchema, presenceChangeSchema, userChangeableFields, userInputSchema } from '../../domain/user';
 import { emailAddress, noControlCharacters } from '../../domain/fields';
 import { patchOf } from './patch';
 
@@ -18,12 +18,15 @@ export const userSchema = z
     presence: z.enum(PRESENCES),
     pauseStatusId: z.number().int().nullable(),
     capacity: z.number().int(),
+    signature: z.string(),
     updatedAt: z.string().optional(),
   })
   .meta({ id: 'User' });
 export type User = z.output<typeof userSchema>;
 
 export const presenceSchema = presenceChangeSchema.meta({ id: 'PresenceChange' });
+
+export const ownSettingsChangeSchema = ownSettingsSchema.meta({ id: 'OwnSettingsChange' });
 
 export const passwordChangeSchema = z
   .object({

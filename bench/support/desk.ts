@@ -177,8 +177,10 @@ export function startAgents(agents: DeskAgent[], options: AgentWorkOptions): { s
       ticks += 1;
       if (options.heldInteractions && ticks % 10 === 0)
         for (const id of await options.heldInteractions(agent.id).catch(() => [])) held.add(id);
-      const offers = await call('list offers', () => agent.api.get<Array<{ id: number; interactionId: number }>>('/api/me/offers'));
-      const listed: Array<{ id: number; interactionId: number }> = offers.status === 200 ? offers.body : [];
+      const offers = await call('list offers', () =>
+        agent.api.get<{ items: Array<{ id: number; interactionId: number }> }>('/api/me/offers'),
+      );
+      const listed: Array<{ id: number; interactionId: number }> = offers.status === 200 ? offers.body.items : [];
       // With many offers each (ring-all, high capacity), agents take a few at random, as people would, not all in the same order.
       const chosen = options.acceptsPerTick === undefined ? listed : shuffle(listed).slice(0, options.acceptsPerTick);
       for (const offer of chosen) {

@@ -116,12 +116,12 @@ describe('screenshots of the web client', () => {
     ];
     for (const customer of customers) {
       await routed.deliver(await email(customer));
-      await waitFor('the offer', async () => (await agentApi.get('/api/me/offers')).body.length > 0, {
+      await waitFor('the offer', async () => (await agentApi.get('/api/me/offers')).body.items.length > 0, {
         timeoutMs: 60_000,
         intervalMs: 100,
       });
       if (customer === customers[0]) {
-        const [offer] = (await agentApi.get('/api/me/offers')).body;
+        const [offer] = (await agentApi.get('/api/me/offers')).body.items;
         await agentApi.post(`/api/offers/${offer.id}/accept`);
         await agentApi.post(`/api/interactions/${offer.interactionId}/reply`, {
           text: 'Hello Carla, I am sorry for the wait: I am checking with the courier now.',

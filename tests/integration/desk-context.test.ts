@@ -96,7 +96,7 @@ describe('desk context', () => {
         expiresAt: new Date(Date.now() + 60_000),
       },
     });
-    const [offer] = (await (await platform.clientFor(agent.id)).get('/api/me/offers')).body;
+    const [offer] = (await (await platform.clientFor(agent.id)).get('/api/me/offers')).body.items;
     expect(offer).toMatchObject({
       interactionId: interaction.id,
       customerName: 'Carla Bianchi',

@@ -137,7 +137,7 @@ export async function waitForOffer(agent: ApiClient, timeoutMs = 60_000): Promis
     'an offer for the agent',
     async () => {
       const offers = await agent.get('/api/me/offers');
-      offer = offers.body[0];
+      offer = offers.body.items[0];
       return offer !== undefined;
     },
     { timeoutMs, intervalMs: 100 },

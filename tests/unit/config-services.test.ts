@@ -31,6 +31,7 @@ const agent: PublicUser = {
   presence: 'online',
   pauseStatusId: null,
   capacity: 1,
+  signature: '',
   updatedAt: new Date('2026-01-01T00:00:00Z'),
 };
 
@@ -48,7 +49,7 @@ test('a pause status for a user who is not paused is invalid input; a stale user
 
 test('an email already taken and deleting oneself are conflicts', async () => {
   await expect(
-    userService({ emailTaken: async () => true }).create({ name: 'B', email: 'B@x.org', role: 'agent', capacity: 1 }),
+    userService({ emailTaken: async () => true }).create({ name: 'B', email: 'B@x.org', role: 'agent', capacity: 1, signature: '' }),
   ).rejects.toThrow(new ConflictError('a user with email b@x.org already exists'));
   await expect(userService({ find: async () => agent }).remove(7, 7)).rejects.toThrow(ConflictError);
 });

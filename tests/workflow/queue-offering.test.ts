@@ -43,7 +43,7 @@ describe('queue offering', () => {
     const routed = await routeNewEmail(platform, scenario);
     await waitForOffer(free!);
     await sleep(500);
-    for (const agent of [paused, offline, busy]) expect((await agent!.api.get('/api/me/offers')).body).toEqual([]);
+    for (const agent of [paused, offline, busy]) expect((await agent!.api.get('/api/me/offers')).body.items).toEqual([]);
     const offers = await platform.db.offer.findMany({ where: { interactionId: routed.interactionId } });
     expect(offers.map((offer) => offer.userId)).toEqual([free!.id]);
     await platform.temporal.workflow.getHandle(routed.workflowId).terminate('test finished');
@@ -201,7 +201,7 @@ describe('queue offering', () => {
       async () => (await platform.db.offer.findUniqueOrThrow({ where: { id: patientOffer.id } })).state === 'canceled',
       { timeoutMs: 10_000 },
     );
-    expect((await agent.api.get('/api/me/offers')).body).toEqual([]);
+    expect((await agent.api.get('/api/me/offers')).body.items).toEqual([]);
     // Taken back half a minute or more before it would have expired by itself.
     expect((await platform.db.offer.findUniqueOrThrow({ where: { id: patientOffer.id } })).respondedAt!.getTime()).toBeLessThan(
       new Date(patientOffer.expiresAt).getTime() - 30_000,

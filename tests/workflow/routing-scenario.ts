@@ -182,8 +182,8 @@ export async function waitForOffer(agent: ScenarioAgent, options: { source?: str
   await waitFor(
     `an offer${options.source ? ` from ${options.source}` : ''} for agent ${agent.id}`,
     async () => {
-      const offers = await agent.api.get<PendingOffer[]>('/api/me/offers');
-      found = offers.body.find((offer) => options.source === undefined || offer.source === options.source);
+      const offers = await agent.api.get<{ items: PendingOffer[] }>('/api/me/offers');
+      found = offers.body.items.find((offer) => options.source === undefined || offer.source === options.source);
       return found !== undefined;
     },
     { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 50 },

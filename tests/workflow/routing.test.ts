@@ -50,7 +50,7 @@ describe('assigned agent first', () => {
     const accepted = await assigned!.api.post(`/api/offers/${offer.id}/accept`);
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ interactionId: routed.interactionId, state: 'accepted' });
-    expect((await colleague!.api.get('/api/me/offers')).body).toEqual([]);
+    expect((await colleague!.api.get('/api/me/offers')).body.items).toEqual([]);
     expect((await closeAs(scenario, 0, routed.interactionId)).body).toEqual({ state: 'closed' });
     expect(await routed.result()).toMatchObject({ state: 'closed', agentId: assigned!.id });
     expect(await offerStates(routed.interactionId)).toEqual([{ agentId: assigned!.id, source: 'assigned-agent', state: 'accepted' }]);
@@ -83,7 +83,7 @@ describe('assigned agent first', () => {
 
     const queueOffer = await waitForOffer(colleague!, { source: 'assigned-queue', timeoutMs: 60_000 });
     expect(Date.now() - offeredAt).toBeGreaterThanOrEqual(1_900);
-    expect((await assigned!.api.get('/api/me/offers')).body).toEqual([]);
+    expect((await assigned!.api.get('/api/me/offers')).body.items).toEqual([]);
     expect((await colleague!.api.post(`/api/offers/${queueOffer.id}/accept`)).status).toBe(200);
     expect((await closeAs(scenario, 1, routed.interactionId)).body).toEqual({ state: 'closed' });
     expect(await routed.result()).toMatchObject({ state: 'closed', agentId: colleague!.id });
@@ -150,7 +150,7 @@ describe('assigned queue, then the action plan', () => {
 
     const planOffer = await waitForOffer(planAgent!, { source: 'agent-step', timeoutMs: 60_000 });
     expect(Date.now() - queueOfferedAt).toBeGreaterThanOrEqual(1_500);
-    expect((await colleague!.api.get('/api/me/offers')).body).toEqual([]);
+    expect((await colleague!.api.get('/api/me/offers')).body.items).toEqual([]);
     if (crash) await crashWorker();
     expect((await planAgent!.api.post(`/api/offers/${planOffer.id}/accept`)).status).toBe(200);
     expect((await closeAs(scenario, 2, routed.interactionId)).body).toEqual({ state: 'closed' });
@@ -324,7 +324,7 @@ describe('new messages on an open interaction', () => {
     const interaction = await platform.db.interaction.findUniqueOrThrow({ where: { id: routed.interactionId } });
     expect(interaction).toMatchObject({ read: false, agentId: scenario.agents[0]!.id, routingWorkflowId: routed.workflowId });
     expect(await platform.db.offer.count({ where: { interactionId: routed.interactionId } })).toBe(2);
-    expect((await scenario.agents[1]!.api.get('/api/me/offers')).body).toEqual([]);
+    expect((await scenario.agents[1]!.api.get('/api/me/offers')).body.items).toEqual([]);
     expect((await closeAs(scenario, 0, routed.interactionId)).body).toEqual({ state: 'closed' });
     expect(await routed.result()).toMatchObject({ state: 'closed', agentId: scenario.agents[0]!.id });
     recordHistoryIfAsked(followUp.workflowId, 'route-email-new-message-joins-holder');

@@ -115,7 +115,7 @@ describe('transfer', () => {
     expect((await transfer(scenario, 0, routed.interactionId, { queueId: scenario.queueIds[1] })).status).toBe(200);
     const [offer] = await Promise.all([waitForOffer(first!, { source: 'transfer' }), waitForOffer(second!, { source: 'transfer' })]);
     expect((await first!.api.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
-    expect((await second!.api.get('/api/me/offers')).body).toEqual([]);
+    expect((await second!.api.get('/api/me/offers')).body.items).toEqual([]);
     expect((await first!.api.post(`/api/interactions/${routed.interactionId}/close`, {})).body).toEqual({ state: 'closed' });
     expect(await routed.result()).toMatchObject({ state: 'closed', agentId: first!.id });
   });
@@ -142,7 +142,7 @@ describe('transfer', () => {
     expect(Date.now() - offeredAt).toBeGreaterThanOrEqual(1_500);
     const interaction = await platform.db.interaction.findUniqueOrThrow({ where: { id: routed.interactionId } });
     expect(interaction).toMatchObject({ agentId: from!.id, read: false, status: 'open' });
-    expect((await to!.api.get('/api/me/offers')).body).toEqual([]);
+    expect((await to!.api.get('/api/me/offers')).body.items).toEqual([]);
     const offers = await platform.db.offer.findMany({ where: { interactionId: routed.interactionId, source: 'transfer' } });
     expect(offers.map((offer) => [offer.userId, offer.state])).toEqual([[to!.id, 'timeout']]);
     // The transferring agent holds it again.

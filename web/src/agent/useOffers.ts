@@ -5,7 +5,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { get } from '../api';
 import { useLatest } from '../ui';
-import type { PendingOffer } from '../types';
+import type { Page, PendingOffer } from '../types';
 import { playOfferSound } from './notify';
 
 export function useOffers() {
@@ -15,7 +15,11 @@ export function useOffers() {
   const known = useRef<Set<number>>(new Set());
   const latest = useLatest();
 
-  const load = () => latest(() => get<PendingOffer[]>('/me/offers'), show);
+  const load = () =>
+    latest(
+      () => get<Page<PendingOffer>>('/me/offers'),
+      (page) => show(page.items),
+    );
   const show = (current: PendingOffer[]) => {
     const arrived = current.filter((offer) => !known.current.has(offer.id));
     known.current = new Set(current.map((offer) => offer.id));
