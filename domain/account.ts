@@ -83,6 +83,15 @@ export const bodyTemplateSchema = z
   })
   .strict();
 
+/** Where an account's first activation on a mailbox starts; a date far back is how an admin takes everything. */
+export const FIRST_INTAKES = ['unread', 'from-now', 'since'] as const;
+export type FirstIntake = (typeof FIRST_INTAKES)[number];
+
+/** Why the first-intake pair cannot be saved (the field to blame and why), or null. */
+export function firstIntakeProblem(settings: { firstIntake: FirstIntake; firstIntakeSince: string | null }): string | null {
+  return settings.firstIntake === 'since' && settings.firstIntakeSince === null ? "is required when firstIntake is 'since'" : null;
+}
+
 /** Every setting an admin writes, with its default. */
 export const accountFields = {
   name: lineSafeName(255).meta({ description: 'shown as the sender of replies' }),
@@ -137,7 +146,19 @@ export const accountFields = {
   notificationShake: z.boolean().default(false),
   notificationTemplate: z.string().max(10_000).nullable().default(null),
   assistant: z.string().max(100).nullable().default(null),
-  hostname: noControlCharacters(253).nullable().default(null),
+  hostname: noControlCharacters(253)
+    .nullable()
+    .default(null)
+    .meta({ description: 'only workers started with this MAILROUTE_HOSTNAME watch the mailbox; null or empty: any worker' }),
+  firstIntake: z.enum(FIRST_INTAKES).default('unread').meta({
+    description:
+      "where the first activation on a mailbox starts: 'unread' (unread emails only, the seed's SEARCH UNSEEN), 'from-now' (only emails arriving later) or 'since' firstIntakeSince (read or not); later activations go on from the checkpoint",
+  }),
+  firstIntakeSince: z.iso
+    .date('must be a date as YYYY-MM-DD')
+    .nullable()
+    .default(null)
+    .meta({ description: "with firstIntake 'since': emails received on or after this day (the server's date)" }),
 };
 
 /** A new account: absent settings take their defaults. */

@@ -3,7 +3,15 @@
  * headers filter is parsed, references are checked, every change is logged and audited by field name (write-only
  * values never leave as text), and the account's mailbox watcher follows the change.
  */
-import { tokenUrlProblem, type AccountChanges, type AccountInput, type MailService, type OAuth2Settings } from '../domain/account';
+import {
+  firstIntakeProblem,
+  tokenUrlProblem,
+  type AccountChanges,
+  type FirstIntake,
+  type AccountInput,
+  type MailService,
+  type OAuth2Settings,
+} from '../domain/account';
 import { ConflictError, InvalidInputError, NotFoundError, PreconditionFailedError } from '../domain/errors';
 import { HeadersFilterError, parseHeadersFilter, type HeaderFilterRule } from '../domain/headers-filter';
 import type { Logger } from '../platform/logger';
@@ -162,6 +170,12 @@ export function createAccountService({ store, secrets, watchers, logger, outboun
     if (problem) throw InvalidInputError.field('oauth2.tokenUrl', problem);
   }
 
+  /** 'since' needs its day, as saved or as sent now. */
+  function checkFirstIntake(settings: Parameters<typeof firstIntakeProblem>[0]) {
+    const problem = firstIntakeProblem(settings);
+    if (problem) throw InvalidInputError.field('firstIntakeSince', problem);
+  }
+
   async function audit(actorId: number, action: string, accountId: number, body: object) {
     const changes = withoutSecrets(body);
     logger.info({ accountId, actorId, action, changes }, `email account ${action}`);
@@ -185,6 +199,7 @@ export function createAccountService({ store, secrets, watchers, logger, outboun
     async create(input: AccountInput, sent: ReadonlySet<string>, actorId: number): Promise<AccountRow> {
       await requireKeyFree(input.key);
       checkTokenUrl(input);
+      checkFirstIntake(input);
       await checkAccountReferences(store, input);
       const account = await store.accounts.create(accountColumns(input, secrets, undefined, sent));
       await audit(actorId, 'created', account.id, input);
@@ -196,6 +211,10 @@ export function createAccountService({ store, secrets, watchers, logger, outboun
     async update(current: AccountRow, changes: AccountChanges, actorId: number): Promise<AccountRow> {
       if (changes.key && changes.key !== current.key) await requireKeyFree(changes.key);
       checkTokenUrl(changes);
+      checkFirstIntake({
+        firstIntake: changes.firstIntake ?? (current.firstIntake as FirstIntake),
+        firstIntakeSince: changes.firstIntakeSince !== undefined ? changes.firstIntakeSince : current.firstIntakeSince,
+      });
       await checkAccountReferences(store, changes);
       if (!(await store.accounts.updateIfUnchanged(current.id, current.updatedAt, accountColumns(changes, secrets, current))))
         throw new PreconditionFailedError(`email account ${current.id} changed while you were saving it`);

@@ -62,6 +62,8 @@ export function createMailboxStore(db: Database) {
           data: {
             uidValidity: input.uidValidity,
             lastUid: 0n,
+            // A renumbered mailbox is rescanned whole: stored emails are recognised, the first intake is long past.
+            intakeUntilUid: null,
             highestModseq: input.highestModseq,
             lastError: `mailbox reset: ${input.reason}`,
           },
@@ -72,18 +74,22 @@ export function createMailboxStore(db: Database) {
 
     /**
      * The mailbox is selected: connected, with the server's UIDVALIDITY, HIGHESTMODSEQ and UIDNEXT, and how new mail
-     * is learnt of. Answers the checkpoint.
+     * is learnt of. `intakeUntilUid` is given at the first activation only (the last UID then in the mailbox), in
+     * the same write as the UIDVALIDITY that ends "first": a crash during the first intake resumes it. Answers the
+     * checkpoint and that first-intake bound.
      */
     async markConnected(
       ref: MailboxRef,
       server: { uidValidity: bigint; highestModseq: bigint | null; uidNext: bigint | null; watchMode: 'idle' | 'polling' },
+      intakeUntilUid?: bigint,
     ) {
+      const intake = intakeUntilUid === undefined ? {} : { intakeUntilUid };
       const state = await db.mailboxState.upsert({
         where: key(ref),
-        create: { ...ref, ...server, connected: true, lastSeenAt: new Date() },
-        update: { ...server, connected: true, lastError: null, lastSeenAt: new Date() },
+        create: { ...ref, ...server, ...intake, connected: true, lastSeenAt: new Date() },
+        update: { ...server, ...intake, connected: true, lastError: null, lastSeenAt: new Date() },
       });
-      return { lastUid: state.lastUid };
+      return { lastUid: state.lastUid, intakeUntilUid: state.intakeUntilUid };
     },
 
     /** Every UID up to this one is ingested (or deliberately skipped); the server's counters as they are now. */

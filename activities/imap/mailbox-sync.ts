@@ -21,6 +21,7 @@ import type { Store } from '../../store';
 import type { MailboxIdentity } from '../../store/inbound-email';
 import type { MailboxRef, ServerCounters, WatchedAccount } from '../../store/mailboxes';
 import { sleepWithHeartbeat } from './connection';
+import { firstIntakeRange, firstIntakeSearch } from './first-intake';
 
 const MAX_PARSE_ATTEMPTS = 3;
 /** Emails taken per batch: one FETCH, one STORE \Seen and one checkpoint write for them all. */
@@ -47,6 +48,8 @@ export interface SelectedMailbox {
   log: Logger;
   /** Survives reconnects: a message that fails parsing MAX_PARSE_ATTEMPTS times is quarantined, not retried forever. */
   parseFailures: Map<bigint, number>;
+  /** The last UID at the mailbox's first activation (first-intake.ts); null when it had none to take. */
+  intakeUntilUid: bigint | null;
 }
 
 /** "Disable duplicate check" (and \Seen set on ingest): an email re-marked unread elsewhere is downloaded again. */
@@ -56,7 +59,7 @@ export function downloadsRemarkedUnread(account: WatchedAccount): boolean {
 
 export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailbox) {
   const { store, ingest } = deps;
-  const { client, account, ref, uidValidity, context, log, parseFailures } = selected;
+  const { client, account, ref, uidValidity, context, log, parseFailures, intakeUntilUid } = selected;
   const rules = account.headersFilter as unknown as HeaderFilterRule[];
   const filter = headersFilterToImapflowQuery(rules);
   const identityOf = (uid: bigint): MailboxIdentity => ({ accountId: account.id, mailbox: account.mailbox, uidValidity, uid });
@@ -66,8 +69,33 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
    * server's notification (or the scan) that brought them came.
    */
   async function ingestNewMessages(lastUid: bigint, noticedAt = new Date()): Promise<bigint> {
-    let checkpoint = lastUid;
+    let checkpoint = await firstIntake(lastUid, noticedAt);
+    if (context.cancellationSignal.aborted) return checkpoint;
     const found = await client.search({ uid: uidRangeAfter(checkpoint), ...filter }, { uid: true });
+    checkpoint = await ingestFound(found, checkpoint, noticedAt);
+    if (downloadsRemarkedUnread(account) && checkpoint > 0n) await redownloadRemarkedUnread(checkpoint);
+    return checkpoint;
+  }
+
+  /**
+   * The emails that were there at the first activation, taken as the account's first intake says; then the checkpoint
+   * passes them all (the others are not ours). Resumed from the checkpoint after a crash.
+   */
+  async function firstIntake(lastUid: bigint, noticedAt: Date): Promise<bigint> {
+    const range = firstIntakeRange(lastUid, intakeUntilUid);
+    if (range === null || intakeUntilUid === null) return lastUid;
+    const search = firstIntakeSearch(account);
+    log.info({ range, firstIntake: account.firstIntake, since: account.firstIntakeSince }, 'first intake of the mailbox');
+    const found = search === null ? [] : await client.search({ uid: range, ...search, ...filter }, { uid: true });
+    const checkpoint = await ingestFound(found, lastUid, noticedAt);
+    if (context.cancellationSignal.aborted) return checkpoint;
+    await store.mailboxes.advanceCheckpoint(ref, intakeUntilUid, serverCounters());
+    return intakeUntilUid;
+  }
+
+  /** Ingests the UIDs a SEARCH found after the checkpoint, a batch at a time; answers the new checkpoint. */
+  async function ingestFound(found: number[] | false | undefined, lastUid: bigint, noticedAt: Date): Promise<bigint> {
+    let checkpoint = lastUid;
     const uids = (found || [])
       .map((uid) => BigInt(uid))
       .filter((uid) => uid > checkpoint)
@@ -81,7 +109,6 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
       await store.mailboxes.advanceCheckpoint(ref, checkpoint, serverCounters());
       context.heartbeat({ lastUid: String(checkpoint) });
     }
-    if (downloadsRemarkedUnread(account) && checkpoint > 0n) await redownloadRemarkedUnread(checkpoint);
     return checkpoint;
   }
 

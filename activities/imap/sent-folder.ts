@@ -5,13 +5,12 @@
  * is looked for: providers such as Gmail and Microsoft 365 file there what they accepted.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { ImapFlow } from 'imapflow';
 import { RoutingErrorType } from '../../domain/errors';
 import type { OutboundEnvelope } from '../../domain/outbound';
 import type { Logger } from '../../platform/logger';
 import type { Store } from '../../store';
 import { found, notFound } from '../failures';
-import { closeQuietly, connectionOptions, imapRefusal, type ImapCredentialSource } from './connection';
+import { closeQuietly, createImapClient, imapRefusal, type ImapCredentialSource } from './connection';
 
 export interface SentFolderDeps {
   store: Pick<Store, 'outbox' | 'blobs'>;
@@ -36,7 +35,7 @@ export function createSentFolderActivities({ store, credentials, logger }: SentF
       if (outbound.status !== 'uncertain' || outbound.resolution !== null) return { found: false, resolution: outbound.resolution };
       const account = await outbox.account(outbound.accountId);
       if (!account.imapHost) return { found: false, resolution: null };
-      const client = new ImapFlow(connectionOptions(account, await credentials.of(account)));
+      const client = createImapClient(account, await credentials.of(account));
       client.on('error', (error: Error) =>
         logger.warn({ accountId: account.id, err: error.message }, 'IMAP connection error (Sent folder)'),
       );
@@ -91,7 +90,7 @@ export function createSentFolderActivities({ store, credentials, logger }: SentF
       }
       const account = await outbox.account(outbound.accountId);
       if (!account.imapHost) return { folder: null, appended: false };
-      const client = new ImapFlow(connectionOptions(account, await credentials.of(account)));
+      const client = createImapClient(account, await credentials.of(account));
       client.on('error', (error: Error) =>
         logger.warn({ accountId: account.id, err: error.message }, 'IMAP connection error (Sent folder)'),
       );

@@ -5,14 +5,14 @@
  * runs the watch elsewhere.
  */
 import { Context } from '@temporalio/activity';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { nextReconnectDelayMs } from '../../domain/backoff';
 import { mailboxResetReason } from '../../domain/sync-decisions';
 import type { Logger } from '../../platform/logger';
 import type { MailboxRef, WatchedAccount } from '../../store/mailboxes';
 import {
   closeQuietly,
-  connectionOptions,
+  createImapClient,
   imapErrorText,
   imapRefusal,
   sleepWithHeartbeat,
@@ -61,8 +61,7 @@ export function createWatchActivities(deps: WatchDeps) {
           await interrupted(error);
           continue;
         }
-        const client = new ImapFlow({
-          ...connectionOptions(account, auth),
+        const client = createImapClient(account, auth, {
           // We hold the mailbox lock for the whole watch, and imapflow never auto-IDLEs under a held lock:
           // the watch loop starts IDLE itself; any command it runs breaks IDLE first.
           disableAutoIdle: true,
@@ -71,8 +70,9 @@ export function createWatchActivities(deps: WatchDeps) {
         const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
         client.on('error', (error: Error) => log.warn({ err: error.message }, 'IMAP connection error'));
         try {
-          // Bounded: a server that accepts TCP and then says nothing must not stall the watch.
-          const setupTimeoutMs = (account.connectionTimeoutSeconds + account.authTimeoutSeconds) * 1000 + 5_000;
+          // Bounded: a server that accepts TCP and then says nothing must not stall the watch (the connect and the
+          // greeting each have the connection timeout, the login the authentication timeout).
+          const setupTimeoutMs = (2 * account.connectionTimeoutSeconds + account.authTimeoutSeconds) * 1000 + 5_000;
           const lock = await withHeartbeats(
             context,
             withTimeout(
@@ -142,9 +142,14 @@ export function createWatchActivities(deps: WatchDeps) {
     // would only poll every 30 s.
     const canIdle = client.capabilities.has('IDLE');
     const watchMode = canIdle ? 'idle' : 'polling';
-    let { lastUid } = await store.mailboxes.markConnected(ref, { uidValidity, highestModseq, uidNext, watchMode });
+    // The first activation on this mailbox: what is there now is taken as the account's first intake says.
+    const first = stored === null || stored.uidValidity === null;
+    const firstBound = first ? (uidNext ?? (await highestUid(client)) + 1n) - 1n : undefined;
+    const connected = await store.mailboxes.markConnected(ref, { uidValidity, highestModseq, uidNext, watchMode }, firstBound);
+    let { lastUid } = connected;
+    const { intakeUntilUid } = connected;
     const syncFor = (current: WatchedAccount) =>
-      createMailboxSync(deps, { client, account: current, ref, uidValidity, context, log, parseFailures });
+      createMailboxSync(deps, { client, account: current, ref, uidValidity, context, log, parseFailures, intakeUntilUid });
     let sync = syncFor(account);
     const pollIntervalMs = canIdle ? LIVENESS_CHECK_INTERVAL_MS : (await store.mailboxes.pollIntervalSeconds()) * 1000;
 
@@ -229,6 +234,12 @@ export function createWatchActivities(deps: WatchDeps) {
       context.cancellationSignal.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** The highest UID in the selected mailbox (0 when empty), for a server whose SELECT gave no UIDNEXT. */
+async function highestUid(client: ImapFlow): Promise<bigint> {
+  const uids = (await client.search({ all: true }, { uid: true })) || [];
+  return uids.reduce((highest, uid) => (BigInt(uid) > highest ? BigInt(uid) : highest), 0n);
 }
 
 /**
