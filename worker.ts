@@ -1,6 +1,7 @@
 /**
- * The worker process: composition root only. It runs the routing and watcher workflows and all activities
- * on one task queue. `WORKFLOW_BUNDLE_PATH` selects a prebuilt workflow bundle (production, tests).
+ * The worker process: composition root only. It runs the routing and watcher workflows and all activities on the
+ * shared task queue, and the watches of accounts pinned to its host (MAILROUTE_HOSTNAME) on that host's own queue.
+ * `WORKFLOW_BUNDLE_PATH` selects a prebuilt workflow bundle (production, tests).
  */
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
@@ -29,6 +30,7 @@ import { createPgEventBus } from './platform/live-events';
 import { createSecretBox } from './platform/secrets';
 import { createOAuth2TokenSource } from './platform/oauth2';
 import { createOutboundGuard, parseOutboundAllowList } from './platform/outbound';
+import { watcherTaskQueue } from './services/mailbox-watchers';
 
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
@@ -83,13 +85,25 @@ export async function runWorker(): Promise<void> {
     }),
   };
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
-  const worker = await Worker.create({
+  const common = {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    // Says which host ran a task (the Web UI shows it on each activity): the name accounts are pinned to.
+    identity: `${process.pid}@${config.MAILROUTE_HOSTNAME}`,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('./workflows') }),
     activities,
     interceptors: { activity: [() => ({ inbound: vanishedRowsAreNotFound })] },
+  };
+  // The watches of accounts pinned to this host; the routing workflows they start go to the shared queue.
+  const hostWorker = await Worker.create({
+    ...common,
+    taskQueue: watcherTaskQueue(config.TEMPORAL_TASK_QUEUE, config.MAILROUTE_HOSTNAME),
+    maxCachedWorkflows: 100,
+    shutdownGraceTime: '5 seconds',
+  });
+  const worker = await Worker.create({
+    ...common,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
     // Activities and local activities wait on the database pool: more in flight than connections only queue.
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: config.WORKER_DATABASE_CONNECTIONS * 2,
@@ -101,9 +115,9 @@ export async function runWorker(): Promise<void> {
 
   const sweeper = startRoutingSweeper({ dispatch: store.dispatch, offerAnswers: store.offerAnswers, dispatcher, warn });
   const health = http.createServer((request, response) => {
-    const ok = worker.getState() === 'RUNNING';
+    const ok = worker.getState() === 'RUNNING' && hostWorker.getState() === 'RUNNING';
     response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: ok ? 'ok' : worker.getState() }));
+    response.end(JSON.stringify({ status: ok ? 'ok' : worker.getState() === 'RUNNING' ? hostWorker.getState() : worker.getState() }));
   });
   health.listen(config.HEALTH_PORT, config.HOST);
 
@@ -111,12 +125,17 @@ export async function runWorker(): Promise<void> {
   // shut down once, and keep listening, so a repeated signal neither throws (shutdown() outside RUNNING) nor, with
   // no listener left, kills the draining worker.
   const shutdown = () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    for (const running of [worker, hostWorker]) if (running.getState() === 'RUNNING') running.shutdown();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, shutdown);
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker running');
+  logger.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, hostname: config.MAILROUTE_HOSTNAME, temporal: config.TEMPORAL_ADDRESS },
+    'worker running',
+  );
   try {
-    await worker.run();
+    // One stopping stops both: a worker half running would keep its host's watches without routing, or the reverse.
+    const ended = await Promise.allSettled([worker.run().finally(shutdown), hostWorker.run().finally(shutdown)]);
+    for (const result of ended) if (result.status === 'rejected') throw result.reason;
   } finally {
     sweeper.stop();
     health.close();

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 
 /** Every setting mailroute reads from its environment, validated once at start. */
@@ -25,6 +26,13 @@ const environmentSchema = z.object({
   WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
   /** PostgreSQL connections per worker process: local activities hold one for a few milliseconds each. */
   WORKER_DATABASE_CONNECTIONS: z.coerce.number().int().min(2).max(500).default(20),
+  /** This worker's host name: it also watches the mailboxes of accounts pinned to it (docs/scaling.md). */
+  MAILROUTE_HOSTNAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(253)
+    .default(() => os.hostname()),
   /** Heartbeat timeout of the mailbox watcher: how fast a dead worker's watch moves elsewhere. */
   WATCHER_HEARTBEAT_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
   /**
