@@ -40,6 +40,7 @@ import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerApiIndexRoutes } from './routes/api-index';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerTransferRoutes } from './routes/transfers';
+import { registerOAuth2Routes } from './routes/oauth2';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -99,6 +100,7 @@ export function createApp(deps: ApiDeps): Express {
   registerContactRoutes(context);
   registerTokenRoutes(context);
   registerUncertainSendRoutes(context);
+  registerOAuth2Routes(context);
   app.use('/api', api);
   app.use('/api', context.route.methodNotAllowed);
 

@@ -23,6 +23,8 @@ export interface ApiDeps {
   links: { temporalUiUrl?: string; namespace: string };
   /** Judges the URLs users configure (webhooks, token endpoints) before they are stored. */
   outbound: OutboundGuard;
+  /** MAILROUTE_PUBLIC_URL: the address users reach the platform at (OAuth2 redirect URIs); else each request's own. */
+  publicUrl?: string;
   /** How often live streams send their heartbeat (default 15 s; tests shorten it). */
   liveHeartbeatSeconds?: number;
 }

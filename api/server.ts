@@ -55,6 +55,7 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
     watchers,
     links: { temporalUiUrl: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE },
     outbound: createOutboundGuard({ allow: parseOutboundAllowList(config.MAILROUTE_OUTBOUND_ALLOW) }),
+    publicUrl: config.MAILROUTE_PUBLIC_URL,
   });
   const server = app.listen(config.PORT, config.HOST);
   const closeServer = closableServer(server);

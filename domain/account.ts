@@ -53,6 +53,8 @@ export const oauth2FieldsSchema = z
     refreshToken: z.string().min(1).max(8192).optional().meta({ description: 'write-only' }),
     tenantId: z.string().max(256).optional(),
     tokenUrl: z.string().url().max(2048).optional(),
+    /** Where the admin signs in (services/oauth2-authorization.ts); default: the provider's own. */
+    authorizationUrl: z.string().url().max(2048).optional(),
     scopes: z.array(z.string().max(512)).max(20).optional(),
   })
   .strict();
@@ -69,9 +71,12 @@ export interface OAuth2Settings {
   clientId: string;
   tenantId?: string;
   tokenUrl?: string;
+  authorizationUrl?: string;
   scopes?: string[];
   refreshTokenSet: boolean;
   clientSecretSet: boolean;
+  /** The address that signed in at the provider and gave the refresh token (absent when it was pasted). */
+  signedInAs?: string;
 }
 
 export const bodyTemplateSchema = z

@@ -11,7 +11,15 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   HOST: z.string().default('127.0.0.1'),
-  MAILROUTE_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * The address users reach the platform at (behind a proxy: the proxy's), e.g. https://mail.example.com. The OAuth2
+   * redirect URI is `<this>/api/oauth2/callback`; unset, it is the address of each request (right without a proxy).
+   */
+  MAILROUTE_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value) && !/[?#]/.test(value), 'must be an http(s) URL without query or fragment')
+    .optional(),
   /** base64 of 32 random bytes; secrets at rest are sealed with AES-256-GCM under it. */
   MAILROUTE_SECRET_KEY: z.string().refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   /** Earlier keys, comma-separated, still accepted for reading during a key rotation. */

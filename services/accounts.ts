@@ -124,16 +124,19 @@ export function accountColumns(
           ? (JSON.parse(secrets.open(current.oauth2SecretEnc)) as { clientSecret?: string; refreshToken?: string })
           : {};
       const sealed = { clientSecret: clientSecret ?? previous.clientSecret, refreshToken: refreshToken ?? previous.refreshToken };
+      // Who signed in stays known while their refresh token is the one kept.
+      const signedInAs = refreshToken === undefined && previous.refreshToken ? (storedPublic?.signedInAs as string | undefined) : undefined;
       const stored: OAuth2Settings = {
         ...publicPart,
         clientSecretSet: Boolean(sealed.clientSecret),
         refreshTokenSet: Boolean(sealed.refreshToken),
+        ...(signedInAs ? { signedInAs } : {}),
       };
       columns.oauth2 = stored;
       columns.oauth2SecretEnc = secrets.seal(JSON.stringify(sealed));
     }
   } else if (current?.oauth2SecretEnc && moved(columns, current, SECRET_ENDPOINTS.oauth2SecretEnc)) {
-    const stored = current.oauth2 as unknown as OAuth2Settings;
+    const { signedInAs: _gone, ...stored } = current.oauth2 as unknown as OAuth2Settings;
     columns.oauth2 = { ...stored, clientSecretSet: false, refreshTokenSet: false };
     columns.oauth2SecretEnc = secrets.seal(JSON.stringify({}));
   }

@@ -34,6 +34,7 @@ import { createPlacementStore } from './placement';
 import { createLoginThrottleStore } from './login-throttle';
 import { createAuditStore } from './audit';
 import { createRealtimeStore } from './realtime';
+import { createOAuth2AuthorizationStore } from './oauth2-authorizations';
 
 export type { Database } from './db';
 
@@ -69,6 +70,7 @@ export function createStore(db: Database) {
     loginThrottle: createLoginThrottleStore(db),
     audit: createAuditStore(db),
     realtime: createRealtimeStore(db),
+    oauth2Authorizations: createOAuth2AuthorizationStore(db),
     /** Readiness: the database answers. */
     async ping(): Promise<void> {
       await db.$queryRaw`SELECT 1`;

@@ -24,7 +24,7 @@ export const accountSchema = z
     smtpPasswordSet: z.boolean(),
     oauth2: oauth2FieldsSchema
       .omit({ clientSecret: true, refreshToken: true })
-      .extend({ clientSecretSet: z.boolean(), refreshTokenSet: z.boolean() })
+      .extend({ clientSecretSet: z.boolean(), refreshTokenSet: z.boolean(), signedInAs: z.string().optional() })
       .nullable(),
     headersFilterRules: z.array(z.object({ name: z.string(), value: z.string().optional() })),
     imapSearch: z.string().meta({ description: 'the IMAP SEARCH the headers filter becomes' }),

@@ -1,9 +1,10 @@
 /** Admin: email accounts (create, edit, delete, Verify SMTP) and who works them (agents, queues). */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { get, listAll, post, put } from '../api';
 import type { Account, Queue, User } from '../types';
 import { ErrorText, useLoad } from '../ui';
 import { ACCOUNT_FIELDS, NEW_ACCOUNT } from './account-fields';
+import { AccountOAuth2, signInOutcomeOf, SignInOutcomeText } from './AccountOAuth2';
 import { Crud } from './Crud';
 import { SaveForm } from './forms';
 
@@ -81,8 +82,14 @@ export function Accounts() {
   const users = useLoad(() => listAll<User>('/users'), []);
   const queues = useLoad(() => listAll<Queue>('/queues'), []);
   const [verify, setVerify] = useState<{ id: number; result?: VerifyResult; error?: unknown } | null>(null);
-  return (
+  // Back from an OAuth2 sign-in: its outcome is shown once, on the account's form (the address is cleaned).
+  const [returned] = useState(() => signInOutcomeOf(location.search));
+  useEffect(() => {
+    if (returned) history.replaceState(null, '', location.pathname);
+  }, [returned]);
+  const page = (
     <Crud<Account>
+      initialEditing={returned?.accountId ?? undefined}
       title="Email accounts"
       singular="account"
       path="/accounts"
@@ -121,7 +128,25 @@ export function Accounts() {
       )}
       rowStatus={(account) => verify?.id === account.id && <VerifyStatus verify={verify} />}
     >
-      {(account) => <Memberships key={`members-${account.id}`} account={account} users={users.data ?? []} queues={queues.data ?? []} />}
+      {(account) => (
+        <>
+          <Memberships key={`members-${account.id}`} account={account} users={users.data ?? []} queues={queues.data ?? []} />
+          <AccountOAuth2
+            key={`oauth2-${account.id}`}
+            account={account as Parameters<typeof AccountOAuth2>[0]['account']}
+            returned={returned?.accountId === account.id ? returned : undefined}
+          />
+        </>
+      )}
     </Crud>
   );
+  // A sign-in that could not be matched to an account says so above the list.
+  if (returned && returned.accountId === null)
+    return (
+      <>
+        <SignInOutcomeText {...returned} />
+        {page}
+      </>
+    );
+  return page;
 }

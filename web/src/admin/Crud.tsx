@@ -37,6 +37,7 @@ export function Crud<T extends { id: number }>({
   rowStatus,
   children,
   onChange,
+  initialEditing,
 }: {
   title: string;
   singular: string;
@@ -56,9 +57,11 @@ export function Crud<T extends { id: number }>({
   /** Extra editors for the row being edited (e.g. queue members). */
   children?: (row: T) => ComponentChildren;
   onChange?: () => void;
+  /** The row whose form is open at first (a page returned to a row's editor). */
+  initialEditing?: number;
 }) {
   const rows = useLoad(() => listAll<T>(path), [path]);
-  const [editing, setEditing] = useState<number | 'new' | null>(null);
+  const [editing, setEditing] = useState<number | 'new' | null>(initialEditing ?? null);
   const [error, setError] = useState<unknown>(null);
   const current = typeof editing === 'number' ? rows.data?.find((row) => row.id === editing) : undefined;
   const base = path.split('?')[0]!;
