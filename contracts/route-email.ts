@@ -27,6 +27,17 @@ export interface RouteEmailInput {
   accountKey: string;
   interactionId: number;
   messageId: number;
+  /**
+   * Set for an email an agent started (a new outbound interaction): the run begins held by this agent, skipping the
+   * offers and the plan, and carries replies, transfers and the close like any held interaction. `messageId` is 0:
+   * no customer message exists yet.
+   */
+  heldBy?: number;
+}
+
+/** The run of an interaction an agent started by writing to a customer. */
+export function outboundWorkflowId(input: { accountKey: string; interactionId: number }): string {
+  return `outbound-${input.accountKey}-${input.interactionId}`;
 }
 
 export interface RouteEmailResult {

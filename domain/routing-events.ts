@@ -28,6 +28,8 @@ export type RoutingEventType =
   | 'send-resolved'
   /** An email mailroute sent could not be delivered: the bounce was added to its interaction. */
   | 'bounced'
+  /** An agent started the interaction by writing to a customer (a new outbound email); it is theirs from the start. */
+  | 'outbound-started'
   | 'transfer-started'
   | 'transferred-to-account'
   | 'transfer-returned'

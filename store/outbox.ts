@@ -35,6 +35,68 @@ export function createOutboxStore(db: Database) {
       });
     },
 
+    /**
+     * An interaction an agent starts by writing to a customer: theirs from the start (held, read), owned by the run
+     * named here, with an `outbound-started` event naming the agent's request, in one transaction. The customer is
+     * linked to the account's contact list like a customer who wrote in.
+     */
+    async createOutboundInteraction(input: {
+      account: { id: number; contactListId: number | null };
+      agentId: number;
+      customer: { address: string; name: string | null };
+      subject: string;
+      requestId: string;
+      workflowIdFor: (interactionId: number) => string;
+    }): Promise<{ interactionId: number; workflowId: string }> {
+      const { account, customer } = input;
+      return db.$transaction(async (tx) => {
+        const contact =
+          account.contactListId === null
+            ? null
+            : await tx.contact.upsert({
+                where: { listId_email: { listId: account.contactListId, email: customer.address } },
+                create: { listId: account.contactListId, email: customer.address, name: customer.name },
+                update: {},
+              });
+        const created = await tx.interaction.create({
+          data: {
+            accountId: account.id,
+            subject: input.subject,
+            customerEmail: customer.address,
+            customerName: customer.name,
+            contactId: contact?.id ?? null,
+            agentId: input.agentId,
+            read: true,
+            routingState: 'accepted',
+            routingVersion: 2,
+          },
+        });
+        const workflowId = input.workflowIdFor(created.id);
+        await tx.interaction.update({ where: { id: created.id }, data: { routingWorkflowId: workflowId } });
+        await tx.routingEvent.create({
+          data: {
+            interactionId: created.id,
+            workflowId,
+            type: 'outbound-started',
+            detail: { agentId: input.agentId, requestId: input.requestId },
+          },
+        });
+        return { interactionId: created.id, workflowId };
+      });
+    },
+
+    /** The interaction an agent's earlier request (same request id) started, so a retried request sends nothing new. */
+    async findOutboundStarted(agentId: number, requestId: string): Promise<{ interactionId: number; workflowId: string } | null> {
+      const event = await db.routingEvent.findFirst({
+        where: {
+          type: 'outbound-started',
+          AND: [{ detail: { path: ['agentId'], equals: agentId } }, { detail: { path: ['requestId'], equals: requestId } }],
+        },
+        select: { interactionId: true, workflowId: true },
+      });
+      return event?.workflowId ? { interactionId: event.interactionId, workflowId: event.workflowId } : null;
+    },
+
     /** The interaction an email answers, with its account and its thread (oldest first). */
     interactionWithThread(interactionId: number) {
       return db.interaction.findUnique({ where: { id: interactionId }, include: { account: true, messages: { orderBy: { id: 'asc' } } } });

@@ -7,8 +7,9 @@ import { htmlToPlainText } from '../../platform/html-text';
 import { sanitizeEmailHtml } from '../../platform/sanitize';
 import type { RouterContext } from '../deps';
 import { AppError, idParams, z, type AuthenticatedUser } from '../http';
-import { closeSchema, forwardSchema, replySchema } from '../schemas/agent-actions';
-import { askHoldingRun } from '../workflow-answers';
+import { closeSchema, forwardSchema, newEmailSchema, replySchema } from '../schemas/agent-actions';
+import { askHoldingRun, asConflict } from '../workflow-answers';
+import { createOutboundInteractions } from '../../services/outbound-interactions';
 
 /** At most this much may be attached to one outbound email (what common SMTP servers accept). */
 export const OUTBOUND_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024;
@@ -21,6 +22,9 @@ const replyRecipientsResponse = z
     replyAll: z.object({ to: recipientList, cc: recipientList }),
   })
   .meta({ id: 'ReplyRecipients' });
+const newEmailResponse = z
+  .object({ interactionId: z.number(), workflowId: z.string(), outboundId: z.number(), messageIdHeader: z.string() })
+  .meta({ id: 'NewEmailSent' });
 const closedResponse = z.object({
   state: z.enum(['closed', 'disposing']).openapi({ description: 'disposing: the account requires a disposition first' }),
 });
@@ -78,6 +82,43 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
       attachments: await storeAttachments(body.attachments),
     };
   }
+
+  const outboundInteractions = createOutboundInteractions({ store, temporal, taskQueue: deps.watchers.taskQueue });
+
+  route(
+    {
+      method: 'post',
+      path: '/interactions',
+      bodyLimit: '36mb',
+      summary:
+        'Start an interaction by writing to a customer: you hold it from the start and their answer threads to it (idempotent per requestId)',
+      tags: ['Agent desk'],
+      roles: ['admin', 'supervisor', 'agent'],
+      body: newEmailSchema,
+      status: 201,
+      errors: [409, 503],
+      response: newEmailResponse,
+    },
+    async ({ body, user }) => {
+      const account = await visibility.requireAccount(body.accountId, user).catch(() => {
+        throw AppError.badRequest('accountId is not an account you work', [
+          { field: 'accountId', reason: 'not an account you are added to' },
+        ]);
+      });
+      const request = await outboundRequest({ accountId: account.id }, user, body);
+      return asConflict(() =>
+        outboundInteractions.start({
+          account: { id: account.id, key: account.key, contactListId: account.contactListId },
+          agentId: user.id,
+          to: body.to,
+          cc: body.cc,
+          bcc: body.bcc,
+          subject: body.subject,
+          request,
+        }),
+      );
+    },
+  );
 
   route(
     {

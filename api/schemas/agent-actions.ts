@@ -61,12 +61,9 @@ const bcc = z
 export const replySchema = z
   .object({
     ...outboundFields,
-    replyAll: z
-      .boolean()
-      .default(false)
-      .meta({
-        description: "also to everyone else the customer's latest message was addressed to (in Cc), without the account's own addresses",
-      }),
+    replyAll: z.boolean().default(false).meta({
+      description: "also to everyone else the customer's latest message was addressed to (in Cc), without the account's own addresses",
+    }),
     to: z
       .array(recipientSchema)
       .min(1)
@@ -98,6 +95,20 @@ export const forwardSchema = z
   .strict()
   .superRefine(needsWords)
   .meta({ id: 'Forward', ...wordsGiven });
+
+/** A new email an agent starts: to a customer, from an account they work, with the words of any reply. */
+export const newEmailSchema = z
+  .object({
+    accountId: dbId.meta({ description: 'the account it is sent from: one you are added to' }),
+    to: z.array(recipientSchema).min(1).max(50).meta({ description: 'the first is the customer the interaction is with' }),
+    cc: z.array(recipientSchema).max(50).default([]),
+    bcc: z.array(recipientSchema).max(50).default([]),
+    subject: noControlCharacters(998).min(1),
+    ...outboundFields,
+  })
+  .strict()
+  .superRefine(needsWords)
+  .meta({ id: 'NewEmail', ...wordsGiven });
 
 export const reassignSchema = z.object({ agentId: dbId }).strict().meta({ id: 'Reassign' });
 

@@ -15,6 +15,7 @@ import { evaluateCondition } from '../../domain/action-plan';
 import { db, routing } from './activities';
 import { untilDeleted } from './deletion';
 import { installHolderUpdates, installMessageAdded, installStatusQuery } from './held';
+import { routeHeldFromStart } from './held-from-start';
 import { installOfferHandlers, place, PlacedRun } from './placement';
 import { runActionPlan } from './plan';
 import { routeByPolling } from './polling';
@@ -32,6 +33,8 @@ export async function routeEmail(input: RouteEmailInput): Promise<RouteEmailResu
 
 async function routeByPlacement(run: PlacedRun): Promise<RouteEmailResult> {
   const { input } = run;
+  // An email an agent started is theirs from the start: ownership, then straight to step 5 (held-from-start.ts).
+  if (input.heldBy !== undefined) return routeHeldFromStart(run, input.heldBy);
   // 1. Ownership: a message on an interaction that another workflow already routes joins it.
   const begun = await routing.beginRouting(run.ids());
   if (!begun.claimed) return joinOwner(run, begun.ownerWorkflowId);
