@@ -57,6 +57,24 @@ export const ACCOUNT_FIELDS: FieldSpec[] = [
     hint: 'Stored encrypted and never shown; when editing, leave it empty to keep the current one.',
   },
   { name: 'mailbox', label: 'Mailbox', kind: 'text', hint: 'The folder new emails are read from. Default: INBOX.' },
+  {
+    name: 'firstIntake',
+    label: 'First activation takes',
+    kind: 'select',
+    options: [
+      ['unread', 'Unread emails'],
+      ['from-now', 'Only emails arriving from now on'],
+      ['since', 'Every email since a date'],
+    ],
+    hint: 'What the first activation takes of the emails already in the mailbox; afterwards every new email is taken. Choose a date far back to take everything. Default: unread emails.',
+  },
+  {
+    name: 'firstIntakeSince',
+    label: 'Since (date)',
+    kind: 'date',
+    nullable: true,
+    hint: 'With “Every email since a date”: emails the server received on or after this day, read or not.',
+  },
 
   { name: 'smtp', label: 'Sending mail (SMTP)', kind: 'heading' },
   {
@@ -160,6 +178,13 @@ export const ACCOUNT_FIELDS: FieldSpec[] = [
     kind: 'number',
     hint: `How long to wait for the login to succeed; ${SECONDS_CONNECT}. Default: 5.`,
   },
+  {
+    name: 'hostname',
+    label: 'Hostname',
+    kind: 'text',
+    nullable: true,
+    hint: 'Only workers started with this MAILROUTE_HOSTNAME watch the mailbox (several servers). Empty: any worker.',
+  },
 ];
 
 /** A new account's form starts from these values. */
@@ -169,6 +194,7 @@ export const NEW_ACCOUNT = {
   imapSsl: true,
   imapAuth: true,
   mailbox: 'INBOX',
+  firstIntake: 'unread',
   smtpPort: 465,
   smtpSecure: true,
   smtpAuth: true,

@@ -12,7 +12,7 @@ export interface FieldSpec {
   name: string;
   label: string;
   /** 'heading' starts a titled section (a fieldset with this label as its legend) holding the fields after it. */
-  kind: 'text' | 'email' | 'password' | 'number' | 'checkbox' | 'select' | 'textarea' | 'heading';
+  kind: 'text' | 'email' | 'password' | 'number' | 'date' | 'checkbox' | 'select' | 'textarea' | 'heading';
   options?: Array<[value: string, label: string]>;
   required?: boolean;
   /** Empty input means null (instead of leaving the field out). */
