@@ -12,6 +12,7 @@ import {
   buildReplyEnvelope,
   composeAgentBody,
   interactionReplyRecipients,
+  logoAttachment,
   type BodyTemplate,
   type OutboundEnvelope,
   type QuotedMessage,
@@ -89,6 +90,8 @@ export function createOutboxActivities({ store, routingEvents }: OutboxActivityD
           variables,
           forwarded,
         }),
+      /** The account's logo, an inline part of the email when the template has one. */
+      logo: logoAttachment((account.bodyTemplate ?? null) as BodyTemplate | null),
       async write(kind: 'reply' | 'forward', envelope: OutboundEnvelope): Promise<OutboundRow> {
         const row = await outbox.write({
           interactionId: interaction.id,
@@ -205,7 +208,7 @@ export function createOutboxActivities({ store, routingEvents }: OutboxActivityD
         agentName: draft.agentName,
         ...draft.composeBody(null),
         messageIdHeader: draft.messageIdHeader,
-        attachments: input.attachments ?? [],
+        attachments: [...(input.attachments ?? []), ...(draft.logo ? [draft.logo] : [])],
       });
       return draft.write('reply', envelope);
     },
@@ -246,7 +249,7 @@ export function createOutboxActivities({ store, routingEvents }: OutboxActivityD
           },
         ),
         messageIdHeader: draft.messageIdHeader,
-        attachments: [...(input.attachments ?? []), ...previousAttachments],
+        attachments: [...(input.attachments ?? []), ...previousAttachments, ...(draft.logo ? [draft.logo] : [])],
       });
       return draft.write('forward', envelope);
     },

@@ -45,7 +45,13 @@ export async function composeMessage(envelope: OutboundEnvelope, loadBlob: (sha2
     (envelope.attachments ?? []).map(async (attachment) => {
       const content = await loadBlob(attachment.sha256);
       if (!content) throw new Error(`attachment ${attachment.filename} (${attachment.sha256}) is missing from storage`);
-      return { filename: safeFilename(attachment.filename), contentType: headerSafe(attachment.contentType), content };
+      return {
+        filename: safeFilename(attachment.filename),
+        contentType: headerSafe(attachment.contentType),
+        content,
+        // The account's logo: a part of the HTML (multipart/related), shown where the HTML says cid:…
+        ...(attachment.cid ? { cid: headerSafe(attachment.cid), contentDisposition: 'inline' as const } : {}),
+      };
     }),
   );
   const composer = new MailComposer({

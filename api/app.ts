@@ -12,6 +12,7 @@ import { createStore } from '../store';
 import type { ApiDeps } from './deps';
 import { AppError, createRouteDefiner, errorMiddleware } from './http';
 import { securityHeaders } from './security-headers';
+import { registerAccountLogoRoutes } from './routes/account-logo';
 import { registerAccountMemberRoutes } from './routes/account-members';
 import { registerAccountRoutes } from './routes/accounts';
 import { registerActionPlanRoutes } from './routes/action-plans';
@@ -80,6 +81,7 @@ export function createApp(deps: ApiDeps): Express {
   registerAccountRoutes(context);
   registerAccountMemberRoutes(context);
   registerDispositionRoutes(context);
+  registerAccountLogoRoutes(context);
   registerCannedAnswerRoutes(context);
   registerActionPlanRoutes(context);
   registerOfferRoutes(context);

@@ -79,12 +79,48 @@ export interface OAuth2Settings {
   signedInAs?: string;
 }
 
+/** A logo is shown inline by every mail client in these formats (the bytes must be the format named). */
+export const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/gif'] as const;
+/** Every email of the account carries the logo: kept small. */
+export const MAX_LOGO_BYTES = 256 * 1024;
+
+/** The uploaded logo (PUT /accounts/:id/logo stores the bytes and sets this): sent in each email as an inline part. */
+export const bodyTemplateLogoSchema = z
+  .object({
+    filename: z.string().min(1).max(255),
+    contentType: z.enum(LOGO_TYPES),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of an uploaded logo'),
+    size: z.number().int().min(1).max(MAX_LOGO_BYTES),
+  })
+  .strict();
+export type BodyTemplateLogo = z.output<typeof bodyTemplateLogoSchema>;
+
+/** The image format the bytes are (their leading signature), among the logo's formats; null for anything else. */
+export function logoTypeOf(bytes: Uint8Array): (typeof LOGO_TYPES)[number] | null {
+  const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38) && (bytes[4] === 0x37 || bytes[4] === 0x39) && bytes[5] === 0x61) return 'image/gif';
+  return null;
+}
+
 export const bodyTemplateSchema = z
   .object({
     fontFamily: z.string().max(200).optional(),
     fontSize: z.number().int().min(6).max(72).optional(),
+    color: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #rrggbb')
+      .optional()
+      .meta({ description: 'the text colour, #rrggbb' }),
     text: z.string().max(100_000).optional(),
-    logoUrl: z.string().url().max(2048).optional(),
+    logo: bodyTemplateLogoSchema.optional(),
+    logoUrl: z
+      .string()
+      .url()
+      .max(2048)
+      .optional()
+      .meta({ description: 'no longer sent (a remote image tells the sender when an email is read, and clients block it): upload a logo' }),
   })
   .strict();
 
@@ -96,6 +132,9 @@ export type FirstIntake = (typeof FIRST_INTAKES)[number];
 export function firstIntakeProblem(settings: { firstIntake: FirstIntake; firstIntakeSince: string | null }): string | null {
   return settings.firstIntake === 'since' && settings.firstIntakeSince === null ? "is required when firstIntake is 'since'" : null;
 }
+
+/** The account's `assistant` when the admin turned suggestions off (null: the built-in assistant). */
+export const ASSISTANT_OFF = 'off';
 
 /** Every setting an admin writes, with its default. */
 export const accountFields = {
@@ -150,7 +189,12 @@ export const accountFields = {
   notificationSound: z.boolean().default(true),
   notificationShake: z.boolean().default(false),
   notificationTemplate: z.string().max(10_000).nullable().default(null),
-  assistant: z.string().max(100).nullable().default(null),
+  assistant: z
+    .string()
+    .max(100)
+    .nullable()
+    .default(null)
+    .meta({ description: 'the assistant suggesting answers to agents: null the built-in one, "off" none' }),
   hostname: noControlCharacters(253)
     .nullable()
     .default(null)

@@ -6,6 +6,8 @@ export interface OutboundAttachment {
   contentType: string;
   sha256: string;
   size: number;
+  /** An inline part the HTML shows as `cid:<cid>` (the account's logo); absent: an ordinary attachment. */
+  cid?: string;
 }
 
 export interface EmailAddress {

@@ -227,8 +227,27 @@ export function buildForwardEnvelope(input: {
 export interface BodyTemplate {
   fontFamily?: string;
   fontSize?: number;
+  color?: string;
   text?: string;
+  logo?: { filename: string; contentType: string; sha256: string; size: number };
+  /** Stored by older versions; never sent (a remote image reports the reading, and clients block it). */
   logoUrl?: string;
+}
+
+/**
+ * The account's logo as an inline part of an email: the HTML shows it as `cid:<cid>`, so it travels with the email
+ * instead of being fetched from a server when read. Named by its content, so a changed logo gets a new Content-ID.
+ */
+export function logoAttachment(template: BodyTemplate | null): OutboundAttachment | null {
+  const logo = template?.logo;
+  if (!logo) return null;
+  return {
+    filename: logo.filename,
+    contentType: logo.contentType,
+    sha256: logo.sha256,
+    size: logo.size,
+    cid: `logo-${logo.sha256.slice(0, 16)}@mailroute`,
+  };
 }
 
 /** The placeholder of a body template where the agent's own words go; without it they come first. */
@@ -319,10 +338,14 @@ export function composeAgentBody(input: {
   const style = [
     input.template?.fontFamily ? `font-family:${cssValue(input.template.fontFamily)}` : '',
     input.template?.fontSize ? `font-size:${input.template.fontSize}px` : '',
+    input.template?.color && /^#[0-9a-fA-F]{6}$/.test(input.template.color) ? `color:${input.template.color}` : '',
   ]
     .filter(Boolean)
     .join(';');
-  const logo = input.template?.logoUrl ? `<p><img src="${escapeHtml(input.template.logoUrl)}" alt="" style="max-height:64px"></p>\n` : '';
+  const inline = logoAttachment(input.template);
+  const logo = inline
+    ? `<p><img src="cid:${escapeHtml(inline.cid!)}" alt="${escapeHtml(renderTemplate('{{account.name}}', input.variables))}" style="max-height:64px"></p>\n`
+    : '';
   return { text, html: `<div${style ? ` style="${escapeHtml(style)}"` : ''}>\n${logo}${html}\n</div>` };
 }
 

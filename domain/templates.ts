@@ -21,3 +21,24 @@ export function renderTemplate(template: string, data: TemplateData): string {
 
 /** The note left on an interaction transferred to another account when that account has no template. */
 export const DEFAULT_TRANSFER_TEMPLATE = 'Transferred from {{fromAccount}} to {{toAccount}}.';
+
+/** The desk notification's text when an account has no notification template of its own. */
+export const DEFAULT_NOTIFICATION_TEMPLATE = '{{account.key}}: {{customer.name}} <{{customer.email}}>: {{subject}}';
+
+/**
+ * What a notification template may say: {{customer.name}} (the address when the name is unknown), {{customer.email}},
+ * {{subject}}, {{interaction.id}}, {{interaction.subject}}, {{account.name}}, {{account.key}} and {{queue.name}} (the
+ * queue it is offered from or waits in; empty before it has one). The admin's preview renders with these too.
+ */
+export function notificationVariables(
+  account: { key: string; name: string },
+  interaction: { id: number; subject: string; customerEmail: string; customerName: string | null; queue?: { name: string } | null },
+): TemplateData {
+  return {
+    customer: { name: interaction.customerName ?? interaction.customerEmail, email: interaction.customerEmail },
+    subject: interaction.subject,
+    interaction: { id: interaction.id, subject: interaction.subject },
+    account: { key: account.key, name: account.name },
+    queue: { name: interaction.queue?.name ?? '' },
+  };
+}

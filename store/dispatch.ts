@@ -301,6 +301,7 @@ export function createDispatchStore(db: Database) {
           customerName: true,
           accountId: true,
           account: { select: { key: true, name: true, notificationTemplate: true, notificationSound: true, notificationShake: true } },
+          queue: { select: { name: true } },
         },
       });
       return new Map(interactions.map((interaction) => [interaction.id, interaction]));

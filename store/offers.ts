@@ -14,6 +14,7 @@ export function createOfferStore(db: Database) {
           interaction: {
             include: {
               account: { select: { key: true, name: true, notificationTemplate: true, notificationSound: true, notificationShake: true } },
+              queue: { select: { name: true } },
               messages: {
                 where: { direction: 'inbound' },
                 orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],

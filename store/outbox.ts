@@ -192,11 +192,12 @@ export function createOutboxStore(db: Database) {
             // The files the email carried (stored content-addressed when the request came in, or the customer's on a
             // forward), so the thread lists and serves them like a customer's.
             attachments: {
-              create: (envelope.attachments ?? []).map(({ filename, contentType, size, sha256 }) => ({
+              create: (envelope.attachments ?? []).map(({ filename, contentType, size, sha256, cid }) => ({
                 filename,
                 contentType,
                 size,
                 sha256,
+                contentId: cid ?? null,
               })),
             },
           },

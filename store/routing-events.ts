@@ -17,6 +17,7 @@ export function createRoutingEventStore(db: Database) {
           subject: string;
           customerEmail: string;
           customerName: string | null;
+          queueName: string | null;
           key: string;
           name: string;
           notificationTemplate: string | null;
@@ -32,11 +33,13 @@ export function createRoutingEventStore(db: Database) {
           RETURNING "createdAt", "interactionId"
         )
         SELECT w."createdAt", i.id AS "interactionId", i."accountId", i.subject, i."customerEmail", i."customerName",
-               a.key, a.name, a."notificationTemplate", a."notificationSound", a."notificationShake"
-        FROM written w JOIN "Interaction" i ON i.id = w."interactionId" JOIN "EmailAccount" a ON a.id = i."accountId"`;
+               q.name AS "queueName", a.key, a.name, a."notificationTemplate", a."notificationSound", a."notificationShake"
+        FROM written w JOIN "Interaction" i ON i.id = w."interactionId" JOIN "EmailAccount" a ON a.id = i."accountId"
+        LEFT JOIN "Queue" q ON q.id = i."queueId"`;
       if (!row) return null;
-      const { createdAt, interactionId, accountId, subject, customerEmail, customerName, ...account } = row;
-      return { createdAt, interaction: { id: interactionId, accountId, subject, customerEmail, customerName }, account };
+      const { createdAt, interactionId, accountId, subject, customerEmail, customerName, queueName, ...account } = row;
+      const queue = queueName === null ? null : { name: queueName };
+      return { createdAt, interaction: { id: interactionId, accountId, subject, customerEmail, customerName, queue }, account };
     },
   };
 }

@@ -57,7 +57,10 @@ export function createRoutingOfferStore(db: Database) {
 
     /** The interaction and its account, for the desk notification of its offers. */
     interactionWithAccount(interactionId: number) {
-      return db.interaction.findUniqueOrThrow({ where: { id: interactionId }, include: { account: true } });
+      return db.interaction.findUniqueOrThrow({
+        where: { id: interactionId },
+        include: { account: true, queue: { select: { name: true } } },
+      });
     },
 
     /** Ends the workflow's offers among `reservations` that are still pending; answers with the offers it ended. */

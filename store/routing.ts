@@ -71,8 +71,12 @@ export function createRoutingStore(db: Database) {
       await db.interaction.update({ where: { id: interactionId }, data: { tags } });
     },
 
+    /** The interaction's priority, and its place in a queue's line when it waits in one. */
     async setPriority(interactionId: number, priority: number): Promise<void> {
-      await db.interaction.update({ where: { id: interactionId }, data: { priority } });
+      await db.$transaction([
+        db.interaction.update({ where: { id: interactionId }, data: { priority } }),
+        db.routingWait.updateMany({ where: { interactionId }, data: { priority } }),
+      ]);
     },
 
     /** The agent holding the interaction (null: nobody, or no such interaction). */

@@ -1,9 +1,10 @@
 /**
- * An interaction: read it with its thread (its holder's opening marks it read), mark it read or unread, download one
- * attachment, delete it (one or a selection) permanently.
+ * An interaction: read it with its thread (its holder's opening marks it read), mark it read or unread, set its tags
+ * and priority, download one attachment, delete it (one or a selection) permanently.
  */
 import { ForbiddenError } from '../../domain/errors';
 import { contentDisposition } from '../../domain/filenames';
+import { nonBlank } from '../../domain/fields';
 import { createInteractionDeletion } from '../../services/interaction-deletion';
 import type { RouterContext } from '../deps';
 import { presentThread } from '../desk-presenters';
@@ -23,6 +24,17 @@ const deleteQuery = z.object({ confirm: z.literal('true', { message: 'must be "t
 const deletedSchema = z.object({ deleted: z.number().int() });
 const readStateSchema = z.object({ read: z.boolean() }).strict().meta({ id: 'ReadState' });
 const readStateAnswerSchema = z.object({ id: z.number().int(), read: z.boolean() });
+
+/** Manual tags and priority, as an action plan's tag and priority steps set them (same bounds). */
+const labelsSchema = z
+  .object({
+    tags: z.array(nonBlank(64)).max(50).optional().meta({ description: 'the whole list: replaces the tags (duplicates dropped)' }),
+    priority: z.number().int().min(0).max(100).optional().meta({ description: 'higher waits less in a queue’s line' }),
+  })
+  .strict()
+  .refine((body) => body.tags !== undefined || body.priority !== undefined, { message: 'give tags or priority', path: ['tags'] })
+  .meta({ id: 'InteractionLabels' });
+const labelsAnswerSchema = z.object({ id: z.number().int(), tags: z.array(z.string()), priority: z.number().int() });
 
 export function registerInteractionRoutes({ route, deps, store, visibility, presence }: RouterContext): void {
   const deleteInteractions = createInteractionDeletion({ store, temporal: deps.temporal, presence, logger: deps.logger });
@@ -45,6 +57,26 @@ export function registerInteractionRoutes({ route, deps, store, visibility, pres
       }
       const workflowUrl = interaction.routingWorkflowId ? temporalWorkflowUrl(deps.links, interaction.routingWorkflowId) : null;
       return presentThread(interaction, workflowUrl, await store.threads.messagesAndEvents(interaction.id));
+    },
+  );
+
+  route(
+    {
+      method: 'patch',
+      path: '/interactions/:id',
+      summary: "Set an interaction's tags and priority (anyone who may see it; a waiting interaction moves in its queue's line)",
+      tags: ['Interactions'],
+      roles: ['admin', 'supervisor', 'agent'],
+      params: idParams,
+      body: labelsSchema,
+      response: labelsAnswerSchema,
+    },
+    async ({ params, body, user }) => {
+      const interaction = await visibility.requireInteraction(params.id, user);
+      const tags = body.tags === undefined ? interaction.tags : [...new Set(body.tags)];
+      if (body.tags !== undefined) await store.routing.setTags(interaction.id, tags);
+      if (body.priority !== undefined) await store.routing.setPriority(interaction.id, body.priority);
+      return { id: interaction.id, tags, priority: body.priority ?? interaction.priority };
     },
   );
 

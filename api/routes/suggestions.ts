@@ -1,4 +1,5 @@
 /** The account's assistant suggests canned answers and similar past replies for an interaction's latest message. */
+import { ASSISTANT_OFF } from '../../domain/account';
 import { assistants } from '../../domain/assistant';
 import type { RouterContext } from '../deps';
 import { idParams, z } from '../http';
@@ -36,6 +37,8 @@ export function registerSuggestionRoutes({ route, store, visibility }: RouterCon
     async ({ params, user }) => {
       const [id] = await visibility.requireInteractions([params.id], user);
       const sources = await store.threads.suggestionSources(id!);
+      // The admin turned the assistant off for this account: nothing is suggested (the desk shows no panel).
+      if (sources.assistant === ASSISTANT_OFF) return { assistant: ASSISTANT_OFF, suggestions: [] };
       const assistant = assistants[sources.assistant ?? 'builtin'] ?? assistants.builtin!;
       const suggestions = assistant.suggest(
         `${sources.latest?.subject ?? sources.subject} ${sources.latest?.text ?? ''}`,

@@ -1,10 +1,11 @@
 /** Admin: email accounts (create, edit, delete, Verify SMTP) and who works them (agents, queues). */
 import { useEffect, useState } from 'preact/hooks';
 import { get, listAll, post, put } from '../api';
-import type { Account, Queue, User } from '../types';
+import type { Account, PauseStatus, Queue, User } from '../types';
 import { ErrorText, useLoad } from '../ui';
 import { ACCOUNT_FIELDS, NEW_ACCOUNT } from './account-fields';
 import { AccountOAuth2, signInOutcomeOf, SignInOutcomeText } from './AccountOAuth2';
+import { AccountTemplates } from './AccountTemplates';
 import { Crud } from './Crud';
 import { SaveForm } from './forms';
 
@@ -81,6 +82,16 @@ function VerifyStatus({ verify }: { verify: { result?: VerifyResult; error?: unk
 export function Accounts() {
   const users = useLoad(() => listAll<User>('/users'), []);
   const queues = useLoad(() => listAll<Queue>('/queues'), []);
+  const pauses = useLoad(() => listAll<PauseStatus>('/pause-statuses'), []);
+  // The pause applied while disposing is picked by name among the pause statuses.
+  const fields = ACCOUNT_FIELDS.map((field) =>
+    field.name === 'dispositionPauseStatusId'
+      ? {
+          ...field,
+          options: [...(field.options ?? []), ...(pauses.data ?? []).map((pause): [string, string] => [String(pause.id), pause.name])],
+        }
+      : field,
+  );
   const [verify, setVerify] = useState<{ id: number; result?: VerifyResult; error?: unknown } | null>(null);
   // Back from an OAuth2 sign-in: its outcome is shown once, on the account's form (the address is cleaned).
   const [returned] = useState(() => signInOutcomeOf(location.search));
@@ -94,7 +105,7 @@ export function Accounts() {
       singular="account"
       path="/accounts"
       nameOf={(account) => account.key}
-      fields={ACCOUNT_FIELDS}
+      fields={fields}
       defaults={NEW_ACCOUNT}
       texts={{
         newHeading: 'New account',
@@ -131,6 +142,7 @@ export function Accounts() {
       {(account) => (
         <>
           <Memberships key={`members-${account.id}`} account={account} users={users.data ?? []} queues={queues.data ?? []} />
+          <AccountTemplates key={`templates-${account.id}`} account={account} onSaved={() => undefined} />
           <AccountOAuth2
             key={`oauth2-${account.id}`}
             account={account as Parameters<typeof AccountOAuth2>[0]['account']}

@@ -1,10 +1,15 @@
-/** The admin pages: accounts and memberships, agents, queues, pause statuses, dispositions, canned answers, action plans. */
+/**
+ * The admin pages: accounts and memberships, agents, queues, pause statuses, dispositions, canned answers, action plans,
+ * mailboxes (the watcher and quarantine) and the platform's settings.
+ */
 import { navigate, usePath } from '../router';
 import { onTabListKeyDown } from '../ui';
 import { Accounts } from './Accounts';
 import { ActionPlanEditor } from './ActionPlan';
+import { Mailboxes } from './Mailboxes';
 import { Queues } from './Queues';
 import { CannedAnswers, Dispositions, PauseStatuses, Users } from './Resources';
+import { Settings } from './Settings';
 
 const SECTIONS = {
   accounts: ['Accounts', Accounts],
@@ -13,6 +18,9 @@ const SECTIONS = {
   pauses: ['Pause statuses', PauseStatuses],
   dispositions: ['Dispositions', Dispositions],
   canned: ['Canned answers', CannedAnswers],
+  mailboxes: ['Mailboxes', Mailboxes],
+  settings: ['Settings', Settings],
+  // Last: the admin tests reach it with End.
   plan: ['Action plan', ActionPlanEditor],
 } as const;
 type Section = keyof typeof SECTIONS;

@@ -16,51 +16,108 @@ const STRATEGIES: Record<QueueStrategy, string> = {
   random: 'Random',
 };
 
+interface Member {
+  weight: number;
+  priority: number;
+}
+
+/** One number of a member: a labelled input that keeps the value within its range. */
+function MemberNumber({
+  label,
+  who,
+  value,
+  max,
+  help,
+  onChange,
+}: {
+  label: string;
+  /** The member's name, read after the label ("Weight of Ada"). */
+  who: string;
+  value: number;
+  max: number;
+  help: string;
+  onChange: (value: number) => void;
+}) {
+  return (
+    <label class="inline">
+      {label}
+      <span class="sr-only"> of {who}</span>
+      <input
+        type="number"
+        min={0}
+        max={max}
+        required
+        aria-describedby={help}
+        value={value}
+        onInput={(event) => onChange(Math.max(0, Math.min(max, Math.round(Number(event.currentTarget.value) || 0))))}
+      />
+    </label>
+  );
+}
+
 function QueueMembers({ queue, users }: { queue: Queue; users: User[] }) {
   const members = useLoad(() => get<QueueMembers>(`/queues/${queue.id}/members`), [queue.id]);
-  /** Agent id → priority, once the admin changed something. */
-  const [draft, setDraft] = useState<Map<number, number> | null>(null);
-  const current = draft ?? new Map(members.data?.members.map((member) => [member.agentId, member.priority]));
+  /** Agent id → priority and weight, once the admin changed something. */
+  const [draft, setDraft] = useState<Map<number, Member> | null>(null);
+  const current =
+    draft ?? new Map(members.data?.members.map((member) => [member.agentId, { weight: member.weight, priority: member.priority }]));
+  const change = (agentId: number, member: Member | null) => {
+    const next = new Map(current);
+    if (member) next.set(agentId, member);
+    else next.delete(agentId);
+    setDraft(next);
+  };
+  const helpId = `queue-${queue.id}-members-help`;
   return (
     <SaveForm
       label="Queue members"
       submitLabel="Save members"
       loadError={members.error}
-      onSave={() => put(`/queues/${queue.id}/members`, { members: [...current].map(([agentId, priority]) => ({ agentId, priority })) })}
+      onSave={() => put(`/queues/${queue.id}/members`, { members: [...current].map(([agentId, member]) => ({ agentId, ...member })) })}
     >
       <fieldset>
         <legend>Members of {queue.name}</legend>
+        <p class="muted help" id={helpId}>
+          Offers go to free members by priority first (0 first, up to 100), then among equal priorities by weight (10 first, down to 0),
+          then by the queue’s strategy.
+        </p>
         {users
           .filter((user) => user.role !== 'admin')
-          .map((user) => (
-            <div key={user.id} class="member-row">
-              <label class="inline">
-                <input
-                  type="checkbox"
-                  checked={current.has(user.id)}
-                  onChange={(event) => {
-                    const next = new Map(current);
-                    if (event.currentTarget.checked) next.set(user.id, 0);
-                    else next.delete(user.id);
-                    setDraft(next);
-                  }}
-                />
-                {user.name}
-              </label>
-              {current.has(user.id) && (
+          .map((user) => {
+            const member = current.get(user.id);
+            return (
+              <div key={user.id} class="member-row" data-member={user.name}>
                 <label class="inline">
-                  priority
                   <input
-                    type="number"
-                    min={0}
-                    max={100}
-                    value={current.get(user.id)}
-                    onInput={(event) => setDraft(new Map(current).set(user.id, Number(event.currentTarget.value)))}
+                    type="checkbox"
+                    checked={member !== undefined}
+                    onChange={(event) => change(user.id, event.currentTarget.checked ? { weight: 0, priority: 0 } : null)}
                   />
+                  {user.name}
                 </label>
-              )}
-            </div>
-          ))}
+                {member && (
+                  <>
+                    <MemberNumber
+                      label="Priority"
+                      who={user.name}
+                      value={member.priority}
+                      max={100}
+                      help={helpId}
+                      onChange={(priority) => change(user.id, { ...member, priority })}
+                    />
+                    <MemberNumber
+                      label="Weight"
+                      who={user.name}
+                      value={member.weight}
+                      max={10}
+                      help={helpId}
+                      onChange={(weight) => change(user.id, { ...member, weight })}
+                    />
+                  </>
+                )}
+              </div>
+            );
+          })}
       </fieldset>
     </SaveForm>
   );

@@ -129,6 +129,14 @@ export const ACCOUNT_FIELDS: FieldSpec[] = [
     kind: 'checkbox',
     hint: 'Agents must choose a disposition to close an interaction. Default: off.',
   },
+  {
+    name: 'dispositionPauseStatusId',
+    label: 'Pause while disposing',
+    kind: 'select',
+    nullable: true,
+    options: [['', '(no pause)']],
+    hint: 'With a mandatory disposition, the agent is paused with this status until they choose one (no new offers meanwhile). Default: no pause.',
+  },
 
   { name: 'notifications', label: 'Notifications', kind: 'heading' },
   {
@@ -138,13 +146,6 @@ export const ACCOUNT_FIELDS: FieldSpec[] = [
     hint: 'A chime on the desk when an offer arrives. Default: on.',
   },
   { name: 'notificationShake', label: 'Notification shake', kind: 'checkbox', hint: 'A new offer shakes on the desk. Default: off.' },
-  {
-    name: 'notificationTemplate',
-    label: 'Notification template',
-    kind: 'textarea',
-    nullable: true,
-    hint: 'The offer’s notification text, with placeholders {{account.key}}, {{customer.email}}, {{subject}}. Empty: the standard text.',
-  },
 
   { name: 'advanced', label: 'Advanced', kind: 'heading' },
   {
@@ -165,6 +166,17 @@ export const ACCOUNT_FIELDS: FieldSpec[] = [
     label: 'Include the message on forward',
     kind: 'checkbox',
     hint: 'Forwards quote the previous message. Default: off.',
+  },
+  {
+    name: 'assistant',
+    label: 'Assistant',
+    kind: 'select',
+    nullable: true,
+    options: [
+      ['', 'Built-in (on this server)'],
+      ['off', 'Off'],
+    ],
+    hint: 'Suggests canned answers and similar past replies to agents beside the thread. The built-in one runs on this server; nothing is sent elsewhere. Off: no suggestions. Default: built-in.',
   },
   {
     name: 'connectionTimeoutSeconds',

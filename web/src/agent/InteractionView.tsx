@@ -18,6 +18,7 @@ import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
 import { focusSoon, useInteractionCommands } from './shortcuts';
 import { Suggestions } from './Suggestions';
+import { TagsPriority } from './TagsPriority';
 import { TransferPanel, TransferPending } from './TransferPanel';
 
 export function InteractionView({
@@ -125,6 +126,7 @@ export function InteractionView({
         </div>
         <div class="interaction-side">
           <CustomerPanel interactionId={interaction.id} userId={user.id} />
+          <TagsPriority interaction={interaction} />
           {held && (
             <aside class="interaction-tools">
               <div role="tablist" aria-label="Actions" class="tool-tabs" onKeyDown={onTabListKeyDown}>

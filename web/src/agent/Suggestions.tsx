@@ -8,6 +8,7 @@ export function Suggestions({ interactionId, onUse }: { interactionId: number; o
     () => get<{ assistant: string; suggestions: AssistantSuggestion[] }>(`/interactions/${interactionId}/suggestions`),
     [interactionId],
   );
+  if (suggestions.data?.assistant === 'off') return null; // the account's admin turned the assistant off
   return (
     <section class="suggestions" aria-labelledby="suggestions-title">
       <h3 id="suggestions-title">Assistant{suggestions.data ? ` (${suggestions.data.assistant})` : ''}</h3>

@@ -1,4 +1,4 @@
-/** The interactions list's simple filters: status, read, agent, and a creation date range. */
+/** The interactions list's simple filters, as the seed lists them: status, read, agent, a creation date range and tags. */
 import type { User } from '../types';
 import type { SimpleFilters } from './search';
 
@@ -52,6 +52,16 @@ export function Filters({
       <label>
         To
         <input type="datetime-local" value={filters.to ?? ''} onInput={(event) => set({ to: event.currentTarget.value })} />
+      </label>
+      <label>
+        Tags
+        <input
+          type="text"
+          placeholder="vip, refund"
+          title="Interactions with every one of these tags (separated by commas)"
+          value={filters.tags ?? ''}
+          onInput={(event) => set({ tags: event.currentTarget.value })}
+        />
       </label>
     </div>
   );

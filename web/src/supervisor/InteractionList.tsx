@@ -35,6 +35,8 @@ export function InteractionList({
             <th scope="col">Customer</th>
             <th scope="col">State</th>
             <th scope="col">Agent</th>
+            <th scope="col">Tags</th>
+            <th scope="col">Priority</th>
             <th scope="col">Created</th>
           </tr>
         </thead>
@@ -58,6 +60,14 @@ export function InteractionList({
               <td>{row.customerName ? `${row.customerName} <${row.customerEmail}>` : row.customerEmail}</td>
               <td title={`${row.status} · ${row.routingState}`}>{interactionStateLabel(row, { agentName: row.agentName })}</td>
               <td>{row.agentName ?? ''}</td>
+              <td class="tags-cell">
+                {row.tags.map((tag) => (
+                  <span key={tag} class="tag">
+                    {tag}
+                  </span>
+                ))}
+              </td>
+              <td>{row.priority}</td>
               <td>
                 <RelativeTime value={row.createdAt} />
               </td>
@@ -65,7 +75,7 @@ export function InteractionList({
           ))}
           {rows.length === 0 && (
             <tr>
-              <td colSpan={7} class="muted">
+              <td colSpan={9} class="muted">
                 No interactions match.
               </td>
             </tr>

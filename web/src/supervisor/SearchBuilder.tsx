@@ -207,6 +207,11 @@ export function SearchBuilder({
       >
         Add condition
       </button>
+      {conditions.length > 0 && (
+        <button type="button" class="danger" onClick={() => setConditions([])}>
+          Delete all conditions
+        </button>
+      )}
     </fieldset>
   );
 }

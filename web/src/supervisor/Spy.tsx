@@ -1,6 +1,10 @@
-/** Spying on one interaction: its thread and routing history (as sentences; the raw event on hover), internal notes, zip download, the workflow in Temporal's Web UI. */
+/**
+ * Spying on one interaction: its thread and routing history (as sentences; the raw event on hover), tags and priority,
+ * internal notes, zip download, the workflow in Temporal's Web UI, and deleting it permanently (after a confirmation).
+ */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { download, get, post } from '../api';
+import { del, download, get, post } from '../api';
+import { TagsPriority } from '../agent/TagsPriority';
 import { NoteForm } from '../NoteForm';
 import { capabilities } from '../capabilities';
 import { Thread } from '../Thread';
@@ -17,6 +21,8 @@ export function Spy({
   users,
   version,
   onClose,
+  onChanged,
+  onDeleted,
   queues,
   accounts,
   dispositions,
@@ -26,6 +32,10 @@ export function Spy({
   users: User[];
   version: number;
   onClose: () => void;
+  /** Its tags or priority changed (the list shows them). */
+  onChanged: () => void;
+  /** It was deleted: the view closes. */
+  onDeleted: (id: number) => void;
   /** Names for the routing history's sentences. */
   queues: Map<number, string>;
   accounts: Map<number, string>;
@@ -41,7 +51,22 @@ export function Spy({
   const [agentId, setAgentId] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  // Asked to confirm, the focus goes to Cancel: Enter or Space right after cannot delete by mistake.
+  const cancelDelete = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirmingDelete) cancelDelete.current?.focus();
+  }, [confirmingDelete]);
   const interaction = detail.data;
+  const remove = async () => {
+    try {
+      await del(`/interactions/${interactionId}?confirm=true`);
+      onDeleted(interactionId);
+    } catch (failure) {
+      setError(failure);
+      setConfirmingDelete(false);
+    }
+  };
   // Under the list on a narrow window: brought into view when opened (a wide window shows it beside the list).
   const section = useRef<HTMLElement>(null);
   useEffect(() => section.current?.scrollIntoView?.({ block: 'nearest' }), []);
@@ -105,6 +130,7 @@ export function Spy({
               ),
             )}
           </div>
+          <TagsPriority interaction={interaction} onChanged={onChanged} />
           <UncertainSends interaction={interaction} onSettled={() => setLocalVersion((value) => value + 1)} />
           <Thread messages={interaction.messages} authors={authors} />
           <details>
@@ -150,6 +176,25 @@ export function Spy({
               <button type="submit">Reassign</button>
             </form>
           )}
+          <div class="danger-zone">
+            {confirmingDelete ? (
+              <div role="alertdialog" aria-labelledby="delete-question" class="confirm-delete">
+                <p id="delete-question">
+                  Delete interaction #{interactionId} permanently, with its emails, attachments and history? This cannot be undone.
+                </p>
+                <button type="button" class="danger" onClick={() => void remove()}>
+                  Delete permanently
+                </button>
+                <button type="button" ref={cancelDelete} onClick={() => setConfirmingDelete(false)}>
+                  Cancel
+                </button>
+              </div>
+            ) : (
+              <button type="button" class="danger" onClick={() => setConfirmingDelete(true)}>
+                Delete interaction
+              </button>
+            )}
+          </div>
         </>
       )}
     </section>

@@ -152,6 +152,14 @@ export function Supervisor({ user }: { user: User }) {
           users={users.data ?? []}
           version={spyVersion}
           onClose={() => setSpyId(null)}
+          onChanged={() => void list.search()}
+          onDeleted={(id) => {
+            setNotice(`Deleted interaction #${id}.`);
+            list.drop(new Set([id]));
+            setSpyId(null);
+            void list.search();
+            void reloadRealtime();
+          }}
           queues={queueNames}
           accounts={accountNames}
           dispositions={dispositionNames}

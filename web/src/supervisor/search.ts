@@ -19,6 +19,13 @@ export interface SimpleFilters {
   agentId?: string;
   from?: string;
   to?: string;
+  /** Tags as typed, separated by commas: an interaction must have every one. */
+  tags?: string;
+}
+
+/** The tags of the filter as a list: trimmed, without empty entries or repeats. */
+export function filterTags(text: string | undefined): string[] {
+  return [...new Set((text ?? '').split(',').map((tag) => tag.trim()))].filter((tag) => tag !== '');
 }
 
 /** How a condition's value is entered: typed as the domain types the field (an enum is the status: open or closed). */
@@ -133,6 +140,7 @@ export function toSearchRequest(
     ...(filters.agentId ? { agentId: Number(filters.agentId) } : {}),
     ...(filters.from ? { from: iso(filters.from) } : {}),
     ...(filters.to ? { to: iso(filters.to) } : {}),
+    ...(filterTags(filters.tags).length > 0 ? { tags: filterTags(filters.tags) } : {}),
     match,
     conditions: conditions.map((condition) => {
       const value = conditionValue(condition);
