@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { renderTemplate } from '../../../domain/templates';
-import { fileToAttachment, listAll, post } from '../api';
+import { fileToAttachment, get, listAll, post } from '../api';
 import { capabilities } from '../capabilities';
 import { loadDraft, saveDraft } from '../drafts';
 import type { Account, CannedAnswer, InteractionDetail, User } from '../types';
@@ -18,7 +18,7 @@ function requestId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-function parseAddresses(value: string): Array<{ address: string; name?: string }> {
+export function parseAddresses(value: string): Array<{ address: string; name?: string }> {
   return value
     .split(/[,;]/)
     .map((part) => part.trim())
@@ -29,6 +29,13 @@ function parseAddresses(value: string): Array<{ address: string; name?: string }
     });
 }
 
+/** Recipients as the agent reads and edits them: `Name <address>, other@example.com`. */
+export function formatAddresses(list: Array<{ address: string; name?: string }>): string {
+  return list.map((entry) => (entry.name ? `${entry.name} <${entry.address}>` : entry.address)).join(', ');
+}
+
+type Recipients = { to: Array<{ address: string; name?: string }>; cc: Array<{ address: string; name?: string }> };
+
 /** What is being written, as kept in the draft: the words in both forms and, on a forward, its fields. */
 interface ComposerDraft {
   /** Kept with the words: sending again after a reload can never send twice. */
@@ -38,6 +45,10 @@ interface ComposerDraft {
   text: string;
   to: string;
   cc: string;
+  /** Delivered, never named in the email. */
+  bcc?: string;
+  /** A reply to everyone the customer wrote to (To and Cc filled from their message, editable). */
+  replyAll?: boolean;
   includePrevious: boolean;
 }
 
@@ -83,13 +94,17 @@ function ComposerForm({ mode, interaction, account, user, suggested, onSent }: C
     text: '',
     to: '',
     cc: '',
+    bcc: '',
+    replyAll: false,
     includePrevious: account?.includeMessageOnForward === true,
   });
   const [restored, setRestored] = useState(() => loadDraft<ComposerDraft>(mode, interaction.id));
   const [draft, setDraft] = useState<ComposerDraft>(() => ({ ...fresh(), ...restored }));
   /** Every change is kept at once (not after the next paint): a reload right after a keystroke keeps it. */
   const keep = (next: ComposerDraft) => {
-    const hasWords = next.text.trim() !== '' || next.to.trim() !== '' || next.cc.trim() !== '';
+    // A reply's To is filled in for the agent: it alone is no draft.
+    const hasWords =
+      next.text.trim() !== '' || (mode === 'forward' && next.to.trim() !== '') || next.cc.trim() !== '' || (next.bcc ?? '').trim() !== '';
     saveDraft(mode, interaction.id, hasWords ? next : null);
     return next;
   };
@@ -114,6 +129,25 @@ function ComposerForm({ mode, interaction, account, user, suggested, onSent }: C
       () => setEditorFailed(true),
     );
   }, []);
+
+  // Who a reply goes to by default, and with reply all: filled in, and the agent edits them.
+  const recipients = useLoad(
+    () =>
+      mode === 'reply'
+        ? get<{ reply: Recipients; replyAll: Recipients }>(`/interactions/${interaction.id}/reply-recipients`)
+        : Promise.resolve(undefined),
+    [interaction.id, mode],
+  );
+  const [copiesOpen, setCopiesOpen] = useState(() => Boolean(draft.cc || draft.bcc));
+  useEffect(() => {
+    if (mode === 'reply' && recipients.data && draft.to.trim() === '')
+      setDraft((current) => ({ ...current, to: formatAddresses(recipients.data!.reply.to) }));
+  }, [recipients.data]);
+  const chooseReplyAll = (all: boolean) => {
+    const chosen = recipients.data?.[all ? 'replyAll' : 'reply'];
+    update({ replyAll: all, ...(chosen ? { to: formatAddresses(chosen.to), cc: formatAddresses(chosen.cc) } : {}) });
+    if (all && chosen && chosen.cc.length > 0) setCopiesOpen(true);
+  };
 
   const plain = draft.format === 'plain' || editorFailed;
   const fields = mode === 'reply' ? accepts.data?.replyFields : accepts.data?.forwardFields;
@@ -190,12 +224,20 @@ function ComposerForm({ mode, interaction, account, user, suggested, onSent }: C
             requestId: draft.requestId,
             ...(attachments ? { attachments } : {}),
           };
+          const bcc = (draft.bcc ?? '').trim() ? { bcc: parseAddresses(draft.bcc!) } : {};
           if (mode === 'reply') {
-            await post(`/interactions/${interaction.id}/reply`, words);
+            await post(`/interactions/${interaction.id}/reply`, {
+              ...words,
+              ...(draft.replyAll ? { replyAll: true } : {}),
+              ...(draft.to.trim() ? { to: parseAddresses(draft.to) } : {}),
+              cc: parseAddresses(draft.cc),
+              ...bcc,
+            });
           } else {
             await post(`/interactions/${interaction.id}/forward`, {
               to: parseAddresses(draft.to),
               ...(draft.cc.trim() ? { cc: parseAddresses(draft.cc) } : {}),
+              ...bcc,
               ...words,
               ...(fields?.has('includePreviousMessage') ? { includePreviousMessage: draft.includePrevious } : {}),
             });
@@ -231,22 +273,45 @@ function ComposerForm({ mode, interaction, account, user, suggested, onSent }: C
           </button>
         </Notice>
       )}
-      {mode === 'forward' && (
+      {mode === 'reply' && (
+        <div class="reply-kind" role="group" aria-label="Reply to">
+          <button type="button" class="small" aria-pressed={!draft.replyAll} onClick={() => chooseReplyAll(false)}>
+            Reply
+          </button>
+          <button type="button" class="small" aria-pressed={Boolean(draft.replyAll)} onClick={() => chooseReplyAll(true)}>
+            Reply all
+          </button>
+        </div>
+      )}
+      <label>
+        To
+        <input
+          type="text"
+          required
+          value={draft.to}
+          placeholder="name@example.com, Other <other@example.com>"
+          onInput={(e) => update({ to: e.currentTarget.value })}
+        />
+      </label>
+      {copiesOpen ? (
         <>
-          <label>
-            To
-            <input
-              type="text"
-              required
-              value={draft.to}
-              placeholder="name@example.com, Other <other@example.com>"
-              onInput={(e) => update({ to: e.currentTarget.value })}
-            />
-          </label>
           <label>
             Cc
             <input type="text" value={draft.cc} onInput={(e) => update({ cc: e.currentTarget.value })} />
           </label>
+          <label>
+            Bcc
+            <input type="text" value={draft.bcc ?? ''} onInput={(e) => update({ bcc: e.currentTarget.value })} />
+          </label>
+        </>
+      ) : (
+        <button type="button" class="link" onClick={() => setCopiesOpen(true)}>
+          Cc/Bcc
+        </button>
+      )}
+      <ErrorText error={recipients.error} />
+      {mode === 'forward' && (
+        <>
           <label class="inline">
             <input type="checkbox" checked={draft.includePrevious} onChange={(e) => update({ includePrevious: e.currentTarget.checked })} />
             Include the previous message

@@ -11,6 +11,7 @@ import type { Account, InteractionSearchItem, Page, PendingOffer, User } from '.
 import { ErrorText, onTabListKeyDown, useLatest, useLoad } from '../ui';
 import { isHeldState } from '../labels';
 import { InteractionView } from './InteractionView';
+import { NewEmail } from './NewEmail';
 import { tabTitle } from './notify';
 import { OfferCard } from './OfferCard';
 import { PresenceControl } from './PresenceControl';
@@ -27,6 +28,8 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
   const selected = interactionIdIn(path, 'desk');
   const setSelected = (id: number | null) => navigate(id === null ? '/desk' : `/desk/interactions/${id}`);
   const [detailVersion, setDetailVersion] = useState(0);
+  /** Writing a new email to a customer (it becomes one of the agent's interactions once sent). */
+  const [writing, setWriting] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   const accountsByKey = useMemo(() => new Map((accounts.data ?? []).map((account) => [account.key, account])), [accounts.data]);
@@ -150,6 +153,9 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
           </section>
           <section aria-labelledby="mine-title">
             <h2 id="mine-title">My interactions</h2>
+            <button type="button" class="small" aria-pressed={writing} onClick={() => setWriting(true)}>
+              New email
+            </button>
             {/* A tablist must hold tabs: none is shown while the agent holds nothing. */}
             {mine.length === 0 && <p class="muted">None open.</p>}
             <div
@@ -165,7 +171,10 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
                   type="button"
                   role="tab"
                   aria-selected={interaction.id === selected}
-                  onClick={() => setSelected(interaction.id)}
+                  onClick={() => {
+                    setWriting(false);
+                    setSelected(interaction.id);
+                  }}
                 >
                   <span class="account-key">{interaction.accountKey}</span>
                   <span class="tab-subject">
@@ -178,7 +187,19 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
           </section>
         </aside>
         <section class="desk-main" role="tabpanel" aria-label="Interaction">
-          {selected !== null ? (
+          {writing ? (
+            <NewEmail
+              accounts={accounts.data ?? []}
+              user={user}
+              onCancel={() => setWriting(false)}
+              onSent={(interactionId) => {
+                setWriting(false);
+                setFocusOnOpen(interactionId);
+                setSelected(interactionId);
+                reload();
+              }}
+            />
+          ) : selected !== null ? (
             <InteractionView
               key={selected}
               interactionId={selected}
