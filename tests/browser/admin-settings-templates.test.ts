@@ -4,35 +4,12 @@
  * {{queue.name}} and its preview; then the customer's reply carries the logo inside the email (an inline part named by
  * its Content-ID, no remote image) and the agent's offer says the queue.
  */
-import { crc32, deflateSync } from 'node:zlib';
 import type { Locator } from 'playwright-core';
 import { waitFor } from '../../scripts/services/process-tools';
 import { buildEmail } from '../support/mailbox';
+import { png } from '../support/png';
 import { createRoutedAccount, waitForOffer } from '../support/routed-account';
 import { accessibilityViolations, logIn, openPage, useBrowserPlatform } from './browser';
-
-/** A real PNG of one colour (the browser must decode it: its width is the proof it rendered). */
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const checksum = Buffer.alloc(4);
-    checksum.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, 'latin1'), data])));
-    return Buffer.concat([length, Buffer.from(type, 'latin1'), data, checksum]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3).map((_, index) => rgb[index % 3]!)]);
-  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(pixels)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** The image's decoded width once it has one (0 when it never renders). */
 async function renderedWidth(image: Locator): Promise<number> {

@@ -3,7 +3,7 @@
  * desk notification template, each beside a live preview rendered by the same functions the server uses
  * (domain/outbound.ts, domain/templates.ts).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { composeAgentBody, logoAttachment, type BodyTemplate } from '../../../domain/outbound';
 import { DEFAULT_NOTIFICATION_TEMPLATE, notificationVariables, renderTemplate } from '../../../domain/templates';
 import { del, fileToAttachment, get, getBlob, patch, put } from '../api';
@@ -277,19 +277,19 @@ function NotificationTemplateEditor({ account, onSaved }: { account: Account; on
   );
 }
 
-/** Both editors, for the account being edited; `onSaved` gets the account as the API answered. */
-export function AccountTemplates({ account, onSaved }: { account: Account; onSaved: (account: Account) => void }) {
-  // The account as last saved here: the editors start from it (the list above may not have reloaded yet).
-  const [current, setCurrent] = useState(account);
-  useEffect(() => setCurrent(account), [account.updatedAt]);
-  const saved = (next: Account) => {
-    setCurrent(next);
-    onSaved(next);
-  };
+/**
+ * Both editors, for the account being edited. They read the account afresh (the admin's list may be older than the
+ * last save here) and keep what the API answered to each save.
+ */
+export function AccountTemplates({ accountId }: { accountId: number }) {
+  const loaded = useLoad(() => get<Account>(`/accounts/${accountId}`), [accountId]);
+  const [saved, setSaved] = useState<Account | null>(null);
+  const account = saved ?? loaded.data;
+  if (!account) return <ErrorText error={loaded.error} />;
   return (
     <>
-      <BodyTemplateEditor key={`body-${current.id}`} account={current} onSaved={saved} />
-      <NotificationTemplateEditor key={`notification-${current.id}`} account={current} onSaved={saved} />
+      <BodyTemplateEditor key={`body-${account.id}`} account={account} onSaved={setSaved} />
+      <NotificationTemplateEditor key={`notification-${account.id}`} account={account} onSaved={setSaved} />
     </>
   );
 }

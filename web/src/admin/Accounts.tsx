@@ -142,7 +142,7 @@ export function Accounts() {
       {(account) => (
         <>
           <Memberships key={`members-${account.id}`} account={account} users={users.data ?? []} queues={queues.data ?? []} />
-          <AccountTemplates key={`templates-${account.id}`} account={account} onSaved={() => undefined} />
+          <AccountTemplates key={`templates-${account.id}`} accountId={account.id} />
           <AccountOAuth2
             key={`oauth2-${account.id}`}
             account={account as Parameters<typeof AccountOAuth2>[0]['account']}
