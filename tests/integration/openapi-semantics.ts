@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { offsetCursor, keysetCursor } from '../../api/cursor';
 import type { Database } from '../../store/db';
+import { png } from '../support/png';
 import { ABSENT_ID, FIELD_KINDS, idOf, type World } from './api-world';
 import type { Override, Spot } from './openapi-arbitraries';
 import type { DocumentReader, JsonSchema, Operation } from './openapi-document';
@@ -70,6 +71,13 @@ const TOKEN_URLS: Record<string, string> = {
   google: 'https://oauth2.googleapis.com/token',
 };
 
+/** The smallest images of each logo format: a PNG, and a JPEG's and a GIF's leading signatures. */
+const LOGO_BYTES: Record<string, Buffer> = {
+  'image/png': png(1, 1, [0, 0, 0]),
+  'image/jpeg': Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+  'image/gif': Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1'),
+};
+
 /** Cross-field rules no schema states, applied to a body valid by the document. */
 export function repaired(operation: Operation, body: any, reader: DocumentReader): any {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
@@ -100,6 +108,10 @@ export function repaired(operation: Operation, body: any, reader: DocumentReader
     // Exactly one target: the first one generated stays.
     const [, ...others] = ['agentId', 'queueId', 'accountId'].filter((field) => copy[field] !== undefined);
     for (const field of others) delete copy[field];
+  }
+  if (operation.key === 'PUT /api/accounts/{id}/logo' && typeof copy.contentType === 'string') {
+    // The bytes must be the image format the body names (their leading signature is checked).
+    copy.contentBase64 = LOGO_BYTES[copy.contentType]?.toString('base64') ?? copy.contentBase64;
   }
   if (operation.key === 'POST /api/interactions/search' && typeof copy.cursor === 'string') {
     copy.cursor = copy.sort === 'id' ? keysetCursor.encode(1000, 1000) : keysetCursor.encode('2026-01-01T00:00:00.000Z', 1000);
@@ -139,6 +151,11 @@ export async function pathNamesWhatExists(db: Database, operation: Operation, va
     const id = values[name]!;
     if (id === ABSENT_ID || !(await pathObjectExists(db, segments[index - 1]!, id, parent))) return false;
     parent = id;
+  }
+  // An account's logo exists once uploaded.
+  if (segments.at(-1) === 'logo' && operation.method === 'GET') {
+    const account = await db.emailAccount.findUnique({ where: { id: parent } });
+    return Boolean((account?.bodyTemplate as { logo?: unknown } | null)?.logo);
   }
   return true;
 }
