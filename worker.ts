@@ -18,6 +18,7 @@ import { createPlacementActivities } from './activities/placement';
 import { createDispatcher } from './services/dispatch';
 import { createPresence } from './services/presence';
 import { startRoutingSweeper } from './services/routing-sweeper';
+import { resumeUnassigned } from './services/start-routing';
 import { createSmtpActivities } from './activities/smtp';
 import { loadConfig } from './platform/config';
 import { createDatabase } from './store/db';
@@ -113,7 +114,16 @@ export async function runWorker(): Promise<void> {
     stickyQueueScheduleToStartTimeout: '3 seconds',
   });
 
-  const sweeper = startRoutingSweeper({ dispatch: store.dispatch, offerAnswers: store.offerAnswers, dispatcher, warn });
+  const sweeper = startRoutingSweeper({
+    dispatch: store.dispatch,
+    offerAnswers: store.offerAnswers,
+    dispatcher,
+    warn,
+    stranded: {
+      find: (limit) => store.unassigned.stranded(limit),
+      resume: (interaction) => resumeUnassigned({ store, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }, interaction),
+    },
+  });
   const health = http.createServer((request, response) => {
     const ok = worker.getState() === 'RUNNING' && hostWorker.getState() === 'RUNNING';
     response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });

@@ -274,6 +274,28 @@ export function createRoutingActivities({ store, events, routingEvents, onAgentP
       });
     },
 
+    /** Nobody took it: it waits unassigned, still owned by its run, for a pick-up, a supervisor or the customer. */
+    async markUnassigned(input: { interactionId: number; workflowId: string; reason: string }) {
+      await routing.markUnassigned(input.interactionId, input.workflowId);
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        workflowId: input.workflowId,
+        type: 'unassigned',
+        detail: { reason: input.reason },
+      });
+    },
+
+    /** An agent of the account took the unassigned interaction: they hold it, read. */
+    async pickUp(input: { interactionId: number; workflowId: string; agentId: number }) {
+      await routing.pickUp(input);
+      await recordRoutingEvent({
+        interactionId: input.interactionId,
+        workflowId: input.workflowId,
+        type: 'picked-up',
+        detail: { agentId: input.agentId },
+      });
+    },
+
     /** A new message joined an interaction routed by this workflow: it shows unread to its holder. */
     async noteMessageAdded(input: {
       interactionId: number;

@@ -41,6 +41,7 @@ import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerApiIndexRoutes } from './routes/api-index';
 import { registerSettingsRoutes } from './routes/settings';
 import { registerTransferRoutes } from './routes/transfers';
+import { registerUnassignedRoutes } from './routes/unassigned';
 import { registerOAuth2Routes } from './routes/oauth2';
 
 export function createApp(deps: ApiDeps): Express {
@@ -80,11 +81,13 @@ export function createApp(deps: ApiDeps): Express {
   registerQueueRoutes(context);
   registerAccountRoutes(context);
   registerAccountMemberRoutes(context);
-  registerDispositionRoutes(context);
   registerAccountLogoRoutes(context);
+  registerDispositionRoutes(context);
   registerCannedAnswerRoutes(context);
   registerActionPlanRoutes(context);
   registerOfferRoutes(context);
+  // Before /interactions/:id, which would read "unassigned" as an id.
+  registerUnassignedRoutes(context);
   registerInteractionRoutes(context);
   registerAgentActionRoutes(context);
   registerSearchRoutes(context);

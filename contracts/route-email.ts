@@ -28,6 +28,11 @@ export interface RouteEmailInput {
   interactionId: number;
   messageId: number;
   /**
+   * Set for an interaction an older routing left without a run (it ended without an agent): the new run waits
+   * unassigned at once, with this as the reason, instead of routing the old message again.
+   */
+  resumeUnassigned?: string;
+  /**
    * Set for an email an agent started (a new outbound interaction): the run begins held by this agent, skipping the
    * offers and the plan, and carries replies, transfers and the close like any held interaction. `messageId` is 0:
    * no customer message exists yet.
@@ -38,6 +43,11 @@ export interface RouteEmailInput {
 /** The run of an interaction an agent started by writing to a customer. */
 export function outboundWorkflowId(input: { accountKey: string; interactionId: number }): string {
   return `outbound-${input.accountKey}-${input.interactionId}`;
+}
+
+/** The run that gives an interaction left without one its routing back, waiting unassigned. */
+export function unassignedWorkflowId(input: { accountKey: string; interactionId: number }): string {
+  return `unassigned-${input.accountKey}-i${input.interactionId}`;
 }
 
 export interface RouteEmailResult {
@@ -94,11 +104,16 @@ interface SendTiming {
 export const replyUpdate = defineUpdate<{ outboundId: number; messageIdHeader: string }, [ReplyRequest & SendTiming]>('reply');
 /** The holding agent forwards the interaction to other recipients; resolves once the SMTP server accepted it. */
 export const forwardUpdate = defineUpdate<{ outboundId: number; messageIdHeader: string }, [ForwardRequest & SendTiming]>('forward');
+/** Who closes the interaction, and with which disposition (required when the account says so). */
+export interface CloseRequest {
+  actorId: number;
+  dispositionId?: number;
+  asSupervisor?: boolean;
+}
+/** What a close answers: closed, or still open until the disposition the account requires arrives. */
+export type CloseAnswer = { state: 'closed' } | { state: 'disposing'; needs: 'disposition'; message: string };
 /** The holding agent (or a supervisor) closes the interaction, with a disposition when the account requires one. */
-export const closeUpdate = defineUpdate<
-  { state: 'closed' | 'disposing' },
-  [{ actorId: number; dispositionId?: number; asSupervisor?: boolean }]
->('close');
+export const closeUpdate = defineUpdate<CloseAnswer, [CloseRequest]>('close');
 /**
  * The holding agent (or a supervisor) transfers the interaction to an agent, a queue or another account. The
  * transferee has the account's transfer timeout to accept; otherwise it returns to the transferring agent, unread.
@@ -111,6 +126,18 @@ export interface TransferRequest {
   reassign?: boolean;
 }
 export const transferUpdate = defineUpdate<{ state: 'transferring' }, [TransferRequest]>('transfer');
+/**
+ * The same transfer and close as signals, for operators acting from the Temporal Web UI or CLI: validated as the
+ * updates are; a refused one leaves a `signal-refused` routing event with the reason instead of an answer.
+ */
+export const transferSignal = defineSignal<[TransferRequest]>('transfer');
+export const closeSignal = defineSignal<[CloseRequest]>('close');
+/** An agent of the account takes an interaction that waits unassigned; exactly one pick-up wins (HTTP 409 for others). */
+export const pickUpUpdate = defineUpdate<{ state: 'accepted' }, [{ agentId: number }]>('pickUp');
+/** Where a supervisor sends an unassigned interaction: a queue of the account, or one of its agents. */
+export type UnassignedTarget = { kind: 'queue'; queueId: number } | { kind: 'agent'; agentId: number };
+/** A supervisor sends an unassigned interaction to a queue or an agent; if nobody takes it, it waits unassigned again. */
+export const routeUnassignedUpdate = defineUpdate<{ state: 'routing' }, [{ actorId: number; target: UnassignedTarget }]>('routeUnassigned');
 /** Offers of an agent who paused or went offline are taken back. */
 export const agentUnavailableSignal = defineSignal<[{ agentId: number }]>('agentUnavailable');
 /** An agent became available: a workflow waiting for agents looks again at once. */

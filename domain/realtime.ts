@@ -4,7 +4,7 @@
  *
  * One rule counts offers everywhere: an interaction is *offered* while at least one offer of it is pending (whatever
  * its routing state says: a transfer waits in "transferring" with an offer out), *in progress* while an agent holds
- * it, else *waiting*. The tiles and the per-queue rows count interactions by that rule; each agent's row counts the
+ * it, *unassigned* when routing found nobody and it waits to be picked up, else *waiting*. The tiles and the per-queue rows count interactions by that rule; each agent's row counts the
  * offers pending to that agent, so every offer on an agent's row is one of the tile's offered interactions (an
  * interaction rung to three agents is one offered interaction and one offer on each of their rows).
  */
@@ -12,6 +12,8 @@ import type { Presence } from './people';
 
 export interface RealtimeCounts {
   waiting: number;
+  /** Interactions routing could not place: they wait for an agent to pick them up or a supervisor to route them. */
+  unassigned: number;
   offered: number;
   inProgress: number;
   /** Seconds since the last customer message of the longest-waiting interaction not yet taken. */
@@ -59,17 +61,20 @@ export interface AgentActivity {
 type RealtimeState = keyof Omit<RealtimeCounts, 'longestWaitSeconds'>;
 
 const HELD_STATES = new Set(['accepted', 'disposing']);
+/** Nobody routes them any more; `ended-without-agent` is how routing left them before it waited unassigned. */
+const UNASSIGNED_STATES = new Set(['unassigned', 'ended-without-agent']);
 
 export function realtimeStateOf(routingState: string, hasPendingOffer: boolean): RealtimeState {
   if (hasPendingOffer) return 'offered';
   if (HELD_STATES.has(routingState)) return 'inProgress';
+  if (UNASSIGNED_STATES.has(routingState)) return 'unassigned';
   return 'waiting';
 }
 
 function countBy(rows: Array<OpenInteraction & { state: RealtimeState }>, key: (row: OpenInteraction) => number | null, now: number) {
   const groups = new Map<number | null, RealtimeCounts>();
   for (const row of rows) {
-    const counts = groups.get(key(row)) ?? { waiting: 0, offered: 0, inProgress: 0, longestWaitSeconds: 0 };
+    const counts = groups.get(key(row)) ?? { waiting: 0, unassigned: 0, offered: 0, inProgress: 0, longestWaitSeconds: 0 };
     counts[row.state] += 1;
     if (row.state !== 'inProgress')
       counts.longestWaitSeconds = Math.max(counts.longestWaitSeconds, Math.round((now - row.lastMessageAt.getTime()) / 1000));
@@ -112,7 +117,14 @@ export function summariseOpenInteractions(
   const offers = pendingOffers.filter((offer) => open.has(offer.interactionId));
   const offeredIds = new Set(offers.map((offer) => offer.interactionId));
   const rows = interactions.map((row) => ({ ...row, state: realtimeStateOf(row.routingState, offeredIds.has(row.id)) }));
-  const { id: _all, ...totals } = countBy(rows, () => 0, now)[0] ?? { id: 0, waiting: 0, offered: 0, inProgress: 0, longestWaitSeconds: 0 };
+  const { id: _all, ...totals } = countBy(rows, () => 0, now)[0] ?? {
+    id: 0,
+    waiting: 0,
+    unassigned: 0,
+    offered: 0,
+    inProgress: 0,
+    longestWaitSeconds: 0,
+  };
   return {
     ...totals,
     queues: countBy(rows, (row) => row.queueId, now),

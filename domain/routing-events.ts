@@ -33,7 +33,17 @@ export type RoutingEventType =
   | 'transfer-started'
   | 'transferred-to-account'
   | 'transfer-returned'
-  | 'note-added';
+  | 'note-added'
+  /** An agent of the account took an unassigned interaction. */
+  | 'picked-up'
+  /** A supervisor sent an unassigned interaction to a queue or an agent. */
+  | 'routed-by-supervisor'
+  /** The customer wrote again while it waited unassigned: routing runs again. */
+  | 'routing-again'
+  /** A close asked without the disposition the account requires: the holder is asked for it. */
+  | 'disposition-needed'
+  /** A transfer or close sent as a signal (an operator's Temporal Web UI or CLI) was refused: the reason. */
+  | 'signal-refused';
 
 /** One event to record on an interaction's log. */
 export interface RoutingEventInput {

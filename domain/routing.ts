@@ -17,6 +17,8 @@ export const ROUTING_STATES = [
   'closed',
   'joined-open-interaction',
   'ended-without-agent',
+  /** The plan could not place it: it waits, visibly, for an agent to pick it up or a supervisor to route it. */
+  'unassigned',
 ] as const;
 export type InteractionRoutingState = (typeof ROUTING_STATES)[number];
 
@@ -68,7 +70,7 @@ export type TransferTarget =
   { kind: 'agent'; agentId: number } | { kind: 'queue'; queueId: number } | { kind: 'account'; accountId: number };
 
 /** What an offer came from. */
-export type OfferSource = 'assigned-agent' | 'assigned-queue' | 'queue-step' | 'agent-step' | 'transfer';
+export type OfferSource = 'assigned-agent' | 'assigned-queue' | 'queue-step' | 'agent-step' | 'transfer' | 'default-queues' | 'supervisor';
 
 /** The account settings that become its routing rules. */
 export interface AccountRuleSettings {
@@ -105,4 +107,14 @@ export function accountRulesOf(account: AccountRuleSettings): AccountRules {
  */
 export interface RoutingStart extends Omit<RoutingContext, 'message'> {
   messageConditions: Record<number, boolean>;
+  /**
+   * Set when the account has no action plan: routing waits in all these queues at once (the account's queues) for
+   * DEFAULT_QUEUES_SECONDS, then unassigned. Absent from runs that began before the default (they ran one step per queue).
+   */
+  defaultQueueIds?: number[];
 }
+
+/** With no action plan, how long an interaction waits in the account's queues before it waits unassigned. */
+export const DEFAULT_QUEUES_SECONDS = 3600;
+/** How long an unassigned interaction a supervisor sent to a queue waits there before it is unassigned again. */
+export const SUPERVISOR_QUEUE_SECONDS = 24 * 3600;

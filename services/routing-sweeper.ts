@@ -1,8 +1,9 @@
 /**
  * The safety net under signals. Offers and wake-ups are decided in the database and announced by signals right
  * after; if the process that should have sent one died in between, nothing polls to notice. So each worker, every
- * few seconds: ends offers long past their expiry that no workflow ended (telling their workflows), and dispatches
- * any queue where an interaction waits while a member has room. Both are one indexed query when all is well.
+ * few seconds: ends offers long past their expiry that no workflow ended (telling their workflows), dispatches
+ * any queue where an interaction waits while a member has room, and gives a run back to any open interaction that
+ * an older routing left without one. Each is one indexed query when all is well.
  */
 import type { Dispatcher } from './dispatch';
 import type { DispatchStore } from '../store/dispatch';
@@ -16,6 +17,11 @@ export interface SweeperDeps {
   intervalMs?: number;
   /** Past its expiry, a workflow's own timer ends an offer within seconds; only older ones are orphans. */
   graceSeconds?: number;
+  /** Open interactions no run routes any more, and how to give each one back a run (waiting unassigned). */
+  stranded?: {
+    find(limit: number): Promise<Array<{ accountId: number; accountKey: string; interactionId: number; messageId: number }>>;
+    resume(interaction: { accountId: number; accountKey: string; interactionId: number; messageId: number }): Promise<unknown>;
+  };
 }
 
 export async function sweepOnce({
@@ -23,7 +29,8 @@ export async function sweepOnce({
   offerAnswers,
   dispatcher,
   graceSeconds = 15,
-}: SweeperDeps): Promise<{ ended: number; queues: number }> {
+  stranded,
+}: SweeperDeps): Promise<{ ended: number; queues: number; resumed: number }> {
   const orphans = await offerAnswers.expiredLongAgo(graceSeconds, 200);
   const byWorkflow = new Map<string, { interactionId: number; reservations: string[] }>();
   for (const orphan of orphans) {
@@ -41,7 +48,9 @@ export async function sweepOnce({
   await dispatch.dropWaitsPastDeadline(graceSeconds * 4);
   const queues = await dispatch.queuesWithRoomAndWaiters();
   if (queues.length > 0) await dispatcher.queues(queues);
-  return { ended, queues: queues.length };
+  const left = stranded ? await stranded.find(50) : [];
+  for (const interaction of left) await stranded!.resume(interaction);
+  return { ended, queues: queues.length, resumed: left.length };
 }
 
 export function startRoutingSweeper(deps: SweeperDeps): { stop(): void } {

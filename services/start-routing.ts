@@ -6,7 +6,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { InboundEmailStore } from '../store/inbound-email';
-import { routingWorkflowId } from '../contracts/route-email';
+import { routingWorkflowId, unassignedWorkflowId } from '../contracts/route-email';
 import { routeEmail } from '../workflows/route-email';
 import { accountKeyAttribute, interactionIdAttribute, stateAttribute } from '../contracts/search-attributes';
 import type { RoutingMemo } from './ingest-email';
@@ -54,6 +54,7 @@ export async function startRoutingWorkflow(
         { key: stateAttribute, value: 'new' },
       ],
       memo,
+      staticSummary: routingSummary(input.accountKey, memo),
       ...(deps.eager ? { requestEagerStart: true } : {}),
     });
   } catch (error) {
@@ -61,5 +62,39 @@ export async function startRoutingWorkflow(
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
   if (!known.workflowIdStored) await store.inboundEmail.setWorkflowId(input.messageId, workflowId);
+  return workflowId;
+}
+
+/** What the Temporal Web UI's list shows of a routing run without opening it: account, sender, subject. */
+export function routingSummary(accountKey: string, memo: RoutingMemo): string {
+  const subject = memo.subject.length > 120 ? `${memo.subject.slice(0, 119)}…` : memo.subject;
+  return `${accountKey}: ${memo.from || 'unknown sender'} · ${subject || '(no subject)'}`;
+}
+
+/**
+ * Gives an open interaction that no run routes (an older routing ended without an agent) a run that waits
+ * unassigned, so agents can pick it up and supervisors route it. Safe to call twice: a running one is reused.
+ */
+export async function resumeUnassigned(
+  deps: Pick<StartRoutingDeps, 'store' | 'temporal' | 'taskQueue'>,
+  input: { accountId: number; accountKey: string; interactionId: number; messageId: number },
+): Promise<string> {
+  const workflowId = unassignedWorkflowId(input);
+  const memo = await deps.store.inboundEmail.routingMemo(input.messageId);
+  await deps.temporal.workflow.start(routeEmail, {
+    taskQueue: deps.taskQueue,
+    workflowId,
+    args: [{ ...input, resumeUnassigned: 'routing had ended without an agent' }],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    // The same interaction may be left again later (by a run begun before this version): a new run then.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    typedSearchAttributes: [
+      { key: accountKeyAttribute, value: input.accountKey },
+      { key: interactionIdAttribute, value: input.interactionId },
+      { key: stateAttribute, value: 'unassigned' },
+    ],
+    memo,
+    staticSummary: routingSummary(input.accountKey, memo),
+  });
   return workflowId;
 }

@@ -34,6 +34,7 @@ import { createPlacementStore } from './placement';
 import { createLoginThrottleStore } from './login-throttle';
 import { createAuditStore } from './audit';
 import { createRealtimeStore } from './realtime';
+import { createUnassignedStore } from './unassigned';
 import { createOAuth2AuthorizationStore } from './oauth2-authorizations';
 
 export type { Database } from './db';
@@ -65,6 +66,7 @@ export function createStore(db: Database) {
     outbox: createOutboxStore(db),
     mailboxes: createMailboxStore(db),
     placement: createPlacementStore(db),
+    unassigned: createUnassignedStore(db),
     dispatch: createDispatchStore(db),
     offerAnswers: createOfferAnswerStore(db),
     loginThrottle: createLoginThrottleStore(db),

@@ -10,8 +10,6 @@ import { NotFoundError } from '../domain/errors';
 import type { Database } from './db';
 import { dispatchInTransaction, insertOffers, type PlacedOffer, type Placement } from './dispatch';
 
-/** How long a plan's queue step waits when an account has no plan yet (one step per account queue). */
-const DEFAULT_QUEUE_STEP_SECONDS = 3600;
 const MAX_BODY_FACT_CHARS = 32_768;
 
 /** Where a routing step offers the interaction. */
@@ -124,17 +122,7 @@ export function createPlacementStore(db: Database) {
         if (!owner) return { claimed: false as const, found: false as const, ownerWorkflowId: null };
         return { claimed: false as const, found: true as const, ownerWorkflowId: owner.routingWorkflowId };
       }
-      const plan =
-        begun.planVersion !== null
-          ? { version: begun.planVersion, steps: begun.planSteps ?? [] }
-          : {
-              version: 0,
-              steps: begun.accountQueueIds.map((queueId): ActionStep => ({
-                type: 'queue',
-                queueId,
-                timeoutSeconds: DEFAULT_QUEUE_STEP_SECONDS,
-              })),
-            };
+      const plan = { version: begun.planVersion ?? 0, steps: begun.planSteps ?? [] };
       const start: RoutingStart = {
         ...accountRulesOf(begun),
         waitForAssignedAgentSeconds: begun.waitForAssignedAgentSeconds,
@@ -151,6 +139,7 @@ export function createPlacementStore(db: Database) {
           headers: begun.headers ?? {},
         }),
         interaction: { tags: begun.tags, priority: begun.priority },
+        ...(begun.planVersion === null ? { defaultQueueIds: begun.accountQueueIds } : {}),
       };
       return { claimed: true as const, start };
     },

@@ -113,6 +113,25 @@ export function createRoutingStore(db: Database) {
       });
     },
 
+    /** Routing found nobody: the interaction waits unassigned, its run still owning it. */
+    async markUnassigned(interactionId: number, workflowId: string): Promise<void> {
+      await db.interaction.updateMany({
+        where: { id: interactionId, routingWorkflowId: workflowId },
+        data: { routingState: 'unassigned' },
+      });
+    },
+
+    /** An agent picked the unassigned interaction up: they hold it (it counts as handled, like an accept). */
+    async pickUp(input: { interactionId: number; workflowId: string; agentId: number }): Promise<void> {
+      await db.$transaction([
+        db.interaction.updateMany({
+          where: { id: input.interactionId, routingWorkflowId: input.workflowId },
+          data: { agentId: input.agentId, routingState: 'accepted', read: true },
+        }),
+        db.user.update({ where: { id: input.agentId }, data: { handledCount: { increment: 1 } } }),
+      ]);
+    },
+
     /** A new message joined the interaction: unread, and its time is the interaction's latest. */
     async markMessageAdded(interactionId: number, messageId: number): Promise<void> {
       const message = await db.message.findUnique({ where: { id: messageId }, select: { receivedAt: true } });

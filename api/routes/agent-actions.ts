@@ -27,7 +27,10 @@ const newEmailResponse = z
   .meta({ id: 'NewEmailSent' });
 const closedResponse = z.object({
   state: z.enum(['closed', 'disposing']).openapi({ description: 'disposing: the account requires a disposition first' }),
+  needs: z.literal('disposition').optional().openapi({ description: 'while disposing: what is still needed to close' }),
+  message: z.string().optional().openapi({ description: 'while disposing: what to do, in words' }),
 });
+const DISPOSITION_NEEDED = { needs: 'disposition' as const, message: 'choose a disposition to close this interaction' };
 
 export function registerAgentActionRoutes({ route, deps, store, visibility }: RouterContext): void {
   const { temporal } = deps;
@@ -221,7 +224,7 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
           { field: 'dispositionId', reason: 'not a disposition of this account' },
         ]);
       }
-      return askHoldingRun(temporal, interaction.routingWorkflowId, user, interaction, (run) =>
+      const answer = await askHoldingRun(temporal, interaction.routingWorkflowId, user, interaction, (run) =>
         run.executeUpdate(closeUpdate, {
           args: [
             {
@@ -232,6 +235,8 @@ export function registerAgentActionRoutes({ route, deps, store, visibility }: Ro
           ],
         }),
       );
+      // Runs begun before they said what is missing answer only the state.
+      return answer.state === 'disposing' ? { ...DISPOSITION_NEEDED, ...answer } : answer;
     },
   );
 }

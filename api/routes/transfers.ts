@@ -9,6 +9,7 @@ import type { RouterContext } from '../deps';
 import { askHoldingRun } from '../workflow-answers';
 import { AppError, dbId, idParams, z } from '../http';
 import { reassignSchema } from '../schemas/agent-actions';
+import { unassignedRuns } from './unassigned';
 
 const id = dbId;
 
@@ -60,6 +61,7 @@ const transferTargetsSchema = z
 
 export function registerTransferRoutes({ route, deps, store, visibility }: RouterContext): void {
   const { temporal } = deps;
+  const unassigned = unassignedRuns({ store, deps });
   const routingEvents = createRoutingEvents({ store: store.routingEvents, events: deps.liveEvents });
 
   route(
@@ -138,19 +140,25 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       method: 'post',
       path: '/interactions/:id/reassign',
       summary:
-        "Supervisor: hand a held interaction to another agent of the account (whatever the account's transfer settings); it returns to the holder if they do not accept within the transfer timeout",
+        "Supervisor: hand a held or unassigned interaction to another agent of the account (whatever the account's transfer settings); if they do not accept within the transfer timeout it returns to the holder, or waits unassigned again",
       tags: ['Supervisor'],
       roles: ['admin', 'supervisor'],
       params: idParams,
       body: reassignSchema,
       status: 200,
       errors: [409, 503],
-      response: z.object({ state: z.literal('transferring') }),
+      response: z.object({
+        state: z.enum(['transferring', 'routing']).openapi({ description: 'routing: it was unassigned, and is offered to the agent' }),
+      }),
     },
     async ({ params, body, user }) => {
       const interaction = await visibility.requireInteraction(params.id, user);
-      if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
       await requireAccountAgent(interaction.accountId, body.agentId);
+      // Nobody holds an unassigned interaction: it is offered to the agent, and waits unassigned again if declined.
+      if (interaction.routingState === 'unassigned' || interaction.routingState === 'ended-without-agent') {
+        return unassigned.send(interaction, user.id, { kind: 'agent', agentId: body.agentId });
+      }
+      if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');
       return askWorkflow(interaction.routingWorkflowId, user, interaction, {
         actorId: user.id,
         asSupervisor: true,

@@ -188,6 +188,7 @@ export const customerContextSchema = z
 
 const realtimeCounts = {
   waiting: z.number().int(),
+  unassigned: z.number().int().meta({ description: 'routing found nobody: waiting for an agent to pick it up or a supervisor' }),
   offered: z.number().int().meta({ description: 'interactions with at least one offer pending' }),
   inProgress: z.number().int(),
   longestWaitSeconds: z

@@ -65,7 +65,7 @@ describe('walking skeleton: one email routed end to end through real Temporal, P
 
     // Mandatory disposition: closing without one only enters "disposing".
     const withoutDisposition = await agent.post(`/api/interactions/${offer.interactionId}/close`, {});
-    expect(withoutDisposition.body).toEqual({ state: 'disposing' });
+    expect(withoutDisposition.body).toMatchObject({ state: 'disposing', needs: 'disposition' });
     const closed = await agent.post(`/api/interactions/${offer.interactionId}/close`, { dispositionId: scenario.dispositionId });
     expect(closed.status).toBe(200);
     expect(closed.body).toEqual({ state: 'closed' });

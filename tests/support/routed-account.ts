@@ -58,8 +58,8 @@ export async function createRoutedAccount(
     people?: RoutedPerson[];
     /** Settings of the queue (beepall, 60 s offers by default). */
     queue?: Record<string, unknown>;
-    /** The action plan's steps, given the queue's id (by default one step on that queue). */
-    actionPlan?: (queueId: number) => unknown[];
+    /** The action plan's steps, given the queue's id (by default one step on that queue); null: no plan at all. */
+    actionPlan?: ((queueId: number) => unknown[]) | null;
     account?: Record<string, unknown>;
     dovecot?: DovecotHandle;
     /** Another IMAP server than the run's Dovecot (e.g. Cyrus). */
@@ -104,10 +104,12 @@ export async function createRoutedAccount(
   expect((await admin.put(`/api/accounts/${account.id}/queues`, { queueIds: [queue.body.id] })).status).toBe(200);
   const disposition = await admin.post(`/api/accounts/${account.id}/dispositions`, { name: 'Solved' });
   expect(disposition.status).toBe(201);
-  const plan = await admin.put(`/api/accounts/${account.id}/action-plan`, {
-    steps: options.actionPlan?.(queue.body.id) ?? [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }],
-  });
-  expect(plan.status).toBe(201);
+  if (options.actionPlan !== null) {
+    const plan = await admin.put(`/api/accounts/${account.id}/action-plan`, {
+      steps: options.actionPlan?.(queue.body.id) ?? [{ type: 'queue', queueId: queue.body.id, timeoutSeconds: 600 }],
+    });
+    expect(plan.status).toBe(201);
+  }
   // Activating starts the account's watcher.
   expect((await admin.patch(`/api/accounts/${account.id}`, { active: true })).status).toBe(200);
 

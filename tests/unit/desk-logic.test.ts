@@ -57,6 +57,9 @@ describe('realtime account view', () => {
         { id: 4, routingState: 'transferring', queueId: null, agentId: 7, lastMessageAt: at(5) },
         // Said offered, but its offer has ended: waiting again.
         { id: 5, routingState: 'offered-to-assigned-agent', queueId: null, agentId: 8, lastMessageAt: at(20) },
+        // Nobody took them: unassigned, waiting to be picked up (an older routing left the second without a run).
+        { id: 6, routingState: 'unassigned', queueId: 1, agentId: null, lastMessageAt: at(120) },
+        { id: 7, routingState: 'ended-without-agent', queueId: null, agentId: null, lastMessageAt: at(10) },
       ],
       [
         { interactionId: 2, agentId: 7 },
@@ -69,12 +72,13 @@ describe('realtime account view', () => {
     );
     expect(view).toEqual({
       waiting: 2,
+      unassigned: 2,
       offered: 2,
       inProgress: 1,
-      longestWaitSeconds: 90,
+      longestWaitSeconds: 120,
       queues: [
-        { id: 1, waiting: 1, offered: 1, inProgress: 1, longestWaitSeconds: 90 },
-        { id: null, waiting: 1, offered: 1, inProgress: 0, longestWaitSeconds: 20 },
+        { id: 1, waiting: 1, unassigned: 1, offered: 1, inProgress: 1, longestWaitSeconds: 120 },
+        { id: null, waiting: 1, unassigned: 1, offered: 1, inProgress: 0, longestWaitSeconds: 20 },
       ],
       agents: [
         {

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from '../../scripts/services/process-tools';
 import { recordHistoryIfAsked } from '../support/histories';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
@@ -46,7 +47,7 @@ describe('autoreply step', () => {
       cc: ['dan@customer.test', sender],
       subject: 'Broken parcel',
     });
-    expect(await first.result()).toMatchObject({ state: 'ended-without-agent' });
+    expect(await first.unassigned()).toBe('action plan ended without an agent accepting');
     const mine = () => smtp.messages.filter((email) => email.envelope.rcptTo.includes(sender));
     expect(mine()).toHaveLength(1);
     const [sent] = mine();
@@ -61,7 +62,7 @@ describe('autoreply step', () => {
 
     // The same sender writes again, on a new interaction: once-per-sender stays silent.
     const second = await routeNewEmail(platform, scenario, { from: sender, subject: 'Still broken' });
-    expect(await second.result()).toMatchObject({ state: 'ended-without-agent' });
+    expect(await second.unassigned()).toBe('action plan ended without an agent accepting');
     await sleep(300);
     expect(mine()).toHaveLength(1);
     expect((await eventsOf(second.interactionId, 'autoreply-skipped')).map((event) => event.detail)).toEqual([
@@ -83,7 +84,7 @@ describe('autoreply step', () => {
     ];
     for (const entry of cases) {
       const routed = await routeNewEmail(platform, scenario, { from: entry.from, headers: entry.headers });
-      expect(await routed.result()).toMatchObject({ state: 'ended-without-agent' });
+      expect(await routed.unassigned()).toBe('action plan ended without an agent accepting');
       const [skipped] = await eventsOf(routed.interactionId, 'autoreply-skipped');
       expect((skipped!.detail as { reason: string }).reason).toMatch(entry.reason);
       expect(smtp.messages.filter((email) => email.envelope.rcptTo.includes(entry.from))).toEqual([]);
@@ -113,7 +114,7 @@ describe('webhook step', () => {
         ],
       });
       const routed = await routeNewEmail(platform, scenario, { subject: 'Hooked' });
-      expect(await routed.result()).toMatchObject({ state: 'ended-without-agent' });
+      expect(await routed.unassigned()).toBe('action plan ended without an agent accepting');
 
       expect(received.map((entry) => entry.path)).toEqual(['/hook', '/broken']);
       expect(received[0]!.contentType).toBe('application/json');
@@ -153,7 +154,7 @@ describe('webhook step', () => {
         ],
       });
       const routed = await routeNewEmail(platform, scenario, { subject: 'Metadata' });
-      expect(await routed.result()).toMatchObject({ state: 'ended-without-agent' });
+      expect(await routed.unassigned()).toBe('action plan ended without an agent accepting');
       const errors = (await eventsOf(routed.interactionId, 'webhook-failed')).map((event) => (event.detail as { error: string }).error);
       expect(errors).toEqual([
         expect.stringMatching(/webhook refused: .*169\.254\.169\.254 is a local, private or reserved address/),
@@ -196,7 +197,11 @@ describe('conditions on the message', () => {
     ];
     for (const [email, tag] of cases) {
       const routed = await routeNewEmail(platform, scenario, email);
-      await routed.result();
+      // Closed by the plan, or (no branch matched) waiting unassigned once the plan ran out.
+      await waitFor('the plan to finish', async () => {
+        const { routingState } = await platform.db.interaction.findUniqueOrThrow({ where: { id: routed.interactionId } });
+        return routingState === 'closed' || routingState === 'unassigned';
+      });
       const { tags } = await platform.db.interaction.findUniqueOrThrow({ where: { id: routed.interactionId } });
       expect({ email, tags }).toEqual({ email, tags: [tag] });
     }

@@ -166,6 +166,20 @@ export async function routeNewEmail(
     interactionId: interaction.id,
     messageId: message.id,
     result: () => handle.result() as Promise<RouteEmailResult>,
+    /** Once nobody took it and it waits unassigned (its run still there): the reason routing recorded. */
+    unassigned: async (): Promise<string> => {
+      await waitFor(
+        'the interaction waiting unassigned',
+        async () => (await db.interaction.findUniqueOrThrow({ where: { id: interaction.id } })).routingState === 'unassigned',
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
+      const [event] = await db.routingEvent.findMany({
+        where: { interactionId: interaction.id, type: 'unassigned' },
+        orderBy: { id: 'desc' },
+        take: 1,
+      });
+      return (event?.detail as { reason: string }).reason;
+    },
   };
 }
 

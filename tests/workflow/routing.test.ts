@@ -3,6 +3,7 @@
  * assigned agent's queues → action plan; accept / reject; ring-all races; mandatory disposition; and the
  * same outcomes when the worker is SIGKILLed during each wait. Agents act over the REST API.
  */
+import { routingStatusQuery } from '../../contracts/route-email';
 import { waitFor } from '../../scripts/services/process-tools';
 import { recordHistoryIfAsked } from '../support/histories';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -175,20 +176,18 @@ describe('assigned queue, then the action plan', () => {
     recordHistoryIfAsked(workflowId, 'route-email-assigned-queue-timeout-across-worker-kills');
   });
 
-  it('ends with a clear reason when the plan runs out of steps', async () => {
+  it('waits unassigned, its run still there, with a clear reason when the plan runs out of steps', async () => {
     const scenario = await createScenario(platform, {
       agents: 1,
       queues: [{ members: [0] }],
       plan: () => [{ type: 'noop' }, { type: 'tag', tags: ['unanswered'] }],
     });
     const routed = await routeNewEmail(platform, scenario);
-    expect(await routed.result()).toEqual({
-      state: 'ended-without-agent',
-      agentId: null,
-      reason: 'action plan ended without an agent accepting',
-    });
+    expect(await routed.unassigned()).toBe('action plan ended without an agent accepting');
     const interaction = await platform.db.interaction.findUniqueOrThrow({ where: { id: routed.interactionId } });
-    expect(interaction).toMatchObject({ routingState: 'ended-without-agent', routingWorkflowId: null, tags: ['unanswered'] });
+    expect(interaction).toMatchObject({ routingState: 'unassigned', routingWorkflowId: routed.workflowId, tags: ['unanswered'] });
+    const status = await platform.temporal.workflow.getHandle(routed.workflowId).query(routingStatusQuery);
+    expect(status).toMatchObject({ state: 'unassigned', holderAgentId: null });
   });
 });
 
@@ -270,7 +269,7 @@ describe('mandatory disposition', () => {
     const offer = await waitForOffer(agent!);
     expect((await agent!.api.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
 
-    expect((await closeAs(scenario, 0, routed.interactionId)).body).toEqual({ state: 'disposing' });
+    expect((await closeAs(scenario, 0, routed.interactionId)).body).toMatchObject({ state: 'disposing', needs: 'disposition' });
     expect((await agent!.api.get('/api/me')).body).toMatchObject({ presence: 'paused', pauseStatusId: scenario.pauseStatusId });
     if (crash) await crashWorker();
     const withoutDisposition = await closeAs(scenario, 0, routed.interactionId);

@@ -17,7 +17,8 @@ const ROUTING_LABELS: Record<InteractionRoutingState, string> = {
   transferring: 'Being transferred',
   closed: 'Closed',
   'joined-open-interaction': 'Joined an open interaction',
-  'ended-without-agent': 'Ended without an agent',
+  'ended-without-agent': 'Unassigned',
+  unassigned: 'Unassigned',
 };
 
 export const PRESENCE_LABELS: Record<Presence, string> = { online: 'Online', paused: 'Paused', offline: 'Offline' };

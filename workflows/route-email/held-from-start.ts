@@ -4,11 +4,10 @@
  * close with its disposition, as for an accepted offer. The customer's answer threads to the interaction, joins this
  * run (messageAdded) and reaches the holder.
  */
-import { condition } from '@temporalio/workflow';
 import type { RouteEmailResult } from '../../contracts/route-email';
 import { routing } from './activities';
-import { place, type PlacedRun } from './placement';
-import { transfer } from './transfer';
+import type { PlacedRun } from './placement';
+import { untilClosed } from './until-closed';
 
 export async function routeHeldFromStart(run: PlacedRun, agentId: number): Promise<RouteEmailResult> {
   // The interaction was written naming this run, so the claim is this run's own (a retried claim finds it again).
@@ -16,17 +15,5 @@ export async function routeHeldFromStart(run: PlacedRun, agentId: number): Promi
   if (!begun.claimed) return run.end('closed', `interaction is routed by ${begun.ownerWorkflowId ?? 'nobody'}`);
   run.context = begun.start;
   run.hold(agentId);
-
-  while (!run.closed) {
-    await condition(() => run.closed || run.transferRequest !== null);
-    if (run.transferRequest !== null) {
-      const request = run.transferRequest;
-      run.transferRequest = null;
-      await transfer(run, routing, request, {
-        toAgent: (target, seconds) => place(run, { kind: 'agent', agentId: target, always: true }, seconds, 'transfer'),
-        toQueues: (queueIds, seconds) => place(run, { kind: 'queues', queueIds }, seconds, 'transfer'),
-      });
-    }
-  }
-  return run.end('closed', 'closed by agent');
+  return untilClosed(run);
 }

@@ -9,16 +9,21 @@
  * and is handled when the handler is installed. Signals that change who holds the interaction (an accept) are
  * installed before the updates that depend on it, so an accept and a close that arrive together are taken in order.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import {
+  closeSignal,
   closeUpdate,
+  type CloseAnswer,
+  type CloseRequest,
   forwardUpdate,
   messageAddedSignal,
   replyUpdate,
   routingStatusQuery,
+  transferSignal,
   transferUpdate,
   type TransferRequest,
 } from '../../contracts/route-email';
+import type { TransferTarget } from '../../domain/routing';
 import type { DatabaseActivities } from './activities';
 import type { RoutingRun } from './run';
 import { sendAgentEmail } from './send';
@@ -37,6 +42,8 @@ export function installMessageAdded(run: RoutingRun, db: DatabaseActivities): vo
       fromWorkflowId,
       holderAgentId: run.status.holderAgentId,
     });
+    // Nobody holds an unassigned interaction: the customer writing again is a reason to route it again.
+    if (run.status.state === 'unassigned') run.customerWrote = messageId;
   });
 }
 
@@ -75,57 +82,88 @@ export function installHolderUpdates(
     mayReply('forward'),
   );
 
-  setHandler(
-    closeUpdate,
-    async ({ actorId, dispositionId }) => {
-      const holder = status.holderAgentId!;
-      // A worker that crashed before the run's first task completed starts it again: an accept and a close that
-      // came meanwhile are delivered before the run has read the account's rules.
-      if (run.context === undefined) await condition(() => run.context !== undefined);
-      const rules = run.context!;
-      if (dispositionId === undefined && rules.mandatoryDisposition) {
-        // Mandatory disposition: the agent is paused (if configured) until the disposition arrives.
-        run.setState('disposing');
-        if (rules.dispositionPauseStatusId !== null && run.pausedAgent === null) {
-          const previous = await presence.pauseAgent({ agentId: holder, pauseStatusId: rules.dispositionPauseStatusId });
-          run.pausedAgent = { agentId: holder, previous };
-        }
-        return { state: 'disposing' as const };
-      }
-      await db.closeInteraction({ interactionId, workflowId: run.workflowId, actorId, dispositionId: dispositionId ?? null });
-      if (run.pausedAgent !== null) {
-        await presence.restoreAgentPresence({ agentId: run.pausedAgent.agentId, previous: run.pausedAgent.previous });
-        run.pausedAgent = null;
-      }
-      run.setState('closed');
-      run.closed = true;
-      return { state: 'closed' as const };
-    },
-    {
-      validator: ({ actorId, asSupervisor, dispositionId }) => {
-        if (status.state !== 'accepted' && status.state !== 'disposing') {
-          throw new Error(`interaction ${interactionId} cannot be closed in routing state ${status.state}`);
-        }
-        if (!asSupervisor && status.holderAgentId !== actorId)
-          throw new Error(`agent ${actorId} does not hold interaction ${interactionId}`);
-        if (status.state === 'disposing' && dispositionId === undefined) {
-          throw new Error(`interaction ${interactionId} needs a disposition to close`);
-        }
-      },
-    },
-  );
+  setHandler(closeUpdate, (request) => close(run, db, presence, request), { validator: (request) => validateClose(run, request) });
+  setHandler(closeSignal, async (request) => {
+    if (await refusedSignal(run, db, 'close', () => validateClose(run, request))) return;
+    await close(run, db, presence, request);
+  });
 
-  setHandler(
-    transferUpdate,
-    ({ target }) => {
-      // Synchronous: from here on nobody holds the interaction, so replies and closing wait for the transferee.
-      run.transferRequest = { fromAgentId: status.holderAgentId!, target };
-      status.holderAgentId = null;
-      run.setState('transferring');
-      return { state: 'transferring' as const };
-    },
-    { validator: (request: TransferRequest) => validateTransfer(run, request) },
-  );
+  setHandler(transferUpdate, ({ target }) => startTransfer(run, target), {
+    validator: (request: TransferRequest) => validateTransfer(run, request),
+  });
+  setHandler(transferSignal, async (request) => {
+    if (await refusedSignal(run, db, 'transfer', () => validateTransfer(run, request))) return;
+    startTransfer(run, request.target);
+  });
+}
+
+/** Synchronous: from here on nobody holds the interaction, so replies and closing wait for the transferee. */
+function startTransfer(run: RoutingRun, target: TransferTarget) {
+  run.transferRequest = { fromAgentId: run.status.holderAgentId!, target };
+  run.status.holderAgentId = null;
+  run.setState('transferring');
+  return { state: 'transferring' as const };
+}
+
+/**
+ * A signal has no caller to answer: one its validator refuses is recorded on the interaction's log with the reason
+ * (the operator reads it in the supervisor's history) and otherwise ignored.
+ */
+async function refusedSignal(run: RoutingRun, db: DatabaseActivities, signal: string, validate: () => void): Promise<boolean> {
+  try {
+    validate();
+    return false;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await db.recordRoutingEvent({ ...run.ids(), type: 'signal-refused', detail: { signal, reason } });
+    return true;
+  }
+}
+
+function validateClose(run: RoutingRun, { actorId, asSupervisor, dispositionId }: CloseRequest): void {
+  const { status, input } = run;
+  // An interaction waiting unassigned may be closed by a supervisor (spam, a duplicate) without anyone holding it.
+  const closable = status.state === 'accepted' || status.state === 'disposing' || (status.state === 'unassigned' && asSupervisor);
+  if (!closable) throw new Error(`interaction ${input.interactionId} cannot be closed in routing state ${status.state}`);
+  if (!asSupervisor && status.holderAgentId !== actorId)
+    throw new Error(`agent ${actorId} does not hold interaction ${input.interactionId}`);
+  if ((status.state === 'disposing' || status.state === 'unassigned') && dispositionId === undefined && run.context?.mandatoryDisposition) {
+    throw new Error(`interaction ${input.interactionId} needs a disposition to close`);
+  }
+}
+
+async function close(
+  run: RoutingRun,
+  db: DatabaseActivities,
+  presence: Pick<DatabaseActivities, 'pauseAgent' | 'restoreAgentPresence'>,
+  { actorId, dispositionId }: CloseRequest,
+): Promise<CloseAnswer> {
+  const { interactionId } = run.input;
+  const holder = run.status.holderAgentId;
+  // A worker that crashed before the run's first task completed starts it again: an accept and a close that
+  // came meanwhile are delivered before the run has read the account's rules.
+  if (run.context === undefined) await condition(() => run.context !== undefined);
+  const rules = run.context!;
+  if (dispositionId === undefined && rules.mandatoryDisposition && holder !== null) {
+    // Mandatory disposition: the agent is paused (if configured) until the disposition arrives.
+    run.setState('disposing');
+    if (patched('disposition-needed-recorded')) {
+      await db.recordRoutingEvent({ ...run.ids(), type: 'disposition-needed', detail: { agentId: holder } });
+    }
+    if (rules.dispositionPauseStatusId !== null && run.pausedAgent === null) {
+      const previous = await presence.pauseAgent({ agentId: holder, pauseStatusId: rules.dispositionPauseStatusId });
+      run.pausedAgent = { agentId: holder, previous };
+    }
+    return { state: 'disposing', needs: 'disposition', message: 'choose a disposition to close this interaction' };
+  }
+  await db.closeInteraction({ interactionId, workflowId: run.workflowId, actorId, dispositionId: dispositionId ?? null });
+  if (run.pausedAgent !== null) {
+    await presence.restoreAgentPresence({ agentId: run.pausedAgent.agentId, previous: run.pausedAgent.previous });
+    run.pausedAgent = null;
+  }
+  run.setState('closed');
+  run.closed = true;
+  return { state: 'closed' };
 }
 
 function validateTransfer(run: RoutingRun, { actorId, asSupervisor, target, reassign }: TransferRequest): void {

@@ -16,6 +16,7 @@ import {
 import type { OfferRef, OfferSource, RoutingStart } from '../../domain/routing';
 import { routing } from './activities';
 import { RoutingRun } from './run';
+import type { SupervisorRequest } from './unassigned';
 
 export class PlacedRun extends RoutingRun {
   /** Pending offers of the current step: reservation → agent and expiry (epoch ms). */
@@ -31,6 +32,10 @@ export class PlacedRun extends RoutingRun {
   /** The last step an agent accepted in: a later signal about an accept of that step (or before) is old news. */
   heldStep = 0;
   context: RoutingStart | undefined;
+  /** While unassigned: an agent's pick-up is being recorded (other requests wait or are refused). */
+  pickingUp = false;
+  /** While unassigned: where a supervisor asked to send it. */
+  supervisorRequest: SupervisorRequest | null = null;
 
   constructor(input: RouteEmailInput) {
     super(input, true);

@@ -19,6 +19,8 @@ export abstract class RoutingRun {
   closed = false;
   /** Set by the transfer update; the main loop carries the transfer out. */
   transferRequest: { fromAgentId: number; target: TransferTarget } | null = null;
+  /** The customer's newest message while the interaction waited unassigned: routing runs again for it. */
+  customerWrote: number | null = null;
   /** The holder, paused while a mandatory disposition is missing, and the presence to give back. */
   pausedAgent: { agentId: number; previous: PresenceBeforePause } | null = null;
   /** Loaded once routing starts; the close and transfer handlers read the account's rules from it. */

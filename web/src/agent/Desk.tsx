@@ -18,10 +18,12 @@ import { PresenceControl } from './PresenceControl';
 import { sendInteractionCommand, useDeskShortcuts } from './shortcuts';
 import { ShortcutHelp } from './ShortcutHelp';
 import { useOffers } from './useOffers';
+import { UnassignedList, useUnassigned } from './Unassigned';
 
 export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: User) => void }) {
   const accounts = useLoad(() => listAll<Account>('/accounts'), []);
   const { offers, fresh, lastSound, load: loadOffers } = useOffers();
+  const unassigned = useUnassigned();
   const [mine, setMine] = useState<InteractionSearchItem[]>([]);
   // The interaction open on the desk is the address's ("/desk/interactions/12"): linkable, kept by a reload.
   const path = usePath();
@@ -51,6 +53,7 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
   const reload = () => {
     loadOffers().catch(setError);
     loadMine().catch(setError);
+    unassigned.load().catch(setError);
   };
 
   useEffect(reload, [user.id]);
@@ -185,6 +188,16 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
               ))}
             </div>
           </section>
+          <UnassignedList
+            items={unassigned.items}
+            onError={setError}
+            onPickedUp={(interactionId) => {
+              setError(null);
+              setFocusOnOpen(interactionId);
+              setSelected(interactionId);
+              reload();
+            }}
+          />
         </aside>
         <section class="desk-main" role="tabpanel" aria-label="Interaction">
           {writing ? (

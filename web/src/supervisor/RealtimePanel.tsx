@@ -91,6 +91,7 @@ export function RealtimePanel({ realtime, queues }: { realtime: RealtimeAccountV
   if (!realtime) return <p class="muted">Loading…</p>;
   const tiles: Array<[string, string, string]> = [
     ['waiting', 'Waiting', String(realtime.waiting)],
+    ['unassigned', 'Unassigned', String(realtime.unassigned)],
     ['offered', 'Offered', String(realtime.offered)],
     ['in-progress', 'In progress', String(realtime.inProgress)],
     ['longest-wait', 'Longest wait', formatSeconds(realtime.longestWaitSeconds)],
@@ -114,6 +115,7 @@ export function RealtimePanel({ realtime, queues }: { realtime: RealtimeAccountV
               <tr>
                 <th scope="col">Queue</th>
                 <th scope="col">Waiting</th>
+                <th scope="col">Unassigned</th>
                 <th scope="col">Offered</th>
                 <th scope="col">In progress</th>
                 <th scope="col">Longest wait</th>
@@ -122,7 +124,7 @@ export function RealtimePanel({ realtime, queues }: { realtime: RealtimeAccountV
             <tbody>
               {realtime.queues.length === 0 && (
                 <tr>
-                  <td colSpan={5} class="muted">
+                  <td colSpan={6} class="muted">
                     Nothing open.
                   </td>
                 </tr>
@@ -131,6 +133,7 @@ export function RealtimePanel({ realtime, queues }: { realtime: RealtimeAccountV
                 <tr key={String(row.id)}>
                   <th scope="row">{row.id === null ? '(no queue)' : (queues.get(row.id) ?? `queue ${row.id}`)}</th>
                   <td>{row.waiting}</td>
+                  <td>{row.unassigned}</td>
                   <td>{row.offered}</td>
                   <td>{row.inProgress}</td>
                   <td>{formatSeconds(row.longestWaitSeconds)}</td>

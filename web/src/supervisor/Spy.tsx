@@ -14,6 +14,7 @@ import { interactionStateLabel } from '../labels';
 import { ErrorText, Notice, RelativeTime, useLoad } from '../ui';
 import { AgentOptions } from './Filters';
 import { describeHistory } from './history';
+import { RequeueForm } from './RequeueForm';
 
 export function Spy({
   interactionId,
@@ -150,6 +151,18 @@ export function Spy({
             onAdded={() => setLocalVersion((value) => value + 1)}
             onError={setError}
           />
+          {interaction.status === 'open' &&
+            (interaction.routingState === 'unassigned' || interaction.routingState === 'ended-without-agent') && (
+              <RequeueForm
+                interactionId={interactionId}
+                onError={setError}
+                onDone={() => {
+                  setNotice('Sent to the queue.');
+                  setError(null);
+                  setLocalVersion((value) => value + 1);
+                }}
+              />
+            )}
           {accepts.data?.reassign && interaction.status === 'open' && (
             <form
               aria-label="Reassign"

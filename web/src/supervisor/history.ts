@@ -94,6 +94,18 @@ export function describeHistory(events: HistoryEvent[], names: HistoryNames): Ar
         const actor = num(detail.actorId);
         return `Closed${actor === null ? '' : ` by ${agent(actor)}`}${named ? ` as ${named}` : ''}`;
       }
+      case 'unassigned':
+        return `Nobody took it: waiting unassigned${text(detail.reason) ? ` (${text(detail.reason)})` : ''}`;
+      case 'picked-up':
+        return `Picked up by ${agent(num(detail.agentId))}`;
+      case 'routed-by-supervisor':
+        return `Sent by ${agent(num(detail.actorId))} to ${detail.kind === 'queue' ? `queue ${queue(num(detail.queueId))}` : agent(num(detail.agentId))}`;
+      case 'routing-again':
+        return 'The customer wrote again: routing again';
+      case 'disposition-needed':
+        return `Closing waits for a disposition from ${agent(num(detail.agentId))}`;
+      case 'signal-refused':
+        return `An operator's ${text(detail.signal) ?? 'signal'} was refused${text(detail.reason) ? `: ${text(detail.reason)}` : ''}`;
       case 'routing-ended':
         return `Routing ended without an agent${text(detail.reason) ? `: ${text(detail.reason)}` : ''}`;
       case 'message-added':
