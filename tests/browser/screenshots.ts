@@ -7,6 +7,7 @@ import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../scripts/services/process-tools';
+import { png } from '../support/png';
 import { createRoutedAccount, type RoutedAgent } from '../support/routed-account';
 import { logIn, openPage, useBrowserPlatform } from './browser';
 
@@ -143,7 +144,7 @@ describe('screenshots of the web client', () => {
     await agentPage.page.getByRole('tab', { name: /My order #4821/ }).click();
     await agentPage.page.locator('.message.note').waitFor();
     await agentPage.page.getByRole('button', { name: 'Order shipped today' }).click();
-    await agentPage.page.getByLabel(/^Reply to/).fill('Good news: the courier found your parcel.');
+    await agentPage.page.getByRole('textbox', { name: /^Reply to/ }).fill('Good news: the courier found your parcel.');
     await agentPage.page.waitForTimeout(800);
     await shoot(agentPage.page, 'agent-desk');
 
@@ -188,6 +189,31 @@ describe('screenshots of the web client', () => {
     await steps.getByRole('button', { name: 'Publish new version' }).click();
     await fourth.locator('.error').waitFor();
     await shoot(adminPage.page, 'action-plan');
+
+    // The account's email template beside its live preview, with a logo that travels inside the email.
+    const logo = png(120, 36, (x, y) => (x < 36 ? [11, 92, 173] : y > 14 && y < 22 ? [27, 31, 36] : [255, 255, 255]));
+    await admin.put(`/api/accounts/${account.id}/logo`, {
+      filename: 'shop-logo.png',
+      contentType: 'image/png',
+      contentBase64: logo.toString('base64'),
+    });
+    const template = (await admin.get(`/api/accounts/${account.id}`)).body.bodyTemplate;
+    await admin.patch(`/api/accounts/${account.id}`, {
+      bodyTemplate: {
+        ...template,
+        fontFamily: 'Georgia, serif',
+        fontSize: 15,
+        color: '#1f3a5f',
+        text: 'Hello {{customer.name}},\n\n{{message}}\n\nKind regards,\n{{agent.name}}, {{account.name}}',
+      },
+    });
+    await adminPage.page.goto('/app/admin/accounts');
+    await adminPage.page.getByRole('button', { name: 'Edit SHOP' }).click();
+    const editor = adminPage.page.getByRole('heading', { name: 'Email template' });
+    await adminPage.page.frameLocator('iframe.email-preview').getByRole('img', { name: 'Shop support' }).waitFor();
+    await editor.evaluate((heading: { scrollIntoView(): void }) => heading.scrollIntoView());
+    await adminPage.page.waitForTimeout(300);
+    await shoot(adminPage.page, 'admin-settings');
 
     for (const opened of [agentPage, supervisorPage, adminPage]) {
       expect(opened.errors).toEqual([]);
