@@ -7,6 +7,7 @@
 import { routingStatusQuery } from '../../contracts/route-email';
 import { waitFor } from '../../scripts/services/process-tools';
 import { smtpSinks } from '../support/desk-outbound';
+import { recordHistoryIfAsked } from '../support/histories';
 import { buildEmail, uniqueMessageId } from '../support/mailbox';
 import { useTestPlatform, type ApiClient } from '../support/platform';
 import { createRoutedAccount, waitForOffer, type RoutedAccount } from '../support/routed-account';
@@ -45,6 +46,12 @@ async function waitUnassigned(client: ApiClient, subject: string) {
 async function routingState(interactionId: number) {
   const row = await platform.db.interaction.findUniqueOrThrow({ where: { id: interactionId } });
   return { state: row.routingState, agentId: row.agentId, workflowId: row.routingWorkflowId };
+}
+
+/** The run that routed it (the interaction forgets it once closed). */
+async function workflowOf(interactionId: number): Promise<string> {
+  const event = await platform.db.routingEvent.findFirstOrThrow({ where: { interactionId, type: 'unassigned' } });
+  return event.workflowId!;
 }
 
 async function eventTypes(interactionId: number): Promise<string[]> {
@@ -87,6 +94,7 @@ describe('an interaction nobody took', () => {
     expect(closed.body).toEqual({ state: 'closed' });
     expect(await eventTypes(waiting.id)).toEqual(expect.arrayContaining(['unassigned', 'picked-up', 'reply-sent', 'closed']));
     expect((await alice!.client.get('/api/interactions/unassigned')).body.items).toEqual([]);
+    recordHistoryIfAsked(await workflowOf(waiting.id), 'route-email-unassigned-picked-up');
   });
 
   it('after a plan that ends without an agent, a supervisor assigns it, the customer writes again, a supervisor requeues it', async () => {
@@ -129,6 +137,7 @@ describe('an interaction nobody took', () => {
     // Not waiting any more: a second requeue is refused with the reason.
     const late = await supervisor.post(`/api/interactions/${waiting.id}/requeue`, { queueId: routed.queueId });
     expect(late.status).toBe(409);
+    recordHistoryIfAsked((await routingState(waiting.id)).workflowId!, 'route-email-unassigned-assigned-rerouted-requeued');
   });
 
   it('gives a run back to an interaction an older routing left without one, and a supervisor closes it', async () => {

@@ -1,24 +1,24 @@
 /**
- * A supervisor sends an interaction that waits unassigned to one of its account's queues (the account's queues
- * come from its transfer targets); if nobody takes it there, it waits unassigned again.
+ * A supervisor sends an interaction that waits unassigned to one of its account's queues; if nobody takes it there,
+ * it waits unassigned again.
  */
 import { useState } from 'preact/hooks';
 import { get, post } from '../api';
+import type { Page } from '../types';
 import { useLoad } from '../ui';
 
 export function RequeueForm({
   interactionId,
+  accountId,
   onDone,
   onError,
 }: {
   interactionId: number;
+  accountId: number;
   onDone: () => void;
   onError: (error: unknown) => void;
 }) {
-  const targets = useLoad(
-    () => get<{ queues: Array<{ id: number; name: string }> }>(`/interactions/${interactionId}/transfer-targets`),
-    [interactionId],
-  );
+  const queues = useLoad(() => get<Page<{ id: number; name: string }>>(`/accounts/${accountId}/queues`), [accountId]);
   const [queueId, setQueueId] = useState('');
   return (
     <form
@@ -38,7 +38,7 @@ export function RequeueForm({
         Send to queue
         <select required value={queueId} onChange={(event) => setQueueId(event.currentTarget.value)}>
           <option value="">Choose…</option>
-          {(targets.data?.queues ?? []).map((queue) => (
+          {(queues.data?.items ?? []).map((queue) => (
             <option key={queue.id} value={String(queue.id)}>
               {queue.name}
             </option>

@@ -155,6 +155,7 @@ export function Spy({
             (interaction.routingState === 'unassigned' || interaction.routingState === 'ended-without-agent') && (
               <RequeueForm
                 interactionId={interactionId}
+                accountId={interaction.accountId}
                 onError={setError}
                 onDone={() => {
                   setNotice('Sent to the queue.');
