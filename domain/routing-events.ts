@@ -34,6 +34,8 @@ export type RoutingEventType =
   | 'transferred-to-account'
   | 'transfer-returned'
   | 'note-added'
+  /** Someone set the interaction's tags or priority by hand (detail: actorId, and the tags or priority as now). */
+  | 'labels-changed'
   /** An agent of the account took an unassigned interaction. */
   | 'picked-up'
   /** A supervisor sent an unassigned interaction to a queue or an agent. */

@@ -6,6 +6,7 @@ import { ForbiddenError } from '../../domain/errors';
 import { contentDisposition } from '../../domain/filenames';
 import { nonBlank } from '../../domain/fields';
 import { createInteractionDeletion } from '../../services/interaction-deletion';
+import { createRoutingEvents } from '../../services/routing-events';
 import type { RouterContext } from '../deps';
 import { presentThread } from '../desk-presenters';
 import { AppError, childParams, dbId, idParams, z } from '../http';
@@ -38,6 +39,7 @@ const labelsAnswerSchema = z.object({ id: z.number().int(), tags: z.array(z.stri
 
 export function registerInteractionRoutes({ route, deps, store, visibility, presence }: RouterContext): void {
   const deleteInteractions = createInteractionDeletion({ store, temporal: deps.temporal, presence, logger: deps.logger });
+  const routingEvents = createRoutingEvents({ store: store.routingEvents, events: deps.liveEvents });
   route(
     {
       method: 'get',
@@ -74,9 +76,19 @@ export function registerInteractionRoutes({ route, deps, store, visibility, pres
     async ({ params, body, user }) => {
       const interaction = await visibility.requireInteraction(params.id, user);
       const tags = body.tags === undefined ? interaction.tags : [...new Set(body.tags)];
-      if (body.tags !== undefined) await store.routing.setTags(interaction.id, tags);
-      if (body.priority !== undefined) await store.routing.setPriority(interaction.id, body.priority);
-      return { id: interaction.id, tags, priority: body.priority ?? interaction.priority };
+      const priority = body.priority ?? interaction.priority;
+      const tagsChanged = tags.join('\n') !== interaction.tags.join('\n');
+      const priorityChanged = priority !== interaction.priority;
+      if (tagsChanged) await store.routing.setTags(interaction.id, tags);
+      if (priorityChanged) await store.routing.setPriority(interaction.id, priority);
+      // On the interaction's history (who changed what), and live: the desk and the supervisor's list show it at once.
+      if (tagsChanged || priorityChanged)
+        await routingEvents.record({
+          interactionId: interaction.id,
+          type: 'labels-changed',
+          detail: { actorId: user.id, ...(tagsChanged ? { tags } : {}), ...(priorityChanged ? { priority } : {}) },
+        });
+      return { id: interaction.id, tags, priority };
     },
   );
 

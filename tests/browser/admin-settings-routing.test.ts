@@ -167,6 +167,15 @@ describe('web client: settings and interaction labels that were REST-only', () =
     const viewLabels = view.getByRole('region', { name: 'Tags and priority' });
     await viewLabels.getByRole('button', { name: 'Remove tag vip' }).click();
     await page.locator(`tr[data-interaction-id="${refund.id}"] .tags-cell`, { hasText: /^refund$/ }).waitFor();
+    // Who changed what is on the interaction's history.
+    await view.getByText(/^Routing history/).click();
+    for (const said of [
+      'Alice set the tags to vip',
+      'Alice set the tags to vip, refund',
+      'Alice set the priority to 80',
+      'Sue set the tags to refund',
+    ])
+      await view.locator('.events li').getByText(said, { exact: true }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await view.getByRole('button', { name: 'Delete interaction' }).click();
     const question = page.getByRole('alertdialog');

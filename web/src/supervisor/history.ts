@@ -114,6 +114,13 @@ export function describeHistory(events: HistoryEvent[], names: HistoryNames): Ar
         return 'A new message joined this interaction';
       case 'note-added':
         return `Internal note by ${agent(num(detail.authorId))}`;
+      case 'labels-changed': {
+        const changes = [
+          ...(Array.isArray(detail.tags) ? [`the tags to ${detail.tags.length ? detail.tags.join(', ') : 'none'}`] : []),
+          ...(num(detail.priority) !== null ? [`the priority to ${num(detail.priority)}`] : []),
+        ];
+        return `${agent(num(detail.actorId))} set ${changes.join(' and ') || 'the tags'}`;
+      }
       case 'reply-sent':
         return `Reply sent by ${agent(num(detail.agentId))}`;
       case 'forward-sent':
