@@ -9,7 +9,8 @@ const userSignature = z
   .string()
   .max(2000)
   .regex(/^[^\0-\x08\x0b\x0c\x0e-\x1f]*$/, 'must not contain control characters')
-  .meta({ description: "put into replies where the account's body template says {{agent.signature}}; empty: none" });
+  .nullable()
+  .meta({ description: "put into replies where the account's body template says {{agent.signature}}; empty or null: none" });
 
 /** What users change of themselves in their settings. */
 export const ownSettingsSchema = z.object({ signature: userSignature.optional() }).strict();

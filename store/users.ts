@@ -34,10 +34,16 @@ export interface UserColumns {
   email?: string;
   role?: Role;
   capacity?: number;
-  signature?: string;
+  /** Null or empty: none (stored as empty). */
+  signature?: string | null;
   passwordHash?: string | null;
   presence?: Presence;
   pauseStatusId?: number | null;
+}
+
+/** The columns as stored: no signature is an empty one. */
+function stored<Columns extends UserColumns>({ signature, ...columns }: Columns) {
+  return { ...columns, ...(signature === undefined ? {} : { signature: signature ?? '' }) };
 }
 
 export function createUserStore(db: Database) {
@@ -99,17 +105,17 @@ export function createUserStore(db: Database) {
     },
 
     create(columns: UserColumns & { name: string; email: string }): Promise<PublicUser> {
-      return db.user.create({ data: columns, select: publicUserFields });
+      return db.user.create({ data: stored(columns), select: publicUserFields });
     },
 
     /** Writes only while the user is still at `updatedAt` (optimistic concurrency): false once someone else saved. */
     async updateIfUnchanged(id: number, updatedAt: Date, columns: UserColumns): Promise<boolean> {
-      return (await db.user.updateMany({ where: { id, updatedAt }, data: columns })).count > 0;
+      return (await db.user.updateMany({ where: { id, updatedAt }, data: stored(columns) })).count > 0;
     },
 
     /** What users change of themselves (their settings). */
     updateOwn(id: number, columns: Pick<UserColumns, 'signature'>): Promise<PublicUser> {
-      return db.user.update({ where: { id }, data: columns, select: publicUserFields });
+      return db.user.update({ where: { id }, data: stored(columns), select: publicUserFields });
     },
 
     setPresence(id: number, presence: Presence, pauseStatusId: number | null): Promise<PublicUser> {

@@ -1,7 +1,7 @@
 /** Admin: email accounts (create, edit, delete, Verify SMTP) and who works them (agents, queues). */
 import { useEffect, useState } from 'preact/hooks';
 import { get, listAll, post, put } from '../api';
-import type { Account, PauseStatus, Queue, User } from '../types';
+import type { Account, ContactList, PauseStatus, Queue, User } from '../types';
 import { ErrorText, useLoad } from '../ui';
 import { ACCOUNT_FIELDS, NEW_ACCOUNT } from './account-fields';
 import { AccountOAuth2, signInOutcomeOf, SignInOutcomeText } from './AccountOAuth2';
@@ -83,12 +83,17 @@ export function Accounts() {
   const users = useLoad(() => listAll<User>('/users'), []);
   const queues = useLoad(() => listAll<Queue>('/queues'), []);
   const pauses = useLoad(() => listAll<PauseStatus>('/pause-statuses'), []);
-  // The pause applied while disposing is picked by name among the pause statuses.
+  const contactLists = useLoad(() => listAll<ContactList>('/contact-lists'), []);
+  // The pause applied while disposing, and the list new senders are saved to, are picked by name.
+  const named: Record<string, Array<{ id: number; name: string }> | undefined> = {
+    dispositionPauseStatusId: pauses.data,
+    contactListId: contactLists.data,
+  };
   const fields = ACCOUNT_FIELDS.map((field) =>
-    field.name === 'dispositionPauseStatusId'
+    field.name in named
       ? {
           ...field,
-          options: [...(field.options ?? []), ...(pauses.data ?? []).map((pause): [string, string] => [String(pause.id), pause.name])],
+          options: [...(field.options ?? []), ...(named[field.name] ?? []).map((row): [string, string] => [String(row.id), row.name])],
         }
       : field,
   );

@@ -6,6 +6,7 @@ import { navigate, usePath } from '../router';
 import { onTabListKeyDown } from '../ui';
 import { Accounts } from './Accounts';
 import { ActionPlanEditor } from './ActionPlan';
+import { ContactLists } from './ContactLists';
 import { Mailboxes } from './Mailboxes';
 import { Queues } from './Queues';
 import { CannedAnswers, Dispositions, PauseStatuses, Users } from './Resources';
@@ -18,6 +19,7 @@ const SECTIONS = {
   pauses: ['Pause statuses', PauseStatuses],
   dispositions: ['Dispositions', Dispositions],
   canned: ['Canned answers', CannedAnswers],
+  contacts: ['Contact lists', ContactLists],
   mailboxes: ['Mailboxes', Mailboxes],
   settings: ['Settings', Settings],
   // Last: the admin tests reach it with End.

@@ -29,6 +29,13 @@ export function Users() {
         },
         { name: 'password', label: 'Password (8+ characters)', kind: 'password' },
         { name: 'capacity', label: 'Capacity (interactions at once)', kind: 'number' },
+        {
+          name: 'signature',
+          label: 'Signature',
+          kind: 'textarea',
+          nullable: true,
+          hint: "Put into their replies where the account's template says {{agent.signature}}. Empty: none. They can change it in My settings.",
+        },
       ]}
       columns={[
         { label: 'Name', value: (user) => user.name },

@@ -149,6 +149,14 @@ export const ACCOUNT_FIELDS: FieldSpec[] = [
 
   { name: 'advanced', label: 'Advanced', kind: 'heading' },
   {
+    name: 'contactListId',
+    label: 'Contact list',
+    kind: 'select',
+    nullable: true,
+    options: [['', '(none: senders are not saved)']],
+    hint: 'New senders are saved to this list (Admin › Contact lists), and the desk names the list beside the customer. Default: none.',
+  },
+  {
     name: 'headersFilter',
     label: 'Headers filter',
     kind: 'text',

@@ -1,15 +1,23 @@
 /**
- * Who wrote the interaction, beside the thread: name, address, contact list, and their other interactions in the
- * accounts the agent may see (GET /interactions/:id/customer), each opening read-only below the list.
+ * Who wrote the interaction, beside the thread: name, address, contact list, and their other interactions in every
+ * account the user may see (GET /interactions/:id/customer) with account, state and date. Each opens read-only below
+ * the list; one the agent holds also opens on their desk, and a supervisor's in the supervisor's view.
  */
 import { useState } from 'preact/hooks';
 import { get } from '../api';
 import { interactionStateLabel } from '../labels';
+import { navigate } from '../router';
 import { Thread } from '../Thread';
-import type { CustomerContext, InteractionDetail } from '../types';
+import type { CustomerContext, InteractionDetail, Role } from '../types';
 import { ErrorText, RelativeTime, useLoad } from '../ui';
 
-export function CustomerPanel({ interactionId, userId }: { interactionId: number; userId: number }) {
+/** Where an earlier interaction opens to be worked on: the holder's desk, the supervisor's view; else nowhere (read-only). */
+function addressOf(past: CustomerContext['interactions'][number], userId: number, role: Role): string | null {
+  if (past.status === 'open' && past.agentId === userId) return `/desk/interactions/${past.id}`;
+  return role === 'agent' ? null : `/supervisor/interactions/${past.id}`;
+}
+
+export function CustomerPanel({ interactionId, userId, role }: { interactionId: number; userId: number; role: Role }) {
   const customer = useLoad(() => get<CustomerContext>(`/interactions/${interactionId}/customer`), [interactionId]);
   const [opened, setOpened] = useState<number | null>(null);
   const context = customer.data;
@@ -29,24 +37,40 @@ export function CustomerPanel({ interactionId, userId }: { interactionId: number
           </h4>
           {context.interactions.length > 0 && (
             <ul class="customer-history" aria-labelledby="customer-history-title">
-              {context.interactions.map((past) => (
-                <li key={past.id}>
-                  <button
-                    type="button"
-                    class="link"
-                    aria-expanded={opened === past.id}
-                    aria-controls={opened === past.id ? 'past-interaction' : undefined}
-                    onClick={() => setOpened(opened === past.id ? null : past.id)}
-                    dir="auto"
-                  >
-                    {past.subject || '(no subject)'}
-                  </button>
-                  <span class="muted">
-                    {interactionStateLabel({ ...past, agentId: null }, { agentName: past.agentName })} ·{' '}
-                    <RelativeTime value={past.lastMessageAt} /> · {past.accountName}
-                  </span>
-                </li>
-              ))}
+              {context.interactions.map((past) => {
+                const address = addressOf(past, userId, role);
+                return (
+                  <li key={past.id}>
+                    <button
+                      type="button"
+                      class="link"
+                      aria-expanded={opened === past.id}
+                      aria-controls={opened === past.id ? 'past-interaction' : undefined}
+                      onClick={() => setOpened(opened === past.id ? null : past.id)}
+                      dir="auto"
+                    >
+                      {past.subject || '(no subject)'}
+                    </button>
+                    <span class="muted">
+                      {interactionStateLabel({ ...past, agentId: null }, { agentName: past.agentName })} ·{' '}
+                      <RelativeTime value={past.lastMessageAt} /> · {past.accountName}
+                    </span>
+                    {address && (
+                      <a
+                        class="customer-history-open"
+                        href={`/app${address}`}
+                        onClick={(event) => {
+                          event.preventDefault();
+                          navigate(address);
+                        }}
+                      >
+                        Open #{past.id}
+                        <span class="sr-only"> ({past.subject || 'no subject'})</span>
+                      </a>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           )}
           {opened !== null && <PastInteraction id={opened} userId={userId} onClose={() => setOpened(null)} />}

@@ -16,6 +16,7 @@ import { tabTitle } from './notify';
 import { OfferCard } from './OfferCard';
 import { PresenceControl } from './PresenceControl';
 import { sendInteractionCommand, useDeskShortcuts } from './shortcuts';
+import { MySettings } from './MySettings';
 import { ShortcutHelp } from './ShortcutHelp';
 import { useOffers } from './useOffers';
 import { UnassignedList, useUnassigned } from './Unassigned';
@@ -134,6 +135,7 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
         Keyboard shortcuts (?)
       </button>
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <MySettings user={user} onUserChange={onUserChange} />
       <ErrorText error={error ?? accounts.error} />
       <div class="desk-columns">
         <aside class="desk-side">
@@ -168,24 +170,30 @@ export function Desk({ user, onUserChange }: { user: User; onUserChange: (user: 
               hidden={mine.length === 0}
               onKeyDown={onTabListKeyDown}
             >
-              {mine.map((interaction) => (
-                <button
-                  key={interaction.id}
-                  type="button"
-                  role="tab"
-                  aria-selected={interaction.id === selected}
-                  onClick={() => {
-                    setWriting(false);
-                    setSelected(interaction.id);
-                  }}
-                >
-                  <span class="account-key">{interaction.accountKey}</span>
-                  <span class="tab-subject">
-                    #{interaction.id} {interaction.subject || '(no subject)'}
-                  </span>
-                  <span class="muted">{interaction.customerEmail}</span>
-                </button>
-              ))}
+              {mine.map((interaction) => {
+                // The one open is being read (opening it marks it read on the server).
+                const unread = !interaction.read && interaction.id !== selected;
+                return (
+                  <button
+                    key={interaction.id}
+                    type="button"
+                    role="tab"
+                    class={unread ? 'unread' : undefined}
+                    aria-selected={interaction.id === selected}
+                    onClick={() => {
+                      setWriting(false);
+                      setSelected(interaction.id);
+                    }}
+                  >
+                    {unread && <span class="sr-only">Unread: </span>}
+                    <span class="account-key">{interaction.accountKey}</span>
+                    <span class="tab-subject">
+                      #{interaction.id} {interaction.subject || '(no subject)'}
+                    </span>
+                    <span class="muted">{interaction.customerEmail}</span>
+                  </button>
+                );
+              })}
             </div>
           </section>
           <UnassignedList

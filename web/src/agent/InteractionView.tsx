@@ -6,7 +6,7 @@
  * open is marked and scrolled into view. While a transfer waits, it is read-only.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get } from '../api';
+import { get, put } from '../api';
 import { NoteForm } from '../NoteForm';
 import { Thread } from '../Thread';
 import { UncertainSends } from '../UncertainSends';
@@ -42,6 +42,7 @@ export function InteractionView({
   const [localVersion, setLocalVersion] = useState(0);
   const detail = useLoad(() => get<InteractionDetail>(`/interactions/${interactionId}`), [interactionId, version, localVersion]);
   const [tool, setTool] = useState<'reply' | 'forward' | 'note' | 'transfer'>('reply');
+  const [markError, setMarkError] = useState<unknown>(null);
   const [suggested, setSuggested] = useState<{ title: string; text: string; cannedAnswerId?: number; at: number } | null>(null);
   // Notes by a supervisor arrive without a live event: look again now and then.
   useEffect(() => {
@@ -110,6 +111,22 @@ export function InteractionView({
               </button>
             </p>
           )}
+          {mine && (
+            <button
+              type="button"
+              class="small"
+              onClick={() =>
+                // Marked unread, it leaves the screen as a closed one does (opening it again would read it).
+                void put(`/interactions/${interaction.id}/read`, { read: !interaction.read }).then(
+                  interaction.read ? onClosed : refresh,
+                  setMarkError,
+                )
+              }
+            >
+              {interaction.read ? 'Mark unread' : 'Mark read'}
+            </button>
+          )}
+          <ErrorText error={markError} />
           {held && <ClosePanel interaction={interaction} account={account} onClosed={onClosed} />}
         </div>
       </header>
@@ -125,7 +142,7 @@ export function InteractionView({
           <Thread messages={interaction.messages} authors={new Map([[user.id, user.name]])} />
         </div>
         <div class="interaction-side">
-          <CustomerPanel interactionId={interaction.id} userId={user.id} />
+          <CustomerPanel interactionId={interaction.id} userId={user.id} role={user.role} />
           <TagsPriority interaction={interaction} />
           {held && (
             <aside class="interaction-tools">
