@@ -2,14 +2,21 @@
  * Starting the routing workflow of a stored inbound message, exactly once: the id comes from the message's
  * mailbox identity, a running workflow under that id is reused and a closed one is never run again. So starting
  * twice (a watcher that crashed after storing, a re-ingest) is always safe. Used by the mailbox watcher and by the
- * quarantine's re-ingest action.
+ * quarantine's re-ingest action; the worker's sweep and the API give a run back to an interaction left without one.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import type { InboundEmailStore } from '../store/inbound-email';
 import { routingWorkflowId, unassignedWorkflowId } from '../contracts/route-email';
 import { routeEmail } from '../workflows/route-email';
 import { accountKeyAttribute, interactionIdAttribute, stateAttribute } from '../contracts/search-attributes';
 import type { RoutingMemo } from './ingest-email';
+import type { InteractionRoutingState } from '../domain/routing';
 
 export interface RoutingStart {
   accountId: number;
@@ -48,13 +55,7 @@ export async function startRoutingWorkflow(
       // A running workflow under this id is reused; a closed one is refused (caught below): never a second run.
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: accountKeyAttribute, value: input.accountKey },
-        { key: interactionIdAttribute, value: input.interactionId },
-        { key: stateAttribute, value: 'new' },
-      ],
-      memo,
-      staticSummary: routingSummary(input.accountKey, memo),
+      ...whatOperatorsSee(input, 'new', memo),
       ...(deps.eager ? { requestEagerStart: true } : {}),
     });
   } catch (error) {
@@ -65,10 +66,25 @@ export async function startRoutingWorkflow(
   return workflowId;
 }
 
-/** What the Temporal Web UI's list shows of a routing run without opening it: account, sender, subject. */
-export function routingSummary(accountKey: string, memo: RoutingMemo): string {
+/**
+ * What operators see of a routing run in the Temporal Web UI without opening it: its search attributes, the memo,
+ * and a summary (account, sender, subject) in its user metadata.
+ */
+function whatOperatorsSee(
+  input: { accountKey: string; interactionId: number },
+  state: InteractionRoutingState,
+  memo: RoutingMemo,
+): Pick<WorkflowStartOptions<typeof routeEmail>, 'typedSearchAttributes' | 'memo' | 'staticSummary'> {
   const subject = memo.subject.length > 120 ? `${memo.subject.slice(0, 119)}…` : memo.subject;
-  return `${accountKey}: ${memo.from || 'unknown sender'} · ${subject || '(no subject)'}`;
+  return {
+    typedSearchAttributes: [
+      { key: accountKeyAttribute, value: input.accountKey },
+      { key: interactionIdAttribute, value: input.interactionId },
+      { key: stateAttribute, value: state },
+    ],
+    memo: { ...memo },
+    staticSummary: `${input.accountKey}: ${memo.from || 'unknown sender'} · ${subject || '(no subject)'}`,
+  };
 }
 
 /**
@@ -88,13 +104,7 @@ export async function resumeUnassigned(
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     // The same interaction may be left again later (by a run begun before this version): a new run then.
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    typedSearchAttributes: [
-      { key: accountKeyAttribute, value: input.accountKey },
-      { key: interactionIdAttribute, value: input.interactionId },
-      { key: stateAttribute, value: 'unassigned' },
-    ],
-    memo,
-    staticSummary: routingSummary(input.accountKey, memo),
+    ...whatOperatorsSee(input, 'unassigned', memo),
   });
   return workflowId;
 }
