@@ -5,6 +5,7 @@
  */
 import { LOGO_TYPES, MAX_LOGO_BYTES, logoTypeOf, type BodyTemplateLogo } from '../../domain/account';
 import { InvalidInputError } from '../../domain/errors';
+import { nonBlank } from '../../domain/fields';
 import { contentDisposition } from '../../domain/filenames';
 import { createAccountService } from '../../services/accounts';
 import type { RouterContext } from '../deps';
@@ -16,7 +17,7 @@ const tags = ['Email accounts'];
 
 const logoUploadSchema = z
   .object({
-    filename: z.string().trim().min(1).max(255),
+    filename: nonBlank(255),
     contentType: z.enum(LOGO_TYPES),
     contentBase64: z
       .string()

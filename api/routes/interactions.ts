@@ -26,14 +26,13 @@ const deletedSchema = z.object({ deleted: z.number().int() });
 const readStateSchema = z.object({ read: z.boolean() }).strict().meta({ id: 'ReadState' });
 const readStateAnswerSchema = z.object({ id: z.number().int(), read: z.boolean() });
 
-/** Manual tags and priority, as an action plan's tag and priority steps set them (same bounds). */
+/** Manual tags and priority, as an action plan's tag and priority steps set them (same bounds); what is absent stays. */
 const labelsSchema = z
   .object({
     tags: z.array(nonBlank(64)).max(50).optional().meta({ description: 'the whole list: replaces the tags (duplicates dropped)' }),
     priority: z.number().int().min(0).max(100).optional().meta({ description: 'higher waits less in a queue’s line' }),
   })
   .strict()
-  .refine((body) => body.tags !== undefined || body.priority !== undefined, { message: 'give tags or priority', path: ['tags'] })
   .meta({ id: 'InteractionLabels' });
 const labelsAnswerSchema = z.object({ id: z.number().int(), tags: z.array(z.string()), priority: z.number().int() });
 
