@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { createRoutingActivities } from './activities/routing';
 import { createOutboxActivities } from './activities/outbox';
@@ -26,7 +26,8 @@ import { createStore } from './store';
 import { createOutboundLock } from './store/outbound-lock';
 import { createIngestAndRoute } from './services/ingest-and-route';
 import { createRoutingEvents } from './services/routing-events';
-import { createLogger } from './platform/logger';
+import { createLogger, temporalLogger } from './platform/logger';
+import { checkReadiness, databaseCheck, workersCheck } from './services/readiness';
 import { createPgEventBus } from './platform/live-events';
 import { createSecretBox } from './platform/secrets';
 import { createOAuth2TokenSource } from './platform/oauth2';
@@ -35,7 +36,12 @@ import { watcherTaskQueue } from './services/mailbox-watchers';
 
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'mailroute-worker' });
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'mailroute-worker', format: config.LOG_FORMAT });
+  // Before any native connection: the SDK's lines, its Rust core's and workflow/activity `log` calls come out as ours.
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  });
   const db = createDatabase(config.DATABASE_URL, { poolSize: config.WORKER_DATABASE_CONNECTIONS });
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 10 });
   const secrets = createSecretBox(config.MAILROUTE_SECRET_KEY, config.MAILROUTE_PREVIOUS_SECRET_KEYS.split(','));
@@ -124,10 +130,18 @@ export async function runWorker(): Promise<void> {
       resume: (interaction) => resumeUnassigned({ store, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }, interaction),
     },
   });
-  const health = http.createServer((request, response) => {
-    const ok = worker.getState() === 'RUNNING' && hostWorker.getState() === 'RUNNING';
-    response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: ok ? 'ok' : worker.getState() === 'RUNNING' ? hostWorker.getState() : worker.getState() }));
+  const readinessChecks = {
+    workers: workersCheck({
+      [config.TEMPORAL_TASK_QUEUE]: worker,
+      [watcherTaskQueue(config.TEMPORAL_TASK_QUEUE, config.MAILROUTE_HOSTNAME)]: hostWorker,
+    }),
+    database: databaseCheck(store),
+  };
+  const health = http.createServer((_request, response) => {
+    void checkReadiness(readinessChecks).then((readiness) => {
+      response.writeHead(readiness.status === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(readiness));
+    });
   });
   health.listen(config.HEALTH_PORT, config.HOST);
 

@@ -5,6 +5,7 @@
  * announced here, after the transaction, so the other workflows and the agents' desks hear of them.
  */
 import { notFound } from './failures';
+import { platformMetrics } from '../platform/metrics';
 import type { RoutingEvents } from '../services/routing-events';
 import type { Dispatcher } from '../services/dispatch';
 import type { OfferAnswerStore } from '../store/offer-answers';
@@ -61,6 +62,7 @@ export function createPlacementActivities({
       const settled = await offerAnswers.settle({ ...input, state: 'timeout' });
       if (settled.acceptedBy !== null) return { acceptedBy: settled.acceptedBy, agentIds: [] as number[] };
       const agentIds = settled.ended.map((offer) => offer.agentId);
+      platformMetrics.offersEnded('timeout', settled.ended.length);
       let paused = new Set<number>();
       if (settled.ended.length > 0) {
         await routingEvents.record({
@@ -89,6 +91,7 @@ export function createPlacementActivities({
     /** The step's time ran out: out of line, pending offers timed out (unless an accept won the race). */
     async leaveStep(input: { interactionId: number; messageId: number; workflowId: string }) {
       const left = await placement.leaveStep(input);
+      platformMetrics.offersEnded('timeout', left.timedOut.length);
       if (left.timedOut.length > 0) {
         const agentIds = left.timedOut.map((offer) => offer.userId);
         await routingEvents.record({

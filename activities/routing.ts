@@ -23,6 +23,7 @@ import type { RoutingEvents } from '../services/routing-events';
 import type { Store } from '../store';
 import { found } from './failures';
 import { jsonAddresses } from './addresses';
+import { platformMetrics } from '../platform/metrics';
 
 export interface RoutingActivityDeps {
   store: Pick<Store, 'routing' | 'agents' | 'routingOffers'>;
@@ -212,6 +213,7 @@ export function createRoutingActivities({ store, events, routingEvents, onAgentP
     async settleOffers(input: { workflowId: string; reservations: string[]; state: Exclude<OfferState, 'pending' | 'accepted'> }) {
       if (input.reservations.length === 0) return { agentIds: [] as number[] };
       const offers = await routingOffers.settle(input.workflowId, input.reservations, input.state);
+      platformMetrics.offersEnded(input.state, offers.length);
       if (input.state === 'timeout') await pauseNotResponding(offers);
       await onAgentsFreed?.(offers.map((offer) => offer.userId));
       return { agentIds: offers.map((offer) => offer.userId) };

@@ -21,6 +21,7 @@ import type { SecretBox } from '../platform/secrets';
 import type { Store } from '../store';
 import type { OutboundLock } from '../store/outbound-lock';
 import { found } from './failures';
+import { platformMetrics } from '../platform/metrics';
 
 export interface SmtpActivityDeps {
   store: Pick<Store, 'outbox' | 'blobs'>;
@@ -85,6 +86,7 @@ export function createSmtpActivities({ store, withOutboundLock, secrets, oauth2T
         if (outbound.status === 'sent') return { messageIdHeader: outbound.messageIdHeader, smtpResponse: outbound.smtpResponse ?? '' };
         if (outbound.status === 'uncertain' || (outbound.dataStartedAt !== null && outbound.sentAt === null)) {
           await outbox.markUncertain(outbound.id, 'an earlier attempt reached the DATA phase and its outcome is unknown; not sent again');
+          if (outbound.status !== 'uncertain') platformMetrics.emailSent('uncertain');
           throw ApplicationFailure.create({
             message: `outbound ${outbound.id} may already have been delivered; it is not sent again automatically`,
             type: RoutingErrorType.DeliveryUncertain,
@@ -97,6 +99,7 @@ export function createSmtpActivities({ store, withOutboundLock, secrets, oauth2T
           // A row that can never be composed (a refused header, a lost attachment) fails now, not after ten tries.
           const reason = error instanceof Error ? error.message : String(error);
           await outbox.markFailed(outbound.id, reason);
+          platformMetrics.emailSent('failed');
           throw ApplicationFailure.create({ message: reason, type: RoutingErrorType.InvalidConfiguration, nonRetryable: true });
         });
         await outbox.markSending(outbound.id);
@@ -125,6 +128,7 @@ export function createSmtpActivities({ store, withOutboundLock, secrets, oauth2T
               const permanent = smtpError.responseCode! >= 500;
               await outbox.markRefused(outbound.id, permanent, smtpError.message);
               if (permanent) {
+                platformMetrics.emailSent('failed');
                 throw ApplicationFailure.create({ message: smtpError.message, type: RoutingErrorType.SmtpRejected, nonRetryable: true });
               }
             }
@@ -133,6 +137,7 @@ export function createSmtpActivities({ store, withOutboundLock, secrets, oauth2T
           const sentAt = new Date();
           const rawSha256 = await blobs.put(raw);
           await outbox.recordSent({ outbound, envelope, rawSha256, sizeBytes: raw.length, sentAt, smtpResponse: info.response ?? '' });
+          platformMetrics.emailSent('sent');
           return { messageIdHeader: envelope.messageId, smtpResponse: info.response ?? '' };
         } finally {
           connection.quit();

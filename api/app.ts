@@ -12,6 +12,7 @@ import { createStore } from '../store';
 import type { ApiDeps } from './deps';
 import { AppError, createRouteDefiner, errorMiddleware } from './http';
 import { securityHeaders } from './security-headers';
+import { mountHealth } from './health';
 import { registerAccountLogoRoutes } from './routes/account-logo';
 import { registerAccountMemberRoutes } from './routes/account-members';
 import { registerAccountRoutes } from './routes/accounts';
@@ -131,12 +132,7 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use('/docs/assets', express.static(swaggerUi, { index: false }));
 
-  app.get('/health', async (_request, response) => {
-    const checks = await Promise.allSettled([store.ping(), deps.temporal.connection.workflowService.getSystemInfo({})]);
-    const [database, temporal] = checks.map((check) => (check.status === 'fulfilled' ? 'ok' : 'unreachable'));
-    const healthy = database === 'ok' && temporal === 'ok';
-    response.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', database, temporal });
-  });
+  mountHealth(app, { store, temporal: deps.temporal, logger: deps.logger });
 
   mountWebClient(app);
 

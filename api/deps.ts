@@ -25,6 +25,8 @@ export interface ApiDeps {
   outbound: OutboundGuard;
   /** MAILROUTE_PUBLIC_URL: the address users reach the platform at (OAuth2 redirect URIs); else each request's own. */
   publicUrl?: string;
+  /** MAILROUTE_METRICS_TOKEN: the bearer token that opens /metrics to other machines (unset: this machine only). */
+  metricsToken?: string;
   /** How often live streams send their heartbeat (default 15 s; tests shorten it). */
   liveHeartbeatSeconds?: number;
 }

@@ -16,7 +16,7 @@ import { createWatcherControl } from '../services/mailbox-watchers';
 
 export async function runApi(): Promise<{ url: string; close(): Promise<void> }> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'mailroute-api' });
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'mailroute-api', format: config.LOG_FORMAT });
   await deployMigrations({ databaseUrl: config.DATABASE_URL, log: (line: string, level) => logger[level](line) });
   const db = createDatabase(config.DATABASE_URL);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

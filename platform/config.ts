@@ -27,6 +27,8 @@ const environmentSchema = z.object({
   MAILROUTE_ADMIN_EMAIL: z.string().email().default('admin@mailroute.local'),
   MAILROUTE_ADMIN_PASSWORD: z.string().min(8).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: one readable line per entry when stdout is a terminal, JSON lines otherwise (platform/logger.ts). */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   /**
    * Routing workflows a worker keeps in memory between their tasks. A parked interaction costs nothing while it
    * waits; it is replayed from its (short) history when an offer wakes it, so memory stays flat with any backlog.

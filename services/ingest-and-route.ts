@@ -10,6 +10,7 @@ import type { MailboxIdentity, Redownload } from '../store/inbound-email';
 import { routingWorkflowId } from '../contracts/route-email';
 import { storeIncomingEmail, type IngestAccount, type IngestLimits, type StoreOutcome } from './ingest-email';
 import { startRoutingWorkflow } from './start-routing';
+import { platformMetrics } from '../platform/metrics';
 
 export { EmailParseError, EmailRejectedError, type StoreOutcome } from './ingest-email';
 
@@ -54,12 +55,14 @@ export function createIngestAndRoute(deps: IngestAndRouteDeps) {
    * Stores the email, naming its routing workflow on the row; throws what parsing and storing throw
    * (EmailParseError, EmailRejectedError, database errors).
    */
-  function storeEmail(email: InboundEmail): Promise<StoreOutcome> {
-    return storeIncomingEmail(store.inboundEmail, email.identity, email.raw, email.redownload, email.limits, {
+  async function storeEmail(email: InboundEmail): Promise<StoreOutcome> {
+    const outcome = await storeIncomingEmail(store.inboundEmail, email.identity, email.raw, email.redownload, email.limits, {
       workflowId: workflowIdOf(email),
       ...(email.account ? { account: email.account } : {}),
       ...(email.noticedAt ? { noticedAt: email.noticedAt } : {}),
     });
+    if (outcome.kind === 'stored') platformMetrics.emailIngested(email.accountKey);
+    return outcome;
   }
 
   /**

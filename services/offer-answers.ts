@@ -11,6 +11,7 @@ import type { EventBus } from '../domain/live-events';
 import type { Dispatcher } from './dispatch';
 import { tellRun } from './tell-run';
 import type { OfferAnswerStore } from '../store/offer-answers';
+import { platformMetrics } from '../platform/metrics';
 
 export interface OfferAnswerDeps {
   offerAnswers: OfferAnswerStore;
@@ -19,6 +20,8 @@ export interface OfferAnswerDeps {
   dispatcher: Dispatcher;
   /** Work that need not delay the answer: telling the run, live events, the next in line for agents a ring-all accept freed. */
   later: (work: () => Promise<void>) => void;
+  /** Seconds from an offer to its answer (the accept-latency histogram), read after the answer. */
+  answerSeconds?: (offerId: number) => Promise<number | null>;
 }
 
 async function asked<T>(work: () => Promise<T>): Promise<T> {
@@ -56,8 +59,16 @@ export function createOfferAnswers(deps: OfferAnswerDeps) {
       const { older, decided } = await answer(offerId, agentId, 'accepted', (workflowId, request) =>
         temporal.workflow.getHandle(workflowId).executeUpdate(acceptOfferUpdate, { args: [request] }),
       );
+      platformMetrics.offersEnded('accepted');
+      const { answerSeconds } = deps;
+      if (answerSeconds)
+        deps.later(async () => {
+          const seconds = await answerSeconds(offerId);
+          if (seconds !== null) platformMetrics.offerAccepted(seconds);
+        });
       if (!decided) return { offerId, interactionId: older!.interactionId, state: 'accepted' };
       const { offer: won } = decided;
+      platformMetrics.offersEnded('rescinded', decided.rescinded.length);
       // The run hears of it after the agent has the answer (a request that overtakes the signal waits for it:
       // api/workflow-answers.ts); were the signal lost for good, the run finds the accept in the database on its own
       // timer.
@@ -83,6 +94,7 @@ export function createOfferAnswers(deps: OfferAnswerDeps) {
       const { decided } = await answer(offerId, agentId, 'rejected', (workflowId, request) =>
         temporal.workflow.getHandle(workflowId).executeUpdate(rejectOfferUpdate, { args: [request] }),
       );
+      platformMetrics.offersEnded('rejected');
       if (decided) {
         deps.later(
           () =>

@@ -9,6 +9,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Store } from '../store';
 import { agentsAvailableSignal, agentUnavailableSignal } from '../contracts/route-email';
 import type { Dispatcher } from './dispatch';
+import { platformMetrics } from '../platform/metrics';
 
 /** Beyond an agent's capacity, this many more polling runs are woken (some find the agent taken). */
 const EXTRA_WOKEN = 3;
@@ -40,7 +41,9 @@ export function createPresence({ store, temporal, dispatcher }: PresenceDeps) {
   }
 
   async function agentUnavailable(agentId: number): Promise<void> {
-    await dispatcher.withdrawn(await store.offerAnswers.withdrawAgent(agentId), 'the agent is no longer available');
+    const withdrawn = await store.offerAnswers.withdrawAgent(agentId);
+    platformMetrics.offersEnded('canceled', withdrawn.length);
+    await dispatcher.withdrawn(withdrawn, 'the agent is no longer available');
     const polling = await store.agents.pendingOfferWorkflowIds(agentId);
     await signalEach(polling, (handle) => handle.signal(agentUnavailableSignal, { agentId }));
   }

@@ -6,6 +6,7 @@
  * an older routing left without one. Each is one indexed query when all is well.
  */
 import type { Dispatcher } from './dispatch';
+import { platformMetrics } from '../platform/metrics';
 import type { DispatchStore } from '../store/dispatch';
 import type { OfferAnswerStore } from '../store/offer-answers';
 
@@ -42,6 +43,7 @@ export async function sweepOnce({
   for (const [workflowId, { interactionId, reservations }] of byWorkflow) {
     const settled = await offerAnswers.settle({ interactionId, workflowId, reservations, state: 'timeout' });
     ended += settled.ended.length;
+    platformMetrics.offersEnded('timeout', settled.ended.length);
     await dispatcher.withdrawn(settled.ended, 'the offer expired');
     await dispatcher.agentsFreed(settled.ended.map((offer) => offer.agentId));
   }

@@ -31,6 +31,23 @@ export function createMailboxStore(db: Database) {
       return db.emailAccount.findUnique({ where: { id: accountId } });
     },
 
+    /** Readiness: active accounts with no connected mailbox (watcher down or never up), the first `limit` by key. */
+    async disconnectedWatchers(limit: number) {
+      const where = { active: true, mailboxStates: { none: { connected: true } } };
+      const [active, disconnected, accounts] = await Promise.all([
+        db.emailAccount.count({ where: { active: true } }),
+        db.emailAccount.count({ where }),
+        db.emailAccount.findMany({
+          where,
+          orderBy: { key: 'asc' },
+          take: limit,
+          select: { key: true, mailboxStates: { select: { lastError: true }, take: 1 } },
+        }),
+      ]);
+      const listed = accounts.map((account) => ({ key: account.key, lastError: account.mailboxStates[0]?.lastError ?? null }));
+      return { active, disconnected, accounts: listed };
+    },
+
     /** How often a mailbox without IDLE is polled, in seconds (the global login mail frequency). */
     async pollIntervalSeconds(): Promise<number> {
       const settings = await db.globalSetting.findUnique({ where: { id: 1 } });

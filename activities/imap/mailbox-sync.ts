@@ -10,6 +10,7 @@ import type { ImapFlow } from 'imapflow';
 import { headersFilterToImapflowQuery, messageMatchesHeadersFilter, type HeaderFilterRule } from '../../domain/headers-filter';
 import { uidRangeAfter } from '../../domain/sync-decisions';
 import type { Logger } from '../../platform/logger';
+import { platformMetrics } from '../../platform/metrics';
 import {
   EmailParseError,
   EmailRejectedError,
@@ -260,6 +261,7 @@ export function createMailboxSync(deps: MailboxSyncDeps, selected: SelectedMailb
 
   async function quarantine(identity: MailboxIdentity, reason: string, raw: Buffer): Promise<void> {
     await ingest.quarantine(identity, reason, raw);
+    platformMetrics.emailQuarantined(account.key);
     log.warn({ uid: String(identity.uid), reason }, 'email quarantined');
   }
 

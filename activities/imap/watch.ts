@@ -9,6 +9,7 @@ import type { ImapFlow } from 'imapflow';
 import { nextReconnectDelayMs } from '../../domain/backoff';
 import { mailboxResetReason } from '../../domain/sync-decisions';
 import type { Logger } from '../../platform/logger';
+import { platformMetrics } from '../../platform/metrics';
 import type { MailboxRef, WatchedAccount } from '../../store/mailboxes';
 import {
   closeQuietly,
@@ -43,15 +44,24 @@ export function createWatchActivities(deps: WatchDeps) {
       let failures = 0;
       // Survives reconnects: a message that fails parsing MAX_PARSE_ATTEMPTS times is quarantined, not retried forever.
       const parseFailures = new Map<bigint, number>();
+      // The account's key as last seen: its series goes when this watch ends (another worker may hold it next).
+      let accountKey: string | undefined;
+      const gone = () => accountKey !== undefined && platformMetrics.watcherGone(accountKey);
       while (!context.cancellationSignal.aborted) {
         const account = await store.mailboxes.findAccount(input.accountId);
-        if (!account || !account.active) return { reason: 'account is not active' };
+        if (accountKey !== undefined && accountKey !== account?.key) gone();
+        if (!account || !account.active) {
+          gone();
+          return { reason: 'account is not active' };
+        }
+        accountKey = account.key;
         const interrupted = async (error: unknown) => {
           failures += 1;
           const message = imapErrorText(error);
           if ((error as { authenticationFailed?: boolean }).authenticationFailed) credentials.forget(account.id);
           log.warn({ err: message, failures }, 'mailbox watch interrupted; reconnecting');
           await store.mailboxes.markDisconnected({ accountId: account.id, mailbox: account.mailbox }, message);
+          platformMetrics.watcherConnected(account.key, false);
           await sleepWithHeartbeat(context, nextReconnectDelayMs(failures, Math.random));
         };
         let auth;
@@ -98,6 +108,7 @@ export function createWatchActivities(deps: WatchDeps) {
         }
       }
       await store.mailboxes.markAccountDisconnected(input.accountId);
+      gone();
       log.info({ attempt: context.info.attempt, reason: String(context.cancellationSignal.reason) }, 'mailbox watch cancelled');
       return { reason: 'cancelled' };
     },
@@ -146,6 +157,7 @@ export function createWatchActivities(deps: WatchDeps) {
     const first = stored === null || stored.uidValidity === null;
     const firstBound = first ? (uidNext ?? (await highestUid(client)) + 1n) - 1n : undefined;
     const connected = await store.mailboxes.markConnected(ref, { uidValidity, highestModseq, uidNext, watchMode }, firstBound);
+    platformMetrics.watcherConnected(account.key, true);
     let { lastUid } = connected;
     const { intakeUntilUid } = connected;
     const syncFor = (current: WatchedAccount) =>

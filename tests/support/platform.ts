@@ -62,10 +62,13 @@ export function uniqueAccountKey(): string {
 export class WorkerProcess {
   private child: ChildProcess | undefined;
   private output = '';
+  /** The port of the running worker's health server (which also serves its /metrics). */
+  healthPort: number | undefined;
   constructor(private readonly environment: NodeJS.ProcessEnv) {}
 
   async start(): Promise<void> {
     const healthPort = await freePort();
+    this.healthPort = healthPort;
     this.child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
       cwd: ROOT,
       env: { ...this.environment, HEALTH_PORT: String(healthPort) },
