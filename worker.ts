@@ -29,6 +29,7 @@ import { createRoutingEvents } from './services/routing-events';
 import { createLogger, temporalLogger } from './platform/logger';
 import { checkReadiness, databaseCheck, workersCheck } from './services/readiness';
 import { createPgEventBus } from './platform/live-events';
+import { createWorkerMetricsHandler, freeLoopbackPort, temporalSdkMetrics } from './platform/metrics';
 import { createSecretBox } from './platform/secrets';
 import { createOAuth2TokenSource } from './platform/oauth2';
 import { createOutboundGuard, parseOutboundAllowList } from './platform/outbound';
@@ -38,9 +39,14 @@ export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'mailroute-worker', format: config.LOG_FORMAT });
   // Before any native connection: the SDK's lines, its Rust core's and workflow/activity `log` calls come out as ours.
+  // The SDK's worker metrics on a loopback port; the health server's /metrics appends them to ours.
+  const sdkMetricsPort = config.TEMPORAL_METRICS_PORT || (await freeLoopbackPort());
   Runtime.install({
     logger: temporalLogger(logger),
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      metrics: temporalSdkMetrics(sdkMetricsPort),
+    },
   });
   const db = createDatabase(config.DATABASE_URL, { poolSize: config.WORKER_DATABASE_CONNECTIONS });
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 10 });
@@ -137,7 +143,12 @@ export async function runWorker(): Promise<void> {
     }),
     database: databaseCheck(store),
   };
-  const health = http.createServer((_request, response) => {
+  const serveMetrics = createWorkerMetricsHandler({
+    sdkMetricsUrl: `http://127.0.0.1:${sdkMetricsPort}/metrics`,
+    token: config.MAILROUTE_METRICS_TOKEN,
+  });
+  const health = http.createServer((request, response) => {
+    if (request.url?.split('?')[0] === '/metrics') return void serveMetrics(request, response);
     void checkReadiness(readinessChecks).then((readiness) => {
       response.writeHead(readiness.status === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify(readiness));

@@ -12,6 +12,8 @@ import { createStore } from '../store';
 import type { ApiDeps } from './deps';
 import { AppError, createRouteDefiner, errorMiddleware } from './http';
 import { securityHeaders } from './security-headers';
+import { mountMetrics } from './metrics';
+import { createMetricsStore } from '../store/metrics';
 import { mountHealth } from './health';
 import { registerAccountLogoRoutes } from './routes/account-logo';
 import { registerAccountMemberRoutes } from './routes/account-members';
@@ -59,6 +61,7 @@ export function createApp(deps: ApiDeps): Express {
   const warn = (message: string, detail: Record<string, unknown>) => deps.logger.warn(detail, message);
   const dispatcher = createDispatcher({ dispatch: store.dispatch, temporal: deps.temporal, events: deps.liveEvents, warn });
   const presence = createPresence({ store, temporal: deps.temporal, dispatcher });
+  const metrics = createMetricsStore(db);
   const context = {
     route: createRouteDefiner(api, registry, createAuthenticator(store.tokens)),
     deps: routeDeps,
@@ -73,6 +76,7 @@ export function createApp(deps: ApiDeps): Express {
       dispatcher,
       // Beside the answer: a failure is logged; the run's own timers and the sweeper make up for what was not done.
       later: (work) => void work().catch((error: Error) => warn('work after an answer failed', { err: error.message })),
+      answerSeconds: metrics.answerSeconds,
     }),
   };
   registerApiIndexRoutes(context);
@@ -134,6 +138,7 @@ export function createApp(deps: ApiDeps): Express {
 
   mountHealth(app, { store, temporal: deps.temporal, logger: deps.logger });
 
+  mountMetrics(app, { metrics, token: deps.metricsToken });
   mountWebClient(app);
 
   app.use((request, _response, next) => next(AppError.notFound(`${request.method} ${request.path}`)));

@@ -56,6 +56,7 @@ export async function runApi(): Promise<{ url: string; close(): Promise<void> }>
     links: { temporalUiUrl: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE },
     outbound: createOutboundGuard({ allow: parseOutboundAllowList(config.MAILROUTE_OUTBOUND_ALLOW) }),
     publicUrl: config.MAILROUTE_PUBLIC_URL,
+    metricsToken: config.MAILROUTE_METRICS_TOKEN,
   });
   const server = app.listen(config.PORT, config.HOST);
   const closeServer = closableServer(server);

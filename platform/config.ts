@@ -11,6 +11,13 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   HOST: z.string().default('127.0.0.1'),
+  /** A bearer token that opens /metrics (API and worker) to scrapers on other machines; loopback needs none. */
+  MAILROUTE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Loopback port of the Temporal SDK's own Prometheus exporter in the worker, whose series the worker's /metrics
+   * appends (0: a free port chosen at start).
+   */
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /**
    * The address users reach the platform at (behind a proxy: the proxy's), e.g. https://mail.example.com. The OAuth2
    * redirect URI is `<this>/api/oauth2/callback`; unset, it is the address of each request (right without a proxy).
