@@ -2,7 +2,7 @@
  * The customer's history beside a thread (GET /interactions/:id/customer) against the real database: their earlier
  * interactions in every account the agent may see (not only this one), each with its account, subject, state, date
  * and holder, found whatever the address's case through the index on the lowered address; never another account's
- * for an agent who is not added to it.
+ * for an agent who is not added to it. And the API's own index at GET /api.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -89,6 +89,14 @@ describe('customer history', () => {
     expect((await shopOnly.get(`/api/interactions/${invoice.id}`)).status).toBe(404);
     // An admin sees every account's.
     expect(idsOf((await platform.admin.get(`/api/interactions/${current.id}/customer`)).body)).toEqual([held.id, secret.id, invoice.id]);
+  });
+
+  it('GET /api (the address the start banner prints) answers an index whose links answer', async () => {
+    const index = await fetch(`${platform.apiUrl}/api`);
+    expect(index.status).toBe(200);
+    const { links } = (await index.json()) as { links: Record<string, { href: string }> };
+    expect(Object.keys(links).sort()).toEqual(['app', 'docs', 'health', 'openapi']);
+    for (const { href } of Object.values(links)) expect([href, (await fetch(`${platform.apiUrl}${href}`)).status]).toEqual([href, 200]);
   });
 
   it('finds the address through the index on its lowered form', async () => {
