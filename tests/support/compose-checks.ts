@@ -44,13 +44,19 @@ const NODE_MAJOR = Number(
   )?.[1],
 );
 
-const LONG_RUNNING = ['postgres', 'temporal-postgres', 'temporal', 'temporal-ui', 'api', 'worker'] as const;
+const LONG_RUNNING = ['postgres', 'temporal-postgres', 'temporal', 'temporal-ui', 'api', 'worker', 'prometheus', 'grafana'] as const;
 export const ONE_SHOT = 'temporal-search-attributes';
 const APP_SERVICES = ['api', 'worker'] as const;
 const DATABASES = ['postgres', 'temporal-postgres'] as const;
-const REQUIRED_SECRETS = ['MAILROUTE_SECRET_KEY', 'MAILROUTE_DB_PASSWORD', 'TEMPORAL_DB_PASSWORD'] as const;
+const REQUIRED_SECRETS = [
+  'MAILROUTE_SECRET_KEY',
+  'MAILROUTE_DB_PASSWORD',
+  'TEMPORAL_DB_PASSWORD',
+  'MAILROUTE_METRICS_TOKEN',
+  'GRAFANA_ADMIN_PASSWORD',
+] as const;
 /** Services allowed to publish ports, and the container port each must publish. */
-const PUBLISHED: Readonly<Record<string, number>> = { api: 3000, 'temporal-ui': 8080 };
+const PUBLISHED: Readonly<Record<string, number>> = { api: 3000, 'temporal-ui': 8080, grafana: 3000 };
 const TEMPORAL_FRONTEND = 'temporal:7233';
 
 export type Check = (stack: Stack) => string[];

@@ -22,6 +22,7 @@ import {
   ONE_SHOT,
   type Check,
 } from '../support/compose-checks';
+import { checkMetricsScraping } from '../support/compose-metrics-checks';
 import { loadStack, type DependsOnEntry, type Service, type Stack } from '../support/compose-stack';
 
 // Ways to break each property (applied to a deep copy of the real stack)
@@ -63,9 +64,10 @@ function editDockerfiles(stack: Stack, edit: (text: string) => string): void {
 
 const properties: Array<{ property: string; check: Check; breakers: Breaker[] }> = [
   {
-    property: 'the six long-running services and the search-attribute one-shot exist',
+    property: 'the long-running services (Prometheus and Grafana too) and the search-attribute one-shot exist',
     check: checkServicesExist,
     breakers: [
+      ['grafana removed', (s) => delete s.compose.services.grafana],
       ['temporal-ui removed', (s) => delete s.compose.services['temporal-ui']],
       ['one-shot removed', (s) => delete s.compose.services[ONE_SHOT]],
       ['worker removed', (s) => delete s.compose.services.worker],
@@ -195,7 +197,7 @@ const properties: Array<{ property: string; check: Check; breakers: Breaker[] }>
     ],
   },
   {
-    property: 'api publishes 3000 and the UI 8080; nothing else is published',
+    property: 'api publishes 3000, the UI 8080 and Grafana 3000; nothing else is published',
     check: checkPublishedPorts,
     breakers: [
       ['postgres published', (s) => void (svc(s, 'postgres').ports = ['5432:5432'])],
@@ -203,6 +205,32 @@ const properties: Array<{ property: string; check: Check; breakers: Breaker[] }>
       ['temporal gRPC published', (s) => void (svc(s, 'temporal').ports = ['7233:7233'])],
       ['api not published', (s) => delete svc(s, 'api').ports],
       ['UI on the wrong port', (s) => void (svc(s, 'temporal-ui').ports = ['8088:8088'])],
+      ['prometheus published', (s) => void (svc(s, 'prometheus').ports = ['9090:9090'])],
+    ],
+  },
+  {
+    property:
+      'Prometheus scrapes /metrics of the API and the worker with the token; Grafana has it and the dashboard of the platform’s series',
+    check: checkMetricsScraping,
+    breakers: [
+      ['worker health port on loopback', (s) => delete envOf(s, 'worker').HOST],
+      ['token optional', (s) => void (envOf(s, 'prometheus').METRICS_TOKEN = '${MAILROUTE_METRICS_TOKEN:-}')],
+      [
+        'another file as the Prometheus configuration',
+        (s) =>
+          void (svc(s, 'prometheus').volumes = ['./ops/grafana/provisioning/dashboards/mailroute.yml:/etc/prometheus/prometheus.yml:ro']),
+      ],
+      ['token never written', (s) => void (svc(s, 'prometheus').command = ['exec /bin/prometheus'])],
+      ['worker on another health port', (s) => void (envOf(s, 'worker').HEALTH_PORT = '3005')],
+      ['no provisioning', (s) => void (svc(s, 'grafana').volumes = ['grafana-data:/var/lib/grafana'])],
+      [
+        'another file as the dashboard',
+        (s) =>
+          void (svc(s, 'grafana').volumes = [
+            './ops/grafana/provisioning:/etc/grafana/provisioning:ro',
+            './package.json:/var/lib/grafana/dashboards/mailroute.json:ro',
+          ]),
+      ],
     ],
   },
   {
