@@ -11,23 +11,12 @@ export const UNASSIGNED_STATES = ['unassigned', 'ended-without-agent'];
 export function createUnassignedStore(db: Database) {
   return {
     /** One page of the unassigned interactions of these accounts, longest waiting first (then id). */
-    async page(input: { accountIds: number[]; take: number; after?: [string | number, number] }) {
-      const where = {
-        accountId: { in: input.accountIds },
-        status: 'open' as const,
-        routingState: { in: UNASSIGNED_STATES },
-        ...(input.after
-          ? {
-              OR: [
-                { lastMessageAt: { gt: new Date(String(input.after[0])) } },
-                { lastMessageAt: new Date(String(input.after[0])), id: { gt: input.after[1] } },
-              ],
-            }
-          : {}),
-      };
+    async page(input: { accountIds: number[]; skip: number; take: number }) {
+      const where = { accountId: { in: input.accountIds }, status: 'open' as const, routingState: { in: UNASSIGNED_STATES } };
       const rows = await db.interaction.findMany({
         where,
         orderBy: [{ lastMessageAt: 'asc' }, { id: 'asc' }],
+        skip: input.skip,
         take: input.take,
         include: { account: { select: { key: true } }, agent: { select: { name: true } } },
       });

@@ -5,7 +5,7 @@
  */
 import { pickUpUpdate, routeUnassignedUpdate, routingStatusQuery, type UnassignedTarget } from '../../contracts/route-email';
 import { resumeUnassigned } from '../../services/start-routing';
-import { keysetCursor, cursorSchema } from '../cursor';
+import { cursorSchema, offsetCursor } from '../cursor';
 import type { RouterContext } from '../deps';
 import { presentSearchItem } from '../desk-presenters';
 import { DEFAULT_PAGE, MAX_PAGE } from '../listing';
@@ -43,14 +43,10 @@ export function registerUnassignedRoutes({ route, deps, store, visibility }: Rou
       const visible = await visibility.accountIds(user);
       const accountIds = query.accountId === undefined ? visible : visible.filter((id) => id === query.accountId);
       if (query.accountId !== undefined && accountIds.length === 0) throw AppError.notFound(`email account ${query.accountId}`);
-      const rows = await store.unassigned.page({
-        accountIds,
-        take: query.limit + 1,
-        ...(query.cursor ? { after: keysetCursor.decode(query.cursor, 'date', 'query.cursor') } : {}),
-      });
+      const offset = offsetCursor.decode(query.cursor);
+      const rows = await store.unassigned.page({ accountIds, skip: offset, take: query.limit + 1 });
       const items = rows.slice(0, query.limit);
-      const last = items[items.length - 1];
-      const nextCursor = rows.length > query.limit && last ? keysetCursor.encode(last.lastMessageAt.toISOString(), last.id) : null;
+      const nextCursor = rows.length > query.limit ? offsetCursor.encode(offset + query.limit) : null;
       return { items: items.map(presentSearchItem), nextCursor };
     },
   );

@@ -277,6 +277,14 @@ export async function conflictReason(
       if (!interaction?.routingWorkflowId) return 'nobody holds the interaction';
       return (await running(interaction.routingWorkflowId)) ? null : 'its routing workflow is not running';
     }
+    case 'POST /api/interactions/{id}/pick-up':
+    case 'POST /api/interactions/{id}/requeue': {
+      const interaction = await db.interaction.findUnique({ where: { id: path.id } });
+      if (interaction?.routingState !== 'unassigned' && interaction?.routingState !== 'ended-without-agent')
+        return 'the interaction is not waiting unassigned';
+      if (interaction.routingWorkflowId && !(await running(interaction.routingWorkflowId))) return 'its routing workflow is not running';
+      return null;
+    }
     case 'POST /api/interactions/{id}/uncertain-sends/{childId}': {
       const row = await db.outboundEmail.findUnique({ where: { id: path.childId } });
       return row && row.status !== 'uncertain' ? `the email is ${row.status}, not uncertain` : null;
