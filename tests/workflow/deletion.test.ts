@@ -58,7 +58,10 @@ it('gives the holder paused for a missing disposition their presence back when t
   const routed = await routeNewEmail(platform, scenario);
   const offer = await waitForOffer(agent!);
   expect((await agent!.api.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
-  expect((await agent!.api.post(`/api/interactions/${routed.interactionId}/close`, {})).body).toMatchObject({ state: 'disposing', needs: 'disposition' });
+  expect((await agent!.api.post(`/api/interactions/${routed.interactionId}/close`, {})).body).toMatchObject({
+    state: 'disposing',
+    needs: 'disposition',
+  });
   expect((await agent!.api.get('/api/me')).body).toMatchObject({ presence: 'paused', pauseStatusId: scenario.pauseStatusId });
 
   const deleted = await platform.admin.post('/api/interactions/bulk-delete', { ids: [routed.interactionId], confirm: true });

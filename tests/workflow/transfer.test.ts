@@ -212,7 +212,10 @@ describe('transfer', () => {
     const { routed, target, targetAgent } = await transferToAccount(true, { mandatoryDisposition: true });
     const offer = await waitForOffer(targetAgent, { source: 'transfer' });
     expect((await targetAgent.api.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
-    expect((await targetAgent.api.post(`/api/interactions/${routed.interactionId}/close`, {})).body).toMatchObject({ state: 'disposing', needs: 'disposition' });
+    expect((await targetAgent.api.post(`/api/interactions/${routed.interactionId}/close`, {})).body).toMatchObject({
+      state: 'disposing',
+      needs: 'disposition',
+    });
     const closed = await targetAgent.api.post(`/api/interactions/${routed.interactionId}/close`, { dispositionId: target.dispositionId });
     expect(closed.body).toEqual({ state: 'closed' });
     expect(await routed.result()).toMatchObject({ state: 'closed', agentId: targetAgent.id });
