@@ -115,6 +115,14 @@ describe('metrics', () => {
     ).toBeGreaterThan(tasksBefore);
     // Bounded labels: no interaction id or address in any series.
     expect(api.text + after.text).not.toContain('carla@customer.test');
+
+    // Deactivated, the account's watch ends and its watcher series goes with it.
+    expect((await platform.admin.patch(`/api/accounts/${routed.account.id}`, { active: false })).status).toBe(200);
+    await waitFor(
+      'the watcher series to go',
+      async () => sample((await scrape(workerMetrics())).text, 'mailroute_watcher_connected', { account: key }) === undefined,
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
   });
 
   it('is refused to a request from elsewhere (through a proxy) without the token, and served with it', async () => {
