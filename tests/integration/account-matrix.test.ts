@@ -16,7 +16,7 @@ import { fillPath, readOpenApi, send, type DocumentReader, type JsonSchema, type
 const GLOBAL_BY_DESIGN: Record<string, string> = {
   'POST /api/auth/login': 'public: an email and a password',
   'POST /api/auth/logout': 'ends the caller’s own session',
-  'GET /api': 'public: links to the document, the docs and the web client',
+  'GET /api/': 'public: links to the document, the docs and the web client',
   'GET /api/me': 'the caller',
   'PATCH /api/me': 'the caller’s own settings (their signature)',
   'PUT /api/me/presence': 'the caller’s own presence (pause statuses are global: every agent pauses with them)',
