@@ -46,6 +46,7 @@ import { registerSettingsRoutes } from './routes/settings';
 import { registerTransferRoutes } from './routes/transfers';
 import { registerUnassignedRoutes } from './routes/unassigned';
 import { registerOAuth2Routes } from './routes/oauth2';
+import { registerCalendarRoutes } from './routes/calendars';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -90,6 +91,7 @@ export function createApp(deps: ApiDeps): Express {
   registerDispositionRoutes(context);
   registerCannedAnswerRoutes(context);
   registerActionPlanRoutes(context);
+  registerCalendarRoutes(context);
   registerOfferRoutes(context);
   // Before /interactions/:id, which would read "unassigned" as an id.
   registerUnassignedRoutes(context);

@@ -4,6 +4,7 @@
  * interpretation (action-plan.ts) so that workflow code, which imports only types from here, does not bundle zod.
  */
 import { z } from 'zod';
+import { calendarRulesSchema } from './calendar-schema';
 import { dbId, nonBlank, seconds, timeZone } from './fields';
 
 const label = nonBlank(64).optional();
@@ -50,7 +51,20 @@ export const actionStepSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('close'), dispositionId: dbId.optional(), label }).strict(),
   z.object({ type: z.literal('noop'), label }).strict(),
   z.object({ type: z.literal('gotoif'), condition: planConditionSchema, then: jumpTarget, else: jumpTarget.optional(), label }).strict(),
-  z.object({ type: z.literal('gotop'), schedule: workingScheduleSchema, then: jumpTarget, else: jumpTarget.optional(), label }).strict(),
+  z
+    .object({
+      type: z.literal('gotop'),
+      /** An inline schedule, or: */
+      schedule: workingScheduleSchema.optional(),
+      /** one of the account's business-hours calendars, */
+      calendarId: dbId.optional(),
+      /** copied from calendarId when the plan is published (a run reads the calendar as it was then). */
+      calendar: calendarRulesSchema.optional(),
+      then: jumpTarget,
+      else: jumpTarget.optional(),
+      label,
+    })
+    .strict(),
   z.object({ type: z.literal('tag'), tags: z.array(nonBlank(64)).min(1).max(50), label }).strict(),
   z.object({ type: z.literal('priority'), priority: z.number().int().min(0).max(100), label }).strict(),
   z.object({ type: z.literal('webhook'), url: z.string().url().max(2048), timeoutSeconds: seconds(10, 1, 120), label }).strict(),

@@ -3,6 +3,7 @@
  * Sandbox-safe: no Node built-ins, no clock (callers pass the time).
  */
 import type { ActionStep, PlanCondition, WorkingSchedule } from './action-plan-schema';
+import { isOpen } from './calendar';
 
 /** Steps a single routing may execute before it ends with "step budget exhausted". */
 export const PLAN_STEP_BUDGET = 200;
@@ -35,6 +36,10 @@ export interface PlanProblem {
 export function validateActionPlan(steps: ActionStep[]): PlanProblem[] {
   const problems: PlanProblem[] = [];
   const seen = new Map<string, number>();
+  steps.forEach((step, index) => {
+    if (step.type === 'gotop' && (step.schedule === undefined) === (step.calendarId === undefined))
+      problems.push({ path: `steps.${index}.calendarId`, message: 'a working-time step names either a schedule or a calendarId' });
+  });
   steps.forEach((step, index) => {
     if (step.label === undefined) return;
     if (seen.has(step.label))
@@ -190,4 +195,10 @@ export function isWorkingTime(schedule: WorkingSchedule, at: Date): boolean {
     (interval) =>
       interval.days.includes(local.weekday) && local.minutes >= toMinutes(interval.from) && local.minutes < toMinutes(interval.to),
   );
+}
+
+/** Whether a working-time step finds the business open at `at`: by its calendar, else by its inline schedule. */
+export function isStepWorkingTime(step: Extract<ActionStep, { type: 'gotop' }>, at: Date): boolean {
+  if (step.calendar) return isOpen(step.calendar, at);
+  return step.schedule !== undefined && isWorkingTime(step.schedule, at);
 }

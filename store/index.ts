@@ -36,6 +36,7 @@ import { createAuditStore } from './audit';
 import { createRealtimeStore } from './realtime';
 import { createUnassignedStore } from './unassigned';
 import { createOAuth2AuthorizationStore } from './oauth2-authorizations';
+import { createCalendarStore } from './calendars';
 
 export type { Database } from './db';
 
@@ -73,6 +74,7 @@ export function createStore(db: Database) {
     audit: createAuditStore(db),
     realtime: createRealtimeStore(db),
     oauth2Authorizations: createOAuth2AuthorizationStore(db),
+    calendars: createCalendarStore(db),
     /** Readiness: the database answers. */
     async ping(): Promise<void> {
       await db.$queryRaw`SELECT 1`;

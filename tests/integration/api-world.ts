@@ -49,6 +49,8 @@ export interface World {
   outboundId: number;
   quarantineId: number;
   pauseStatusId: number;
+  /** A business-hours calendar of the account. */
+  calendarId: number;
   /** The agent's API token's row. */
   tokenId: number;
 }
@@ -115,6 +117,9 @@ export async function createWorld(db: Database, url: string, password?: { passwo
     data: { accountId: account.id, name: `Refund ${marker}`, level: 2, parentId: disposition.id },
   });
   const cannedAnswer = await db.cannedAnswer.create({ data: { accountId: account.id, name: `Thanks ${marker}`, body: `Body ${marker}` } });
+  const calendar = await db.businessCalendar.create({
+    data: { accountId: account.id, name: `Office ${marker}`, timeZone: 'Europe/Rome', hours: { mon: [{ from: '09:00', to: '18:00' }] } },
+  });
   const plan = await db.actionPlanVersion.create({
     data: { accountId: account.id, version: 1, steps: [{ type: 'queue', queueId: queue.id, timeoutSeconds: 300 }] },
   });
@@ -247,11 +252,13 @@ export async function createWorld(db: Database, url: string, password?: { passwo
     outboundId: outbound.id,
     quarantineId: quarantined.id,
     pauseStatusId: pauseStatus.id,
+    calendarId: calendar.id,
     tokenId: token.id,
   };
 }
 
-export type Kind = 'account' | 'agent' | 'queue' | 'interaction' | 'disposition' | 'cannedAnswer' | 'contactList' | 'pauseStatus';
+export type Kind =
+  'account' | 'agent' | 'queue' | 'interaction' | 'disposition' | 'cannedAnswer' | 'contactList' | 'pauseStatus' | 'calendar';
 
 /** What kind of object an id names, by the field that carries it. */
 export const FIELD_KINDS: Record<string, Kind> = {
@@ -269,6 +276,7 @@ export const FIELD_KINDS: Record<string, Kind> = {
   pauseStatusId: 'pauseStatus',
   dispositionPauseStatusId: 'pauseStatus',
   notRespondingPauseStatusId: 'pauseStatus',
+  calendarId: 'calendar',
 };
 
 /** The world's object of a kind; ABSENT_ID for no world (an object that does not exist). */
@@ -283,6 +291,7 @@ export function idOf(world: World | null, kind: Kind): number {
     cannedAnswer: world.cannedAnswerId,
     contactList: world.contactListId,
     pauseStatus: world.pauseStatusId,
+    calendar: world.calendarId,
   };
   return ids[kind];
 }
@@ -312,6 +321,7 @@ export function pathIds(operation: { key: string; path: string }, world: World |
       quarantine: world.quarantineId,
       tokens: world.tokenId,
       'pause-statuses': world.pauseStatusId,
+      calendars: world.calendarId,
     };
     if (!(owner! in byOwner)) throw new Error(`${operation.key}: no object of this test's world for {${name}} after /${owner}`);
     ids[name] = byOwner[owner!]!;

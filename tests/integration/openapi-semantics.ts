@@ -96,9 +96,16 @@ export function repaired(operation: Operation, body: any, reader: DocumentReader
       const labelled = { ...step, label: `s${index}` };
       if ('then' in labelled) labelled.then = end;
       if ('else' in labelled) labelled.else = end;
+      if (labelled.type === 'gotop') {
+        // A schedule or a calendar, exactly one; the calendar's copy is the API's to make.
+        delete labelled.calendar;
+        if (labelled.calendarId !== undefined) delete labelled.schedule;
+        else labelled.schedule ??= { timezone: 'UTC', intervals: [] };
+      }
       return labelled;
     });
   }
+  if (/^(POST|PATCH) \/api\/accounts\/\{id\}\/calendars/.test(operation.key)) repairCalendar(copy, operation.method === 'post');
   if (Array.isArray(copy.members)) {
     const seen = new Set<number>();
     copy.members = copy.members.filter((member: any) => !seen.has(member.agentId) && seen.add(member.agentId));
@@ -119,6 +126,21 @@ export function repaired(operation: Operation, body: any, reader: DocumentReader
   return copy;
 }
 
+/** A calendar's rules no pattern states: an interval ends after it starts, a date is on the calendar, open once a week. */
+function repairCalendar(calendar: any, created: boolean): void {
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+  const fix = (intervals: any[] | undefined) =>
+    intervals?.map((interval) => (minutes(interval.to) > minutes(interval.from) ? interval : { from: '09:00', to: '17:00' }));
+  if (calendar.hours) for (const day of Object.keys(calendar.hours)) calendar.hours[day] = fix(calendar.hours[day]);
+  if ((created || calendar.hours) && !Object.values(calendar.hours ?? {}).some((day: any) => day?.length > 0))
+    calendar.hours = { ...calendar.hours, mon: [{ from: '09:00', to: '17:00' }] };
+  for (const holiday of calendar.holidays ?? []) {
+    const parsed = Date.parse(`${holiday.date}T00:00:00Z`);
+    if (Number.isNaN(parsed) || !new Date(parsed).toISOString().startsWith(holiday.date)) holiday.date = '2026-12-25';
+    holiday.hours = fix(holiday.hours);
+  }
+}
+
 /** The table each path parameter's object lives in, by the segment before it, and whether a row still exists. */
 async function pathObjectExists(db: Database, owner: string, id: number, parentId: number): Promise<boolean> {
   const found: Record<string, () => Promise<unknown>> = {
@@ -137,6 +159,7 @@ async function pathObjectExists(db: Database, owner: string, id: number, parentI
     quarantine: () => db.quarantinedEmail.findUnique({ where: { id } }),
     tokens: () => db.apiToken.findUnique({ where: { id } }),
     'pause-statuses': () => db.pauseStatus.findUnique({ where: { id } }),
+    calendars: () => db.businessCalendar.findFirst({ where: { id, accountId: parentId } }),
   };
   return Boolean(await found[owner]!());
 }
@@ -184,6 +207,7 @@ async function idExists(db: Database, field: string, id: number): Promise<boolea
     cannedAnswer: () => db.cannedAnswer.findUnique({ where: { id } }),
     contactList: () => db.contactList.findUnique({ where: { id } }),
     pauseStatus: () => db.pauseStatus.findUnique({ where: { id } }),
+    calendar: () => db.businessCalendar.findUnique({ where: { id } }),
   };
   return Boolean(await lookups[kind]!());
 }
@@ -262,6 +286,16 @@ export async function conflictReason(
           : (body?.parentId ?? null);
       const sibling = await db.disposition.findFirst({ where: { accountId: path.id, parentId, name, ...other(path.childId) } });
       return sibling ? 'a disposition there has that name' : null;
+    }
+    case 'POST /api/accounts/{id}/calendars':
+    case 'PATCH /api/accounts/{id}/calendars/{childId}':
+      return name !== undefined && (await db.businessCalendar.findFirst({ where: { accountId: path.id, name, ...other(path.childId) } }))
+        ? 'the account has a calendar of that name'
+        : null;
+    case 'DELETE /api/accounts/{id}/calendars/{childId}': {
+      const plan = await db.actionPlanVersion.findFirst({ where: { accountId: path.id }, orderBy: { version: 'desc' } });
+      const named = (plan?.steps as Array<{ calendarId?: number }> | undefined)?.some((step) => step.calendarId === path.childId);
+      return named ? 'the action plan names the calendar' : null;
     }
     case 'POST /api/offers/{id}/accept':
     case 'POST /api/offers/{id}/reject': {

@@ -4,7 +4,7 @@
  * poll); everything else is the same for both.
  */
 import type { ActionStep } from '../../domain/action-plan-schema';
-import { findStepIndex, isWorkingTime, PLAN_STEP_BUDGET } from '../../domain/action-plan';
+import { findStepIndex, isStepWorkingTime, PLAN_STEP_BUDGET } from '../../domain/action-plan';
 import { failureReason } from '../../domain/errors';
 import type { ActionPlan } from '../../domain/action-plan-schema';
 import { autoreplySmtp, type DatabaseActivities, http } from './activities';
@@ -86,7 +86,7 @@ async function runStep(
       return target === undefined ? { kind: 'next' } : { kind: 'jump', label: target };
     }
     case 'gotop': {
-      const target = isWorkingTime(step.schedule, new Date(Date.now())) ? step.then : step.else;
+      const target = isStepWorkingTime(step, new Date(Date.now())) ? step.then : step.else;
       return target === undefined ? { kind: 'next' } : { kind: 'jump', label: target };
     }
     case 'autoreply':
