@@ -6,6 +6,7 @@
 import type { AccountInput } from '../../domain/account';
 
 export type { Presence, Role } from '../../domain/people';
+export type { Calendar } from '../../api/schemas/calendars';
 export type { CannedAnswer } from '../../api/schemas/canned-answers';
 export type { Contact, ContactList } from '../../api/schemas/contacts';
 export type {

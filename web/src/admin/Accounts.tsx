@@ -6,6 +6,7 @@ import { ErrorText, useLoad } from '../ui';
 import { ACCOUNT_FIELDS, NEW_ACCOUNT } from './account-fields';
 import { AccountOAuth2, signInOutcomeOf, SignInOutcomeText } from './AccountOAuth2';
 import { AccountTemplates } from './AccountTemplates';
+import { Calendars } from './Calendars';
 import { Crud } from './Crud';
 import { SaveForm } from './forms';
 
@@ -148,6 +149,7 @@ export function Accounts() {
         <>
           <Memberships key={`members-${account.id}`} account={account} users={users.data ?? []} queues={queues.data ?? []} />
           <AccountTemplates key={`templates-${account.id}`} accountId={account.id} />
+          <Calendars key={`calendars-${account.id}`} accountId={account.id} />
           <AccountOAuth2
             key={`oauth2-${account.id}`}
             account={account as Parameters<typeof AccountOAuth2>[0]['account']}
