@@ -91,4 +91,63 @@ describe('web client: business-hours calendars in the account admin', () => {
     expect(await platform.db.businessCalendar.count({ where: { accountId: account.body.id } })).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('an admin names a calendar in a working-time step of the action plan, and publishing again keeps it', async () => {
+    const { platform, browser } = started;
+    const email = `ada-${randomBytes(4).toString('hex')}@test.invalid`;
+    expect((await platform.admin.post('/api/users', { name: 'Ada Admin', email, role: 'admin', password: 'admin-password' })).status).toBe(
+      201,
+    );
+    const key = uniqueAccountKey();
+    const account = await platform.admin.post('/api/accounts', {
+      name: `Plan ${key}`,
+      key,
+      emailAddress: `${key.toLowerCase()}@example.test`,
+    });
+    const calendar = await platform.admin.post(`/api/accounts/${account.body.id}/calendars`, {
+      name: 'Kathmandu desk',
+      timeZone: 'Asia/Kathmandu',
+      hours: { mon: [{ from: '09:00', to: '18:00' }] },
+    });
+    expect(calendar.status).toBe(201);
+
+    const { page, errors } = await openPage(browser, platform.apiUrl);
+    await logIn(page, email, 'admin-password');
+    const openEditor = async () => {
+      await page.goto('/app/admin/plan');
+      await page.getByRole('combobox', { name: /^Account/ }).selectOption({ label: `${key} · Plan ${key}` });
+      return page.getByRole('form', { name: 'Action plan steps' });
+    };
+    let steps = await openEditor();
+    await page.getByText('No plan published yet.').waitFor();
+    await steps.getByRole('button', { name: 'Add step' }).click();
+    await steps.getByRole('button', { name: 'Add step' }).click();
+    const first = steps.getByRole('listitem', { name: 'Step 1' });
+    await first.getByLabel('Type').selectOption('gotop');
+    await first.getByLabel('Business-hours calendar').selectOption({ label: 'Kathmandu desk' });
+    expect(await first.getByLabel(/^Working time/).count()).toBe(0);
+    await first.getByLabel('In working time go to').fill('2');
+    await steps.getByRole('listitem', { name: 'Step 2' }).getByLabel('Type').selectOption('close');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await steps.getByRole('button', { name: 'Publish new version' }).click();
+    await steps.getByText('Published version 1.').waitFor();
+    const published = await platform.admin.get(`/api/accounts/${account.body.id}/action-plan`);
+    expect(published.body.steps[0]).toMatchObject({
+      type: 'gotop',
+      calendarId: calendar.body.id,
+      calendar: { timeZone: 'Asia/Kathmandu' },
+    });
+
+    // Read back into the editor and published again: still the calendar, not a schedule.
+    steps = await openEditor();
+    const chosen = steps.getByRole('listitem', { name: 'Step 1' }).getByLabel('Business-hours calendar');
+    await chosen.locator('option', { hasText: 'Kathmandu desk' }).waitFor({ state: 'attached' });
+    expect(await chosen.inputValue()).toBe(String(calendar.body.id));
+    await steps.getByRole('button', { name: 'Publish new version' }).click();
+    await steps.getByText('Published version 2.').waitFor();
+    const again = await platform.admin.get(`/api/accounts/${account.body.id}/action-plan`);
+    expect(again.body.steps[0]).toMatchObject({ calendarId: calendar.body.id });
+    expect(again.body.steps[0]).not.toHaveProperty('schedule');
+    expect(errors).toEqual([]);
+  });
 });

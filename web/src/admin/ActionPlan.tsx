@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { AccountPicker } from '../AccountPicker';
 import { get, listAll } from '../api';
-import type { Account, Disposition, Queue, User } from '../types';
+import type { Account, Calendar, Disposition, Queue, User } from '../types';
 import { Notice, useLoad } from '../ui';
 import { PlanProblems, problemsOf, problemsOfStep } from './action-plan/problems';
 import type { StepLists } from './action-plan/step-fields';
@@ -14,7 +14,7 @@ import { StepItem } from './action-plan/StepItem';
 import { usePlanEditor } from './action-plan/usePlanEditor';
 import { Versions } from './action-plan/Versions';
 
-/** The account's queues, agents and dispositions, which the steps choose from. */
+/** The account's queues, agents, dispositions and calendars, which the steps choose from. */
 function useStepLists(accountId: number | null): StepLists {
   const queues = useLoad(
     () => (accountId ? get<{ items: Queue[] }>(`/accounts/${accountId}/queues`).then((r) => r.items) : Promise.resolve([])),
@@ -28,7 +28,8 @@ function useStepLists(accountId: number | null): StepLists {
     () => (accountId ? listAll<Disposition>(`/accounts/${accountId}/dispositions`) : Promise.resolve([])),
     [accountId],
   );
-  return { queues: queues.data ?? [], agents: agents.data ?? [], dispositions: dispositions.data ?? [] };
+  const calendars = useLoad(() => (accountId ? listAll<Calendar>(`/accounts/${accountId}/calendars`) : Promise.resolve([])), [accountId]);
+  return { queues: queues.data ?? [], agents: agents.data ?? [], dispositions: dispositions.data ?? [], calendars: calendars.data ?? [] };
 }
 
 export function ActionPlanEditor() {

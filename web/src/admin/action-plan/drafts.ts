@@ -33,7 +33,8 @@ export function retype(draft: StepDraft, type: StepType): StepDraft {
 export function fromStep(step: ActionStep): StepDraft {
   const values = initialValues(step.type, step.label ?? '');
   for (const [name, value] of Object.entries(step)) {
-    if (name === 'type' || name === 'label') continue;
+    // A calendar's copy is the API's to make from calendarId.
+    if (name === 'type' || name === 'label' || name === 'calendar') continue;
     if (name === 'condition') Object.assign(values, Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, String(v)])));
     else if (name === 'schedule') values.schedule = JSON.stringify(value, null, 1);
     else if (name === 'tags') values.tags = (value as string[]).join(', ');
@@ -82,10 +83,14 @@ export function toStep(draft: StepDraft, index: number): Record<string, unknown>
       Object.assign(step, { then: text('then'), else: text('else') });
       break;
     case 'gotop':
-      try {
-        step.schedule = JSON.parse(String(v.schedule)) as unknown;
-      } catch {
-        throw new StepInputError(index, 'the schedule is not valid JSON');
+      if (text('calendarId')) {
+        step.calendarId = number('calendarId');
+      } else {
+        try {
+          step.schedule = JSON.parse(String(v.schedule)) as unknown;
+        } catch {
+          throw new StepInputError(index, 'the schedule is not valid JSON');
+        }
       }
       Object.assign(step, { then: text('then'), else: text('else') });
       break;

@@ -3,16 +3,17 @@
  * lists are typed against the domain's plan schema, so a field or operator the API does not know fails to compile.
  */
 import type { ActionStep, AutoreplyMode, PlanCondition } from '../../../../domain/action-plan-schema';
-import type { Disposition, Queue, User } from '../../types';
+import type { Calendar, Disposition, Queue, User } from '../../types';
 
 /** A step's inputs: text as typed, checkboxes as booleans. */
 export type Values = Record<string, string | boolean>;
 
-/** What the choices are made from: the account's queues, agents and dispositions. */
+/** What the choices are made from: the account's queues, agents, dispositions and calendars. */
 export interface StepLists {
   queues: Queue[];
   agents: User[];
   dispositions: Disposition[];
+  calendars: Calendar[];
 }
 
 type Options = Array<[value: string, text: string]>;
@@ -125,7 +126,24 @@ export const STEP_FIELDS: Record<ActionStep['type'], StepField[]> = {
     elseTarget,
   ],
   gotop: [
-    { name: 'schedule', label: 'Working time (JSON: timezone, intervals, holidays)', kind: 'textarea', rows: 3, initial: DEFAULT_SCHEDULE },
+    {
+      name: 'calendarId',
+      label: 'Business-hours calendar',
+      kind: 'choice',
+      initial: '',
+      options: (lists) => [
+        ['', 'None: the schedule below'],
+        ...lists.calendars.map((calendar): [string, string] => [String(calendar.id), calendar.name]),
+      ],
+    },
+    {
+      name: 'schedule',
+      label: 'Working time (JSON: timezone, intervals, holidays)',
+      kind: 'textarea',
+      rows: 3,
+      initial: DEFAULT_SCHEDULE,
+      shown: (values) => !values.calendarId,
+    },
     { name: 'then', label: 'In working time go to', kind: 'text', initial: '' },
     elseTarget,
   ],
