@@ -106,7 +106,7 @@ export function createOutboxActivities({ store, routingEvents }: OutboxActivityD
     };
   }
 
-  return {
+  const activities = {
     /**
      * The autoreply step: decides whether this message may be answered automatically (never auto-submitted, bulk,
      * list or bounce senders; the step's mode), then writes the outbox row (fixed Message-ID per message and step,
@@ -253,5 +253,12 @@ export function createOutboxActivities({ store, routingEvents }: OutboxActivityD
       });
       return draft.write('forward', envelope);
     },
+
+    /** The first email of an interaction an agent started: their request, kept with the start, as a reply's row. */
+    async createFirstEmail(input: { interactionId: number }): Promise<OutboundRow> {
+      const email = found(await outbox.firstEmail(input.interactionId), `first email of interaction ${input.interactionId}`);
+      return activities.createOutboundReply({ interactionId: input.interactionId, ...email });
+    },
   };
+  return activities;
 }

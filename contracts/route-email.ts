@@ -38,6 +38,11 @@ export interface RouteEmailInput {
    * no customer message exists yet.
    */
   heldBy?: number;
+  /**
+   * With `heldBy`: the run sends the agent's first email itself (kept with the interaction's start), so it goes out
+   * even when the request that started it is gone. Runs begun before this sent it by a `reply` update from the API.
+   */
+  sendsFirstEmail?: boolean;
 }
 
 /** The run of an interaction an agent started by writing to a customer. */

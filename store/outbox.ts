@@ -3,8 +3,9 @@
  * anything is sent, then carried through sending (queued, sending, DATA started, sent, failed, uncertain) and the
  * copy in the Sent folder. What an email says is composed elsewhere; this is what it is written from and into.
  */
+import type { ReplyRequest } from '../domain/email';
 import type { OutboundEnvelope } from '../domain/outbound';
-import type { Database } from './db';
+import { Prisma, type Database } from './db';
 
 export type OutboundKind = 'reply' | 'forward' | 'autoreply';
 
@@ -46,6 +47,8 @@ export function createOutboxStore(db: Database) {
       customer: { address: string; name: string | null };
       subject: string;
       requestId: string;
+      /** The first email itself, kept with the start so the run sends it whatever happens to the request. */
+      email: ReplyRequest;
       workflowIdFor: (interactionId: number) => string;
     }): Promise<{ interactionId: number; workflowId: string }> {
       const { account, customer } = input;
@@ -78,10 +81,25 @@ export function createOutboxStore(db: Database) {
             interactionId: created.id,
             workflowId,
             type: 'outbound-started',
-            detail: { agentId: input.agentId, requestId: input.requestId },
+            detail: { agentId: input.agentId, requestId: input.requestId, email: input.email as unknown as Prisma.InputJsonValue },
           },
         });
         return { interactionId: created.id, workflowId };
+      });
+    },
+
+    /** The first email of an interaction an agent started, as their request gave it. */
+    async firstEmail(interactionId: number): Promise<ReplyRequest | null> {
+      const event = await db.routingEvent.findFirst({ where: { interactionId, type: 'outbound-started' }, select: { detail: true } });
+      return ((event?.detail as { email?: ReplyRequest } | undefined)?.email ?? null) as ReplyRequest | null;
+    },
+
+    /** Where the first email of an interaction an agent started stands (null: not written yet). */
+    firstEmailStatus(interactionId: number) {
+      return db.outboundEmail.findFirst({
+        where: { interactionId, kind: 'reply' },
+        orderBy: { id: 'asc' },
+        select: { id: true, status: true, messageIdHeader: true, error: true },
       });
     },
 

@@ -23,7 +23,17 @@ const replyRecipientsResponse = z
   })
   .meta({ id: 'ReplyRecipients' });
 const newEmailResponse = z
-  .object({ interactionId: z.number(), workflowId: z.string(), outboundId: z.number(), messageIdHeader: z.string() })
+  .object({
+    interactionId: z.number(),
+    workflowId: z.string(),
+    state: z.enum(['sent', 'sending', 'failed', 'uncertain']).openapi({
+      description:
+        "sending: not accepted by the SMTP server yet (the run keeps trying; the thread shows the email's status); failed: refused for good (error says why; reply to try again); uncertain: the server may have it (settled in the thread)",
+    }),
+    outboundId: z.number().nullable().openapi({ description: 'null until the run has written the email' }),
+    messageIdHeader: z.string().nullable(),
+    error: z.string().nullable().openapi({ description: 'why a failed email was refused' }),
+  })
   .meta({ id: 'NewEmailSent' });
 const closedResponse = z.object({
   state: z.enum(['closed', 'disposing']).openapi({ description: 'disposing: the account requires a disposition first' }),

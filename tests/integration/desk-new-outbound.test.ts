@@ -45,6 +45,7 @@ describe('a new outbound email', () => {
 
     const started = await agent.post('/api/interactions', email);
     expect(started.status).toBe(201);
+    expect(started.body.state).toBe('sent');
     const { interactionId, workflowId, messageIdHeader } = started.body;
     expect(workflowId).toBe(`outbound-${account.key}-${interactionId}`);
     const [sent] = await smtp.waitForMessages(1, 15_000);
@@ -116,6 +117,29 @@ describe('a new outbound email', () => {
     expect(second!.inReplyTo).toBe(answerId);
     expect(second!.subject).toBe('Re: Your refund');
 
-    await closeAndRecord(platform, agent, interactionId, routed.dispositionId, 'route-email-outbound-answered');
+    await closeAndRecord(platform, agent, interactionId, routed.dispositionId, 'route-email-outbound-sent-by-run-answered');
+  });
+
+  it('answers that it is still sending when the SMTP server is down, and the run goes on trying', async () => {
+    // The run sends it, not the request: the email goes out however the request ends.
+    const routed = await createRoutedAccount(platform, await sink(), { account: { smtpPort: 1 } });
+    const asked = Date.now();
+    const started = await routed.agent.post('/api/interactions', {
+      accountId: routed.account.id,
+      to: [{ address: 'lea@customer.test' }],
+      subject: 'Your order',
+      text: 'It ships today.',
+      requestId: 'new-email-smtp-down',
+    });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ state: 'sending', error: null });
+    expect(Date.now() - asked).toBeLessThan(30_000);
+    const { interactionId } = started.body;
+    // The agent holds it and the thread shows the email still trying.
+    await waitFor('the email in the outbox', async () => (await platform.db.outboundEmail.count({ where: { interactionId } })) === 1);
+    expect(await platform.db.interaction.findUniqueOrThrow({ where: { id: interactionId } })).toMatchObject({
+      agentId: routed.agentId,
+      routingState: 'accepted',
+    });
   });
 });

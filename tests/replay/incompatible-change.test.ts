@@ -34,7 +34,8 @@ const STORIES: Record<RoutingPath, { file: string[]; marker: string; extra: stri
   },
   placement: {
     file: ['index.ts'],
-    marker: '  const begun = await routing.beginRouting(',
+    // The first line every placed run runs: an email's routing and an agent's new email alike.
+    marker: '  if (input.heldBy !== undefined) return routeHeldFromStart(',
     extra: "  await routing.recordRoutingEvent({ ...run.ids(), type: 'incompatible' });\n",
     failure: /[Nn]ondetermin|Replay failed/,
   },
