@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { PROVIDER_TOKEN_HOSTS, type OAuth2Settings } from '../domain/account';
-import { InvalidInputError } from '../domain/errors';
+import { ConflictError, InvalidInputError } from '../domain/errors';
 import type { Actor } from '../domain/people';
 import { providerErrorCode, type SignInOutcome } from '../domain/oauth2-sign-in';
 import type { Logger } from '../platform/logger';
@@ -160,7 +160,7 @@ export function createOAuth2Authorization({ store, secrets, outbound, watchers, 
     /** Starts a sign-in: the provider's address to send the admin's browser to, and the browser nonce to keep. */
     async start(input: { account: AccountRow; user: Actor; sessionToken: string; browserNonce?: string; redirectUri: string }) {
       const settings = input.account.oauth2 as unknown as OAuth2Settings | null;
-      if (!settings) throw InvalidInputError.field('oauth2', 'save the provider and client ID of this account first');
+      if (!settings) throw new ConflictError('the account has no OAuth2 settings: save its provider and client ID first');
       checkAuthorizationUrl(settings);
       const state = randomToken(32);
       const verifier = randomToken(48);

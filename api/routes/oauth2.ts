@@ -27,9 +27,15 @@ const startSchema = z
   })
   .meta({ id: 'OAuth2SignInStart' });
 
-const providerText = z.string().max(8192).optional();
+/** Bounded so the whole address stays under Node's 16 KB header limit (a longer one is refused before any route). */
+const providerText = (max: number) => z.string().max(max).optional();
 /** What providers send back (others, e.g. Google's `scope` or Microsoft's `session_state`, are ignored). */
-const callbackQuery = z.object({ state: providerText, code: providerText, error: providerText, error_description: providerText });
+const callbackQuery = z.object({
+  state: providerText(512),
+  code: providerText(4096),
+  error: providerText(256),
+  error_description: providerText(2048),
+});
 
 function browserNonce(request: Request): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
@@ -82,6 +88,7 @@ export function registerOAuth2Routes({ route, deps, store }: RouterContext): voi
       roles: ['admin'],
       params: idParams,
       status: 200,
+      errors: [409],
       response: startSchema,
     },
     async ({ params, request, response, user }) => {

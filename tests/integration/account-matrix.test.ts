@@ -17,6 +17,9 @@ const GLOBAL_BY_DESIGN: Record<string, string> = {
   'POST /api/auth/login': 'public: an email and a password',
   'POST /api/auth/logout': 'ends the caller’s own session',
   'GET /api/': 'public: links to the document, the docs and the web client',
+  'GET /api/oauth2/settings': 'the redirect URI to register at the provider: the same for every account',
+  'GET /api/oauth2/callback':
+    'the provider’s redirect: the sign-in it finishes is found by its single-use state, bound to the admin’s session and browser',
   'GET /api/me': 'the caller',
   'PATCH /api/me': 'the caller’s own settings (their signature)',
   'PUT /api/me/presence': 'the caller’s own presence (pause statuses are global: every agent pauses with them)',

@@ -196,10 +196,10 @@ describe('OAuth2 sign-in with the authorization-code flow and PKCE', () => {
     await nothingStored();
   });
 
-  it('answers a sign-in of an account without OAuth2 settings with the field to fill in', async () => {
+  it('answers a sign-in of an account without OAuth2 settings with what to save first', async () => {
     const plain = await createWatchedAccount(platform, {}, { activate: false, dovecot });
     const answer = await platform.admin.post(`/api/accounts/${plain.id}/oauth2/authorize`, {});
-    expect(answer.status).toBe(400);
-    expect(answer.body.errors).toEqual([{ field: 'oauth2', reason: 'save the provider and client ID of this account first' }]);
+    expect(answer.status).toBe(409);
+    expect(answer.body.detail).toBe('the account has no OAuth2 settings: save its provider and client ID first');
   });
 });

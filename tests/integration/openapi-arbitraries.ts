@@ -48,6 +48,8 @@ function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
       return EMAIL.filter(matches);
     case 'date-time':
       return INSTANT.filter(matches);
+    case 'date':
+      return INSTANT.map((instant) => instant.slice(0, 10)).filter(matches);
     case 'uri':
       return URI.filter(matches);
     case 'time-zone':

@@ -182,6 +182,8 @@ export interface Sent {
  * keep-alive timeout): that race is the client's, not an answer. A connection closed twice is reported.
  */
 async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+  // A redirect is the operation's answer (documented as such), not the page it leads to.
+  init = { redirect: 'manual', ...init };
   try {
     return await fetch(url, init);
   } catch (error) {

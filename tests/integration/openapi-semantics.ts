@@ -66,6 +66,11 @@ export function worldOverride(operation: Operation, knowledge: Knowledge): Overr
   };
 }
 
+const AUTHORIZATION_URLS: Record<string, string> = {
+  microsoft: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+  google: 'https://accounts.google.com/o/oauth2/v2/auth',
+};
+
 const TOKEN_URLS: Record<string, string> = {
   microsoft: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
   google: 'https://oauth2.googleapis.com/token',
@@ -85,6 +90,12 @@ export function repaired(operation: Operation, body: any, reader: DocumentReader
   if (copy.oauth2 && typeof copy.oauth2 === 'object') {
     // The provider's own token endpoint (an operator's allow-list may name others).
     if (copy.oauth2.tokenUrl !== undefined) copy.oauth2.tokenUrl = TOKEN_URLS[copy.oauth2.provider];
+    if (copy.oauth2.authorizationUrl !== undefined) copy.oauth2.authorizationUrl = AUTHORIZATION_URLS[copy.oauth2.provider];
+  }
+  if (/^(POST|PATCH) \/api\/accounts(\/\{id\})?$/.test(operation.key)) {
+    // The first activation "since" a day names the day.
+    if (copy.firstIntakeSince === null) delete copy.firstIntakeSince;
+    if (copy.firstIntake === 'since') copy.firstIntakeSince ??= '2020-01-01';
   }
   if (Array.isArray(copy.steps)) {
     // Every step labelled, every jump forward to a last step of its own: no unknown label, no loop (and room for
@@ -310,6 +321,10 @@ export async function conflictReason(
       const interaction = await db.interaction.findUnique({ where: { id: path.id } });
       if (!interaction?.routingWorkflowId) return 'nobody holds the interaction';
       return (await running(interaction.routingWorkflowId)) ? null : 'its routing workflow is not running';
+    }
+    case 'POST /api/accounts/{id}/oauth2/authorize': {
+      const account = await db.emailAccount.findUnique({ where: { id: path.id } });
+      return account && !account.oauth2 ? 'the account has no OAuth2 settings' : null;
     }
     case 'POST /api/interactions/{id}/pick-up':
     case 'POST /api/interactions/{id}/requeue': {
