@@ -80,7 +80,7 @@ export function registerUnassignedRoutes({ route, deps, store, visibility }: Rou
       tags: ['Supervisor'],
       roles: ['admin', 'supervisor'],
       params: idParams,
-      body: z.object({ queueId: dbId.openapi({ description: 'a queue of the interaction’s account' }) }).strict(),
+      body: z.object({ queueId: dbId.meta({ description: 'a queue of the interaction’s account' }) }).strict(),
       status: 200,
       errors: [409, 503],
       response: z.object({ state: z.literal('routing') }),
@@ -114,7 +114,8 @@ export function unassignedRuns({ store, deps }: Pick<RouterContext, 'store' | 'd
       const handle = temporal.workflow.getHandle(workflowId);
       const deadline = Date.now() + RESUME_WAIT_MS;
       while (Date.now() < deadline) {
-        const status = await handle.query(routingStatusQuery).catch(() => undefined);
+        // Bounded: a query waits for a worker, and none may be running.
+        const status = await temporal.withDeadline(Date.now() + 1000, () => handle.query(routingStatusQuery)).catch(() => undefined);
         if (status?.state === 'unassigned') return workflowId;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -24,11 +24,13 @@ export function TagsPriority({
   const [priority, setPriority] = useState(String(interaction.priority));
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
-  // A reload of the interaction (a live event, another user's change) shows the server's labels.
+  // A reload of the interaction (a live event, another user's change) shows the server's labels; a priority the
+  // user is typing stays (a reload for the tag just added must not wipe it).
   useEffect(() => {
+    setPriority((draft) => (draft === String(labels.priority) ? String(interaction.priority) : draft));
     setLabels({ tags: interaction.tags, priority: interaction.priority });
-    setPriority(String(interaction.priority));
-  }, [interaction.id, interaction.tags.join('\n'), interaction.priority]);
+  }, [interaction.tags.join('\n'), interaction.priority]);
+  useEffect(() => setPriority(String(interaction.priority)), [interaction.id]);
 
   const save = async (change: Partial<Labels>, said: string) => {
     try {
