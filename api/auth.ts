@@ -75,7 +75,7 @@ export function createAuthenticator(tokens: Pick<TokenStore, 'findByHash' | 'tou
 }
 
 /** Over HTTPS only (also behind a proxy that says so): a cookie marked Secure is never sent in the clear. */
-function isHttps(request: Request): boolean {
+export function isHttps(request: Request): boolean {
   return (
     request.secure ||
     String(request.headers['x-forwarded-proto'] ?? '')

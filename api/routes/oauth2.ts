@@ -6,7 +6,7 @@
 import type { Request, Response } from 'express';
 import { createOAuth2Authorization, redirectUriFor, SIGN_IN_SECONDS, type SignInResult } from '../../services/oauth2-authorization';
 import { NotFoundError } from '../../domain/errors';
-import { requestToken } from '../auth';
+import { isHttps, requestToken } from '../auth';
 import type { RouterContext } from '../deps';
 import { idParams, z } from '../http';
 
@@ -43,15 +43,6 @@ function browserNonce(request: Request): string | undefined {
     if (name === BROWSER_COOKIE && value && /^[\w-]+$/.test(value)) return value;
   }
   return undefined;
-}
-
-function isHttps(request: Request): boolean {
-  return (
-    request.secure ||
-    String(request.headers['x-forwarded-proto'] ?? '')
-      .split(',')[0]
-      ?.trim() === 'https'
-  );
 }
 
 export function registerOAuth2Routes({ route, deps, store }: RouterContext): void {
