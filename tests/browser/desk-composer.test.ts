@@ -58,6 +58,21 @@ async function expectWords(editor: Locator, expected: string): Promise<void> {
   if (text !== expected) expect({ text, html: await editor.innerHTML() }).toEqual({ text: expected, html: expect.anything() });
 }
 
+/**
+ * Puts the cursor in the editor and waits until it is there: keys typed elsewhere on the desk are its shortcuts
+ * (r, f, n, t…), and a slow machine may still be rendering the editor when the click lands.
+ */
+async function focusEditor(editor: Locator): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    await editor.click();
+    // As a string (the tests have no DOM types): whether the focus is in the rich-text editor's words.
+    if (await editor.page().evaluate('Boolean(document.activeElement && document.activeElement.closest("[contenteditable=true]"))')) return;
+    if (Date.now() > deadline) throw new Error('the cursor never reached the editor');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** After a reload: the interaction open again at its address. */
 async function reopen(page: Page): Promise<void> {
   await page.reload();
@@ -72,7 +87,7 @@ describe('web client: the composer', () => {
       { name: 'Shipping today', body: 'Hello {{customer.name}}, your order ships today.' },
     ]);
     // The agent writes a greeting and a signature, and goes back to the empty line between them.
-    await editor.click();
+    await focusEditor(editor);
     await page.keyboard.type('Hi Carla,');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
@@ -105,7 +120,7 @@ describe('web client: the composer', () => {
     const { page, errors, reply, editor, smtp } = await holdInteraction(started);
     const bold = reply.getByRole('button', { name: 'Bold' });
     const bulleted = reply.getByRole('button', { name: 'Bulleted list' });
-    await editor.click();
+    await focusEditor(editor);
     await page.keyboard.type('Thanks for waiting. ');
     await page.keyboard.press('Control+b');
     expect(await bold.getAttribute('aria-pressed')).toBe('true');
@@ -136,7 +151,7 @@ describe('web client: the composer', () => {
 
   it('a half-written reply survives a reload, and is gone after sending', async () => {
     const { page, errors, agent, reply, editor, smtp } = await holdInteraction(started);
-    await editor.click();
+    await focusEditor(editor);
     await page.keyboard.type('Half a thought');
     await page.getByRole('tab', { name: 'Note' }).click();
     await page.getByRole('textbox', { name: /^Internal note/ }).fill('Called the courier');
@@ -149,7 +164,7 @@ describe('web client: the composer', () => {
     await expectWords(editor, 'Half a thought');
     expect(await accessibilityViolations(page)).toEqual([]);
 
-    await editor.click();
+    await focusEditor(editor);
     await page.keyboard.press('Control+End');
     await page.keyboard.type(' and the rest.');
     const before = smtp.messages.length;
