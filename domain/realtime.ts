@@ -9,6 +9,7 @@
  * interaction rung to three agents is one offered interaction and one offer on each of their rows).
  */
 import type { Presence } from './people';
+import { isUnassigned } from './routing';
 
 export interface RealtimeCounts {
   waiting: number;
@@ -61,13 +62,11 @@ export interface AgentActivity {
 type RealtimeState = keyof Omit<RealtimeCounts, 'longestWaitSeconds'>;
 
 const HELD_STATES = new Set(['accepted', 'disposing']);
-/** Nobody routes them any more; `ended-without-agent` is how routing left them before it waited unassigned. */
-const UNASSIGNED_STATES = new Set(['unassigned', 'ended-without-agent']);
 
 export function realtimeStateOf(routingState: string, hasPendingOffer: boolean): RealtimeState {
   if (hasPendingOffer) return 'offered';
   if (HELD_STATES.has(routingState)) return 'inProgress';
-  if (UNASSIGNED_STATES.has(routingState)) return 'unassigned';
+  if (isUnassigned(routingState)) return 'unassigned';
   return 'waiting';
 }
 

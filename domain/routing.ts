@@ -114,6 +114,16 @@ export interface RoutingStart extends Omit<RoutingContext, 'message'> {
   defaultQueueIds?: number[];
 }
 
+/**
+ * Waiting for someone to take it: its run waits unassigned, or (`ended-without-agent`) an older routing left it
+ * without a run, which the worker's sweep gives back. Agents pick both up; supervisors route both.
+ */
+export const UNASSIGNED_STATES: readonly string[] = ['unassigned', 'ended-without-agent'];
+
+export function isUnassigned(routingState: string): boolean {
+  return UNASSIGNED_STATES.includes(routingState);
+}
+
 /** With no action plan, how long an interaction waits in the account's queues before it waits unassigned. */
 export const DEFAULT_QUEUES_SECONDS = 3600;
 /** How long an unassigned interaction a supervisor sent to a queue waits there before it is unassigned again. */

@@ -3,16 +3,14 @@
  * supervisors route them. `ended-without-agent` is how routing left such interactions before it kept waiting: they
  * have no run, and the stranded-interaction sweep gives each one back.
  */
+import { UNASSIGNED_STATES } from '../domain/routing';
 import type { Database } from './db';
-
-/** Waiting for a pick-up (their run waits) or left by an older routing (no run any more). */
-export const UNASSIGNED_STATES = ['unassigned', 'ended-without-agent'];
 
 export function createUnassignedStore(db: Database) {
   return {
     /** One page of the unassigned interactions of these accounts, longest waiting first (then id). */
     async page(input: { accountIds: number[]; skip: number; take: number }) {
-      const where = { accountId: { in: input.accountIds }, status: 'open' as const, routingState: { in: UNASSIGNED_STATES } };
+      const where = { accountId: { in: input.accountIds }, status: 'open' as const, routingState: { in: [...UNASSIGNED_STATES] } };
       const rows = await db.interaction.findMany({
         where,
         orderBy: [{ lastMessageAt: 'asc' }, { id: 'asc' }],
@@ -36,7 +34,7 @@ export function createUnassignedStore(db: Database) {
         where: {
           status: 'open',
           routingWorkflowId: null,
-          routingState: { in: UNASSIGNED_STATES },
+          routingState: { in: [...UNASSIGNED_STATES] },
           ...(interactionId !== undefined ? { id: interactionId } : {}),
         },
         orderBy: { id: 'asc' },

@@ -2,7 +2,7 @@
  * Transfers: the holder hands an interaction to an agent, a queue or another account, as the account's transfer
  * settings allow; a supervisor reassigns it to another agent of the account whatever those settings say.
  */
-import type { TransferTarget } from '../../domain/routing';
+import { isUnassigned, type TransferTarget } from '../../domain/routing';
 import { createRoutingEvents } from '../../services/routing-events';
 import { transferUpdate, type TransferRequest } from '../../contracts/route-email';
 import type { RouterContext } from '../deps';
@@ -155,7 +155,7 @@ export function registerTransferRoutes({ route, deps, store, visibility }: Route
       const interaction = await visibility.requireInteraction(params.id, user);
       await requireAccountAgent(interaction.accountId, body.agentId);
       // Nobody holds an unassigned interaction: it is offered to the agent, and waits unassigned again if declined.
-      if (interaction.routingState === 'unassigned' || interaction.routingState === 'ended-without-agent') {
+      if (isUnassigned(interaction.routingState)) {
         return unassigned.send(interaction, user.id, { kind: 'agent', agentId: body.agentId });
       }
       if (!interaction.routingWorkflowId) throw AppError.conflict('nobody holds this interaction');

@@ -4,6 +4,7 @@
  * interaction an older routing left without a run is given one first.
  */
 import { pickUpUpdate, routeUnassignedUpdate, routingStatusQuery, type UnassignedTarget } from '../../contracts/route-email';
+import { isUnassigned } from '../../domain/routing';
 import { resumeUnassigned } from '../../services/start-routing';
 import { cursorSchema, offsetCursor } from '../cursor';
 import type { RouterContext } from '../deps';
@@ -105,8 +106,7 @@ export function unassignedRuns({ store, deps }: Pick<RouterContext, 'store' | 'd
      * request waits (briefly) until that run has started waiting.
      */
     async waitingRun(interaction: UnassignedInteraction): Promise<string> {
-      if (interaction.routingState !== 'unassigned' && interaction.routingState !== 'ended-without-agent')
-        throw AppError.conflict(`interaction ${interaction.id} is not waiting unassigned`);
+      if (!isUnassigned(interaction.routingState)) throw AppError.conflict(`interaction ${interaction.id} is not waiting unassigned`);
       if (interaction.routingWorkflowId !== null) return interaction.routingWorkflowId;
       const left = await store.unassigned.strandedOne(interaction.id);
       if (!left) throw AppError.conflict(`interaction ${interaction.id} has no customer message to route`);
