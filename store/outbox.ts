@@ -7,7 +7,7 @@ import type { ReplyRequest } from '../domain/email';
 import type { OutboundEnvelope } from '../domain/outbound';
 import { Prisma, type Database } from './db';
 
-export type OutboundKind = 'reply' | 'forward' | 'autoreply';
+export type OutboundKind = 'reply' | 'forward' | 'autoreply' | 'escalation';
 
 export function createOutboxStore(db: Database) {
   return {

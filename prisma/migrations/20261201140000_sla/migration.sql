@@ -1,3 +1,6 @@
+-- An SLA escalation's email to a supervisor goes through the outbox.
+ALTER TYPE "OutboundKind" ADD VALUE 'escalation';
+
 -- SLA policies per account, the targets measured per interaction, the escalations made and their webhook deliveries.
 CREATE TABLE "sla_policies" (
     "id" SERIAL NOT NULL,
