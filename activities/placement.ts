@@ -89,13 +89,15 @@ export function createPlacementActivities({
     },
 
     /** The step's time ran out: out of line, pending offers timed out (unless an accept won the race). */
-    async leaveStep(input: { interactionId: number; messageId: number; workflowId: string }) {
+    async leaveStep(input: { interactionId: number; messageId: number; workflowId: string; step?: number }) {
       const left = await placement.leaveStep(input);
       platformMetrics.offersEnded('timeout', left.timedOut.length);
       if (left.timedOut.length > 0) {
         const agentIds = left.timedOut.map((offer) => offer.userId);
         await routingEvents.record({
-          ...input,
+          interactionId: input.interactionId,
+          messageId: input.messageId,
+          workflowId: input.workflowId,
           type: 'offer-timeout',
           detail: { reservations: left.timedOut.map((offer) => offer.reservation), agentIds },
         });

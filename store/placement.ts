@@ -7,7 +7,7 @@ import { evaluateCondition } from '../domain/action-plan';
 import type { ActionStep } from '../domain/action-plan-schema';
 import { accountRulesOf, type AccountRuleSettings, type OfferSource, type RoutingStart } from '../domain/routing';
 import { NotFoundError } from '../domain/errors';
-import type { Database } from './db';
+import type { Database, Prisma } from './db';
 import { dispatchInTransaction, insertOffers, type PlacedOffer, type Placement } from './dispatch';
 
 const MAX_BODY_FACT_CHARS = 32_768;
@@ -228,12 +228,19 @@ export function createPlacementStore(db: Database) {
       });
     },
 
-    /** The step's time ran out: out of line, and its offers still pending end as timed out. */
-    async leaveStep(input: { interactionId: number; workflowId: string }) {
+    /**
+     * The step's time ran out: out of line, and its offers still pending end as timed out. A leave retried after
+     * the run went on (its workflow task was retried after the worker died) finds a later step and does nothing:
+     * the later step's offers and place in line are not this step's to end.
+     */
+    async leaveStep(input: { interactionId: number; workflowId: string; step?: number }) {
       return db.$transaction(async (tx) => {
         // Serialised with accepts (they lock the interaction too): an accept that won the race is kept.
         const [current] = await tx.$queryRaw<Array<{ routingState: string; agentId: number | null }>>`
           SELECT "routingState", "agentId" FROM "Interaction" WHERE id = ${input.interactionId} FOR NO KEY UPDATE`;
+        if (input.step !== undefined && (await hasLaterStep(tx, input.interactionId, input.workflowId, input.step))) {
+          return { timedOut: [], acceptedBy: null };
+        }
         await tx.$executeRaw`DELETE FROM "RoutingWait" WHERE "interactionId" = ${input.interactionId}`;
         if (current?.routingState === 'accepted' && current.agentId !== null) return { timedOut: [], acceptedBy: current.agentId };
         // Out of the waiting state, so a dispatcher that already picked this interaction finds it gone (compare-and-set).
@@ -248,6 +255,15 @@ export function createPlacementStore(db: Database) {
       });
     },
   };
+}
+
+/** Whether the run already entered a step after `step`: it waits in line for it, or offers of it exist. */
+async function hasLaterStep(tx: Prisma.TransactionClient, interactionId: number, workflowId: string, step: number): Promise<boolean> {
+  const [found] = await tx.$queryRaw<Array<{ later: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM "RoutingWait" WHERE "interactionId" = ${interactionId} AND "workflowId" = ${workflowId} AND step > ${step})
+        OR EXISTS (SELECT 1 FROM "Offer" WHERE "interactionId" = ${interactionId} AND "workflowId" = ${workflowId}
+                   AND reservation ~ '^s[0-9]+-' AND split_part(substr(reservation, 2), '-', 1)::int > ${step}) AS later`;
+  return found?.later === true;
 }
 
 export type PlacementStore = ReturnType<typeof createPlacementStore>;

@@ -140,7 +140,7 @@ export async function place(run: PlacedRun, target: StepTarget, seconds: number,
     );
   };
   const leave = async (): Promise<boolean> => {
-    const left = await routing.leaveStep(run.ids());
+    const left = await routing.leaveStep({ ...run.ids(), step });
     run.pending.clear();
     run.waiting = false;
     if (left.acceptedBy === null) return false;
