@@ -5,14 +5,14 @@ import { failureReason } from '../domain/errors';
 import { AppError } from './http';
 
 /** How long a request may wait for a run to hear of the accept the database decided. */
-const HOLDER_NEWS_WAIT_MS = 2000;
+const HOLDER_NEWS_WAIT_MS = 5000;
 
 /**
  * Asks a held interaction's routing run for something its holder (or a supervisor) may do: reply, forward, close,
  * transfer. The database decides accepts and the run hears of one by a signal sent as the agent gets the answer, so
  * a request that overtakes that signal finds a run that does not know its holder yet. While the run still waits on
  * its offer to the agent the database says holds the interaction, the holder's (or a supervisor's) request is asked
- * again (for up to 2 s); any other refusal is the answer.
+ * again (for up to 5 s: a worker under load may take seconds to hear); any other refusal is the answer.
  */
 export async function askHoldingRun<T>(
   temporal: Client,

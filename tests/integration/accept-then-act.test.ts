@@ -48,7 +48,7 @@ describe('a request that overtakes the accept signal', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
   });
 
-  it('is refused at once when the caller is not the one the database says holds it, and after 2 s when the run never hears', async () => {
+  it('is refused at once when the caller is not the one the database says holds it, and after 5 s when the run never hears', async () => {
     const { alice, bob, offer } = await offeredToAlice();
     const refusedAt = Date.now();
     const bobs = await bob.client.post(`/api/interactions/${offer.interactionId}/reply`, { text: 'Mine?' });
@@ -59,7 +59,7 @@ describe('a request that overtakes the accept signal', () => {
     const alices = await alice.client.post(`/api/interactions/${offer.interactionId}/close`, {});
     expect(alices.status).toBe(409);
     expect(alices.body.detail).toMatch(/cannot be closed|does not hold/);
-    expect(Date.now() - waitedAt).toBeGreaterThanOrEqual(2000);
-    expect(Date.now() - waitedAt).toBeLessThan(10_000);
+    expect(Date.now() - waitedAt).toBeGreaterThanOrEqual(5000);
+    expect(Date.now() - waitedAt).toBeLessThan(15_000);
   });
 });
