@@ -15,6 +15,9 @@ import { createUncertainSendActivities } from './activities/uncertain-sends';
 import { vanishedRowsAreNotFound } from './activities/failures';
 import { createImapActivities } from './activities/imap';
 import { createPlacementActivities } from './activities/placement';
+import { createSlaActivities } from './activities/sla';
+import { createSlaEscalations } from './services/sla-escalations';
+import { createSlaWebhookDeliverer, startSlaWebhookDelivery } from './services/sla-webhooks';
 import { createDispatcher } from './services/dispatch';
 import { createPresence } from './services/presence';
 import { startRoutingSweeper } from './services/routing-sweeper';
@@ -29,7 +32,7 @@ import { createRoutingEvents } from './services/routing-events';
 import { createLogger, temporalLogger } from './platform/logger';
 import { checkReadiness, databaseCheck, workersCheck } from './services/readiness';
 import { createPgEventBus } from './platform/live-events';
-import { createWorkerMetricsHandler, freeLoopbackPort, temporalSdkMetrics } from './platform/metrics';
+import { createWorkerMetricsHandler, freeLoopbackPort, platformMetrics, temporalSdkMetrics } from './platform/metrics';
 import { createSecretBox } from './platform/secrets';
 import { createOAuth2TokenSource } from './platform/oauth2';
 import { createOutboundGuard, parseOutboundAllowList } from './platform/outbound';
@@ -73,6 +76,10 @@ export async function runWorker(): Promise<void> {
     onAgentsFreed: (agentIds: number[]) => presence.agentsFreed(agentIds),
   };
 
+  // SLA escalations' webhooks: delivered from their rows, at once after an escalation and retried every few seconds.
+  const slaWebhooks = startSlaWebhookDelivery(createSlaWebhookDeliverer({ store: store.sla, outbound, warn }), 5_000, warn);
+  const slaEscalations = createSlaEscalations({ store: store.sla, events, metrics: platformMetrics, onWebhooks: slaWebhooks.kick });
+
   const activities = {
     ...createRoutingActivities({ store, events, routingEvents, ...agentHooks }),
     ...createPlacementActivities({
@@ -86,6 +93,7 @@ export async function runWorker(): Promise<void> {
     ...createUncertainSendActivities({ store, routingEvents }),
     ...createSmtpActivities({ store, withOutboundLock: createOutboundLock(pool), secrets, oauth2Tokens }),
     ...createHttpActivities({ store, outbound }),
+    ...createSlaActivities({ store, escalations: slaEscalations }),
     ...createQuarantineActivities({ store, ingest }),
     ...createImapActivities({
       store,
@@ -173,6 +181,7 @@ export async function runWorker(): Promise<void> {
     for (const result of ended) if (result.status === 'rejected') throw result.reason;
   } finally {
     sweeper.stop();
+    await slaWebhooks.stop();
     health.close();
     await clientConnection.close();
     await workerConnection.close();

@@ -44,6 +44,9 @@ export type RoutingEventType =
   | 'routing-again'
   /** A close asked without the disposition the account requires: the holder is asked for it. */
   | 'disposition-needed'
+  /** An SLA target is about to be missed (warning) or was missed (breach): detail target, cycle, due, policyId. */
+  | 'sla-warning'
+  | 'sla-breach'
   /** A transfer or close sent as a signal (an operator's Temporal Web UI or CLI) was refused: the reason. */
   | 'signal-refused';
 

@@ -172,7 +172,10 @@ export function createPlatformMetrics() {
     'Time from an offer to its accept, in seconds.',
     [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
   );
-  const slaBreaches = new Counter('mailroute_sla_breaches_total', 'Service-level targets breached (none are measured yet).');
+  const slaBreaches = new Counter('mailroute_sla_breaches_total', 'Service-level targets breached, per account key and target.', [
+    'account',
+    'target',
+  ]);
   const sends = new Counter(
     'mailroute_emails_sent_total',
     'Outbound emails by outcome: sent, failed (refused or never sendable), uncertain (the outcome of DATA unknown).',
@@ -198,6 +201,7 @@ export function createPlatformMetrics() {
     offersEnded: (outcome: OfferOutcome, count = 1) => offers.inc({ outcome }, count),
     offerAccepted: (seconds: number) => acceptSeconds.observe({}, Math.max(0, seconds)),
     emailSent: (outcome: SendOutcome) => sends.inc({ outcome }),
+    slaBreached: (account: string, target: string) => slaBreaches.inc({ account, target }),
     watcherConnected: (account: string, connected: boolean) => watcherConnected.set({ account }, connected ? 1 : 0),
     watcherGone: (account: string) => watcherConnected.remove({ account }),
     queueWaiting,

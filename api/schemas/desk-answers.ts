@@ -135,7 +135,7 @@ export const routingEventSchema = z
 export const uncertainSendSchema = z
   .object({
     outboundId: id,
-    kind: z.enum(['reply', 'forward', 'autoreply', 'transfer']),
+    kind: z.enum(['reply', 'forward', 'autoreply', 'transfer', 'escalation']),
     authorId: id.nullable(),
     subject: z.string(),
     to: z.array(addressSchema),

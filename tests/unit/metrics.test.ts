@@ -22,13 +22,17 @@ describe('the metrics registry', () => {
     expect(gauge.render()).toBe('# HELP g Level.\n# TYPE g gauge\ng{queue="b"} 4\n');
   });
 
-  it('starts every offer and send outcome, and the SLA breaches, at 0', () => {
+  it('starts every offer and send outcome at 0, and counts SLA breaches per account and target', () => {
     const text = createPlatformMetrics().render();
     for (const outcome of ['accepted', 'rejected', 'timeout', 'canceled', 'rescinded'])
       expect(text).toContain(`mailroute_offers_total{outcome="${outcome}"} 0`);
     for (const outcome of ['sent', 'failed', 'uncertain']) expect(text).toContain(`mailroute_emails_sent_total{outcome="${outcome}"} 0`);
-    expect(text).toContain('\nmailroute_sla_breaches_total 0\n');
+    // Breaches are counted per account and target: the family is there before any breach, its series come with them.
+    expect(text).toContain('\n# TYPE mailroute_sla_breaches_total counter\n');
     expect(text).toContain('\nmailroute_offer_accept_seconds_count 0\n');
+    const metrics = createPlatformMetrics();
+    metrics.slaBreached('acme', 'first-response');
+    expect(metrics.render()).toContain('\nmailroute_sla_breaches_total{account="acme",target="first-response"} 1\n');
   });
 
   it('reads the queue gauges once per cache period however many scrapes come', async () => {
