@@ -47,6 +47,7 @@ import { registerTransferRoutes } from './routes/transfers';
 import { registerUnassignedRoutes } from './routes/unassigned';
 import { registerOAuth2Routes } from './routes/oauth2';
 import { registerCalendarRoutes } from './routes/calendars';
+import { registerReportRoutes } from './routes/reports';
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
@@ -99,6 +100,7 @@ export function createApp(deps: ApiDeps): Express {
   registerAgentActionRoutes(context);
   registerSearchRoutes(context);
   registerExportRoutes(context);
+  registerReportRoutes(context);
   registerNoteRoutes(context);
   registerSuggestionRoutes(context);
   registerWorkflowLinkRoutes(context);

@@ -37,6 +37,7 @@ import { createRealtimeStore } from './realtime';
 import { createUnassignedStore } from './unassigned';
 import { createOAuth2AuthorizationStore } from './oauth2-authorizations';
 import { createCalendarStore } from './calendars';
+import { createReportStore } from './reports';
 import { createSlaStore } from './sla';
 
 export type { Database } from './db';
@@ -76,6 +77,7 @@ export function createStore(db: Database) {
     realtime: createRealtimeStore(db),
     oauth2Authorizations: createOAuth2AuthorizationStore(db),
     calendars: createCalendarStore(db),
+    reports: createReportStore(db),
     sla: createSlaStore(db),
     /** Readiness: the database answers. */
     async ping(): Promise<void> {
