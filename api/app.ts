@@ -47,6 +47,7 @@ import { registerTransferRoutes } from './routes/transfers';
 import { registerUnassignedRoutes } from './routes/unassigned';
 import { registerOAuth2Routes } from './routes/oauth2';
 import { registerCalendarRoutes } from './routes/calendars';
+import { registerSlaPolicyRoutes } from './routes/sla-policies';
 import { registerReportRoutes } from './routes/reports';
 
 export function createApp(deps: ApiDeps): Express {
@@ -93,6 +94,7 @@ export function createApp(deps: ApiDeps): Express {
   registerCannedAnswerRoutes(context);
   registerActionPlanRoutes(context);
   registerCalendarRoutes(context);
+  registerSlaPolicyRoutes(context);
   registerOfferRoutes(context);
   // Before /interactions/:id, which would read "unassigned" as an id.
   registerUnassignedRoutes(context);

@@ -3,6 +3,8 @@
  * each is typed, and the operators. Conditions are combined with all/any; a disabled one stays in the request (and
  * in the supervisor's form) but is ignored. The store turns them into a query; the API and the web build them.
  */
+import type { SlaState, SlaTarget } from './sla';
+
 export const SEARCH_FIELDS = {
   id: 'number',
   subject: 'text',
@@ -22,6 +24,16 @@ export const SEARCH_FIELDS = {
 } as const;
 
 export type SearchField = keyof typeof SEARCH_FIELDS;
+
+/**
+ * The service-level filter: interactions with a target (any, or the one named) that is `breached` (missed, met late
+ * or not at all), `at-risk` (warned, neither breached nor met), `met` (met in time) or `running` (neither met nor
+ * breached yet, warned or not).
+ */
+export interface SlaFilter {
+  state: SlaState;
+  target?: SlaTarget;
+}
 export type SearchFieldKind = (typeof SEARCH_FIELDS)[SearchField];
 
 /** Fields an interaction may leave empty (null; a text field also counts ''): the only ones `isEmpty` applies to. */
@@ -144,6 +156,7 @@ export interface InteractionFilters {
   status?: 'open' | 'closed';
   agentId?: number;
   tags?: string[];
+  sla?: SlaFilter;
   match: 'all' | 'any';
   conditions: SearchCondition[];
 }

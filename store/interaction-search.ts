@@ -4,7 +4,13 @@
  * is a value its column can hold.
  */
 import { InvalidInputError } from '../domain/errors';
-import { conditionProblem, SEARCH_FIELDS, type InteractionFilters, type SearchCondition } from '../domain/interaction-search';
+import {
+  conditionProblem,
+  SEARCH_FIELDS,
+  type InteractionFilters,
+  type SearchCondition,
+  type SlaFilter,
+} from '../domain/interaction-search';
 import type { Prisma } from './db';
 
 /** A condition that does not fit its field: a 400 naming the part of the condition (`conditions.2.operator`). */
@@ -70,6 +76,21 @@ export function conditionToWhere(condition: SearchCondition, index: number): Pri
   }
 }
 
+/** A target in the standing the SLA filter names (domain/interaction-search.ts SlaFilter). */
+export function slaTargetWhere(filter: SlaFilter): Prisma.InteractionSlaWhereInput {
+  const target = filter.target ? { target: filter.target } : {};
+  switch (filter.state) {
+    case 'breached':
+      return { ...target, breachedAt: { not: null } };
+    case 'at-risk':
+      return { ...target, warnedAt: { not: null }, breachedAt: null, metAt: null };
+    case 'met':
+      return { ...target, metAt: { not: null }, breachedAt: null };
+    case 'running':
+      return { ...target, metAt: null, breachedAt: null };
+  }
+}
+
 export function interactionWhere(filters: InteractionFilters): Prisma.InteractionWhereInput {
   const simple: Prisma.InteractionWhereInput[] = [{ accountId: { in: filters.accountIds } }];
   if (filters.from || filters.to)
@@ -78,6 +99,7 @@ export function interactionWhere(filters: InteractionFilters): Prisma.Interactio
   if (filters.status) simple.push({ status: filters.status });
   if (filters.agentId !== undefined) simple.push({ agentId: filters.agentId });
   if (filters.tags && filters.tags.length > 0) simple.push({ tags: { hasEvery: filters.tags } });
+  if (filters.sla) simple.push({ slaTargets: { some: slaTargetWhere(filters.sla) } });
   const advanced = filters.conditions.map((condition, index) => ({ condition, index })).filter(({ condition }) => condition.enabled);
   if (advanced.length > 0) {
     const clauses = advanced.map(({ condition, index }) => conditionToWhere(condition, index));

@@ -10,6 +10,7 @@ import type { EscalationAction, SlaLevel, SlaPolicyRules, SlaTarget } from '../d
 import type { SlaPolicyInput } from '../domain/sla-schema';
 import { WEEKDAYS } from '../domain/calendar';
 import type { Database } from './db';
+import type { PageWindow } from './paging';
 
 export interface SlaPolicyRow extends SlaPolicyRules {
   accountId: number;
@@ -51,8 +52,9 @@ export interface WebhookDelivery {
 
 export function createSlaStore(db: Database) {
   return {
-    async list(accountId: number): Promise<SlaPolicyRow[]> {
-      const rows = await db.slaPolicy.findMany({ where: { accountId }, orderBy: [{ position: 'asc' }, { id: 'asc' }] });
+    /** By position (first match first), or in the window a list page asks for. */
+    async list(accountId: number, window?: PageWindow): Promise<SlaPolicyRow[]> {
+      const rows = await db.slaPolicy.findMany({ where: { accountId }, orderBy: [{ position: 'asc' }, { id: 'asc' }], ...window });
       return rows.map(toPolicy);
     },
 

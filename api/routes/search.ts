@@ -32,6 +32,7 @@ export function registerSearchRoutes({ route, store, visibility }: RouterContext
           ...(body.status ? { status: body.status } : {}),
           ...(body.agentId !== undefined ? { agentId: body.agentId } : {}),
           ...(body.tags ? { tags: body.tags } : {}),
+          ...(body.sla ? { sla: { state: body.sla, ...(body.slaTarget ? { target: body.slaTarget } : {}) } } : {}),
           match: body.match,
           conditions: body.conditions,
         },

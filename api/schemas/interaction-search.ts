@@ -20,6 +20,7 @@ import {
   type SearchFieldKind,
   type SearchValueKind,
 } from '../../domain/interaction-search';
+import { SLA_STATES, SLA_TARGETS } from '../../domain/sla';
 import { cursorSchema } from '../cursor';
 import { z } from '../http';
 
@@ -100,6 +101,11 @@ export const interactionSearchSchema = z
     status: z.enum(['open', 'closed']).optional(),
     agentId: dbId.optional(),
     tags: z.array(nonBlank(64)).max(50).optional(),
+    sla: z
+      .enum(SLA_STATES)
+      .optional()
+      .meta({ description: 'a service-level target breached, at risk (warned, not met), met in time, or running' }),
+    slaTarget: z.enum(SLA_TARGETS).optional().meta({ description: 'the target `sla` tests (any when left out)' }),
     match: z.enum(['all', 'any']).default('all'),
     conditions: z.array(searchConditionSchema).max(50).default([]),
     sort: z.enum(SEARCH_SORTS).default('createdAt'),
