@@ -47,6 +47,7 @@ import { registerTransferRoutes } from './routes/transfers';
 import { registerUnassignedRoutes } from './routes/unassigned';
 import { registerOAuth2Routes } from './routes/oauth2';
 import { registerCalendarRoutes } from './routes/calendars';
+import { registerDemoRoutes } from './routes/demo';
 import { registerSlaPolicyRoutes } from './routes/sla-policies';
 import { registerReportRoutes } from './routes/reports';
 
@@ -112,6 +113,7 @@ export function createApp(deps: ApiDeps): Express {
   registerMailboxRoutes(context);
   registerQuarantineRoutes(context);
   registerSettingsRoutes(context);
+  registerDemoRoutes(context);
   registerPauseStatusRoutes(context);
   registerContactRoutes(context);
   registerTokenRoutes(context);

@@ -32,6 +32,19 @@ export function createAccountStore(db: Database) {
       return db.emailAccount.findMany({ where: { active: true }, orderBy: { id: 'asc' } });
     },
 
+    /** The demo account `npm start` made, if it still exists. */
+    findDemo(): Promise<AccountRow | null> {
+      return db.emailAccount.findFirst({ where: { demo: true }, orderBy: { id: 'asc' } });
+    },
+
+    /** Makes `id` the platform's one demo account. */
+    async markDemo(id: number): Promise<void> {
+      await db.$transaction([
+        db.emailAccount.updateMany({ where: { demo: true, id: { not: id } }, data: { demo: false } }),
+        db.emailAccount.update({ where: { id }, data: { demo: true } }),
+      ]);
+    },
+
     findByKey(key: string): Promise<AccountRow | null> {
       return db.emailAccount.findUnique({ where: { key } });
     },

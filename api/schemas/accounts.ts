@@ -20,6 +20,7 @@ export const accountSchema = z
   .object({
     id: z.number().int(),
     ...shownFields,
+    demo: z.boolean().meta({ description: 'the demo account `npm start` made, wired to its local demo mailbox' }),
     imapPasswordSet: z.boolean(),
     smtpPasswordSet: z.boolean(),
     oauth2: oauth2FieldsSchema

@@ -45,6 +45,9 @@ const GLOBAL_BY_DESIGN: Record<string, string> = {
   'POST /api/tokens': 'the caller’s own tokens (only admins issue them for others)',
   'GET /api/tokens': 'the caller’s own tokens',
   'POST /api/interactions/search': 'a list: only the interactions of the caller’s accounts (checked for A’s marker below)',
+  'GET /api/demo': 'admins only',
+  'PUT /api/demo': 'admins only',
+  'POST /api/demo/mail': 'admins only',
 };
 
 /** Body fields that may name another account's object by design, and why. */
