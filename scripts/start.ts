@@ -2,15 +2,18 @@
  * `npm start`: runs the whole platform on this machine and supervises it. Without TEMPORAL_ADDRESS it starts the
  * Temporal dev server (SQLite file under the data directory, Web UI on); without DATABASE_URL a private PostgreSQL
  * cluster there. Then the API (which applies the migrations) and a worker run as child processes, each restarted
- * with backoff when it dies. SIGINT, SIGTERM or SIGHUP, to this process or its whole group, stops everything it
- * started; so does a start that fails half-way.
+ * with backoff when it dies. On a platform with no accounts it also runs a demo mailbox and account (scripts/demo).
+ * The banner prints once the API, the worker and the web client answer. SIGINT, SIGTERM or SIGHUP, to this process
+ * or its whole group, stops everything it started; so does a start that fails half-way.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { ensureSearchAttributes } from '../services/temporal-namespace';
-import { isPortOpen, serverStateDir, waitFor } from './services/process-tools';
+import { startDemoServers, wireDemoAccount, type DemoRun, type DemoServers, type PortSetting } from './demo';
+import { startBanner } from './services/banner';
+import { freePort, isPortOpen, serverStateDir, waitFor } from './services/process-tools';
 import { persistentSecret, preparePrivateDataDir } from './services/private-files';
 import { startPostgres, stopPostgres } from './services/postgres';
 import { startTemporalDevServer, stopTemporalDevServer } from './services/temporal';
@@ -32,9 +35,27 @@ function portFromEnv(name: string): number | undefined {
   return port;
 }
 
-/** The fixed port when it is free (or asked for), otherwise any free one. */
+/** The fixed port when it is free (or asked for), otherwise any free one (undefined: the server picks it). */
 async function preferredPort(name: string, fallback: number): Promise<number | undefined> {
   return portFromEnv(name) ?? ((await isPortOpen(fallback)) ? undefined : fallback);
+}
+
+/** Every port `npm start` uses, with its variable, for the banner. */
+const ports: PortSetting[] = [];
+
+function recordPort(what: string, env: string, port: number, fallback: number): void {
+  ports.push({ what, env, port, ...(portFromEnv(env) === undefined && port !== fallback ? { movedFrom: fallback } : {}) });
+}
+
+/** PORT and HEALTH_PORT: their defaults when free, else a free port, set for the children to use. */
+async function choosePlatformPort(what: string, env: string, fallback: number): Promise<void> {
+  const port = portFromEnv(env) ?? ((await isPortOpen(fallback)) ? await freePort() : fallback);
+  process.env[env] = String(port);
+  recordPort(what, env, port, fallback);
+}
+
+function portOf(address: string): number {
+  return Number(new URL(address.includes('://') ? address : `tcp://${address}`).port);
 }
 
 const stack = createStopStack(log);
@@ -43,8 +64,9 @@ async function startServers(): Promise<void> {
   if (!process.env.DATABASE_URL) {
     const postgres = await startPostgres({
       dataDir: serverStateDir(path.join(DATA, 'postgres')),
-      port: portFromEnv('MAILROUTE_PG_PORT') ?? 55432,
+      port: await preferredPort('MAILROUTE_PG_PORT', 55432),
     });
+    recordPort('PostgreSQL', 'MAILROUTE_PG_PORT', postgres.port, 55432);
     stack.started('PostgreSQL', async () => {
       log('stopping PostgreSQL');
       await stopPostgres(postgres);
@@ -63,6 +85,8 @@ async function startServers(): Promise<void> {
     });
     process.env.TEMPORAL_ADDRESS = devServer.address;
     process.env.TEMPORAL_UI_URL ??= devServer.uiUrl;
+    recordPort('Temporal', 'MAILROUTE_TEMPORAL_PORT', portOf(devServer.address), 7233);
+    recordPort('Temporal Web UI', 'MAILROUTE_TEMPORAL_UI_PORT', portOf(devServer.uiUrl), 8233);
   } else {
     const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
     try {
@@ -87,11 +111,16 @@ function apiReady(child: ChildProcess): Promise<string> {
   });
 }
 
-/** The worker serves once its health endpoint says so (its worker polls Temporal). */
-function workerReady(child: ChildProcess): Promise<void> {
+/** Where the worker's health and metrics answer. */
+function healthUrl(): string {
   const port = portFromEnv('HEALTH_PORT') ?? 3001;
   const host = ['0.0.0.0', '::', undefined, ''].includes(process.env.HOST) ? '127.0.0.1' : process.env.HOST!;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/health`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** The worker serves once its health endpoint says so (its worker polls Temporal). */
+function workerReady(child: ChildProcess): Promise<void> {
+  const url = `${healthUrl()}/health`;
   return waitFor(
     'the worker to report healthy',
     async () => {
@@ -105,7 +134,12 @@ function workerReady(child: ChildProcess): Promise<void> {
 async function startPlatform(): Promise<void> {
   const startedAt = Date.now();
   preparePrivateDataDir(DATA);
+  await choosePlatformPort('API and web client', 'PORT', 3000);
+  await choosePlatformPort('worker health', 'HEALTH_PORT', 3001);
   await startServers();
+  const demoServers = await quietly('the demo mailbox', () =>
+    startDemoServers({ dataDir: DATA, log, started: (what, stop) => stack.started(what, stop) }),
+  );
   process.env.MAILROUTE_SECRET_KEY ??= persistentSecret(path.join(DATA, 'secret-key'), () => randomBytes(32).toString('base64'));
   process.env.MAILROUTE_ADMIN_PASSWORD ??= persistentSecret(path.join(DATA, 'admin-password'), () => randomBytes(12).toString('base64url'));
 
@@ -136,14 +170,43 @@ async function startPlatform(): Promise<void> {
   stack.started('the worker', () => worker.stop());
   await worker.ready;
 
-  console.log(`
-mailroute is running (up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)
-  API            ${url}/api
-  OpenAPI docs   ${url}/docs   (document: ${url}/openapi.json)
-  Temporal UI    ${process.env.TEMPORAL_UI_URL ?? '(external Temporal: see your own Web UI)'}
-  Temporal       ${process.env.TEMPORAL_ADDRESS}
-  Admin login    ${process.env.MAILROUTE_ADMIN_EMAIL ?? 'admin@mailroute.local'} / password in ${path.join(DATA, 'admin-password')} (unless MAILROUTE_ADMIN_PASSWORD is set)
-A worker or API that dies is started again. Press Ctrl+C to stop.`);
+  const adminEmail = process.env.MAILROUTE_ADMIN_EMAIL ?? 'admin@mailroute.local';
+  const demo = demoServers && (await quietly('the demo account', () => wireDemo(demoServers, url, adminEmail)));
+  await waitFor('the web client to be served', async () => (await fetch(`${url}/app/`, { signal: AbortSignal.timeout(2_000) })).ok, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+  });
+  console.log(
+    startBanner({
+      upSeconds: (Date.now() - startedAt) / 1000,
+      apiUrl: url,
+      healthUrl: healthUrl(),
+      temporalAddress: process.env.TEMPORAL_ADDRESS!,
+      temporalUiUrl: process.env.TEMPORAL_UI_URL,
+      adminEmail,
+      adminPasswordFile: path.join(DATA, 'admin-password'),
+      ports,
+      demo,
+    }),
+  );
+}
+
+/** The demo is a convenience: anything that keeps it from starting is said, and the platform runs without it. */
+async function quietly<T>(what: string, step: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof StopRequested || shuttingDown) throw error;
+    log(`${what} did not start: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+async function wireDemo(servers: DemoServers, apiUrl: string, adminEmail: string): Promise<DemoRun | undefined> {
+  const admin = { email: adminEmail, password: process.env.MAILROUTE_ADMIN_PASSWORD! };
+  const demo = await wireDemoAccount(servers, { dataDir: DATA, log, apiUrl, admin });
+  if (demo) ports.push(...demo.ports);
+  return demo;
 }
 
 let shuttingDown = false;

@@ -39,6 +39,8 @@ export function startEnvironment(dataDir: string, ports: StartPorts, extra: Node
     MAILROUTE_TEMPORAL_PORT: String(ports.temporal),
     MAILROUTE_TEMPORAL_UI_PORT: String(ports.temporalUi),
     LOG_LEVEL: 'warn',
+    // The demo mailbox is tested on its own (tests/browser/demo-first-minutes.test.ts): the supervisor's tests run without it.
+    MAILROUTE_DEMO: 'off',
     ...extra,
   };
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'MAILROUTE_SECRET_KEY', 'MAILROUTE_ADMIN_PASSWORD', 'JEST_WORKER_ID']) {
@@ -52,8 +54,9 @@ export class NpmStart {
   output = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `cwd`: the checkout to start (this one by default; a clean clone in the first-minutes test). */
+  constructor(env: NodeJS.ProcessEnv, cwd = ROOT) {
+    this.child = spawn('npm', ['start'], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
     this.child.stdout?.on('data', collect);
     this.child.stderr?.on('data', collect);

@@ -29,6 +29,8 @@ export type { User } from '../../api/schemas/users';
  */
 export type Account = Omit<AccountInput, 'imapPassword' | 'smtpPassword' | 'oauth2'> & {
   id: number;
+  /** The demo account `npm start` made, wired to its local demo mailbox. */
+  demo: boolean;
   imapPasswordSet: boolean;
   smtpPasswordSet: boolean;
   createdAt: string;

@@ -8,6 +8,7 @@ import { AccountOAuth2, signInOutcomeOf, SignInOutcomeText } from './AccountOAut
 import { AccountTemplates } from './AccountTemplates';
 import { Calendars } from './Calendars';
 import { Crud } from './Crud';
+import { DemoMailButton } from './DemoMail';
 import { SaveForm } from './forms';
 
 interface VerifyResult {
@@ -122,26 +123,36 @@ export function Accounts() {
       }}
       columns={[
         { label: 'Key', value: (account) => <span class="account-key">{account.key}</span> },
-        { label: 'Name', value: (account) => account.name },
+        {
+          label: 'Name',
+          value: (account) => (
+            <>
+              {account.name} {account.demo && <span class="badge">Demo</span>}
+            </>
+          ),
+        },
         { label: 'Address', value: (account) => account.emailAddress },
         { label: 'Active', value: (account) => (account.active ? 'yes' : 'no') },
       ]}
       rowActions={(account) => (
-        <button
-          type="button"
-          class="small"
-          aria-label={`Verify SMTP of ${account.key}`}
-          onClick={async () => {
-            setVerify({ id: account.id });
-            try {
-              setVerify({ id: account.id, result: await post<VerifyResult>(`/accounts/${account.id}/verify-smtp`) });
-            } catch (failure) {
-              setVerify({ id: account.id, error: failure });
-            }
-          }}
-        >
-          Verify SMTP
-        </button>
+        <>
+          {account.demo && <DemoMailButton />}
+          <button
+            type="button"
+            class="small"
+            aria-label={`Verify SMTP of ${account.key}`}
+            onClick={async () => {
+              setVerify({ id: account.id });
+              try {
+                setVerify({ id: account.id, result: await post<VerifyResult>(`/accounts/${account.id}/verify-smtp`) });
+              } catch (failure) {
+                setVerify({ id: account.id, error: failure });
+              }
+            }}
+          >
+            Verify SMTP
+          </button>
+        </>
       )}
       rowStatus={(account) => verify?.id === account.id && <VerifyStatus verify={verify} />}
     >
