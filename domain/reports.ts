@@ -19,13 +19,7 @@ export const DURATION_BUCKETS = [
   { label: '>= 24 h', from: 86400, to: null },
 ] as const;
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
-  .refine(
-    (text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text),
-    'must be a date that exists',
-  );
+const day = z.iso.date('must be a date as YYYY-MM-DD');
 const optionalId = (what: string) =>
   z.coerce
     .number()

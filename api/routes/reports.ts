@@ -15,8 +15,8 @@ import { createReports } from '../../services/reports';
 import type { RouterContext } from '../deps';
 import { csvCell } from './exports';
 
-const summary = reportSummarySchema.openapi('ReportSummary');
-const breakdown = reportBreakdownSchema.openapi('ReportBreakdown');
+const summary = reportSummarySchema.meta({ id: 'ReportSummary' });
+const breakdown = reportBreakdownSchema.meta({ id: 'ReportBreakdown' });
 
 /** CSV when the query says so or the client prefers it to JSON. */
 function wantsCsv(query: ReportQuery, request: Request): boolean {

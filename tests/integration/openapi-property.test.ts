@@ -28,7 +28,14 @@ const READS = new Set(['POST /api/interactions/search', 'POST /api/interactions/
 /** Operations that end the session they are called with: each request gets a session of its own. */
 const ENDS_SESSION = new Set(['POST /api/auth/logout', 'PUT /api/me/password']);
 /** Query values a run needs whatever else is generated: no worker runs here, so a re-ingest answers 202 at once. */
-const FIXED_QUERY: Record<string, Record<string, string>> = { 'POST /api/quarantine/{id}/reingest': { wait: '0' } };
+const REPORT_RANGE = { from: '2026-01-01', to: '2026-01-31', format: 'json' };
+const FIXED_QUERY: Record<string, Record<string, string>> = {
+  'POST /api/quarantine/{id}/reingest': { wait: '0' },
+  // A range of at most a year, from before to; JSON, as documented (CSV is the same figures on request).
+  'GET /api/reports/summary': REPORT_RANGE,
+  'GET /api/reports/agents': REPORT_RANGE,
+  'GET /api/reports/queues': REPORT_RANGE,
+};
 /** Operations that act for the world's agent (their offers, their password); the others are asked by an admin. */
 const AS_AGENT = new Set(['POST /api/offers/{id}/accept', 'POST /api/offers/{id}/reject', 'PUT /api/me/password']);
 

@@ -8,24 +8,25 @@ import { onLiveStatus, liveStatus, startLiveEvents, stopLiveEvents } from './liv
 import { ConnectionBanner, LiveIndicator, LogoutButton, useSession } from './session';
 import { BASE, navigate, usePath } from './router';
 import { Supervisor } from './supervisor/Supervisor';
+import { LazyReports } from './reports/LazyReports';
 import type { User } from './types';
 import { ErrorText } from './ui';
 
-type Page = 'desk' | 'supervisor' | 'admin';
+type Page = 'desk' | 'supervisor' | 'reports' | 'admin';
 
 /** The view named by the path's first segment ("/desk/interactions/12" → desk). */
 function pageOf(path: string): Page | null {
   const name = path.split('/')[1];
-  return name === 'desk' || name === 'supervisor' || name === 'admin' ? name : null;
+  return name === 'desk' || name === 'supervisor' || name === 'reports' || name === 'admin' ? name : null;
 }
 
 function pagesFor(user: User): Page[] {
-  if (user.role === 'admin') return ['desk', 'supervisor', 'admin'];
-  if (user.role === 'supervisor') return ['desk', 'supervisor'];
-  return ['desk'];
+  if (user.role === 'admin') return ['desk', 'supervisor', 'reports', 'admin'];
+  if (user.role === 'supervisor') return ['desk', 'supervisor', 'reports'];
+  return ['desk', 'reports'];
 }
 
-const LABELS: Record<Page, string> = { desk: 'Agent desk', supervisor: 'Supervisor', admin: 'Admin' };
+const LABELS: Record<Page, string> = { desk: 'Agent desk', supervisor: 'Supervisor', reports: 'Reports', admin: 'Admin' };
 
 function Login({ onLogin }: { onLogin: (user: User) => void }) {
   const [email, setEmail] = useState('');
@@ -137,7 +138,7 @@ export function App() {
                 navigate(`/${name}`);
               }}
             >
-              {LABELS[name]}
+              {name === 'reports' && user.role === 'agent' ? 'My figures' : LABELS[name]}
             </a>
           ))}
         </nav>
@@ -155,6 +156,7 @@ export function App() {
       <ConnectionBanner live={live} />
       {page === 'desk' && <Desk user={user} onUserChange={setUser} />}
       {page === 'supervisor' && <Supervisor user={user} />}
+      {page === 'reports' && <LazyReports user={user} />}
       {page === 'admin' && <Admin />}
     </div>
   );

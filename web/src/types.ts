@@ -22,6 +22,7 @@ export type { Disposition } from '../../api/schemas/dispositions';
 export type { PauseStatus } from '../../api/schemas/pause-statuses';
 export type { Queue, QueueMembers } from '../../api/schemas/queues';
 export type { User } from '../../api/schemas/users';
+export type { BreakdownRow, Distribution, ReportBreakdown, ReportSummary } from '../../domain/reports';
 
 /**
  * An email account as the API answers it (EmailAccount): the settings of the account's one schema without the
