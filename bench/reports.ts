@@ -9,7 +9,8 @@
  * at once, as the migration does for an existing database.
  *
  * Uses DATABASE_URL's server when set (it creates and drops its own database), else a private cluster.
- * BENCH_INTERACTIONS and BENCH_REQUESTS change the size and the requests per case.
+ * BENCH_INTERACTIONS and BENCH_REQUESTS change the size and the requests per case; BENCH_KEEP_DATABASE=1 keeps the
+ * database (its URL is printed) to try queries on.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -132,7 +133,7 @@ async function main() {
     await sql.query('ANALYZE');
     const rebuildStarted = Date.now();
     await sql.query('SELECT report_rebuild()');
-    await sql.query('ANALYZE');
+    await sql.query('VACUUM ANALYZE');
     const rebuildSeconds = (Date.now() - rebuildStarted) / 1000;
     const counts: Record<string, number> = {};
     for (const table of ['Interaction', 'Message', 'Offer', 'OutboundEmail', 'RoutingEvent', 'interaction_sla', 'ReportActivity'])
@@ -221,7 +222,8 @@ async function main() {
     console.error(error);
     process.exitCode = 1;
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    if (process.env.BENCH_KEEP_DATABASE) console.log(`kept ${databaseUrl}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
     await admin.end();
   }
 }

@@ -12,6 +12,7 @@ import {
   type ReportQuery,
   type ReportScope,
   type ReportSummary,
+  type Volumes,
 } from '../domain/reports';
 import type { ReportStore } from '../store/reports';
 import type { Visibility } from './visibility';
@@ -44,15 +45,25 @@ export function createReports(store: ReportStore, visibility: Visibility) {
     return result;
   }
 
+  /** The six counts of one group (a day, an agent, a queue, or 'all'). */
+  function volumesOf(
+    key: string,
+    activity: Map<string, Omit<Volumes, 'newInteractions' | 'closed'>>,
+    created: Map<string, number>,
+    closed: Map<string, { closed: number }>,
+  ): Volumes {
+    return { ...emptyVolumes(), ...activity.get(key), newInteractions: created.get(key) ?? 0, closed: closed.get(key)?.closed ?? 0 };
+  }
+
   return {
     async summary(query: ReportQuery, user: Actor): Promise<ReportSummary> {
       const scope = await scopeOf(query, user);
       const range = await store.bounds(scope);
-      const [arrivals, handle, volumes, daily, sla, dispositions] = await Promise.all([
-        store.arrivals(scope, range, null),
-        store.handle(scope, range, null),
-        store.volumes(scope, range, null),
-        store.volumes(scope, range, 'day'),
+      const [arrivals, closed, created, activity, sla, dispositions] = await Promise.all([
+        store.arrivals(scope, range, 'day'),
+        store.closed(scope, range, 'day'),
+        store.created(scope, range, 'day'),
+        store.activity(scope, range, 'day'),
         store.sla(scope, range),
         store.dispositions(scope, range),
       ]);
@@ -60,51 +71,46 @@ export function createReports(store: ReportStore, visibility: Visibility) {
         from: scope.from,
         to: scope.to,
         tz: scope.tz,
-        volumes: volumes.get('all') ?? emptyVolumes(),
-        waiting: distributionOf(arrivals.waiting[0]),
-        firstResponse: distributionOf(arrivals.firstResponse[0]),
-        handle: distributionOf(handle[0]),
+        volumes: volumesOf('all', activity, created, closed),
+        waiting: distributionOf(arrivals.get('all')?.waiting),
+        firstResponse: distributionOf(arrivals.get('all')?.firstResponse),
+        handle: distributionOf(closed.get('all')?.handle),
         sla,
         dispositions,
-        daily: days(scope.from, scope.to).map((day) => ({ day, ...(daily.get(day) ?? emptyVolumes()) })),
+        daily: days(scope.from, scope.to).map((day) => ({ day, ...volumesOf(day, activity, created, closed) })),
       };
     },
 
-    /** The same figures per agent or per queue, busiest first. */
+    /** The same figures per agent or per queue, busiest first; the row of none (no agent, no queue) last. */
     async breakdown(by: 'agent' | 'queue', query: ReportQuery, user: Actor): Promise<ReportBreakdown> {
       const scope = await scopeOf(query, user);
       const range = await store.bounds(scope);
-      const [arrivals, handle, volumes] = await Promise.all([
+      const [arrivals, closed, created, activity] = await Promise.all([
         store.arrivals(scope, range, by),
-        store.handle(scope, range, by),
-        store.volumes(scope, range, by),
+        store.closed(scope, range, by),
+        store.created(scope, range, by),
+        store.activity(scope, range, by),
       ]);
-      const keyOf = (g: unknown) => String(g);
-      const keys = new Set<string>([
-        ...volumes.keys(),
-        ...[...arrivals.waiting, ...arrivals.firstResponse, ...handle].map((row) => keyOf(row.g)),
-      ]);
+      const keys = new Set([...arrivals.keys(), ...closed.keys(), ...created.keys(), ...activity.keys()]);
+      keys.delete('all');
       const ids = [...keys].filter((key) => key !== 'null').map(Number);
       const names = by === 'agent' ? await store.agentNames(ids) : await store.queueNames(ids);
-      const find = <R extends { g: unknown }>(rows: R[], key: string) => rows.find((row) => keyOf(row.g) === key);
       const rows: BreakdownRow[] = [...keys].map((key) => {
         const id = key === 'null' ? null : Number(key);
-        const waiting = find(arrivals.waiting, key);
-        const firstResponse = find(arrivals.firstResponse, key);
-        const handled = find(handle, key);
+        const arrived = arrivals.get(key);
+        const handled = closed.get(key)?.handle;
         return {
           id,
           name: id === null ? null : (names.get(id) ?? null),
-          ...(volumes.get(key) ?? emptyVolumes()),
-          waitingP50: waiting?.p50 ?? null,
-          waitingP90: waiting?.p90 ?? null,
-          firstResponseP50: firstResponse?.p50 ?? null,
-          firstResponseP90: firstResponse?.p90 ?? null,
+          ...volumesOf(key, activity, created, closed),
+          waitingP50: arrived?.waiting.p50 ?? null,
+          waitingP90: arrived?.waiting.p90 ?? null,
+          firstResponseP50: arrived?.firstResponse.p50 ?? null,
+          firstResponseP90: arrived?.firstResponse.p90 ?? null,
           handleP50: handled?.p50 ?? null,
           handleP90: handled?.p90 ?? null,
         };
       });
-      // Busiest first; the row of none (no agent, no queue) last.
       const busy = (row: BreakdownRow) => (row.id === null ? -1 : row.inbound + row.outbound + row.closed);
       rows.sort((a, b) => busy(b) - busy(a) || (a.id ?? 0) - (b.id ?? 0));
       return { from: scope.from, to: scope.to, tz: scope.tz, rows };

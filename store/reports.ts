@@ -2,35 +2,76 @@
  * Reports read ReportInteraction (one row of dates per interaction) and ReportActivity (one row per counted email or
  * transfer), which triggers on the raw tables keep exact (prisma/migrations/*_reports). Durations are whole seconds
  * (rounded down); percentiles are measured values (percentile_disc). Local days are cut in the report's time zone.
+ * Each cohort is read once: one scan gives a report's totals, its groups (days, agents or queues) and its histogram.
  */
-import { DURATION_BUCKETS, type DurationRow, type ReportScope, type SlaFigures, type Volumes, emptyVolumes } from '../domain/reports';
+import { DURATION_BUCKETS, type DurationRow, type ReportScope, type SlaFigures } from '../domain/reports';
 import { InvalidInputError } from '../domain/errors';
 import { Prisma, type Database } from './db';
 
 type Sql = Prisma.Sql;
 
-interface Bounds {
+export interface Bounds {
   lo: string;
   hi: string;
+  /** The local midnights that start each day of the range, and the one after it (UTC). */
+  edges: string[];
+  /** The range's first local day, YYYY-MM-DD. */
+  firstDay: string;
 }
 
-const ACTIVITY_KINDS = { inbound: 'inbound', outbound: 'outbound', autoreply: 'autoreplies', transfer: 'transfers' } as const;
-
 export type Grouping = 'day' | 'agent' | 'queue';
+
+/** The key of a row's group: YYYY-MM-DD, an id, 'null' (no agent or queue), or 'all' for the total. */
+export type GroupKey = string;
+
+const ACTIVITY_KINDS = { inbound: 'inbound', outbound: 'outbound', autoreply: 'autoreplies', transfer: 'transfers' } as const;
+export type ActivityCounts = Record<(typeof ACTIVITY_KINDS)[keyof typeof ACTIVITY_KINDS], number>;
 
 function slaOf(row: { targets: number; met: number; breached: number }): SlaFigures {
   const settled = row.met + row.breached;
   return { ...row, pending: row.targets - settled, compliance: settled === 0 ? null : row.met / settled };
 }
 
+/** count, p50, p90 and the histogram of `s`, named with `prefix`. */
+function stats(s: string, prefix: string): Sql {
+  const buckets = DURATION_BUCKETS.map((bucket) =>
+    Prisma.raw(`count(*) FILTER (WHERE ${s} >= ${bucket.from}${bucket.to === null ? '' : ` AND ${s} < ${bucket.to}`})::int`),
+  );
+  return Prisma.sql`count(${Prisma.raw(s)})::int AS ${Prisma.raw(`${prefix}_n`)},
+    (percentile_disc(0.5) WITHIN GROUP (ORDER BY ${Prisma.raw(s)}))::int AS ${Prisma.raw(`${prefix}_p50`)},
+    (percentile_disc(0.9) WITHIN GROUP (ORDER BY ${Prisma.raw(s)}))::int AS ${Prisma.raw(`${prefix}_p90`)},
+    ARRAY[${Prisma.join(buckets)}] AS ${Prisma.raw(`${prefix}_buckets`)}`;
+}
+
+function durationOf(row: Record<string, unknown>, prefix: string): DurationRow {
+  return {
+    g: null,
+    n: row[`${prefix}_n`] as number,
+    p50: row[`${prefix}_p50`] as number | null,
+    p90: row[`${prefix}_p90`] as number | null,
+    buckets: row[`${prefix}_buckets`] as number[],
+  };
+}
+
+/** The `index`-th day (from 1) of the range, YYYY-MM-DD. */
+function dayOf(range: Bounds, index: number): string {
+  const first = Date.parse(`${range.firstDay}T00:00:00Z`);
+  return new Date(first + (index - 1) * 86_400_000).toISOString().slice(0, 10);
+}
+
+const secondsBetween = (start: string, end: string) =>
+  `CASE WHEN "${end}" >= "${start}" THEN floor(extract(epoch FROM "${end}" - "${start}"))::int END`;
+
 export function createReportStore(db: Database) {
   /** The range's first and last instants (UTC, as the timestamp columns hold them); an unknown zone is the field's fault. */
   async function bounds(scope: ReportScope): Promise<Bounds> {
     try {
-      const [row] = await db.$queryRaw<Bounds[]>`
-        SELECT to_char((${scope.from}::date::timestamp AT TIME ZONE ${scope.tz}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS lo,
-               to_char(((${scope.to}::date + 1)::timestamp AT TIME ZONE ${scope.tz}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS hi`;
-      return row!;
+      // Each local midnight from `from` to the day after `to`, in UTC: a DST change makes its day 23 or 25 hours long.
+      const [row] = await db.$queryRaw<Array<{ edges: string[] }>>`
+        SELECT array_agg(to_char((d::timestamp AT TIME ZONE ${scope.tz}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') ORDER BY d) AS edges
+        FROM generate_series(${scope.from}::date, ${scope.to}::date + 1, interval '1 day') d`;
+      const edges = row!.edges;
+      return { lo: edges[0]!, hi: edges.at(-1)!, edges, firstDay: scope.from };
     } catch (error) {
       if (/time zone/i.test(String(error))) throw InvalidInputError.field('query.tz', 'the database does not know this time zone');
       throw error;
@@ -38,98 +79,98 @@ export function createReportStore(db: Database) {
   }
 
   /** The scope's own rows of a table with accountId, queueId and agentId, dated by `column` within the range. */
-  function where(scope: ReportScope, range: Bounds, column: Sql, alias = Prisma.raw('')): Sql {
+  function where(scope: ReportScope, range: Bounds, column: string, alias = ''): Sql {
     const parts = [
-      Prisma.sql`${alias}"accountId" = ANY(${scope.accountIds}::int[])`,
-      Prisma.sql`${column} >= ${range.lo}::timestamp AND ${column} < ${range.hi}::timestamp`,
+      Prisma.sql`${Prisma.raw(`${alias}"accountId"`)} = ANY(${scope.accountIds}::int[])`,
+      Prisma.sql`${Prisma.raw(column)} >= ${range.lo}::timestamp AND ${Prisma.raw(column)} < ${range.hi}::timestamp`,
     ];
-    if (scope.queueId !== undefined) parts.push(Prisma.sql`${alias}"queueId" = ${scope.queueId}`);
-    if (scope.agentId !== undefined) parts.push(Prisma.sql`${alias}"agentId" = ${scope.agentId}`);
+    if (scope.queueId !== undefined) parts.push(Prisma.sql`${Prisma.raw(`${alias}"queueId"`)} = ${scope.queueId}`);
+    if (scope.agentId !== undefined) parts.push(Prisma.sql`${Prisma.raw(`${alias}"agentId"`)} = ${scope.agentId}`);
     return Prisma.join(parts, ' AND ');
   }
 
-  function groupColumn(grouping: Grouping, column: Sql, tz: string): Sql {
-    if (grouping === 'agent') return Prisma.raw('"agentId"');
-    if (grouping === 'queue') return Prisma.raw('"queueId"');
-    return Prisma.sql`to_char(((${column} AT TIME ZONE 'UTC') AT TIME ZONE ${tz})::date, 'YYYY-MM-DD')`;
-  }
-
-  /** p50, p90 and histogram of `seconds` over the rows of `from`, grouped by `group` (one group: a constant). */
-  async function durations(seconds: Sql, group: Sql, from: Sql, filter: Sql): Promise<DurationRow[]> {
-    const buckets = DURATION_BUCKETS.map((bucket) =>
-      bucket.to === null
-        ? Prisma.sql`count(*) FILTER (WHERE s >= ${bucket.from})::int`
-        : Prisma.sql`count(*) FILTER (WHERE s >= ${bucket.from} AND s < ${bucket.to})::int`,
-    );
-    return db.$queryRaw<DurationRow[]>`
-      SELECT g, count(s)::int AS n,
-             (percentile_disc(0.5) WITHIN GROUP (ORDER BY s))::int AS p50,
-             (percentile_disc(0.9) WITHIN GROUP (ORDER BY s))::int AS p90,
-             ARRAY[${Prisma.join(buckets)}] AS buckets
-      FROM (SELECT ${group} AS g, ${seconds} AS s FROM ${from} WHERE ${filter}) x
-      GROUP BY g`;
-  }
-
-  const secondsBetween = (start: string, end: string) =>
-    Prisma.raw(`CASE WHEN "${end}" >= "${start}" THEN floor(extract(epoch FROM "${end}" - "${start}"))::int END`);
-  const facts = Prisma.raw('"ReportInteraction"');
+  /** What rows are grouped by: the local day of `column` (its number in the range, from 1), or the agent or queue. */
+  const groupOf = (grouping: Grouping, column: string, range: Bounds): Sql =>
+    grouping === 'day'
+      ? Prisma.sql`width_bucket(${Prisma.raw(column)}, ${range.edges}::timestamp[])`
+      : Prisma.raw(grouping === 'agent' ? '"agentId"' : '"queueId"');
+  const keyOf = Prisma.sql`coalesce(g::text, 'null')`;
+  /** A day's number in the range as its date; other keys as they are. */
+  const keyFor = (grouping: Grouping, range: Bounds) => (key: unknown) =>
+    grouping === 'day' && key !== 'all' ? dayOf(range, Number(key)) : String(key);
 
   return {
     bounds,
 
-    /** Waiting (arrival to acceptance) and first response (arrival to first agent email) of the interactions that arrived. */
-    async arrivals(scope: ReportScope, range: Bounds, grouping: Grouping | null) {
-      const column = Prisma.raw('"arrivedAt"');
-      const group = grouping ? groupColumn(grouping, column, scope.tz) : Prisma.sql`0`;
-      const filter = where(scope, range, column);
-      const [waiting, firstResponse] = await Promise.all([
-        durations(secondsBetween('arrivedAt', 'acceptedAt'), group, facts, filter),
-        durations(secondsBetween('arrivedAt', 'firstResponseAt'), group, facts, filter),
-      ]);
-      return { waiting, firstResponse };
+    /**
+     * Interactions that arrived in the range: waiting (arrival to acceptance) and first response (arrival to the first
+     * agent email), per group and in all ('all').
+     */
+    async arrivals(scope: ReportScope, range: Bounds, grouping: Grouping) {
+      const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
+        SELECT CASE WHEN GROUPING(g) = 1 THEN 'all' ELSE ${keyOf} END AS key,
+               ${stats('w', 'w')}, ${stats('f', 'f')}
+        FROM (SELECT ${groupOf(grouping, '"arrivedAt"', range)} AS g,
+                     ${Prisma.raw(secondsBetween('arrivedAt', 'acceptedAt'))} AS w,
+                     ${Prisma.raw(secondsBetween('arrivedAt', 'firstResponseAt'))} AS f
+              FROM "ReportInteraction" WHERE ${where(scope, range, '"arrivedAt"')}) x
+        GROUP BY GROUPING SETS ((), (g))`;
+      const key = keyFor(grouping, range);
+      return new Map(rows.map((row) => [key(row.key), { waiting: durationOf(row, 'w'), firstResponse: durationOf(row, 'f') }]));
     },
 
-    /** Handle time (acceptance to close) of the interactions closed in the range. */
-    async handle(scope: ReportScope, range: Bounds, grouping: Grouping | null) {
-      const column = Prisma.raw('"closedAt"');
-      const group = grouping ? groupColumn(grouping, column, scope.tz) : Prisma.sql`0`;
-      return durations(secondsBetween('acceptedAt', 'closedAt'), group, facts, where(scope, range, column));
+    /** Interactions closed in the range: how many and their handle time (acceptance to close), per group and in all. */
+    async closed(scope: ReportScope, range: Bounds, grouping: Grouping) {
+      const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
+        SELECT CASE WHEN GROUPING(g) = 1 THEN 'all' ELSE ${keyOf} END AS key, count(*)::int AS closed, ${stats('h', 'h')}
+        FROM (SELECT ${groupOf(grouping, '"closedAt"', range)} AS g, ${Prisma.raw(secondsBetween('acceptedAt', 'closedAt'))} AS h
+              FROM "ReportInteraction" WHERE ${where(scope, range, '"closedAt"')}) x
+        GROUP BY GROUPING SETS ((), (g))`;
+      const key = keyFor(grouping, range);
+      return new Map(rows.map((row) => [key(row.key), { closed: row.closed as number, handle: durationOf(row, 'h') }]));
     },
 
-    /** The volumes per group: emails and transfers by when they happened, new and closed interactions by their dates. */
-    async volumes(scope: ReportScope, range: Bounds, grouping: Grouping | null): Promise<Map<string, Volumes>> {
-      const at = Prisma.raw('"at"');
-      const created = Prisma.raw('"createdAt"');
-      const closed = Prisma.raw('"closedAt"');
-      const group = (column: Sql) => (grouping ? groupColumn(grouping, column, scope.tz) : Prisma.sql`'all'`);
-      const [activity, news, closes] = await Promise.all([
-        db.$queryRaw<Array<{ g: unknown; kind: keyof typeof ACTIVITY_KINDS; n: number }>>`
-          SELECT ${group(at)} AS g, kind, count(*)::int AS n FROM "ReportActivity" WHERE ${where(scope, range, at)} GROUP BY 1, 2`,
-        db.$queryRaw<Array<{ g: unknown; n: number }>>`
-          SELECT ${group(created)} AS g, count(*)::int AS n FROM "ReportInteraction" WHERE ${where(scope, range, created)} GROUP BY 1`,
-        db.$queryRaw<Array<{ g: unknown; n: number }>>`
-          SELECT ${group(closed)} AS g, count(*)::int AS n FROM "ReportInteraction" WHERE ${where(scope, range, closed)} GROUP BY 1`,
-      ]);
-      const result = new Map<string, Volumes>();
-      const of = (g: unknown) => {
-        const key = String(g);
-        if (!result.has(key)) result.set(key, emptyVolumes());
-        return result.get(key)!;
+    /** Interactions created in the range, per group and in all. */
+    async created(scope: ReportScope, range: Bounds, grouping: Grouping): Promise<Map<GroupKey, number>> {
+      const rows = await db.$queryRaw<Array<{ key: string; n: number }>>`
+        SELECT CASE WHEN GROUPING(g) = 1 THEN 'all' ELSE ${keyOf} END AS key, count(*)::int AS n
+        FROM (SELECT ${groupOf(grouping, '"createdAt"', range)} AS g FROM "ReportInteraction" WHERE ${where(scope, range, '"createdAt"')}) x
+        GROUP BY GROUPING SETS ((), (g))`;
+      const key = keyFor(grouping, range);
+      return new Map(rows.map((row) => [key(row.key), row.n]));
+    },
+
+    /** Emails and transfers in the range by kind, per group and in all. */
+    async activity(scope: ReportScope, range: Bounds, grouping: Grouping): Promise<Map<GroupKey, ActivityCounts>> {
+      const filter = where(scope, range, '"at"');
+      const rows = await db.$queryRaw<Array<{ key: string; kind: keyof typeof ACTIVITY_KINDS; n: number }>>`
+        SELECT ${keyOf} AS key, kind, count(*)::int AS n
+        FROM (SELECT ${groupOf(grouping, '"at"', range)} AS g, kind FROM "ReportActivity" WHERE ${filter}) x
+        GROUP BY g, kind`;
+      const key = keyFor(grouping, range);
+      const result = new Map<GroupKey, ActivityCounts>();
+      const add = (key: GroupKey, kind: keyof typeof ACTIVITY_KINDS, n: number) => {
+        const counts = result.get(key) ?? { inbound: 0, outbound: 0, autoreplies: 0, transfers: 0 };
+        counts[ACTIVITY_KINDS[kind]] += n;
+        result.set(key, counts);
       };
-      for (const row of activity) of(row.g)[ACTIVITY_KINDS[row.kind]] += row.n;
-      for (const row of news) of(row.g).newInteractions += row.n;
-      for (const row of closes) of(row.g).closed += row.n;
+      for (const row of rows) {
+        add(key(row.key), row.kind, row.n);
+        add('all', row.kind, row.n);
+      }
       return result;
     },
 
     /** SLA targets of the interactions that arrived in the range, per target and in all. */
     async sla(scope: ReportScope, range: Bounds) {
+      // Each arrived interaction looks up its own targets (an index probe each): cheaper than reading every target.
       const rows = await db.$queryRaw<Array<{ target: string; targets: number; met: number; breached: number }>>`
         SELECT s.target, count(*)::int AS targets,
                count(*) FILTER (WHERE s."metAt" IS NOT NULL AND s."breachedAt" IS NULL)::int AS met,
                count(*) FILTER (WHERE s."breachedAt" IS NOT NULL)::int AS breached
-        FROM "ReportInteraction" r JOIN "interaction_sla" s ON s."interactionId" = r."interactionId"
-        WHERE ${where(scope, range, Prisma.raw('r."arrivedAt"'), Prisma.raw('r.'))}
+        FROM "ReportInteraction" r
+        CROSS JOIN LATERAL (SELECT target, "metAt", "breachedAt" FROM "interaction_sla" t WHERE t."interactionId" = r."interactionId" OFFSET 0) s
+        WHERE ${where(scope, range, 'r."arrivedAt"', 'r.')}
         GROUP BY s.target ORDER BY s.target`;
       const total = rows.reduce(
         (sum, row) => ({ targets: sum.targets + row.targets, met: sum.met + row.met, breached: sum.breached + row.breached }),
@@ -145,10 +186,10 @@ export function createReportStore(db: Database) {
     /** Interactions closed in the range, by disposition (null: closed without one). */
     async dispositions(scope: ReportScope, range: Bounds) {
       return db.$queryRaw<Array<{ dispositionId: number | null; name: string | null; count: number }>>`
-        SELECT r."dispositionId", d.name, count(*)::int AS count
-        FROM "ReportInteraction" r LEFT JOIN "Disposition" d ON d.id = r."dispositionId"
-        WHERE ${where(scope, range, Prisma.raw('r."closedAt"'), Prisma.raw('r.'))}
-        GROUP BY 1, 2 ORDER BY count DESC, d.name NULLS LAST`;
+        SELECT r."dispositionId", d.name, r.count
+        FROM (SELECT "dispositionId", count(*)::int AS count FROM "ReportInteraction" WHERE ${where(scope, range, '"closedAt"')} GROUP BY 1) r
+        LEFT JOIN "Disposition" d ON d.id = r."dispositionId"
+        ORDER BY r.count DESC, d.name NULLS LAST`;
     },
 
     async agentNames(ids: number[]): Promise<Map<number, string>> {
@@ -159,11 +200,6 @@ export function createReportStore(db: Database) {
     async queueNames(ids: number[]): Promise<Map<number, string>> {
       const queues = await db.queue.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
       return new Map(queues.map((queue) => [queue.id, queue.name]));
-    },
-
-    /** Recomputes both report tables from the raw ones (after a bulk load that bypassed the triggers). */
-    async rebuild(): Promise<void> {
-      await db.$executeRaw`SELECT report_rebuild()`;
     },
   };
 }
