@@ -51,6 +51,8 @@ export interface World {
   pauseStatusId: number;
   /** A business-hours calendar of the account. */
   calendarId: number;
+  /** An SLA policy of the account, in its calendar and queue. */
+  slaPolicyId: number;
   /** The agent's API token's row. */
   tokenId: number;
 }
@@ -119,6 +121,17 @@ export async function createWorld(db: Database, url: string, password?: { passwo
   const cannedAnswer = await db.cannedAnswer.create({ data: { accountId: account.id, name: `Thanks ${marker}`, body: `Body ${marker}` } });
   const calendar = await db.businessCalendar.create({
     data: { accountId: account.id, name: `Office ${marker}`, timeZone: 'Europe/Rome', hours: { mon: [{ from: '09:00', to: '18:00' }] } },
+  });
+  const slaPolicy = await db.slaPolicy.create({
+    data: {
+      accountId: account.id,
+      name: `Gold ${marker}`,
+      position: 0,
+      calendarId: calendar.id,
+      matchQueueIds: [queue.id],
+      firstResponseSeconds: 3600,
+      breachActions: [{ kind: 'requeue', queueId: queue.id }],
+    },
   });
   const plan = await db.actionPlanVersion.create({
     data: { accountId: account.id, version: 1, steps: [{ type: 'queue', queueId: queue.id, timeoutSeconds: 300 }] },
@@ -253,6 +266,7 @@ export async function createWorld(db: Database, url: string, password?: { passwo
     quarantineId: quarantined.id,
     pauseStatusId: pauseStatus.id,
     calendarId: calendar.id,
+    slaPolicyId: slaPolicy.id,
     tokenId: token.id,
   };
 }
@@ -322,6 +336,7 @@ export function pathIds(operation: { key: string; path: string }, world: World |
       tokens: world.tokenId,
       'pause-statuses': world.pauseStatusId,
       calendars: world.calendarId,
+      'sla-policies': world.slaPolicyId,
     };
     if (!(owner! in byOwner)) throw new Error(`${operation.key}: no object of this test's world for {${name}} after /${owner}`);
     ids[name] = byOwner[owner!]!;

@@ -7,6 +7,8 @@ import type { AccountInput } from '../../domain/account';
 
 export type { Presence, Role } from '../../domain/people';
 export type { Calendar } from '../../api/schemas/calendars';
+export type { SlaPolicy } from '../../api/schemas/sla-policies';
+export type { EscalationAction, SlaState, SlaTarget } from '../../domain/sla';
 export type { CannedAnswer } from '../../api/schemas/canned-answers';
 export type { Contact, ContactList } from '../../api/schemas/contacts';
 export type {

@@ -7,6 +7,7 @@ import { ACCOUNT_FIELDS, NEW_ACCOUNT } from './account-fields';
 import { AccountOAuth2, signInOutcomeOf, SignInOutcomeText } from './AccountOAuth2';
 import { AccountTemplates } from './AccountTemplates';
 import { Calendars } from './Calendars';
+import { SlaPolicies } from './SlaPolicies';
 import { Crud } from './Crud';
 import { DemoMailButton } from './DemoMail';
 import { SaveForm } from './forms';
@@ -161,6 +162,7 @@ export function Accounts() {
           <Memberships key={`members-${account.id}`} account={account} users={users.data ?? []} queues={queues.data ?? []} />
           <AccountTemplates key={`templates-${account.id}`} accountId={account.id} />
           <Calendars key={`calendars-${account.id}`} accountId={account.id} />
+          <SlaPolicies key={`sla-${account.id}`} accountId={account.id} />
           <AccountOAuth2
             key={`oauth2-${account.id}`}
             account={account as Parameters<typeof AccountOAuth2>[0]['account']}

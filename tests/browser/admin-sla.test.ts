@@ -1,0 +1,113 @@
+/**
+ * The account's SLA policies in the admin pages, in Chromium against the real API: a policy for one queue measured in
+ * a business-hours calendar, with warning and breach actions; a webhook that is not http(s) refused in words; the
+ * policies reordered and one deleted. Also takes the README's picture of the editor.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { uniqueAccountKey } from '../support/platform';
+import { accessibilityViolations, logIn, openPage, useBrowserPlatform } from './browser';
+
+const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
+
+describe('web client: SLA policies in the account admin', () => {
+  const started = useBrowserPlatform({ worker: false });
+
+  it('an admin gives the Refunds queue a one-hour first response in office hours that escalates to a webhook and a lead, then puts it first and deletes the other policy', async () => {
+    const { platform, browser } = started;
+    const email = `ada-${randomBytes(4).toString('hex')}@test.invalid`;
+    expect((await platform.admin.post('/api/users', { name: 'Ada Admin', email, role: 'admin', password: 'admin-password' })).status).toBe(
+      201,
+    );
+    const key = uniqueAccountKey();
+    const account = (
+      await platform.admin.post('/api/accounts', { name: `Shop ${key}`, key, emailAddress: `${key.toLowerCase()}@example.test` })
+    ).body;
+    const queue = (await platform.admin.post('/api/queues', { name: `Refunds ${key}` })).body;
+    expect((await platform.admin.put(`/api/accounts/${account.id}/queues`, { queueIds: [queue.id] })).status).toBe(200);
+    const calendar = (
+      await platform.admin.post(`/api/accounts/${account.id}/calendars`, {
+        name: 'Rome office',
+        timeZone: 'Europe/Rome',
+        hours: { mon: [{ from: '09:00', to: '18:00' }], tue: [{ from: '09:00', to: '18:00' }] },
+      })
+    ).body;
+    const others = await platform.admin.post(`/api/accounts/${account.id}/sla-policies`, {
+      name: 'Everyone else',
+      resolutionSeconds: 86_400,
+    });
+    expect(others.status).toBe(201);
+
+    const { page, errors } = await openPage(browser, platform.apiUrl);
+    await logIn(page, email, 'admin-password');
+    await page.goto('/app/admin/accounts');
+    await page.getByRole('button', { name: `Edit ${key}` }).click();
+    const section = page.getByRole('region', { name: 'SLA policies' });
+    await section.getByRole('button', { name: 'Edit SLA policy Everyone else' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await section.getByRole('button', { name: 'New SLA policy' }).click();
+    const form = section.getByRole('form', { name: 'New SLA policy' });
+    await form.getByLabel('Name').fill('Refunds gold');
+    await form.getByLabel('Business hours').selectOption({ label: 'Rome office' });
+    await form.getByLabel(`Refunds ${key}`).check();
+    await form.getByLabel('Tags (comma-separated, any of them)').fill('vip, gold');
+    await form.getByLabel('First response').fill('60');
+    await form.getByLabel('Warn this long before').fill('15');
+    await form.getByLabel('Pause the clock while waiting on the customer').check();
+    const breach = form.getByRole('group', { name: 'Breach actions 1' });
+    await breach.getByLabel('Breach actions 1 kind').selectOption({ label: 'Webhook' });
+    await breach.getByLabel('Breach actions 1 URL').fill('ftp://hooks.example.com/sla');
+    await form.getByRole('group', { name: 'Breach actions' }).getByRole('button', { name: 'Add an action' }).click();
+    await form.getByLabel('Breach actions 2 kind').selectOption({ label: 'Email' });
+    await form.getByLabel('Breach actions 2 address').fill('lead@example.com');
+    await form.getByRole('group', { name: 'Breach actions' }).getByRole('button', { name: 'Add an action' }).click();
+    await form.getByLabel('Breach actions 3 kind').selectOption({ label: 'Requeue' });
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // A webhook that is not http(s) is refused by the API, and the answer says so.
+    await form.getByRole('button', { name: 'Save SLA policy' }).click();
+    await form.getByRole('alert').filter({ hasText: 'must be an http or https URL' }).waitFor();
+    expect(await platform.db.slaPolicy.count({ where: { accountId: account.id } })).toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await breach.getByLabel('Breach actions 1 URL').fill('https://hooks.example.com/sla');
+    await form.getByRole('button', { name: 'Save SLA policy' }).click();
+    const saved = section.getByRole('form', { name: 'SLA policy Refunds gold' });
+    await saved.getByText('Saved.').waitFor();
+    expect(await platform.db.slaPolicy.findFirstOrThrow({ where: { accountId: account.id, name: 'Refunds gold' } })).toMatchObject({
+      position: 1,
+      calendarId: calendar.id,
+      matchQueueIds: [queue.id],
+      matchTags: ['vip', 'gold'],
+      firstResponseSeconds: 3600,
+      nextResponseSeconds: null,
+      warningBeforeSeconds: 900,
+      pauseWhileWaitingOnCustomer: true,
+      warningActions: [{ kind: 'notify-supervisors' }],
+      breachActions: [
+        { kind: 'webhook', url: 'https://hooks.example.com/sla' },
+        { kind: 'email', to: 'lead@example.com' },
+        { kind: 'requeue', queueId: queue.id },
+      ],
+    });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await saved.scrollIntoViewIfNeeded();
+    await section.screenshot({ path: path.join(SCREENSHOTS, 'sla-policies-1280.png') });
+
+    // Moved up, it is tried first.
+    await section.getByRole('button', { name: 'Move Refunds gold up' }).click();
+    await section.getByRole('button', { name: 'Move Refunds gold up' }).and(page.locator('[disabled]')).waitFor();
+    const order = await platform.db.slaPolicy.findMany({ where: { accountId: account.id }, orderBy: { position: 'asc' } });
+    expect(order.map((policy) => policy.name)).toEqual(['Refunds gold', 'Everyone else']);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await section.getByRole('button', { name: 'Delete SLA policy Everyone else' }).click();
+    await section.getByRole('button', { name: 'Delete SLA policy Everyone else' }).waitFor({ state: 'detached' });
+    expect(await platform.db.slaPolicy.count({ where: { accountId: account.id } })).toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
