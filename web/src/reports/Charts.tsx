@@ -14,6 +14,9 @@ export interface Series {
 
 const HEIGHT = 160;
 const GAP = 2;
+/** The drawing's width in its own units (the SVG scales to the page): bars get narrower as days get more. */
+const PLOT_WIDTH = 720;
+const WIDTH = PLOT_WIDTH + 40;
 
 /** The largest value rounded up to a tidy axis maximum (1, 2 or 5 times a power of ten). */
 export function niceMax(value: number): number {
@@ -38,10 +41,11 @@ export function BarChart({
   children?: ComponentChildren;
 }) {
   const max = niceMax(Math.max(0, ...series.flatMap((one) => one.values)));
-  const groupWidth = Math.max(8, Math.min(48, Math.floor(720 / Math.max(1, labels.length))));
-  const barWidth = Math.max(2, Math.floor((groupWidth - GAP * 2) / series.length));
-  const width = groupWidth * labels.length + 40;
-  const every = Math.ceil(labels.length / 12);
+  const groupWidth = PLOT_WIDTH / Math.max(1, labels.length);
+  const barWidth = Math.max(1, Math.min(24, (groupWidth - GAP * 2) / series.length));
+  const offset = (groupWidth - barWidth * series.length) / 2;
+  // About ten labels at most, so they never overlap.
+  const every = Math.ceil(labels.length / 10);
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
@@ -52,8 +56,8 @@ export function BarChart({
           </span>
         ))}
       </div>
-      <svg role="img" aria-label={`${title}: ${describe}`} viewBox={`0 0 ${width} ${HEIGHT + 30}`} preserveAspectRatio="xMinYMin meet">
-        <line x1="36" y1={HEIGHT} x2={width} y2={HEIGHT} class="axis" />
+      <svg role="img" aria-label={`${title}: ${describe}`} viewBox={`0 0 ${WIDTH} ${HEIGHT + 30}`} preserveAspectRatio="xMinYMin meet">
+        <line x1="36" y1={HEIGHT} x2={WIDTH} y2={HEIGHT} class="axis" />
         <text x="32" y="10" class="tick" text-anchor="end">
           {max}
         </text>
@@ -68,9 +72,9 @@ export function BarChart({
                 <rect
                   key={one.name}
                   class={one.tone}
-                  x={GAP + seriesIndex * barWidth}
+                  x={offset + seriesIndex * barWidth}
                   y={HEIGHT - height}
-                  width={Math.max(1, barWidth - 1)}
+                  width={Math.max(0.5, barWidth - 1)}
                   height={height}
                 />
               );
