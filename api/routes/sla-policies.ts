@@ -129,7 +129,7 @@ export function registerSlaPolicyRoutes({ route, store, visibility }: RouterCont
     {
       method: 'put',
       path: '/accounts/:id/sla-policies/order',
-      summary: "Reorder an account's SLA policies: positions 0, 1, … in the order given (every policy named once)",
+      summary: "Reorder an account's SLA policies: those named first, in the order given, then the others in theirs",
       tags,
       roles: ['admin'],
       params: idParams,
@@ -138,11 +138,12 @@ export function registerSlaPolicyRoutes({ route, store, visibility }: RouterCont
     },
     async ({ params, body, user }) => {
       await visibility.requireAccount(params.id, user);
-      const existing = await store.sla.list(params.id);
-      const ids = new Set(existing.map((policy) => policy.id));
-      if (new Set(body.ids).size !== body.ids.length || body.ids.length !== ids.size || body.ids.some((id) => !ids.has(id)))
-        throw InvalidInputError.field('ids', "must name every one of the account's SLA policies once");
-      await store.sla.reorder(params.id, body.ids);
+      const existing = (await store.sla.list(params.id)).map((policy) => policy.id);
+      body.policyIds.forEach((id, index) => {
+        if (!existing.includes(id)) throw InvalidInputError.field(`policyIds.${index}`, `SLA policy ${id} is not one of the account's`);
+        if (body.policyIds.indexOf(id) !== index) throw InvalidInputError.field(`policyIds.${index}`, `SLA policy ${id} is named twice`);
+      });
+      await store.sla.reorder(params.id, [...body.policyIds, ...existing.filter((id) => !body.policyIds.includes(id))]);
       return { items: (await store.sla.list(params.id)).map(present), nextCursor: null };
     },
   );

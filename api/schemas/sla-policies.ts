@@ -9,7 +9,13 @@ export const slaPolicyCreateSchema = z.object(slaPolicyFields).strict().meta({ i
 export const slaPolicyUpdateSchema = patchOf(slaPolicyFields).meta({ id: 'SlaPolicyUpdate' });
 
 export const slaPolicyOrderSchema = z
-  .object({ ids: z.array(dbId).min(1).max(1000).meta({ description: "every one of the account's policy ids, first match first" }) })
+  .object({
+    policyIds: z
+      .array(dbId)
+      .min(1)
+      .max(1000)
+      .meta({ description: "the account's policies to put first, in this order (the others follow in theirs)" }),
+  })
   .strict()
   .meta({ id: 'SlaPolicyOrder' });
 

@@ -272,7 +272,7 @@ export async function createWorld(db: Database, url: string, password?: { passwo
 }
 
 export type Kind =
-  'account' | 'agent' | 'queue' | 'interaction' | 'disposition' | 'cannedAnswer' | 'contactList' | 'pauseStatus' | 'calendar';
+  'account' | 'agent' | 'queue' | 'interaction' | 'disposition' | 'cannedAnswer' | 'contactList' | 'pauseStatus' | 'calendar' | 'slaPolicy';
 
 /** What kind of object an id names, by the field that carries it. */
 export const FIELD_KINDS: Record<string, Kind> = {
@@ -291,6 +291,8 @@ export const FIELD_KINDS: Record<string, Kind> = {
   dispositionPauseStatusId: 'pauseStatus',
   notRespondingPauseStatusId: 'pauseStatus',
   calendarId: 'calendar',
+  matchQueueIds: 'queue',
+  policyIds: 'slaPolicy',
 };
 
 /** The world's object of a kind; ABSENT_ID for no world (an object that does not exist). */
@@ -306,6 +308,7 @@ export function idOf(world: World | null, kind: Kind): number {
     contactList: world.contactListId,
     pauseStatus: world.pauseStatusId,
     calendar: world.calendarId,
+    slaPolicy: world.slaPolicyId,
   };
   return ids[kind];
 }

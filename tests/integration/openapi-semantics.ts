@@ -171,6 +171,7 @@ async function pathObjectExists(db: Database, owner: string, id: number, parentI
     tokens: () => db.apiToken.findUnique({ where: { id } }),
     'pause-statuses': () => db.pauseStatus.findUnique({ where: { id } }),
     calendars: () => db.businessCalendar.findFirst({ where: { id, accountId: parentId } }),
+    'sla-policies': () => db.slaPolicy.findFirst({ where: { id, accountId: parentId } }),
   };
   return Boolean(await found[owner]!());
 }
@@ -219,6 +220,7 @@ async function idExists(db: Database, field: string, id: number): Promise<boolea
     contactList: () => db.contactList.findUnique({ where: { id } }),
     pauseStatus: () => db.pauseStatus.findUnique({ where: { id } }),
     calendar: () => db.businessCalendar.findUnique({ where: { id } }),
+    slaPolicy: () => db.slaPolicy.findUnique({ where: { id } }),
   };
   return Boolean(await lookups[kind]!());
 }
@@ -302,6 +304,11 @@ export async function conflictReason(
     case 'PATCH /api/accounts/{id}/calendars/{childId}':
       return name !== undefined && (await db.businessCalendar.findFirst({ where: { accountId: path.id, name, ...other(path.childId) } }))
         ? 'the account has a calendar of that name'
+        : null;
+    case 'POST /api/accounts/{id}/sla-policies':
+    case 'PATCH /api/accounts/{id}/sla-policies/{childId}':
+      return name !== undefined && (await db.slaPolicy.findFirst({ where: { accountId: path.id, name, ...other(path.childId) } }))
+        ? 'the account has an SLA policy of that name'
         : null;
     case 'DELETE /api/accounts/{id}/calendars/{childId}': {
       const plan = await db.actionPlanVersion.findFirst({ where: { accountId: path.id }, orderBy: { version: 'desc' } });

@@ -86,13 +86,16 @@ test('an admin creates, lists, reads, changes, reorders and deletes SLA policies
   expect(changed.body).toMatchObject({ matchTags: ['vip'], nextResponseSeconds: 7200, firstResponseSeconds: 3600 });
   expect((await admin()('GET', `${base}/${first.body.id}`)).body.matchTags).toEqual(['vip']);
 
-  const reordered = await admin()('PUT', `${base}/order`, { ids: [second.body.id, first.body.id] });
+  const reordered = await admin()('PUT', `${base}/order`, { policyIds: [second.body.id] });
   expect(reordered.status).toBe(200);
   expect(reordered.body.items.map((policy: { name: string; position: number }) => [policy.name, policy.position])).toEqual([
     ['Everyone else', 0],
     ['Gold', 1],
   ]);
-  expect((await admin()('PUT', `${base}/order`, { ids: [second.body.id] })).body.errors[0].field).toBe('ids');
+  const twice = await admin()('PUT', `${base}/order`, { policyIds: [first.body.id, first.body.id] });
+  expect(twice.body.errors[0].field).toBe('policyIds.1');
+  const foreign = await admin()('PUT', `/api/accounts/${await newAccount()}/sla-policies/order`, { policyIds: [first.body.id] });
+  expect(foreign.body.errors[0].field).toBe('policyIds.0');
 
   // Another account's policy is not found under this one.
   expect((await admin()('GET', `/api/accounts/${await newAccount()}/sla-policies/${first.body.id}`)).status).toBe(404);

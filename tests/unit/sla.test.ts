@@ -2,6 +2,7 @@
 import { choosePolicy, measuredTargets, requeueTarget, slaPlanOf, type SlaPolicyRules } from '../../domain/sla';
 import { escalationActionSchema, slaPolicyInputSchema } from '../../domain/sla-schema';
 import { webhookRetryDelayMs } from '../../services/sla-webhooks';
+import { toSearchRequest } from '../../web/src/supervisor/search';
 
 function policy(id: number, position: number, match: Partial<SlaPolicyRules> = {}): SlaPolicyRules {
   return {
@@ -105,5 +106,18 @@ describe('webhook retries', () => {
   it('wait twice as long after each failed attempt, up to the cap', () => {
     const options = { initialDelayMs: 1000, maxDelayMs: 5000 };
     expect([1, 2, 3, 4, 5].map((attempts) => webhookRetryDelayMs(attempts, options))).toEqual([1000, 2000, 4000, 5000, 5000]);
+  });
+});
+
+describe('the supervisor list filter', () => {
+  it('asks for a service level, of one target when one is chosen, and for none when it is left at any', () => {
+    const page = { limit: 50 };
+    expect(toSearchRequest({ sla: 'at-risk' }, 'all', [], page)).toMatchObject({ sla: 'at-risk' });
+    expect(toSearchRequest({ sla: 'at-risk' }, 'all', [], page)).not.toHaveProperty('slaTarget');
+    expect(toSearchRequest({ sla: 'breached', slaTarget: 'resolution' }, 'all', [], page)).toMatchObject({
+      sla: 'breached',
+      slaTarget: 'resolution',
+    });
+    expect(toSearchRequest({ sla: '', slaTarget: 'resolution' }, 'all', [], page)).not.toHaveProperty('slaTarget');
   });
 });

@@ -330,7 +330,7 @@ export function SlaPolicies({ accountId }: { accountId: number }) {
   const move = (index: number, by: number) => {
     const ids = policies.map((policy) => policy.id);
     [ids[index], ids[index + by]] = [ids[index + by]!, ids[index]!];
-    return act(() => put(`/accounts/${accountId}/sla-policies/order`, { ids }));
+    return act(() => put(`/accounts/${accountId}/sla-policies/order`, { policyIds: ids }));
   };
   return (
     <section class="sla-policies" aria-labelledby={`sla-policies-${accountId}`}>

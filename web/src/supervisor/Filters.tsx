@@ -1,4 +1,4 @@
-/** The interactions list's simple filters, as the seed lists them: status, read, agent, a creation date range and tags. */
+/** The interactions list's simple filters: status, read, agent, a creation date range, tags and service level. */
 import type { User } from '../types';
 import type { SimpleFilters } from './search';
 
@@ -63,6 +63,30 @@ export function Filters({
           onInput={(event) => set({ tags: event.currentTarget.value })}
         />
       </label>
+      <label>
+        Service level
+        <select value={filters.sla ?? ''} onChange={(event) => set({ sla: event.currentTarget.value as SimpleFilters['sla'] })}>
+          <option value="">any</option>
+          <option value="breached">breached</option>
+          <option value="at-risk">at risk</option>
+          <option value="met">met in time</option>
+          <option value="running">running</option>
+        </select>
+      </label>
+      {filters.sla && (
+        <label>
+          Target
+          <select
+            value={filters.slaTarget ?? ''}
+            onChange={(event) => set({ slaTarget: event.currentTarget.value as SimpleFilters['slaTarget'] })}
+          >
+            <option value="">any</option>
+            <option value="first-response">first response</option>
+            <option value="next-response">next response</option>
+            <option value="resolution">resolution</option>
+          </select>
+        </label>
+      )}
     </div>
   );
 }

@@ -3,6 +3,7 @@
  * turned into the body of POST /api/interactions/search. Pure (unit-tested in tests/unit).
  */
 import { OPERATORS_BY_KIND, SEARCH_FIELDS, type SearchField } from '../../../domain/interaction-search';
+import type { SlaState, SlaTarget } from '../../../domain/sla';
 
 export interface DraftCondition {
   key: number;
@@ -21,6 +22,9 @@ export interface SimpleFilters {
   to?: string;
   /** Tags as typed, separated by commas: an interaction must have every one. */
   tags?: string;
+  /** A service-level target in this standing (of the one target named, or any). */
+  sla?: '' | SlaState;
+  slaTarget?: '' | SlaTarget;
 }
 
 /** The tags of the filter as a list: trimmed, without empty entries or repeats. */
@@ -141,6 +145,7 @@ export function toSearchRequest(
     ...(filters.from ? { from: iso(filters.from) } : {}),
     ...(filters.to ? { to: iso(filters.to) } : {}),
     ...(filterTags(filters.tags).length > 0 ? { tags: filterTags(filters.tags) } : {}),
+    ...(filters.sla ? { sla: filters.sla, ...(filters.slaTarget ? { slaTarget: filters.slaTarget } : {}) } : {}),
     match,
     conditions: conditions.map((condition) => {
       const value = conditionValue(condition);
