@@ -1,17 +1,23 @@
 /**
  * The account's SLA policies in the admin pages, in Chromium against the real API: a policy for one queue measured in
  * a business-hours calendar, with warning and breach actions; a webhook that is not http(s) refused in words; the
- * policies reordered and one deleted. Also takes the README's picture of the editor.
+ * policies reordered and one deleted (and the README's picture of the editor). Then a supervisor told live of a breach
+ * that lists the breached interactions.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { createSlaActivities } from '../../activities/sla';
+import { LIVE_EVENTS_CHANNEL, type LiveEvent } from '../../domain/live-events';
+import { createPlatformMetrics } from '../../platform/metrics';
+import { createSlaEscalations } from '../../services/sla-escalations';
+import { createStore } from '../../store';
 import { uniqueAccountKey } from '../support/platform';
 import { accessibilityViolations, logIn, openPage, useBrowserPlatform } from './browser';
 
 const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 
-describe('web client: SLA policies in the account admin', () => {
+describe('web client: SLA policies and their escalations', () => {
   const started = useBrowserPlatform({ worker: false });
 
   it('an admin gives the Refunds queue a one-hour first response in office hours that escalates to a webhook and a lead, then puts it first and deletes the other policy', async () => {
@@ -107,6 +113,74 @@ describe('web client: SLA policies in the account admin', () => {
     await section.getByRole('button', { name: 'Delete SLA policy Everyone else' }).click();
     await section.getByRole('button', { name: 'Delete SLA policy Everyone else' }).waitFor({ state: 'detached' });
     expect(await platform.db.slaPolicy.count({ where: { accountId: account.id } })).toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('a supervisor is told live that an interaction breached its first response, and lists the breached ones', async () => {
+    const { platform, browser } = started;
+    const email = `sue-${randomBytes(4).toString('hex')}@test.invalid`;
+    const sue = await platform.admin.post('/api/users', { name: 'Sue Supervisor', email, role: 'supervisor', password: 'super-password' });
+    expect(sue.status).toBe(201);
+    const key = uniqueAccountKey();
+    const account = (
+      await platform.admin.post('/api/accounts', { name: `Shop ${key}`, key, emailAddress: `${key.toLowerCase()}@example.test` })
+    ).body;
+    expect((await platform.admin.put(`/api/accounts/${account.id}/agents`, { agentIds: [sue.body.id] })).status).toBe(200);
+    const [late, fine] = await Promise.all(
+      ['Late refund', 'Quick question'].map((subject) =>
+        platform.db.interaction.create({ data: { accountId: account.id, customerEmail: 'ann@example.com', subject } }),
+      ),
+    );
+    const store = createStore(platform.db);
+    const events = {
+      publish: async (event: LiveEvent) =>
+        void (await platform.db.$executeRaw`SELECT pg_notify(${LIVE_EVENTS_CHANNEL}, ${JSON.stringify(event)})`),
+    };
+    const sla = createSlaActivities({
+      store,
+      escalations: createSlaEscalations({ store: store.sla, events, metrics: createPlatformMetrics() }),
+    });
+    const clock = {
+      policyId: null,
+      target: 'first-response' as const,
+      cycle: 0,
+      startedAt: '2026-12-01T09:00:00Z',
+      dueAt: '2026-12-01T10:00:00Z',
+    };
+    await sla.recordSlaTarget({ ...clock, interactionId: late!.id });
+    await sla.recordSlaTarget({ ...clock, interactionId: fine!.id });
+
+    const { page, errors } = await openPage(browser, platform.apiUrl);
+    await logIn(page, email, 'super-password');
+    await page.goto('/app/supervisor');
+    await page.getByRole('combobox', { name: /^Account/ }).selectOption({ label: `${key} · Shop ${key}` });
+    await page.locator('.live.live').waitFor();
+
+    await sla.escalateSla({
+      ...clock,
+      interactionId: late!.id,
+      level: 'breach',
+      actions: [{ kind: 'notify-supervisors' }],
+      at: clock.dueAt,
+    });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `SLA breached: first response of interaction #${late!.id} was due 2026-12-01T10:00:00.000Z` })
+      .waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    const filters = page.getByRole('form', { name: 'Filters' });
+    await filters.getByLabel('Service level').selectOption({ label: 'breached' });
+    await filters.getByLabel('Target').selectOption({ label: 'first response' });
+    await filters.getByRole('button', { name: 'Search' }).click();
+    const list = page.locator('section.interactions table');
+    await list.getByText('Quick question').waitFor({ state: 'detached' });
+    await list.getByText('Late refund').waitFor();
+    await filters.getByLabel('Service level').selectOption({ label: 'running' });
+    await filters.getByRole('button', { name: 'Search' }).click();
+    await list.getByText('Late refund').waitFor({ state: 'detached' });
+    await list.getByText('Quick question').waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });

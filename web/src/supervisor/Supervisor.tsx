@@ -81,6 +81,9 @@ export function Supervisor({ user }: { user: User }) {
       return;
     }
     if (event.event !== 'connected' && event.data?.accountId !== accountId) return;
+    // An SLA escalation whose policy notifies supervisors says so here (the routing history keeps it).
+    if (event.data?.kind === 'routing' && event.data.detail.notifySupervisors === true && typeof event.data.detail.text === 'string')
+      setNotice(event.data.detail.text);
     reloadRealtimeSoon();
     clearTimeout(timers.current.list);
     timers.current.list = setTimeout(() => void latest.current.search(), 600);
