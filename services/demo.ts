@@ -28,8 +28,7 @@ const SAMPLES: Sample[] = [
     text: [
       'Hello,',
       '',
-      'I ordered a pair of walking boots (order #4821) twelve days ago and the tracking page',
-      'still says "label created". Could you tell me where the parcel is?',
+      'I ordered a pair of walking boots (order #4821) twelve days ago and the tracking page still says "label created". Could you tell me where the parcel is?',
       '',
       'Thank you,',
       'Anna Keller',
@@ -41,8 +40,7 @@ const SAMPLES: Sample[] = [
     text: [
       'Hi there,',
       '',
-      'My bank statement shows two charges of 9.90 EUR on the 3rd for the same monthly plan.',
-      'Can you refund one of them?',
+      'My bank statement shows two charges of 9.90 EUR on the 3rd for the same monthly plan. Can you refund one of them?',
       '',
       'Best regards,',
       'Marco',
@@ -54,8 +52,7 @@ const SAMPLES: Sample[] = [
     text: [
       'Good morning,',
       '',
-      'I am moving next week. Where in my account can I change the delivery address for',
-      'the orders that have not shipped yet?',
+      'I am moving next week. Where in my account can I change the delivery address for the orders that have not shipped yet?',
       '',
       'Lena',
     ].join('\r\n'),
