@@ -59,12 +59,11 @@ export function createReports(store: ReportStore, visibility: Visibility) {
     async summary(query: ReportQuery, user: Actor): Promise<ReportSummary> {
       const scope = await scopeOf(query, user);
       const range = await store.bounds(scope);
-      const [arrivals, closed, created, activity, sla, dispositions] = await Promise.all([
+      const [arrivals, closed, created, activity, dispositions] = await Promise.all([
         store.arrivals(scope, range, 'day'),
         store.closed(scope, range, 'day'),
         store.created(scope, range, 'day'),
         store.activity(scope, range, 'day'),
-        store.sla(scope, range),
         store.dispositions(scope, range),
       ]);
       return {
@@ -75,7 +74,7 @@ export function createReports(store: ReportStore, visibility: Visibility) {
         waiting: distributionOf(arrivals.get('all')?.waiting),
         firstResponse: distributionOf(arrivals.get('all')?.firstResponse),
         handle: distributionOf(closed.get('all')?.handle),
-        sla,
+        sla: arrivals.get('all')?.sla ?? { targets: 0, met: 0, breached: 0, pending: 0, compliance: null, byTarget: [] },
         dispositions,
         daily: days(scope.from, scope.to).map((day) => ({ day, ...volumesOf(day, activity, created, closed) })),
       };

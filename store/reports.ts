@@ -53,6 +53,38 @@ function durationOf(row: Record<string, unknown>, prefix: string): DurationRow {
   };
 }
 
+/** The SLA targets each report row counts (ReportInteraction's sla* columns, kept by a trigger on interaction_sla). */
+const SLA_TARGETS = [
+  { target: 'first-response', column: 'slaFirstResponse' },
+  { target: 'next-response', column: 'slaNextResponse' },
+  { target: 'resolution', column: 'slaResolution' },
+] as const;
+const SLA_COLUMNS = Prisma.raw(
+  SLA_TARGETS.flatMap(({ column }) => [column, `${column}Met`, `${column}Breached`].map((name) => `"${name}"`)).join(', '),
+);
+const SLA_SUMS = Prisma.raw(
+  SLA_TARGETS.flatMap(({ column }) => [column, `${column}Met`, `${column}Breached`].map((name) => `sum("${name}")::int AS "${name}"`)).join(
+    ', ',
+  ),
+);
+
+/** The SLA figures of one group, in all and per target (the targets it has). */
+function slaFiguresOf(row: Record<string, unknown>): SlaFigures & { byTarget: Array<SlaFigures & { target: string }> } {
+  const byTarget = SLA_TARGETS.map(({ target, column }) => ({
+    target,
+    ...slaOf({ targets: Number(row[column] ?? 0), met: Number(row[`${column}Met`] ?? 0), breached: Number(row[`${column}Breached`] ?? 0) }),
+  })).filter((figures) => figures.targets > 0);
+  const total = byTarget.reduce(
+    (sum, one) => ({ targets: sum.targets + one.targets, met: sum.met + one.met, breached: sum.breached + one.breached }),
+    {
+      targets: 0,
+      met: 0,
+      breached: 0,
+    },
+  );
+  return { ...slaOf(total), byTarget };
+}
+
 /** The `index`-th day (from 1) of the range, YYYY-MM-DD. */
 function dayOf(range: Bounds, index: number): string {
   const first = Date.parse(`${range.firstDay}T00:00:00Z`);
@@ -103,20 +135,22 @@ export function createReportStore(db: Database) {
     bounds,
 
     /**
-     * Interactions that arrived in the range: waiting (arrival to acceptance) and first response (arrival to the first
-     * agent email), per group and in all ('all').
+     * Interactions that arrived in the range: waiting (arrival to acceptance), first response (arrival to the first
+     * agent email) and their SLA targets, per group and in all ('all').
      */
     async arrivals(scope: ReportScope, range: Bounds, grouping: Grouping) {
       const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
         SELECT CASE WHEN GROUPING(g) = 1 THEN 'all' ELSE ${keyOf} END AS key,
-               ${stats('w', 'w')}, ${stats('f', 'f')}
-        FROM (SELECT ${groupOf(grouping, '"arrivedAt"', range)} AS g,
+               ${stats('w', 'w')}, ${stats('f', 'f')}, ${SLA_SUMS}
+        FROM (SELECT ${groupOf(grouping, '"arrivedAt"', range)} AS g, ${SLA_COLUMNS},
                      ${Prisma.raw(secondsBetween('arrivedAt', 'acceptedAt'))} AS w,
                      ${Prisma.raw(secondsBetween('arrivedAt', 'firstResponseAt'))} AS f
               FROM "ReportInteraction" WHERE ${where(scope, range, '"arrivedAt"')}) x
         GROUP BY GROUPING SETS ((), (g))`;
       const key = keyFor(grouping, range);
-      return new Map(rows.map((row) => [key(row.key), { waiting: durationOf(row, 'w'), firstResponse: durationOf(row, 'f') }]));
+      return new Map(
+        rows.map((row) => [key(row.key), { waiting: durationOf(row, 'w'), firstResponse: durationOf(row, 'f'), sla: slaFiguresOf(row) }]),
+      );
     },
 
     /** Interactions closed in the range: how many and their handle time (acceptance to close), per group and in all. */
@@ -159,28 +193,6 @@ export function createReportStore(db: Database) {
         add('all', row.kind, row.n);
       }
       return result;
-    },
-
-    /** SLA targets of the interactions that arrived in the range, per target and in all. */
-    async sla(scope: ReportScope, range: Bounds) {
-      // Each arrived interaction looks up its own targets (an index probe each): cheaper than reading every target.
-      const rows = await db.$queryRaw<Array<{ target: string; targets: number; met: number; breached: number }>>`
-        SELECT s.target, count(*)::int AS targets,
-               count(*) FILTER (WHERE s."metAt" IS NOT NULL AND s."breachedAt" IS NULL)::int AS met,
-               count(*) FILTER (WHERE s."breachedAt" IS NOT NULL)::int AS breached
-        FROM "ReportInteraction" r
-        CROSS JOIN LATERAL (SELECT target, "metAt", "breachedAt" FROM "interaction_sla" t WHERE t."interactionId" = r."interactionId" OFFSET 0) s
-        WHERE ${where(scope, range, 'r."arrivedAt"', 'r.')}
-        GROUP BY s.target ORDER BY s.target`;
-      const total = rows.reduce(
-        (sum, row) => ({ targets: sum.targets + row.targets, met: sum.met + row.met, breached: sum.breached + row.breached }),
-        {
-          targets: 0,
-          met: 0,
-          breached: 0,
-        },
-      );
-      return { ...slaOf(total), byTarget: rows.map((row) => ({ target: row.target, ...slaOf(row) })) };
     },
 
     /** Interactions closed in the range, by disposition (null: closed without one). */

@@ -291,7 +291,25 @@ test('the report tables the triggers keep equal those recomputed from the raw ta
     transferAfter: 7,
     autoreplyAfter: 1,
   });
+  await db.interactionSla.create({
+    data: { interactionId: doomed, target: 'resolution', startedAt: at('2026-01-10T08:00:00Z'), dueAt: at('2026-01-11T08:00:00Z') },
+  });
   await db.interaction.delete({ where: { id: doomed } });
+  // SLA targets settle, move and go: the counts in the report rows follow.
+  const pending = await db.interactionSla.findFirstOrThrow({ where: { interactionId: ids.i3!, target: 'first-response' } });
+  await db.interactionSla.update({ where: { id: pending.id }, data: { breachedAt: at('2026-01-12T00:00:00Z') } });
+  const resolution = await db.interactionSla.findFirstOrThrow({ where: { interactionId: ids.i1!, target: 'resolution' } });
+  await db.interactionSla.update({ where: { id: resolution.id }, data: { interactionId: ids.i2! } });
+  await db.interactionSla.create({
+    data: {
+      interactionId: ids.i5!,
+      target: 'next-response',
+      cycle: 1,
+      startedAt: at('2026-01-10T13:00:00Z'),
+      dueAt: at('2026-01-10T14:00:00Z'),
+    },
+  });
+  await db.interactionSla.delete({ where: { interactionId_target_cycle: { interactionId: ids.i4!, target: 'first-response', cycle: 0 } } });
   const all = [...Object.values(ids), doomed];
   const snapshot = async () => ({
     facts: await db.$queryRaw`SELECT * FROM "ReportInteraction" WHERE "interactionId" = ANY(${all}::int[]) ORDER BY 1`,
@@ -304,4 +322,11 @@ test('the report tables the triggers keep equal those recomputed from the raw ta
   expect(await snapshot()).toEqual(kept);
   const moved = (await get(`/api/reports/summary?${range}&queueId=${q2}`)).body.volumes;
   expect(moved).toMatchObject({ inbound: 3, newInteractions: 2 }); // i3, and i5 with its two emails
+  const sla = (await get(`/api/reports/summary?${range}&accountId=${accountId}`)).body.sla;
+  expect(sla).toMatchObject({ targets: 5, met: 2, breached: 2, pending: 1 }); // i3 now breached; i5's next response pending
+  expect(sla.byTarget.map((one: { target: string; targets: number }) => [one.target, one.targets])).toEqual([
+    ['first-response', 3],
+    ['next-response', 1],
+    ['resolution', 1],
+  ]);
 });
