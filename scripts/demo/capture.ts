@@ -4,7 +4,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 
 export interface SmtpCapture {
   port: number;
@@ -14,6 +13,8 @@ export interface SmtpCapture {
 
 export async function startSmtpCapture({ port, dir }: { port: number; dir: string }): Promise<SmtpCapture> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // A development dependency: loaded only when the demo runs, so an install without them still starts.
+  const { SMTPServer } = await import('smtp-server');
   let count = 0;
   const server = new SMTPServer({
     secure: false,
