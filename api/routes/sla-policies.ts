@@ -141,9 +141,10 @@ export function registerSlaPolicyRoutes({ route, store, visibility }: RouterCont
       const existing = (await store.sla.list(params.id)).map((policy) => policy.id);
       body.policyIds.forEach((id, index) => {
         if (!existing.includes(id)) throw InvalidInputError.field(`policyIds.${index}`, `SLA policy ${id} is not one of the account's`);
-        if (body.policyIds.indexOf(id) !== index) throw InvalidInputError.field(`policyIds.${index}`, `SLA policy ${id} is named twice`);
       });
-      await store.sla.reorder(params.id, [...body.policyIds, ...existing.filter((id) => !body.policyIds.includes(id))]);
+      // A policy named twice takes the place it is first named at.
+      const first = [...new Set(body.policyIds)];
+      await store.sla.reorder(params.id, [...first, ...existing.filter((id) => !first.includes(id))]);
       return { items: (await store.sla.list(params.id)).map(present), nextCursor: null };
     },
   );

@@ -14,7 +14,7 @@ export const slaPolicyOrderSchema = z
       .array(dbId)
       .min(1)
       .max(1000)
-      .meta({ description: "the account's policies to put first, in this order (the others follow in theirs)" }),
+      .meta({ description: "the account's policies to put first, in this order (the others follow in theirs; a repeat counts once)" }),
   })
   .strict()
   .meta({ id: 'SlaPolicyOrder' });
