@@ -2,7 +2,7 @@
  * Reports for the API: the caller's scope (an agent sees their own figures only; admins and supervisors the
  * accounts they may see), then the figures from the report store.
  */
-import { ForbiddenError } from '../domain/errors';
+import { ForbiddenError, NotFoundError } from '../domain/errors';
 import type { Actor } from '../domain/people';
 import {
   distributionOf,
@@ -27,6 +27,9 @@ export function createReports(store: ReportStore, visibility: Visibility) {
       accountIds = [query.accountId];
     }
     if (query.queueId !== undefined) await visibility.requireQueue(query.queueId, user);
+    // A supervisor names agents of the accounts they see (others are not found); an admin any, with their history.
+    if (query.agentId !== undefined && user.role === 'supervisor' && !(await store.agentServes(query.agentId, accountIds)))
+      throw new NotFoundError(`agent ${query.agentId}`);
     return {
       from: query.from,
       to: query.to,

@@ -204,6 +204,11 @@ export function createReportStore(db: Database) {
         ORDER BY r.count DESC, d.name NULLS LAST`;
     },
 
+    /** Whether the user is added to one of the accounts. */
+    async agentServes(agentId: number, accountIds: number[]): Promise<boolean> {
+      return (await db.accountAgent.count({ where: { userId: agentId, accountId: { in: accountIds } } })) > 0;
+    },
+
     async agentNames(ids: number[]): Promise<Map<number, string>> {
       const users = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
       return new Map(users.map((user) => [user.id, user.name]));

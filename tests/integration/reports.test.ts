@@ -235,6 +235,8 @@ test('an agent sees their own figures only', async () => {
   expect(own.body.volumes).toEqual({ inbound: 1, outbound: 1, newInteractions: 1, closed: 0, autoreplies: 0, transfers: 1 });
   expect((await get(`/api/reports/summary?${range}&agentId=${alice.id}`, bob)).status).toBe(403);
   expect((await get(`/api/reports/agents?${range}`, bob)).body.rows.map((row: { id: number }) => row.id)).toEqual([bob.id]);
+  // A supervisor names only agents of the accounts they see.
+  expect((await get(`/api/reports/summary?${range}&agentId=${api.users.agent.id}`)).status).toBe(404);
   // An agent of another account learns nothing of this one.
   expect((await get(`/api/reports/summary?${range}&accountId=${accountId}`, api.users.agent)).status).toBe(404);
 });
