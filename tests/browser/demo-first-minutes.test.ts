@@ -63,7 +63,8 @@ beforeAll(async () => {
   mkdirSync(base, { recursive: true });
   chmodSync(base, 0o755); // Dovecot's and PostgreSQL's users pass through to their directories
   let since = Date.now();
-  // What CI does: a clone of HEAD. The installed packages are reused (npm ci from the offline cache takes minutes).
+  // What CI does: a clone of HEAD. The installed packages are reused: `npm ci --offline` into the clone took 60 s on
+  // this 2-core machine, against 5 s for the clone, this link and prisma generate.
   await run('git', ['clone', '--quiet', ROOT, clone]);
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'));
   // To watch a test fail with a behaviour broken: FIRST_MINUTES_PATCH=<a git diff> breaks the clone, not the checkout.
