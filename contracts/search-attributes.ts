@@ -9,6 +9,8 @@ export const queueAttribute = defineSearchAttributeKey('MailrouteQueue', SearchA
 export const agentAttribute = defineSearchAttributeKey('MailrouteAgent', SearchAttributeType.KEYWORD);
 export const stateAttribute = defineSearchAttributeKey('MailrouteState', SearchAttributeType.KEYWORD);
 export const interactionIdAttribute = defineSearchAttributeKey('MailrouteInteractionId', SearchAttributeType.INT);
+/** The worst standing of the interaction's service levels: running, at-risk, breached or met. */
+export const slaAttribute = defineSearchAttributeKey('MailrouteSla', SearchAttributeType.KEYWORD);
 
 export const mailrouteSearchAttributes = [
   accountKeyAttribute,
@@ -16,6 +18,7 @@ export const mailrouteSearchAttributes = [
   agentAttribute,
   stateAttribute,
   interactionIdAttribute,
+  slaAttribute,
 ] as const;
 
 /** The names and types as `temporal server start-dev --search-attribute NAME=Type` spells them. */
@@ -25,4 +28,5 @@ export const searchAttributeCliTypes: Record<string, string> = {
   MailrouteAgent: 'Keyword',
   MailrouteState: 'Keyword',
   MailrouteInteractionId: 'Int',
+  MailrouteSla: 'Keyword',
 };

@@ -47,6 +47,10 @@ export type RoutingEventType =
   /** An SLA target is about to be missed (warning) or was missed (breach): detail target, cycle, due, policyId. */
   | 'sla-warning'
   | 'sla-breach'
+  /** An escalation's requeue was not carried out: the interaction was still being offered (detail: reason). */
+  | 'sla-requeue-skipped'
+  /** An escalation's email to a supervisor could not be sent: detail target, level, outboundId, reason. */
+  | 'sla-email-failed'
   /** A transfer or close sent as a signal (an operator's Temporal Web UI or CLI) was refused: the reason. */
   | 'signal-refused';
 

@@ -10,6 +10,7 @@ import type { createPlacementActivities } from '../../activities/placement';
 import type { createRoutingActivities } from '../../activities/routing';
 import type { createHttpActivities } from '../../activities/http';
 import type { createImapActivities } from '../../activities/imap';
+import type { SlaActivities } from '../../activities/sla';
 import type { createSmtpActivities } from '../../activities/smtp';
 import { RoutingErrorType } from '../../domain/errors';
 
@@ -24,6 +25,9 @@ const databaseOptions = {
 
 /** For runs with database placement: local activities, one short transaction each. */
 export const routing = proxyLocalActivities<DatabaseActivities & ReturnType<typeof createPlacementActivities>>(databaseOptions);
+
+/** Service levels: which policy measures the interaction, its clocks and escalations (all database work). */
+export const sla = proxyLocalActivities<SlaActivities>(databaseOptions);
 
 /** For runs that poll: the same activities, regular. */
 export const db = proxyActivities<DatabaseActivities>(databaseOptions);

@@ -44,6 +44,7 @@ export function installMessageAdded(run: RoutingRun, db: DatabaseActivities): vo
     });
     // Nobody holds an unassigned interaction: the customer writing again is a reason to route it again.
     if (run.status.state === 'unassigned') run.customerWrote = messageId;
+    run.serviceNews.push({ kind: 'customer', at: Date.now(), messageId });
   });
 }
 
@@ -98,7 +99,7 @@ export function installHolderUpdates(
 }
 
 /** Synchronous: from here on nobody holds the interaction, so replies and closing wait for the transferee. */
-function startTransfer(run: RoutingRun, target: TransferTarget) {
+export function startTransfer(run: RoutingRun, target: TransferTarget) {
   run.transferRequest = { fromAgentId: run.status.holderAgentId!, target };
   run.status.holderAgentId = null;
   run.setState('transferring');

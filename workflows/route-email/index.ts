@@ -6,7 +6,8 @@
  *   4. then run the account's action plan (queue, agent, autoreply, close, jumps…), or with no plan wait in all the
  *      account's queues; if nobody took it, wait unassigned until an agent picks it up, a supervisor routes it or the
  *      customer writes again (unassigned.ts);
- *   5. once an agent accepts, carry replies until the interaction is closed with a disposition.
+ *   5. once an agent accepts, carry replies until the interaction is closed with a disposition;
+ * all the while timing the account's service levels and escalating a warning or a breach (service-levels.ts).
  * The database places offers and decides accepts (placement.ts); steps 1 and the first offer run as local
  * activities in the first workflow task. Messages are handled beside the story (held.ts, placement.ts).
  * Runs started before database placement finish on the polling story they recorded (polling/).
@@ -21,6 +22,7 @@ import { installHolderUpdates, installMessageAdded, installStatusQuery } from '.
 import { routeHeldFromStart } from './held-from-start';
 import { installOfferHandlers, place, PlacedRun } from './placement';
 import { runActionPlan } from './plan';
+import { ServiceLevels } from './service-levels';
 import { routeByPolling } from './polling';
 import { installUnassignedUpdates, waitUnassigned } from './unassigned';
 import { untilClosed } from './until-closed';
@@ -44,7 +46,15 @@ async function routeByPlacement(run: PlacedRun): Promise<RouteEmailResult> {
   const begun = await routing.beginRouting(run.ids());
   if (!begun.claimed) return joinOwner(run, begun.ownerWorkflowId);
   run.context = begun.start;
+  // The account's service levels are timed beside the story, from here until the run ends.
+  const levels = patched('service-level-timers') ? await ServiceLevels.start(run) : null;
+  const result = await routeClaimed(run);
+  await levels?.stop();
+  return result;
+}
 
+async function routeClaimed(run: PlacedRun): Promise<RouteEmailResult> {
+  const { input } = run;
   // 2–4. The thread's agent, their queues, the action plan; if nobody took it, it waits unassigned.
   const found = input.resumeUnassigned !== undefined ? { accepted: false, reason: input.resumeUnassigned } : await findAgent(run);
   if (run.status.state === 'closed') return run.end('closed', found.reason);

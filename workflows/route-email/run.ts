@@ -7,6 +7,7 @@ import { allHandlersFinished, condition, upsertSearchAttributes, workflowInfo } 
 import type { RouteEmailInput, RouteEmailResult, RoutingStatus } from '../../contracts/route-email';
 import { agentAttribute, queueAttribute, stateAttribute } from '../../contracts/search-attributes';
 import type { AccountRules, InteractionRoutingState, OfferRef, TransferTarget } from '../../domain/routing';
+import type { ServiceNews } from './service-levels';
 
 export interface PresenceBeforePause {
   presence: string;
@@ -23,6 +24,8 @@ export abstract class RoutingRun {
   customerWrote: number | null = null;
   /** The holder, paused while a mandatory disposition is missing, and the presence to give back. */
   pausedAgent: { agentId: number; previous: PresenceBeforePause } | null = null;
+  /** Replies sent and customer emails received, for the service-level clocks (service-levels.ts) to hear of. */
+  readonly serviceNews: ServiceNews[] = [];
   /** Loaded once routing starts; the close and transfer handlers read the account's rules from it. */
   abstract context: AccountRules | undefined;
   private shown: string | undefined;

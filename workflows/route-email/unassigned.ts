@@ -10,7 +10,8 @@ import type { PlacedRun } from './placement';
 
 /** A supervisor's request the waiting loop carries out. */
 export interface SupervisorRequest {
-  actorId: number;
+  /** Null when a service level's escalation asked. */
+  actorId: number | null;
   target: UnassignedTarget;
 }
 

@@ -99,7 +99,15 @@ export function describeHistory(events: HistoryEvent[], names: HistoryNames): Ar
       case 'picked-up':
         return `Picked up by ${agent(num(detail.agentId))}`;
       case 'routed-by-supervisor':
-        return `Sent by ${agent(num(detail.actorId))} to ${detail.kind === 'queue' ? `queue ${queue(num(detail.queueId))}` : agent(num(detail.agentId))}`;
+        return `Sent by ${num(detail.actorId) === null ? 'a service-level escalation' : agent(num(detail.actorId))} to ${detail.kind === 'queue' ? `queue ${queue(num(detail.queueId))}` : agent(num(detail.agentId))}`;
+      case 'sla-warning':
+        return `Service level at risk: ${text(detail.target) ?? 'a target'} is due ${text(detail.due) ?? 'soon'}`;
+      case 'sla-breach':
+        return `Service level breached: ${text(detail.target) ?? 'a target'} was due ${text(detail.due) ?? 'earlier'}`;
+      case 'sla-email-failed':
+        return `The escalation email was not sent${text(detail.reason) ? `: ${text(detail.reason)}` : ''}`;
+      case 'sla-requeue-skipped':
+        return `Not moved to the escalation queue${text(detail.reason) ? `: ${text(detail.reason)}` : ''}`;
       case 'routing-again':
         return 'The customer wrote again: routing again';
       case 'disposition-needed':
