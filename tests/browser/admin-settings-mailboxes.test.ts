@@ -48,11 +48,14 @@ describe('web client: mailbox state and quarantine', () => {
     await page.getByRole('combobox', { name: 'Account' }).selectOption({ label: `${account.key} · ${account.name}` });
 
     const state = page.getByRole('region', { name: `Watcher of ${account.key}` });
-    await state.getByText('Connected: the server announces new mail at once (IDLE).').waitFor();
+    await state.getByText('Connected: the server announces new mail at once (IDLE).').waitFor({ timeout: 60_000 });
     const checkpoint = await state.locator('dt:text-is("Last checkpoint") + dd').textContent();
     expect(checkpoint).toMatch(/^UID 1 of UIDVALIDITY \d+/);
     expect(await state.locator('dt:text-is("Last error") + dd').textContent()).toBe('none');
     expect(await state.locator('dt:text-is("Still to read") + dd').textContent()).toBe('0 emails');
+    // The state keeps itself current while the admin looks: the next email read moves the checkpoint without a click.
+    await routed.deliver(buildEmail({ from: 'Carla <carla@customer.test>', to: account.emailAddress, subject: 'Second', text: 'Again' }));
+    await state.locator('dt:text-is("Last checkpoint") + dd').filter({ hasText: /^UID 2 of UIDVALIDITY/ }).waitFor({ timeout: 30_000 });
 
     const list = page.getByRole('region', { name: `Quarantined emails of ${account.key}` });
     const row = list.locator(`tr[data-quarantine-id="${quarantined.id}"]`);

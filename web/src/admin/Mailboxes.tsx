@@ -57,10 +57,24 @@ function watcherWords(state: MailboxState): string {
     : 'Connected: the server announces new mail at once (IDLE).';
 }
 
+/** How often the watcher's state is read again while the page is open. */
+const WATCHER_REFRESH_MS = 5000;
+
 function StatePanel({ account }: { account: Account }) {
   const state = useLoad(() => get<MailboxState>(`/accounts/${account.id}/mailbox-state`), [account.id]);
   const events = useLoad(() => get<Page<MailboxEvent>>(`/accounts/${account.id}/mailbox-events?limit=10&order=desc`), [account.id]);
   const data = state.data;
+  // The watcher connects, reconnects and reads while the admin looks: its state is kept current without a click.
+  const { reload: reloadState } = state;
+  const { reload: reloadEvents } = events;
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'visible') return;
+      reloadState();
+      reloadEvents();
+    }, WATCHER_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reloadState, reloadEvents]);
   return (
     <section aria-labelledby="mailbox-state-title">
       <h3 id="mailbox-state-title">Watcher of {account.key}</h3>
