@@ -68,7 +68,17 @@ async function focusEditor(editor: Locator): Promise<void> {
     await editor.click();
     // As a string (the tests have no DOM types): whether the focus is in the rich-text editor's words.
     if (await editor.page().evaluate('Boolean(document.activeElement && document.activeElement.closest("[contenteditable=true]"))')) return;
-    if (Date.now() > deadline) throw new Error('the cursor never reached the editor');
+    if (Date.now() > deadline) {
+      // What holds the focus and what covers the editor's middle instead, to tell a slow render from a covered editor.
+      const seen = await editor.page().evaluate(`(() => {
+        const describe = (element) => element ? element.outerHTML.slice(0, 200) : 'nothing';
+        const box = document.querySelector('[role=textbox][contenteditable]');
+        const rect = box ? box.getBoundingClientRect() : null;
+        const atMiddle = rect ? document.elementFromPoint(rect.x + rect.width / 2, rect.y + rect.height / 2) : null;
+        return 'focus on ' + describe(document.activeElement) + '; at the editor middle ' + describe(atMiddle);
+      })()`);
+      throw new Error(`the cursor never reached the editor: ${String(seen)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
