@@ -180,7 +180,15 @@ it('starts a next-response clock when the customer answers a reply, pausing the 
   // The customer takes three seconds to answer: the resolution clock stood still meanwhile.
   await sleep(3_000);
   const answer = await routeNewEmail(platform, scenario, { interactionId: routed.interactionId });
-  await waitFor('the next-response clock', async () => (await targets(routed.interactionId)).length === 3, { timeoutMs: 15_000 });
+  // The next-response clock is recorded, then the resolution clock's moved due time.
+  await waitFor(
+    'the next-response clock and the resolution clock resumed',
+    async () => {
+      const rows = await targets(routed.interactionId);
+      return rows.length === 3 && rows[2]!.dueAt.getTime() !== resolutionDue;
+    },
+    { timeoutMs: 15_000 },
+  );
   const [first, next, resolution] = await targets(routed.interactionId);
   expect(first).toMatchObject({ target: 'first-response', cycle: routed.messageId });
   expect(next).toMatchObject({ target: 'next-response', cycle: answer.messageId, metAt: null });
