@@ -105,6 +105,14 @@ describe('web client: SLA policies and their escalations', () => {
       await section.screenshot({ path: path.join(SCREENSHOTS, 'sla-policies-1280.png') });
     }
 
+    // The other policy, edited from the list: resolved within two hours.
+    await section.getByRole('button', { name: 'Edit SLA policy Everyone else' }).click();
+    const other = section.getByRole('form', { name: 'SLA policy Everyone else' });
+    await other.getByLabel('Resolution').fill('120');
+    await other.getByRole('button', { name: 'Save SLA policy' }).click();
+    await other.getByText('Saved.').waitFor();
+    expect((await platform.db.slaPolicy.findUniqueOrThrow({ where: { id: others.body.id } })).resolutionSeconds).toBe(7200);
+
     // Moved up, it is tried first.
     await section.getByRole('button', { name: 'Move Refunds gold up' }).click();
     await section.getByRole('button', { name: 'Move Refunds gold up' }).and(page.locator('[disabled]')).waitFor();

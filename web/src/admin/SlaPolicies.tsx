@@ -51,13 +51,14 @@ function actionOf(kind: Kind, queues: Queue[]): EscalationAction {
   }
 }
 
+/** What the form edits of a saved policy (its position is the list's order; the API sets the times). */
+function draftOf({ position: _position, createdAt: _createdAt, updatedAt: _updatedAt, ...draft }: SlaPolicy): Draft {
+  return draft;
+}
+
 const minutesOf = (seconds: number | null) => (seconds === null ? '' : String(Math.round((seconds / 60) * 100) / 100));
 const secondsOf = (minutes: string) => (minutes.trim() === '' ? null : Math.round(Number(minutes) * 60));
-const listOf = (text: string) =>
-  text
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
+const listOf = (text: string) => text.split(/\s*,\s*/).filter((part) => part.trim() !== '');
 
 function MinutesField({ label, value, onChange }: { label: string; value: number | null; onChange: (seconds: number | null) => void }) {
   return (
@@ -359,7 +360,7 @@ export function SlaPolicies({ accountId }: { accountId: number }) {
             >
               Down
             </button>
-            <button type="button" class="small" aria-label={`Edit SLA policy ${policy.name}`} onClick={() => open({ ...policy })}>
+            <button type="button" class="small" aria-label={`Edit SLA policy ${policy.name}`} onClick={() => open(draftOf(policy))}>
               Edit
             </button>
             <button
