@@ -27,6 +27,7 @@ export function registerDemoRoutes({ route, deps, store }: RouterContext): void 
       summary: 'The demo account (404 when there is none)',
       tags,
       roles: ['admin'],
+      errors: [404],
       response: demoSchema,
     },
     async () => {
@@ -44,6 +45,7 @@ export function registerDemoRoutes({ route, deps, store }: RouterContext): void 
       tags,
       roles: ['admin'],
       body: markDemoSchema,
+      errors: [404],
       response: demoSchema,
     },
     async ({ body }) => {
@@ -62,7 +64,7 @@ export function registerDemoRoutes({ route, deps, store }: RouterContext): void 
       tags,
       roles: ['admin'],
       status: 201,
-      errors: [409],
+      errors: [404, 409],
       response: demoMailSchema,
     },
     async () => demo.dropSampleMail(),

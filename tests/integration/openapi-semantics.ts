@@ -187,6 +187,8 @@ export async function pathNamesWhatExists(db: Database, operation: Operation, va
     if (id === ABSENT_ID || !(await pathObjectExists(db, segments[index - 1]!, id, parent))) return false;
     parent = id;
   }
+  // The demo account's routes name it without an id: it exists once an account is marked as the demo.
+  if (segments[2] === 'demo' && operation.method !== 'PUT') return (await db.emailAccount.count({ where: { demo: true } })) > 0;
   // An account's logo exists once uploaded.
   if (segments.at(-1) === 'logo' && operation.method === 'GET') {
     const account = await db.emailAccount.findUnique({ where: { id: parent } });
@@ -314,6 +316,11 @@ export async function conflictReason(
       const plan = await db.actionPlanVersion.findFirst({ where: { accountId: path.id }, orderBy: { version: 'desc' } });
       const named = (plan?.steps as Array<{ calendarId?: number }> | undefined)?.some((step) => step.calendarId === path.childId);
       return named ? 'the action plan names the calendar' : null;
+    }
+    case 'POST /api/demo/mail': {
+      const demo = await db.emailAccount.findFirst({ where: { demo: true } });
+      // The accounts of this test name no running mailbox: an active demo account's cannot be reached either.
+      return demo ? (demo.active ? 'the demo mailbox is not running' : 'the demo account is inactive') : null;
     }
     case 'POST /api/offers/{id}/accept':
     case 'POST /api/offers/{id}/reject': {
