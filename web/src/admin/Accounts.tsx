@@ -128,7 +128,13 @@ export function Accounts() {
           label: 'Name',
           value: (account) => (
             <>
-              {account.name} {account.demo && <span class="badge">Demo</span>}
+              {account.name}
+              {account.demo && (
+                <>
+                  {' '}
+                  <span class="badge">Demo</span>
+                </>
+              )}
             </>
           ),
         },
