@@ -6,7 +6,7 @@
  */
 import { createStore } from '../../store';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { createScenario } from './routing-scenario';
+import { createScenario, storeInboundEmail } from './routing-scenario';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -21,33 +21,9 @@ it('a retried leave of an earlier step keeps the later step’s offer, and the l
   const scenario = await createScenario(platform, { agents: 2, online: [1], queues: [{ members: [0, 1], offerTimeoutSeconds: 30 }] });
   const [assigned, colleague] = scenario.agents;
   const { db } = platform;
+  const { interaction, message } = await storeInboundEmail(platform, scenario, { subject: 'Retried task' });
   const workflowId = `retry-${scenario.key}`;
-  const interaction = await db.interaction.create({
-    data: {
-      accountId: scenario.accountId,
-      subject: 'Retried task',
-      customerEmail: 'retry@customer.test',
-      routingState: 'new',
-      routingWorkflowId: workflowId,
-    },
-  });
-  const message = await db.message.create({
-    data: {
-      interactionId: interaction.id,
-      accountId: scenario.accountId,
-      direction: 'inbound',
-      mailbox: 'INBOX',
-      uidValidity: 1n,
-      uid: 1n,
-      messageIdHeader: `<retry-${interaction.id}@customer.test>`,
-      fromAddress: 'retry@customer.test',
-      toAddresses: [],
-      ccAddresses: [],
-      headers: {},
-      subject: 'Retried task',
-      text: 'Hello.',
-    },
-  });
+  await db.interaction.update({ where: { id: interaction.id }, data: { routingState: 'new', routingWorkflowId: workflowId } });
   const { placement } = createStore(db);
   const ids = { interactionId: interaction.id, messageId: message.id, workflowId };
   const deadline = Date.now() + 60_000;

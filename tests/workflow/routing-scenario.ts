@@ -101,20 +101,19 @@ export async function createScenario(platform: TestPlatform, options: ScenarioOp
 
 let uidCounter = 0;
 
-/** One inbound email on a new interaction (optionally already handled by `assignedAgentId`), routed by a new workflow. */
-export async function routeNewEmail(
-  platform: TestPlatform,
-  scenario: Scenario,
-  options: {
-    assignedAgentId?: number;
-    interactionId?: number;
-    subject?: string;
-    from?: string;
-    to?: string[];
-    cc?: string[];
-    headers?: Record<string, string>;
-  } = {},
-) {
+/** The options of one inbound email: a new interaction (optionally already handled by `assignedAgentId`) or a given one. */
+export interface InboundEmailOptions {
+  assignedAgentId?: number;
+  interactionId?: number;
+  subject?: string;
+  from?: string;
+  to?: string[];
+  cc?: string[];
+  headers?: Record<string, string>;
+}
+
+/** One inbound email stored on its interaction, as ingestion stores it, without routing it. */
+export async function storeInboundEmail(platform: TestPlatform, scenario: Scenario, options: InboundEmailOptions = {}) {
   const { db } = platform;
   const interaction =
     options.interactionId !== undefined
@@ -148,6 +147,13 @@ export async function routeNewEmail(
       text: 'Order 42 has not arrived.',
     },
   });
+  return { interaction, message, uid };
+}
+
+/** One inbound email (see InboundEmailOptions), routed by a new workflow. */
+export async function routeNewEmail(platform: TestPlatform, scenario: Scenario, options: InboundEmailOptions = {}) {
+  const { db } = platform;
+  const { interaction, message, uid } = await storeInboundEmail(platform, scenario, options);
   // Started exactly as the mailbox watcher starts it (services/start-routing.ts).
   const workflowId = await startRoutingWorkflow(
     { store: createStore(db), temporal: platform.temporal, taskQueue: platform.taskQueue },
