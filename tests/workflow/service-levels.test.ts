@@ -1,8 +1,9 @@
 /**
  * Service levels timed by the routing workflow on the real Temporal dev server, PostgreSQL and an SMTP sink, with
- * short policies: a warning and a breach escalate exactly once although the worker is SIGKILLed around both; the
- * reply meets the first response (late); next-response clocks start when the customer answers a reply, and the
- * resolution clock pauses while the customer is awaited. Operators find the standing as MailrouteSla.
+ * short policies: a warning and a breach escalate exactly once although the worker is SIGKILLed around both, the
+ * breach moving the interaction from the plan's queue to the escalation queue; the reply meets the first response
+ * (late); next-response clocks start when the customer answers a reply, and the resolution clock pauses while the
+ * customer is awaited. Operators find the standing as MailrouteSla.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,11 +73,17 @@ async function replyAs(scenario: Scenario, agentIndex: number, interactionId: nu
 
 it('escalates the warning and the breach exactly once while the worker is SIGKILLed around both; the late reply is recorded', async () => {
   const scenario = await createScenario(platform, {
-    agents: 1,
-    queues: [{ members: [0], offerTimeoutSeconds: 120 }],
+    // Nobody is online in the plan's queue; agent 1 is online in the escalation queue.
+    agents: 2,
+    online: [1],
+    queues: [
+      { members: [0], offerTimeoutSeconds: 120 },
+      { members: [1], offerTimeoutSeconds: 120 },
+    ],
     plan: ({ queues }) => [{ type: 'queue', queueId: queues[0]!, timeoutSeconds: 600 }],
     account: { smtpPort: smtp.port },
   });
+  const escalationQueueId = scenario.queueIds[1]!;
   await platform.db.slaPolicy.create({
     data: {
       accountId: scenario.accountId,
@@ -90,6 +97,7 @@ it('escalates the warning and the breach exactly once while the worker is SIGKIL
         { kind: 'raise-priority', priority: 9 },
         { kind: 'email', to: 'lead@example.test' },
         { kind: 'webhook', url: receiverUrl },
+        { kind: 'requeue', queueId: escalationQueueId },
       ],
     },
   });
@@ -134,12 +142,14 @@ it('escalates the warning and the breach exactly once while the worker is SIGKIL
   expect(firstResponse!.dueAt.getTime() - firstResponse!.startedAt.getTime()).toBe(8_000);
   expect(resolution).toMatchObject({ target: 'resolution', warnedAt: null, breachedAt: null, metAt: null });
 
-  // The agent comes, accepts and replies: the first response is met, late; closing meets the resolution.
-  const agent = scenario.agents[0]!;
-  expect((await agent.api.put('/api/me/presence', { presence: 'online' })).status).toBe(200);
-  const offer = await waitForOffer(agent);
+  // The breach took it out of the plan's queue step into the escalation queue, where agent 1 accepts and replies:
+  // the first response is met, late; closing meets the resolution.
+  const agent = scenario.agents[1]!;
+  const offer = await waitForOffer(agent, { source: 'supervisor' });
+  const moved = await platform.db.routingEvent.findMany({ where: { interactionId: routed.interactionId, type: 'routed-by-supervisor' } });
+  expect(moved.map((event) => event.detail)).toEqual([{ actorId: null, kind: 'queue', queueId: escalationQueueId }]);
   expect((await agent.api.post(`/api/offers/${offer.id}/accept`)).status).toBe(200);
-  await replyAs(scenario, 0, routed.interactionId, 'On its way.');
+  await replyAs(scenario, 1, routed.interactionId, 'On its way.');
   await waitFor('the first response met', async () => (await targets(routed.interactionId))[0]!.metAt !== null, { timeoutMs: 15_000 });
   expect((await agent.api.post(`/api/interactions/${routed.interactionId}/close`, {})).body).toEqual({ state: 'closed' });
   expect(await routed.result()).toMatchObject({ state: 'closed' });

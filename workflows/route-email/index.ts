@@ -20,7 +20,7 @@ import { db, routing } from './activities';
 import { untilDeleted } from './deletion';
 import { installHolderUpdates, installMessageAdded, installStatusQuery } from './held';
 import { routeHeldFromStart } from './held-from-start';
-import { installOfferHandlers, place, PlacedRun } from './placement';
+import { escalating, installOfferHandlers, place, PlacedRun } from './placement';
 import { runActionPlan } from './plan';
 import { ServiceLevels } from './service-levels';
 import { routeByPolling } from './polling';
@@ -56,7 +56,10 @@ async function routeByPlacement(run: PlacedRun): Promise<RouteEmailResult> {
 async function routeClaimed(run: PlacedRun): Promise<RouteEmailResult> {
   const { input } = run;
   // 2–4. The thread's agent, their queues, the action plan; if nobody took it, it waits unassigned.
-  const found = input.resumeUnassigned !== undefined ? { accepted: false, reason: input.resumeUnassigned } : await findAgent(run);
+  const found =
+    input.resumeUnassigned !== undefined
+      ? { accepted: false, reason: input.resumeUnassigned }
+      : await escalating(run, () => findAgent(run));
   if (run.status.state === 'closed') return run.end('closed', found.reason);
   if (!found.accepted) {
     if (!patched('unassigned-wait')) {
@@ -70,7 +73,7 @@ async function routeClaimed(run: PlacedRun): Promise<RouteEmailResult> {
         // The plan, the account's rules and the message's facts as they are now.
         const again = await routing.beginRouting({ ...run.ids(), messageId });
         if (again.claimed) run.context = again.start;
-        return findAgent(run);
+        return escalating(run, () => findAgent(run));
       },
     });
     if (!held) return run.end('closed', run.status.endReason ?? 'closed while unassigned');

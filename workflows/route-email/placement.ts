@@ -13,7 +13,7 @@ import {
   type OfferNotice,
   type RouteEmailInput,
 } from '../../contracts/route-email';
-import type { OfferRef, OfferSource, RoutingStart } from '../../domain/routing';
+import { SUPERVISOR_QUEUE_SECONDS, type OfferRef, type OfferSource, type RoutingStart } from '../../domain/routing';
 import { routing } from './activities';
 import { RoutingRun } from './run';
 import type { SupervisorRequest } from './unassigned';
@@ -36,6 +36,10 @@ export class PlacedRun extends RoutingRun {
   pickingUp = false;
   /** While unassigned: where a supervisor asked to send it. */
   supervisorRequest: SupervisorRequest | null = null;
+  /** While looking for an agent (escalating()): a service level's escalation queue to send it to at once. */
+  escalateTo: number | null = null;
+  /** Whether a step running now may be cut short for an escalation queue (see escalating()). */
+  escalatable = false;
 
   constructor(input: RouteEmailInput) {
     super(input, true);
@@ -107,6 +111,42 @@ function stepOf(reservation: string): number {
   return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
 }
 
+/** Thrown out of a step cut short for a service level's escalation queue; escalating() catches it. */
+export class EscalatedToQueue extends Error {
+  constructor(readonly queueId: number) {
+    super(`escalated to queue ${queueId}`);
+  }
+}
+
+/**
+ * Looks for an agent the way `find` does, unless a service level escalates meanwhile: the step running is then cut
+ * short and the interaction offered in the escalation queue for as long as a supervisor's requeue (again, if a
+ * later escalation names another queue).
+ */
+export async function escalating(
+  run: PlacedRun,
+  find: () => Promise<{ accepted: boolean; reason: string }>,
+): Promise<{ accepted: boolean; reason: string }> {
+  let current = find;
+  for (;;) {
+    run.escalatable = true;
+    try {
+      return await current();
+    } catch (error) {
+      if (!(error instanceof EscalatedToQueue)) throw error;
+      const { queueId } = error;
+      await routing.recordRoutingEvent({ ...run.ids(), type: 'routed-by-supervisor', detail: { actorId: null, kind: 'queue', queueId } });
+      current = async () => {
+        const taken = await place(run, { kind: 'queues', queueIds: [queueId] }, SUPERVISOR_QUEUE_SECONDS, 'supervisor');
+        return { accepted: taken, reason: taken ? 'accepted' : `nobody in escalation queue ${queueId} took it` };
+      };
+    } finally {
+      run.escalatable = false;
+      run.escalateTo = null;
+    }
+  }
+}
+
 export type StepTarget = { kind: 'queues'; queueIds: number[] } | { kind: 'agent'; agentId: number; always: boolean };
 
 /** Returns true when an agent accepted within `seconds`. */
@@ -148,14 +188,21 @@ export async function place(run: PlacedRun, target: StepTarget, seconds: number,
     return true;
   };
 
+  // A service level's escalation cuts the step short (unless an accept won): escalating() goes on from there.
+  if (run.escalateTo !== null) throw new EscalatedToQueue(run.escalateTo);
   await enter();
   for (;;) {
     if (accepted()) return true;
     if (run.pending.size > 0) hadOffers = true;
     const wakeAt = Math.min(deadline, run.earliestExpiry() ?? Infinity);
     run.offersChanged = false;
-    await condition(() => accepted() || run.offersChanged, Math.max(1, wakeAt - Date.now()));
+    await condition(() => accepted() || run.offersChanged || run.escalateTo !== null, Math.max(1, wakeAt - Date.now()));
     if (accepted()) return true;
+    if (run.escalateTo !== null) {
+      const queueId = run.escalateTo;
+      if (await leave()) return true;
+      throw new EscalatedToQueue(queueId);
+    }
     if (Date.now() >= deadline) return leave();
 
     const expired = [...run.pending].filter(([, offer]) => offer.expiresAt <= Date.now()).map(([reservation]) => reservation);

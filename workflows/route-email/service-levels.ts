@@ -138,8 +138,9 @@ export class ServiceLevels {
   }
 
   /**
-   * An escalation queue: a held interaction is transferred there, an unassigned one sent there; one still being
-   * offered stays where it is offered (its priority and the supervisors' attention are what escalate it).
+   * An escalation queue: a held interaction is transferred there, an unassigned one sent there, one the routing is
+   * still offering taken out of its step and offered there. One on its way elsewhere (a transfer, a supervisor's
+   * choice) stays on its way.
    */
   private async requeue(queueId: number, target: SlaTarget): Promise<void> {
     const run = this.run;
@@ -148,11 +149,13 @@ export class ServiceLevels {
       startTransfer(run, { kind: 'queue', queueId });
     } else if (state === 'unassigned' && !run.pickingUp && run.supervisorRequest === null) {
       run.supervisorRequest = { actorId: null, target: { kind: 'queue', queueId } };
+    } else if (run.escalatable) {
+      run.escalateTo = queueId;
     } else {
       await routing.recordRoutingEvent({
         ...run.ids(),
         type: 'sla-requeue-skipped',
-        detail: { target, queueId, reason: `the interaction is ${state}, not held or unassigned` },
+        detail: { target, queueId, reason: `the interaction is on its way elsewhere (${state})` },
       });
     }
   }
