@@ -55,7 +55,10 @@ describe('web client: mailbox state and quarantine', () => {
     expect(await state.locator('dt:text-is("Still to read") + dd').textContent()).toBe('0 emails');
     // The state keeps itself current while the admin looks: the next email read moves the checkpoint without a click.
     await routed.deliver(buildEmail({ from: 'Carla <carla@customer.test>', to: account.emailAddress, subject: 'Second', text: 'Again' }));
-    await state.locator('dt:text-is("Last checkpoint") + dd').filter({ hasText: /^UID 2 of UIDVALIDITY/ }).waitFor({ timeout: 30_000 });
+    await state
+      .locator('dt:text-is("Last checkpoint") + dd')
+      .filter({ hasText: /^UID 2 of UIDVALIDITY/ })
+      .waitFor({ timeout: 30_000 });
 
     const list = page.getByRole('region', { name: `Quarantined emails of ${account.key}` });
     const row = list.locator(`tr[data-quarantine-id="${quarantined.id}"]`);
