@@ -174,17 +174,23 @@ export async function routeNewEmail(platform: TestPlatform, scenario: Scenario, 
     result: () => handle.result() as Promise<RouteEmailResult>,
     /** Once nobody took it and it waits unassigned (its run still there): the reason routing recorded. */
     unassigned: async (): Promise<string> => {
+      // The state is written first, then the event with the reason: both, once the event is there.
+      let reason: string | undefined;
       await waitFor(
-        'the interaction waiting unassigned',
-        async () => (await db.interaction.findUniqueOrThrow({ where: { id: interaction.id } })).routingState === 'unassigned',
+        'the interaction waiting unassigned, with its reason',
+        async () => {
+          const [event] = await db.routingEvent.findMany({
+            where: { interactionId: interaction.id, type: 'unassigned' },
+            orderBy: { id: 'desc' },
+            take: 1,
+          });
+          reason = (event?.detail as { reason?: string } | undefined)?.reason;
+          if (reason === undefined) return false;
+          return (await db.interaction.findUniqueOrThrow({ where: { id: interaction.id } })).routingState === 'unassigned';
+        },
         { timeoutMs: 60_000, intervalMs: 100 },
       );
-      const [event] = await db.routingEvent.findMany({
-        where: { interactionId: interaction.id, type: 'unassigned' },
-        orderBy: { id: 'desc' },
-        take: 1,
-      });
-      return (event?.detail as { reason: string }).reason;
+      return reason!;
     },
   };
 }
