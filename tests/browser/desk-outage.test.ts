@@ -15,7 +15,8 @@ const HEARTBEAT_SECONDS = 1;
 
 /** What the composer holds (a textarea's value, or a rich editor's text). */
 async function composerText(page: Page): Promise<string> {
-  const box = page.getByRole('form', { name: 'Reply' }).getByRole('textbox').first();
+  // The editor by its name: the form's other boxes (To, Cc) show once the recipients are loaded.
+  const box = page.getByRole('form', { name: 'Reply' }).getByRole('textbox', { name: /^Reply to / });
   return box.evaluate((element: any) => String(element.value ?? element.textContent ?? ''));
 }
 
@@ -73,7 +74,7 @@ describe('web client: outages and errors', () => {
       .click({ timeout: 30_000 });
     const reply = desk.getByRole('form', { name: 'Reply' });
     const typed = 'Dear Nora, your refund is on its way';
-    await reply.getByRole('textbox').first().fill(typed);
+    await reply.getByRole('textbox', { name: /^Reply to / }).fill(typed);
     const banner = desk.getByRole('status').filter({ hasText: 'Reconnecting…' });
     expect(await banner.count()).toBe(0);
     expect(await accessibilityViolations(desk)).toEqual([]);
