@@ -58,17 +58,25 @@ export function createMailboxStore(db: Database) {
       return db.mailboxState.findUnique({ where: key(ref) });
     },
 
-    async markDisconnected(ref: MailboxRef, lastError: string): Promise<void> {
-      await db.mailboxState.upsert({
-        where: key(ref),
-        create: { ...ref, connected: false, lastError },
-        update: { connected: false, lastError },
-      });
+    /**
+     * The watch that started at `watchStartedAt` lost its connection; unless a watch started later (a retried
+     * activity, another worker) has written the state since: that one's connection is what the state says.
+     */
+    async markDisconnected(ref: MailboxRef, lastError: string, watchStartedAt: Date): Promise<void> {
+      await db.$executeRaw`
+        INSERT INTO "MailboxState" ("accountId", mailbox, connected, "lastError", "watchStartedAt", "updatedAt")
+        VALUES (${ref.accountId}, ${ref.mailbox}, false, ${lastError}, ${watchStartedAt}, now())
+        ON CONFLICT ("accountId", mailbox) DO UPDATE
+          SET connected = false, "lastError" = EXCLUDED."lastError", "watchStartedAt" = EXCLUDED."watchStartedAt", "updatedAt" = now()
+          WHERE "MailboxState"."watchStartedAt" IS NULL OR "MailboxState"."watchStartedAt" <= EXCLUDED."watchStartedAt"`;
     },
 
-    /** The watch stopped: none of the account's mailboxes is connected any more. */
-    async markAccountDisconnected(accountId: number): Promise<void> {
-      await db.mailboxState.updateMany({ where: { accountId }, data: { connected: false } });
+    /** The watch that started at `watchStartedAt` stopped: the account's mailboxes it last wrote are not connected. */
+    async markAccountDisconnected(accountId: number, watchStartedAt: Date): Promise<void> {
+      await db.mailboxState.updateMany({
+        where: { accountId, OR: [{ watchStartedAt: null }, { watchStartedAt: { lte: watchStartedAt } }] },
+        data: { connected: false },
+      });
     },
 
     /** The server renumbered the mailbox: the checkpoint starts again from UID 0, and the reset is a visible event. */
@@ -98,13 +106,14 @@ export function createMailboxStore(db: Database) {
     async markConnected(
       ref: MailboxRef,
       server: { uidValidity: bigint; highestModseq: bigint | null; uidNext: bigint | null; watchMode: 'idle' | 'polling' },
-      intakeUntilUid?: bigint,
+      intakeUntilUid: bigint | undefined,
+      watchStartedAt: Date,
     ) {
       const intake = intakeUntilUid === undefined ? {} : { intakeUntilUid };
       const state = await db.mailboxState.upsert({
         where: key(ref),
-        create: { ...ref, ...server, ...intake, connected: true, lastSeenAt: new Date() },
-        update: { ...server, ...intake, connected: true, lastError: null, lastSeenAt: new Date() },
+        create: { ...ref, ...server, ...intake, connected: true, lastSeenAt: new Date(), watchStartedAt },
+        update: { ...server, ...intake, connected: true, lastError: null, lastSeenAt: new Date(), watchStartedAt },
       });
       return { lastUid: state.lastUid, intakeUntilUid: state.intakeUntilUid };
     },

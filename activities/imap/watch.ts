@@ -42,6 +42,8 @@ export function createWatchActivities(deps: WatchDeps) {
       const log = logger.child({ accountId: input.accountId });
       log.info({ attempt: context.info.attempt }, 'mailbox watch starting');
       let failures = 0;
+      // This watch's start: its disconnects never undo the state a watch started later has written.
+      const startedAt = new Date();
       // Survives reconnects: a message that fails parsing MAX_PARSE_ATTEMPTS times is quarantined, not retried forever.
       const parseFailures = new Map<bigint, number>();
       // The account's key as last seen: its series goes when this watch ends (another worker may hold it next).
@@ -60,7 +62,7 @@ export function createWatchActivities(deps: WatchDeps) {
           const message = imapErrorText(error);
           if ((error as { authenticationFailed?: boolean }).authenticationFailed) credentials.forget(account.id);
           log.warn({ err: message, failures }, 'mailbox watch interrupted; reconnecting');
-          await store.mailboxes.markDisconnected({ accountId: account.id, mailbox: account.mailbox }, message);
+          await store.mailboxes.markDisconnected({ accountId: account.id, mailbox: account.mailbox }, message, startedAt);
           platformMetrics.watcherConnected(account.key, false);
           await sleepWithHeartbeat(context, nextReconnectDelayMs(failures, Math.random));
         };
@@ -96,7 +98,7 @@ export function createWatchActivities(deps: WatchDeps) {
           );
           try {
             failures = 0;
-            await watchSelectedMailbox(client, account, closed, context, parseFailures);
+            await watchSelectedMailbox(client, account, closed, context, parseFailures, startedAt);
           } finally {
             lock.release();
           }
@@ -107,7 +109,7 @@ export function createWatchActivities(deps: WatchDeps) {
           await closeQuietly(client);
         }
       }
-      await store.mailboxes.markAccountDisconnected(input.accountId);
+      await store.mailboxes.markAccountDisconnected(input.accountId, startedAt);
       gone();
       log.info({ attempt: context.info.attempt, reason: String(context.cancellationSignal.reason) }, 'mailbox watch cancelled');
       return { reason: 'cancelled' };
@@ -125,6 +127,7 @@ export function createWatchActivities(deps: WatchDeps) {
     closed: Promise<void>,
     context: Context,
     parseFailures: Map<bigint, number>,
+    watchStartedAt: Date,
   ): Promise<void> {
     let account = selectedAccount;
     const mailbox = client.mailbox;
@@ -156,7 +159,12 @@ export function createWatchActivities(deps: WatchDeps) {
     // The first activation on this mailbox: what is there now is taken as the account's first intake says.
     const first = stored === null || stored.uidValidity === null;
     const firstBound = first ? (uidNext ?? (await highestUid(client)) + 1n) - 1n : undefined;
-    const connected = await store.mailboxes.markConnected(ref, { uidValidity, highestModseq, uidNext, watchMode }, firstBound);
+    const connected = await store.mailboxes.markConnected(
+      ref,
+      { uidValidity, highestModseq, uidNext, watchMode },
+      firstBound,
+      watchStartedAt,
+    );
     platformMetrics.watcherConnected(account.key, true);
     let { lastUid } = connected;
     const { intakeUntilUid } = connected;
