@@ -190,4 +190,22 @@ describe('web client: outages and errors', () => {
     expect(errors).toEqual([]);
     await close();
   });
+
+  it('a session check the server never answers is asked again: the page does not stay blank', async () => {
+    const { platform, browser } = started;
+    const { page, errors, close } = await openPage(browser, platform.apiUrl);
+    let held = 0;
+    // The first check hangs as on a stalled connection: no answer, no error.
+    await page.route('**/api/me', async (route) => {
+      if (held++ === 0) return;
+      await route.continue();
+    });
+    const opened = Date.now();
+    await page.goto('/app/');
+    await page.getByLabel('Email').waitFor({ timeout: 20_000 });
+    expect(held).toBeGreaterThanOrEqual(2);
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(7_000);
+    expect(errors).toEqual([]);
+    await close();
+  });
 });

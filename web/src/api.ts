@@ -43,12 +43,13 @@ export function onReachability(listener: (value: boolean) => void): () => void {
 /** Sent with every request: a change authenticated by the session cookie is refused without it. */
 export const CLIENT_HEADERS = { 'x-mailroute-client': 'web' };
 
-async function send(method: string, path: string, body?: unknown): Promise<Response> {
+async function send(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
       method,
       credentials: 'same-origin',
+      ...(timeoutMs !== undefined ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
       headers: { ...CLIENT_HEADERS, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
@@ -75,11 +76,14 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
   );
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await send(method, path, body);
+export async function api<T>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
+  const response = await send(method, path, body, timeoutMs);
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/** A read that gives up after `timeoutMs` (as unreachable) so its caller can ask again, for a request nothing else may wait on. */
+export const getWithin = <T>(path: string, timeoutMs: number) => api<T>('GET', path, undefined, timeoutMs);
 
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);

@@ -4,12 +4,14 @@
  * asking (and says "Reconnecting…") instead of dropping the user.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, apiReachable, get, onReachability, post } from './api';
+import { ApiError, apiReachable, getWithin, onReachability, post } from './api';
 import type { LiveStatus } from './live';
 import type { User } from './types';
 import { ErrorText } from './ui';
 
 const RETRY_MAX_MS = 5_000;
+/** How long the session check waits for an answer before asking again. */
+const SESSION_CHECK_TIMEOUT_MS = 8_000;
 
 /** The user the session stands for: undefined while that is not known yet, null when logged out. */
 export function useSession(): [User | null | undefined, (user: User | null) => void] {
@@ -18,7 +20,8 @@ export function useSession(): [User | null | undefined, (user: User | null) => v
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ask = (delay: number) => {
-      get<User>('/me').then(
+      // Bounded: a request that never answers (a stalled connection) is asked again rather than leaving the page blank.
+      getWithin<User>('/me', SESSION_CHECK_TIMEOUT_MS).then(
         (me) => !stopped && setUser(me),
         (failure: unknown) => {
           if (stopped) return;
