@@ -3,6 +3,7 @@
  * pinned to host-b is watched on host-b's own task queue, by host-b's worker; its emails are still routed on the
  * shared queue; changing the hostname moves the watch, and no hostname gives it back to any worker.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { waitFor } from '../../scripts/services/process-tools';
 import { watcherWorkflowId } from '../../contracts/watch-mailbox';
 import { createWatchedAccount, extraWorker } from '../support/ingestion';
@@ -50,9 +51,25 @@ it('an account pinned to host-b is watched on host-b’s task queue by host-b’
   await account.waitForInbound(1, 30_000);
 
   // Routing stays on the shared queue, where every worker polls.
+  // The message names its routing workflow before the workflow is started: described once it exists.
   const [routed] = await account.inboundMessages();
-  const routing = await platform.temporal.workflow.getHandle(routed!.workflowId!).describe();
-  expect(routing.taskQueue).toBe(platform.taskQueue);
+  const routingRun = platform.temporal.workflow.getHandle(routed!.workflowId!);
+  let taskQueue: string | undefined;
+  await waitFor(
+    'the routing workflow started',
+    async () => {
+      taskQueue = await routingRun.describe().then(
+        (description) => description.taskQueue,
+        (error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return undefined;
+          throw error;
+        },
+      );
+      return taskQueue !== undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  expect(taskQueue).toBe(platform.taskQueue);
 
   // Changing the hostname moves the watch (the old one logs out first).
   expect((await platform.admin.patch(`/api/accounts/${account.id}`, { hostname: 'host-a' })).status).toBe(200);
