@@ -44,7 +44,7 @@ export function installMessageAdded(run: RoutingRun, db: DatabaseActivities): vo
     });
     // Nobody holds an unassigned interaction: the customer writing again is a reason to route it again.
     if (run.status.state === 'unassigned') run.customerWrote = messageId;
-    run.serviceNews.push({ kind: 'customer', at: Date.now(), messageId });
+    run.serviceNews?.push({ kind: 'customer', at: Date.now(), messageId });
   });
 }
 

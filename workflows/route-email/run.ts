@@ -24,8 +24,11 @@ export abstract class RoutingRun {
   customerWrote: number | null = null;
   /** The holder, paused while a mandatory disposition is missing, and the presence to give back. */
   pausedAgent: { agentId: number; previous: PresenceBeforePause } | null = null;
-  /** Replies sent and customer emails received, for the service-level clocks (service-levels.ts) to hear of. */
-  readonly serviceNews: ServiceNews[] = [];
+  /**
+   * Replies sent and customer emails received, for the service-level clocks (service-levels.ts) to hear of; null
+   * when no clock runs, so nothing is kept for nobody.
+   */
+  serviceNews: ServiceNews[] | null = null;
   /** Loaded once routing starts; the close and transfer handlers read the account's rules from it. */
   abstract context: AccountRules | undefined;
   private shown: string | undefined;

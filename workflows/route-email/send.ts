@@ -34,7 +34,7 @@ export async function sendAgentEmail(
     detail: { agentId, outboundId: outbound.outboundId },
     once: `${kind}-sent-${outbound.outboundId}`,
   });
-  if (kind === 'reply') run.serviceNews.push({ kind: 'reply', at: Date.now() });
+  if (kind === 'reply') run.serviceNews?.push({ kind: 'reply', at: Date.now() });
   if (run.keepsSentCopy()) {
     try {
       await sentFolder.appendToSentFolder({ outboundId: outbound.outboundId });

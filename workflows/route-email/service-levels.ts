@@ -48,8 +48,13 @@ export class ServiceLevels {
 
   /** Loads the account's policy for the interaction and starts its clocks; null when no policy measures it. */
   static async start(run: PlacedRun): Promise<ServiceLevels | null> {
+    // Heard from before the plan is loaded: a reply or customer email arriving meanwhile counts.
+    run.serviceNews = [];
     const plan = await sla.loadSlaPlan({ interactionId: run.input.interactionId });
-    if (plan === null || plan.targets.length === 0) return null;
+    if (plan === null || plan.targets.length === 0) {
+      run.serviceNews = null;
+      return null;
+    }
     const levels = new ServiceLevels(run, plan);
     const now = Date.now();
     await levels.open('first-response', run.input.messageId, now);
@@ -70,12 +75,13 @@ export class ServiceLevels {
   }
 
   private async keepTime(): Promise<void> {
+    const news = this.run.serviceNews!;
     for (;;) {
       const wakeAt = this.nextMoment();
-      const heard = () => this.stopping || this.run.serviceNews.length > 0;
+      const heard = () => this.stopping || news.length > 0;
       if (wakeAt === null) await condition(heard);
       else await condition(heard, Math.max(1, wakeAt - Date.now()));
-      for (const news of this.run.serviceNews.splice(0)) await this.hear(news);
+      for (const heardOf of news.splice(0)) await this.hear(heardOf);
       if (this.stopping) return;
       await this.escalateDue();
       this.show();
